@@ -1,0 +1,24 @@
+"""The command groups of ``usmca``; each group's commands live in their own module."""
+
+from __future__ import annotations
+
+import typer
+
+app = typer.Typer(
+    name="usmca",
+    help="USMCA / T-MEC / CUSMA as code: origin, duties and general-equilibrium scenarios.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+law_app = typer.Typer(help="The law as dated, cited parameters; reforms as parameter diffs.", no_args_is_help=True)
+origin_app = typer.Typer(help="Rules of origin: qualify bills of materials, certificates.", no_args_is_help=True)
+tariffs_app = typer.Typer(help="Duties of entry lines and effective tariff rates.", no_args_is_help=True)
+ge_app = typer.Typer(help="General-equilibrium trade models: replications and counterfactuals.", no_args_is_help=True)
+data_app = typer.Typer(help="Load official data into the store; build the embedded baseline.", no_args_is_help=True)
+
+app.add_typer(law_app, name="law")
+app.add_typer(origin_app, name="origin")
+app.add_typer(tariffs_app, name="tariffs")
+app.add_typer(ge_app, name="ge")
+app.add_typer(data_app, name="data")

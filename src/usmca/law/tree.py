@@ -1,0 +1,147 @@
+"""The law tree: every parameter file under ``usmca/law/params``, addressed by its path.
+
+``usmca/ch04/de_minimis/general.yaml`` is the parameter ``usmca/ch04/de_minimis/general``: the
+folder tree mirrors the legal hierarchy (agreement, chapter, article), as in PolicyEngine.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, Iterator, Mapping
+
+import numpy as np
+import pandas as pd
+import yaml
+
+from usmca.errors import LawError
+
+from .parameter import Parameter, parse_parameter
+from .table import TableParameter, parse_table
+from .values import Entry
+
+if TYPE_CHECKING:
+    from .reform import Reform
+
+__all__ = ["LawTree", "load_tree", "default_tree", "PARAMS_ROOT"]
+
+PARAMS_ROOT = Path(__file__).resolve().parent / "params"
+
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+@dataclass(frozen=True)
+class LawTree:
+    """An immutable set of parameters and tables; reforms return new trees.
+
+    Parameters
+    ----------
+    parameters
+        Scalar parameters by path.
+    tables
+        Table parameters by path.
+    reforms
+        Descriptions of the reforms applied to reach this tree (empty for the law in force).
+    """
+
+    parameters: Mapping[str, Parameter]
+    tables: Mapping[str, TableParameter]
+    reforms: tuple[str, ...] = ()
+
+    def parameter(self, path: str) -> Parameter:
+        """The parameter at ``path``; raises :class:`LawError` naming the path if unknown."""
+        try:
+            return self.parameters[_norm(path)]
+        except KeyError:
+            raise LawError("law", "path", path, _unknown_hint(self, path)) from None
+
+    def node(self, path: str) -> Parameter | TableParameter:
+        """A parameter or a table by path."""
+        p = _norm(path)
+        if p in self.tables:
+            return self.tables[p]
+        return self.parameter(p)
+
+    def entry(self, path: str, date: Any) -> Entry:
+        """The entry (value, unit, reference, effective date) in force on ``date``."""
+        return self.parameter(path).entry(date)
+
+    def at(self, path: str, date: Any) -> Any:
+        """The value of ``path`` in force on ``date``."""
+        return self.parameter(path).at(date)
+
+    def at_many(self, path: str, dates: Any) -> np.ndarray:
+        """The values of ``path`` in force on each of ``dates`` (vectorised by searchsorted)."""
+        return self.parameter(path).at_many(dates)
+
+    def table(self, path: str, date: Any | None = None) -> pd.DataFrame:
+        """The rows of the table at ``path`` in force on ``date`` (all rows when None)."""
+        p = _norm(path)
+        if p not in self.tables:
+            raise LawError("law", "path", path, "not a table of the law tree")
+        return self.tables[p].rows_at(date)
+
+    def paths(self, prefix: str = "") -> list[str]:
+        """Sorted paths of parameters and tables under ``prefix``."""
+        pre = _norm(prefix)
+        every = list(self.parameters) + list(self.tables)
+        return sorted(p for p in every if not pre or p == pre or p.startswith(pre + "/"))
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.paths())
+
+    def __contains__(self, path: object) -> bool:
+        return isinstance(path, str) and (_norm(path) in self.parameters or _norm(path) in self.tables)
+
+    def with_reform(self, reform: "Reform") -> "LawTree":
+        """A new tree with ``reform`` applied (validated all-or-nothing first)."""
+        return reform.apply(self)
+
+
+def _norm(path: str) -> str:
+    return path.strip().strip("/").replace(".", "/") if "/" not in path else path.strip().strip("/")
+
+
+def _unknown_hint(tree: LawTree, path: str) -> str:
+    parent = _norm(path).rsplit("/", 1)[0]
+    near = tree.paths(parent)[:3] if parent else []
+    return "unknown parameter path" + (f" (under {parent}: {', '.join(near)})" if near else "")
+
+
+def load_tree(root: str | Path | None = None) -> LawTree:
+    """Read and validate every parameter file under ``root`` (default: the package's tree).
+
+    Raises
+    ------
+    LawError
+        At the first file that breaks the schema, naming the file and the key.
+    """
+    base = Path(root) if root is not None else PARAMS_ROOT
+    if not base.is_dir():
+        raise LawError(str(base), "", None, "the law tree folder does not exist")
+    params: dict[str, Parameter] = {}
+    tables: dict[str, TableParameter] = {}
+    for f in sorted(base.rglob("*.yaml")):
+        rel = f.relative_to(base).with_suffix("").as_posix()
+        if f.name.startswith("_") or f.name == "index.yaml":
+            continue
+        source = f.relative_to(base).as_posix()
+        try:
+            raw = yaml.load(f.read_text(encoding="utf-8"), Loader=_Loader)
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            where = f"line {mark.line + 1}" if mark else ""
+            raise LawError(source, where, None, f"not valid YAML: {getattr(exc, 'problem', exc)}") from None
+        if isinstance(raw, dict) and raw.get("unit") == "table":
+            tables[rel] = parse_table(rel, raw, f, source)
+        else:
+            params[rel] = parse_parameter(rel, raw, source)
+    return LawTree(parameters=MappingProxyType(params), tables=MappingProxyType(tables))
+
+
+@functools.lru_cache(maxsize=1)
+def default_tree() -> LawTree:
+    """The law in force as encoded in the package (loaded once, immutable)."""
+    return load_tree()
