@@ -119,7 +119,7 @@ def parse_parameter(path: str, raw: Any, source: str) -> Parameter:
         raise LawError(source, "values", values, "a parameter needs values keyed by effective date")
     entries: list[Entry] = []
     for key, item in values.items():
-        date = parse_date(key, source, f"values.{key}")
+        date = parse_date(key, source, f"values.{key}", LawError)
         field_name = f"values.{date.isoformat()}"
         if entries and date <= entries[-1].effective_from:
             raise LawError(source, field_name, key, "effective dates must be strictly ascending")
@@ -128,7 +128,7 @@ def parse_parameter(path: str, raw: Any, source: str) -> Parameter:
     return Parameter(
         path=path, description=" ".join(description.split()), unit=unit.name, entries=tuple(entries),
         label=raw.get("label"), notes=raw.get("notes"),
-        last_verified_on=parse_date(last, source, "last_verified_on") if last is not None else None,
+        last_verified_on=parse_date(last, source, "last_verified_on", LawError) if last is not None else None,
         source_file=source,
     )
 

@@ -27,7 +27,7 @@ from usmca.errors import LawError, UserInputError
 
 from .parameter import Parameter, parse_entry
 from .tree import LawTree
-from .values import Entry, Reference, parse_date, parse_reference, units
+from .values import Entry, Reference, load_yaml, parse_date, parse_reference, units
 
 __all__ = ["Change", "Reform"]
 
@@ -66,7 +66,7 @@ class Reform:
         if not p.is_file():
             raise UserInputError(str(path), "", str(path), "reform file not found")
         try:
-            raw = yaml.safe_load(p.read_text(encoding="utf-8"))
+            raw = load_yaml(p.read_text(encoding="utf-8"))
         except yaml.YAMLError as exc:
             raise LawError(p.name, "", None, f"not valid YAML: {getattr(exc, 'problem', exc)}") from None
         return cls.from_dict(raw, source=p.name)
@@ -162,9 +162,9 @@ def _splice(param: Parameter, change: Change, entry: Entry) -> Parameter:
 def _period(key: Any, source: str, field: str) -> tuple[dt.date, dt.date | None]:
     if isinstance(key, str) and ".." in key:
         left, right = key.split("..", 1)
-        start = parse_date(left, source, field)
-        end = parse_date(right, source, field) if right.strip() else None
+        start = parse_date(left, source, field, LawError)
+        end = parse_date(right, source, field, LawError) if right.strip() else None
         if end is not None and end < start:
             raise LawError(source, field, key, "the range ends before it starts")
         return start, end
-    return parse_date(key, source, field), None
+    return parse_date(key, source, field, LawError), None

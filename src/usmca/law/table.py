@@ -99,9 +99,9 @@ def _read_csv(table: TableParameter) -> pd.DataFrame:
         if len(empty):
             raise LawError(source, f"line {int(empty[0]) + 2}.{col}", "", "every row needs its provenance")
     for i, (start, end) in enumerate(zip(df["effective_from"], df["effective_to"])):
-        s = parse_date(start, source, f"line {i + 2}.effective_from")
+        s = parse_date(start, source, f"line {i + 2}.effective_from", LawError)
         if end.strip():
-            e = parse_date(end, source, f"line {i + 2}.effective_to")
+            e = parse_date(end, source, f"line {i + 2}.effective_to", LawError)
             if e < s:
                 raise LawError(source, f"line {i + 2}.effective_to", end, "ends before it starts")
     bad_url = df.index[~df["url"].str.startswith(("http://", "https://"))]

@@ -20,7 +20,7 @@ from usmca.errors import LawError
 
 from .parameter import Parameter, parse_parameter
 from .table import TableParameter, parse_table
-from .values import Entry
+from .values import Entry, load_yaml
 
 if TYPE_CHECKING:
     from .reform import Reform
@@ -28,8 +28,6 @@ if TYPE_CHECKING:
 __all__ = ["LawTree", "load_tree", "default_tree", "PARAMS_ROOT"]
 
 PARAMS_ROOT = Path(__file__).resolve().parent / "params"
-
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @dataclass(frozen=True)
@@ -129,7 +127,7 @@ def load_tree(root: str | Path | None = None) -> LawTree:
             continue
         source = f.relative_to(base).as_posix()
         try:
-            raw = yaml.load(f.read_text(encoding="utf-8"), Loader=_Loader)
+            raw = load_yaml(f.read_text(encoding="utf-8"))
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             where = f"line {mark.line + 1}" if mark else ""

@@ -16,7 +16,21 @@ import yaml
 
 from usmca.errors import LawError, UserInputError
 
-__all__ = ["Reference", "Entry", "Unit", "units", "parse_date", "check_value", "parse_reference"]
+__all__ = ["Reference", "Entry", "Unit", "units", "parse_date", "check_value", "parse_reference", "load_yaml"]
+
+_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
+    """Safe YAML loader that leaves dates as strings, so that a bad date is our error, not YAML's."""
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", lambda loader, node: loader.construct_scalar(node))
+
+
+def load_yaml(text: str) -> Any:
+    """Parse YAML safely; dates stay ISO strings (validated by :func:`parse_date`)."""
+    return yaml.load(text, Loader=_Loader)
 
 REFERENCE_KEYS = {"instrument", "provision", "url", "published", "note"}
 REQUIRED_REFERENCE_KEYS = ("instrument", "provision", "url")
@@ -80,7 +94,8 @@ def units() -> dict[str, Unit]:
                        min=spec.get("min"), max=spec.get("max")) for name, spec in raw.items()}
 
 
-def parse_date(value: Any, source: str = "date", field: str = "") -> dt.date:
+def parse_date(value: Any, source: str = "date", field: str = "",
+               exc: type[UserInputError] = UserInputError) -> dt.date:
     """A ``datetime.date`` from a date, a datetime or an ISO string ``YYYY-MM-DD``.
 
     Raises
@@ -93,13 +108,13 @@ def parse_date(value: Any, source: str = "date", field: str = "") -> dt.date:
     if isinstance(value, dt.date):
         return value
     if hasattr(value, "item") and not isinstance(value, str):  # numpy.datetime64
-        return parse_date(str(value)[:10], source, field)
+        return parse_date(str(value)[:10], source, field, exc)
     if isinstance(value, str):
         try:
             return dt.date.fromisoformat(value.strip())
         except ValueError:
             pass
-    raise UserInputError(source, field, value, "not a date (expected YYYY-MM-DD)")
+    raise exc(source, field, value, "not a date (expected YYYY-MM-DD)")
 
 
 def check_value(value: Any, unit: Unit, source: str, field: str) -> Any:
@@ -136,7 +151,7 @@ def check_value(value: Any, unit: Unit, source: str, field: str) -> Any:
             raise LawError(source, field, value, f"unit {unit.name} needs a list of codes")
         return [str(v) for v in value]
     if kind == "date":
-        return parse_date(value, source, field)
+        return parse_date(value, source, field, LawError)
     raise LawError(source, field, value, f"unit {unit.name} takes no scalar values")
 
 
@@ -157,6 +172,6 @@ def parse_reference(raw: Any, source: str, field: str) -> Reference:
         instrument=raw["instrument"].strip(),
         provision=str(raw["provision"]).strip(),
         url=raw["url"].strip(),
-        published=parse_date(published, source, f"{field}.published") if published is not None else None,
+        published=parse_date(published, source, f"{field}.published", LawError) if published is not None else None,
         note=raw.get("note"),
     )
