@@ -1,0 +1,90 @@
+"""``usmca ge replicate cp2015`` and ``usmca ge solve --model NAME`` (dispatching via the registry).
+
+The gravity commands (``ge replicate yotov-nafta``, the gravity solvers) live in
+``ge_gravity.py``: they add commands to :data:`replicate_app` and solvers to
+:data:`usmca.ge.registry.SOLVERS`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Optional
+
+import typer
+from rich.table import Table
+
+from usmca.ge.registry import get_solver
+
+from .apps import ge_app
+from .output import console, emit_json, err_console
+
+__all__ = ["replicate_app", "render_regions"]
+
+replicate_app = typer.Typer(help="Reproduce published model results.", no_args_is_help=True)
+ge_app.add_typer(replicate_app, name="replicate")
+
+_DATA_HELP = "Data folder (default: ../shared/data/<dataset>)."
+
+
+def render_regions(title: str, regions: dict[str, dict[str, Any]], diagnostics: dict[str, Any] | None = None) -> None:
+    """Print ``{region: {metric: value}}`` as a rich table (numbers to 4 decimals)."""
+    cols = list(next(iter(regions.values())).keys()) if regions else []
+    table = Table(title=title)
+    table.add_column("region")
+    for c in cols:
+        table.add_column(c, justify="right")
+    for name, row in regions.items():
+        table.add_row(name, *[f"{row[c]:.4f}" if isinstance(row[c], float) else str(row[c]) for c in cols])
+    console.print(table)
+    if diagnostics:
+        parts = []
+        for k in ("baseline", "counterfactual"):
+            d = diagnostics.get(k)
+            if isinstance(d, dict):
+                parts.append(f"{k}: {d.get('outer_iterations')} iterations, residual "
+                             f"{d.get('residual', float('nan')):.1e}, {d.get('seconds', 0):.3f} s")
+        if parts:
+            console.print("solver: " + "; ".join(parts))
+
+
+@replicate_app.command("cp2015")
+def replicate_cp2015_cmd(
+    data: Optional[Path] = typer.Option(None, "--data", help=_DATA_HELP),
+    json_out: bool = typer.Option(False, "--json", help="Write one JSON document to stdout."),
+) -> None:
+    """Caliendo-Parro (2015) Table 2: NAFTA's tariff cuts, all 31 regions."""
+    from usmca.ge.caliendo_parro.replicate import replicate_cp2015
+
+    if json_out:
+        summary, _ = replicate_cp2015(data)
+        emit_json(summary)
+        return
+    with err_console.status("solving baseline and NAFTA counterfactual (31 x 40)..."):
+        summary, _ = replicate_cp2015(data)
+    render_regions("Caliendo-Parro (2015) Table 2, NAFTA tariff reductions (%)",
+                   summary["regions"], summary["diagnostics"])
+    for source, ref in summary.get("reference", {}).get("by_source", {}).items():
+        console.print(f"max |difference| vs {source}: {ref['max_abs_diff_pp']:.2e} pp")
+
+
+@ge_app.command("solve")
+def solve_cmd(
+    model: str = typer.Option(..., "--model", help="Model name, e.g. caliendo-parro."),
+    data: Optional[Path] = typer.Option(None, "--data", help=_DATA_HELP),
+    tariffs: Path = typer.Option(..., "--tariffs", help="CSV: importer,exporter,sector,tariff (fraction)."),
+    hold_deficits: bool = typer.Option(False, "--hold-deficits",
+                                       help="Caliendo-Parro: keep data deficits (default: removed, as in CP 2015)."),
+    json_out: bool = typer.Option(False, "--json", help="Write one JSON document to stdout."),
+) -> None:
+    """Solve a tariff counterfactual: per region welfare, ToT, VoT, real wage, imports."""
+    fn = get_solver(model)
+    opts: dict[str, Any] = {"hold_deficits": True} if hold_deficits else {}
+    if json_out:
+        emit_json(fn(data, tariffs, **opts).to_dict())
+        return
+    with err_console.status(f"solving {model} baseline and counterfactual..."):
+        doc = fn(data, tariffs, **opts).to_dict()
+    regions = doc.get("regions", {})
+    keep = ("welfare_pct", "tot_pct", "vot_pct", "real_wage_pct", "imports_pct")
+    slim = {r: {k: v for k, v in row.items() if k in keep} or row for r, row in regions.items()}
+    render_regions(f"{model}: counterfactual vs baseline (%)", slim, doc.get("diagnostics"))

@@ -1,0 +1,126 @@
+"""``usmca origin qualify``: origin of one BOM, or of a portfolio (folder or multi-BOM file)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Optional
+
+import typer
+from rich.table import Table
+
+from usmca.errors import UserInputError
+
+from .apps import origin_app
+from .output import console, emit_json, err_console, progress
+
+_SUFFIXES = (".yaml", ".yml", ".json")
+
+
+def _files(path: Path) -> list[Path]:
+    if not path.exists():
+        raise UserInputError(str(path), "", str(path), "file or folder not found")
+    if path.is_dir():
+        files = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in _SUFFIXES)
+        if not files:
+            raise UserInputError(str(path), "", str(path), "no .yaml/.yml/.json BOM in the folder")
+        return files
+    return [path]
+
+
+def _status(v: Optional[bool]) -> str:
+    return {True: "[green]originating[/]", False: "[red]not originating[/]", None: "[yellow]undetermined[/]"}[v]
+
+
+def _show_one(d: dict[str, Any]) -> None:
+    g = d["good"]
+    console.print(f"[bold]{g.get('description') or g['hs']}[/] ({g['hs']}, produced in {g['produced_in']}) on "
+                  f"{d['date']}: {_status(d['originating'])}"
+                  + (f", criterion [bold]{d['criterion']}[/]" if d["criterion"] else ""))
+    if d["rvc"]:
+        r = d["rvc"]
+        console.print(f"RVC ({r['method']}) {r['value']:.4f}% vs {r['threshold']}% (margin {r['margin']:+.4f})")
+    t = Table("step", "result", "reference", title="Trace", show_lines=False)
+    for s in d["trace"]:
+        mark = {True: "✓ ", False: "✗ ", None: ""}[s.get("passed")]
+        node = f"[dim]{s['node']}[/] " if s.get("node") else ""
+        t.add_row(node + s["step"], mark + s["result"], s["reference"])
+    console.print(t)
+    if d["content_by_country"]:
+        console.print("Content by country (materials, traced through sub-assemblies): "
+                      + ", ".join(f"{k} {v:,.2f}" for k, v in d["content_by_country"].items()))
+    for p in d["to_qualify"][:3]:
+        mats = ", ".join(f"{c['material']} ({c['value']:,.2f}, {c['reason']})" for c in p["changes"])
+        console.print(f"To qualify under alternative {p['alternative']}: source as originating {mats} "
+                      f"(total {p['total_value']:,.2f})" + ("" if p["feasible"] else " [red]not enough[/]"))
+    if d.get("reform"):
+        rf = d["reform"]
+        console.print(f"Reform: baseline {_status(rf['baseline']['originating'])} -> reform "
+                      f"{_status(rf['reform']['originating'])}")
+
+
+def _row(d: dict[str, Any]) -> dict[str, Any]:
+    r = d.get("rvc") or {}
+    row = {"source": d.get("source"), "id": d["good"].get("id"), "description": d["good"].get("description"),
+           "hs": d["good"]["hs"], "originating": d["originating"], "criterion": d["criterion"],
+           "rvc_method": r.get("method"), "rvc": r.get("value"), "threshold": r.get("threshold")}
+    if d.get("reform"):
+        row["baseline_originating"] = d["reform"]["baseline"]["originating"]
+        row["changed"] = d["reform"]["changed"]
+    return row
+
+
+@origin_app.command("qualify")
+def qualify_cmd(
+    path: Path = typer.Argument(..., help="A BOM file (YAML/JSON), a multi-BOM file, or a folder of BOMs."),
+    date: Optional[str] = typer.Option(None, "--date", help="Date of the determination (default: the BOM's date)."),
+    reform: Optional[Path] = typer.Option(None, "--reform", help="A review scenario (reform YAML)."),
+    json_out: bool = typer.Option(False, "--json", help="Write one JSON document."),
+) -> None:
+    """Does the good originate under USMCA Chapter 4? With the rule, RVC, trace and what-if."""
+    from usmca.law import Reform, default_tree
+    from usmca.origin.bom import load_boms
+    from usmca.origin.qualify import qualify_bom
+
+    ref = Reform.load(reform) if reform else None
+    tree = default_tree()
+    files = _files(path)
+    boms = [b for f in files for b in load_boms(f)] if len(files) == 1 else None
+    if boms is not None and len(boms) == 1 and not path.is_dir():
+        d = qualify_bom(boms[0], date=date, tree=tree, reform=ref).to_dict()
+        emit_json(d) if json_out else _show_one(d)
+        return
+    results, errors = [], []
+    items: list[Any] = boms if boms is not None else files
+    for item in progress(items, "qualifying", enabled=not json_out and len(items) > 20):
+        try:
+            batch = [item] if boms is not None else load_boms(item)
+            for b in batch:
+                results.append(qualify_bom(b, date=date, tree=tree, reform=ref).to_dict())
+        except UserInputError as exc:
+            errors.append({"source": str(item if boms is None else path), "error": exc.one_line()})
+    summary = {"goods": len(results), "originating": sum(1 for r in results if r["originating"] is True),
+               "not_originating": sum(1 for r in results if r["originating"] is False),
+               "undetermined": sum(1 for r in results if r["originating"] is None), "errors": len(errors)}
+    if ref is not None:
+        summary["changed_by_reform"] = sum(1 for r in results if r.get("reform", {}).get("changed"))
+    if json_out:
+        emit_json({"summary": summary, "results": results, "errors": errors})
+    else:
+        t = Table("source", "good", "HS", "status", "crit.", "RVC", "threshold", title="Portfolio")
+        if ref is not None:
+            t.add_column("baseline")
+        for d in results:
+            r = _row(d)
+            cells = [Path(str(r["source"])).name, str(r["id"] or r["description"] or ""), r["hs"],
+                     _status(r["originating"]), r["criterion"] or "",
+                     f"{r['rvc']:.2f}% {r['rvc_method']}" if r["rvc"] is not None else "",
+                     f"{r['threshold']}%" if r["threshold"] is not None else ""]
+            if ref is not None:
+                cells.append(_status(r.get("baseline_originating")))
+            t.add_row(*cells)
+        console.print(t)
+        console.print(", ".join(f"{k}: {v}" for k, v in summary.items()))
+    for e in errors:
+        err_console.print(f"error: {e['error']}", highlight=False, markup=False)
+    if errors:
+        raise UserInputError(str(path), "", f"{len(errors)} of {len(items)}", "inputs had errors (listed above)")

@@ -1,0 +1,105 @@
+"""``usmca review``: run the scenario library of the 2026 joint review and write the briefing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Optional
+
+import typer
+from rich.table import Table
+
+from usmca.errors import UserInputError
+
+from .apps import app
+from .output import console, emit_json, progress
+
+
+def _baseline(path: Optional[Path]) -> Any:
+    from usmca.data.baseline import load_baseline
+
+    if path is None:
+        return load_baseline()
+    try:
+        if path.is_dir():
+            from usmca.scenarios.external import load_external_baseline
+
+            return load_external_baseline(path)
+        return load_baseline(path)
+    except UserInputError as exc:
+        raise UserInputError("--baseline", exc.field, exc.value, exc.reason) from None
+
+
+def _etr(baseline: Any, results: dict[str, Any]) -> dict[str, Any] | None:
+    from usmca.scenarios.etr import effective_rate_table
+
+    return effective_rate_table(baseline, results)
+
+
+def _fmt(v: float | None) -> str:
+    return "n/a" if v is None else f"{v:+.2f}"
+
+
+def _terminal_summary(results: dict[str, Any], countries: tuple[str, ...]) -> None:
+    t = Table(title="Welfare change by country, % (Caliendo-Parro; vs 2024 baseline)")
+    t.add_column("scenario", overflow="fold")
+    for c in countries:
+        t.add_column(c, justify="right")
+    for r in results.values():
+        t.add_row(r.name, *[_fmt(r.countries[c]["welfare_pct"]) for c in countries])
+    console.print(t)
+    t2 = Table(title="USMCA members: real wage and trade, %")
+    t2.add_column("scenario", overflow="fold")
+    for c in ("USA", "MEX", "CAN"):
+        if c in countries:
+            t2.add_column(f"{c} real wage", justify="right")
+            t2.add_column(f"{c} exports", justify="right")
+    for r in results.values():
+        row = []
+        for c in ("USA", "MEX", "CAN"):
+            if c in countries:
+                row += [_fmt(r.countries[c]["real_wage_pct"]), _fmt(r.countries[c]["exports_pct"])]
+        t2.add_row(r.name, *row)
+    console.print(t2)
+    from usmca.report import top_sectors
+
+    t3 = Table(title="Most affected sectors (gross output, %)")
+    for col in ("scenario", "country", "sector", "output %"):
+        t3.add_column(col)
+    for r in results.values():
+        for c, s, v in top_sectors(r.sectors, k=2):
+            t3.add_row(r.name, c, s, _fmt(v))
+    console.print(t3)
+
+
+@app.command("review")
+def review(
+    scenario: Optional[list[str]] = typer.Option(None, "--scenario", help="Run only this scenario (repeatable)."),
+    out: Path = typer.Option(Path("out"), "--out", help="Folder for the HTML briefing."),
+    baseline: Optional[Path] = typer.Option(None, "--baseline", help="Baseline: a built baseline JSON, the "
+                                            "replication data folder (shared/data/cp2015) or an OECD ICIO folder."),
+    json_out: bool = typer.Option(False, "--json", help="Write one JSON document (no HTML, no progress bar)."),
+) -> None:
+    """Run the 2026-review scenario library on the embedded 2024 baseline; write out/briefing.html."""
+    from usmca.report import render_briefing, write_briefing
+    from usmca.report.origin_whatif import origin_whatif
+    from usmca.scenarios import load_library, run_scenarios
+
+    lib = load_library()
+    names = list(scenario) if scenario else list(lib)
+    unknown = [n for n in names if n not in lib]
+    if unknown:
+        raise UserInputError("--scenario", "", unknown[0], f"unknown scenario; one of {', '.join(lib)}")
+    b = _baseline(baseline)
+    chosen = [lib[n] for n in names]
+    results = run_scenarios(chosen, b, progress=None if json_out else
+                            (lambda items, d: progress(items, d, total=len(items))))
+    origin = origin_whatif(chosen)
+    etr = _etr(b, results)
+    if json_out:
+        emit_json({"baseline": getattr(b, "source", str(baseline)), "countries": list(b.countries),
+                   "scenarios": {n: r.to_dict() for n, r in results.items()}, "origin_whatif": origin,
+                   "effective_rates": etr})
+        return
+    _terminal_summary(results, b.countries)
+    path = write_briefing(out / "briefing.html", render_briefing(list(results.values()), b, etr=etr, origin=origin))
+    console.print(f"Briefing written to [bold]{path}[/bold]")

@@ -1,0 +1,172 @@
+"""Pure array kernels of the Caliendo-Parro (2015) equilibrium in changes ("exact hat algebra").
+
+Caliendo, L. and Parro, F. (2015), "Estimates of the Trade and Welfare Effects of NAFTA",
+*Review of Economic Studies* 82(1): 1-44, https://doi.org/10.1093/restud/rdu035, Section 3.3
+(equilibrium conditions in changes) and Appendix C (the algorithm). A hat is the ratio of a
+counterfactual to a baseline value; primes are counterfactual levels. ``n`` importer, ``i``
+exporter, ``j, k`` sectors. No validation happens here (see :mod:`.solve`); every function is
+vectorised over countries and sectors.
+
+Equations (CP 2015, eqs. 10-15 of the equilibrium in changes):
+
+* input-bundle cost   :math:`\\hat c_{nj} = \\hat w_n^{\\gamma_{nj}} \\prod_k \\hat P_{nk}^{\\gamma_{nkj}}`
+* price index         :math:`\\hat P_{nj} = [\\sum_i \\pi_{nij} (\\hat\\kappa_{nij} \\hat c_{ij})^{-\\theta_j}]^{-1/\\theta_j}`
+* trade shares        :math:`\\pi'_{nij} = \\pi_{nij} (\\hat c_{ij} \\hat\\kappa_{nij} / \\hat P_{nj})^{-\\theta_j}`
+* expenditure         :math:`X'_{nj} = \\sum_k \\gamma_{njk} \\sum_i \\pi'_{ink} X'_{ik} / (1+\\tau'_{ink}) + \\alpha_{nj} I'_n`
+* income              :math:`I'_n = \\hat w_n w_n L_n + \\sum_j \\sum_i \\tau'_{nij} \\pi'_{nij} X'_{nj} / (1+\\tau'_{nij}) + D'_n`
+* trade balance       :math:`\\sum_{j,i} \\pi'_{nij} X'_{nj} / (1+\\tau'_{nij}) - D'_n = \\sum_{j,i} \\pi'_{inj} X'_{ij} / (1+\\tau'_{inj})`
+
+with :math:`\\hat\\kappa_{nij} = \\frac{1+\\tau'_{nij}}{1+\\tau_{nij}} \\hat d_{nij}` (tariff change
+times an optional iceberg trade-cost change). Nominal scale: world value added is held at its
+baseline, :math:`\\sum_n \\hat w_n w_n L_n = \\sum_n w_n L_n`.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+
+from .anderson import Anderson
+
+__all__ = ["Equilibrium", "cost_and_price", "trade_shares", "expenditure", "trade_balance",
+           "equilibrium"]
+
+
+class Equilibrium(NamedTuple):
+    """One solved equilibrium in changes relative to the data (arrays are read-only copies)."""
+
+    w_hat: np.ndarray      #: (N,) wage (value-added price) change
+    c_hat: np.ndarray      #: (N, J) input-bundle cost change
+    p_hat: np.ndarray      #: (N, J) sectoral price-index change
+    pi: np.ndarray         #: (N, N, J) counterfactual trade shares
+    expenditure: np.ndarray  #: (N, J) counterfactual expenditure X'
+    income: np.ndarray     #: (N,) counterfactual income I'
+    tariffs: np.ndarray    #: (N, N, J) tariffs in force
+    outer_iterations: int
+    inner_iterations: int
+    residual: float        #: max |trade-balance excess| / w_n L_n
+    converged: bool
+
+
+def cost_and_price(log_w: np.ndarray, log_p0: np.ndarray, pik: np.ndarray, theta: np.ndarray,
+                   va_share: np.ndarray, io_share: np.ndarray, tol: float = 1e-14,
+                   max_iter: int = 2000) -> tuple[np.ndarray, np.ndarray, int]:
+    """Solve the cost / price-index block (eqs. 10-11) for given wages by fixed-point iteration.
+
+    Parameters
+    ----------
+    log_w : (N,) log wage changes.
+    log_p0 : (N, J) starting log price changes (warm start).
+    pik : (N, N, J) :math:`\\pi_{nij} \\hat\\kappa_{nij}^{-\\theta_j}` (precomputed once per solve).
+
+    Returns
+    -------
+    log_c, log_p, iterations
+        The map is a contraction because :math:`\\sum_k \\gamma_{nkj} < 1`.
+    """
+    log_p = log_p0
+    wpart = va_share * log_w[:, None]
+    for it in range(1, max_iter + 1):
+        log_c = wpart + np.einsum("nk,nkj->nj", log_p, io_share)
+        phi = np.einsum("nij,ij->nj", pik, np.exp(-theta * log_c))
+        new = np.log(phi) / -theta
+        step = np.max(np.abs(new - log_p))
+        log_p = new
+        if step < tol:
+            break
+    log_c = wpart + np.einsum("nk,nkj->nj", log_p, io_share)
+    return log_c, log_p, it
+
+
+def trade_shares(pik: np.ndarray, log_c: np.ndarray, log_p: np.ndarray, theta: np.ndarray) -> np.ndarray:
+    """Counterfactual shares (eq. 12): :math:`\\pi'_{nij} = \\pi_{nij}\\hat\\kappa_{nij}^{-\\theta_j}\\hat c_{ij}^{-\\theta_j}\\hat P_{nj}^{\\theta_j}`."""
+    return pik * np.exp(-theta * log_c)[None, :, :] * np.exp(theta * log_p)[:, None, :]
+
+
+def expenditure(pi1: np.ndarray, tau1: np.ndarray, io_share: np.ndarray, final_share: np.ndarray,
+                base_income: np.ndarray, x0: np.ndarray, tol: float = 1e-13,
+                max_iter: int = 5000) -> tuple[np.ndarray, np.ndarray, int]:
+    """Solve the linear expenditure block (eq. 13 with income) by warm-started iteration.
+
+    :math:`X = G\\,Y(X) + \\alpha\\,(b + R(X))` where :math:`Y_{ik} = \\sum_n \\pi'_{nik} X_{nk}/(1+\\tau'_{nik})`
+    is gross output, :math:`R_n = \\sum_j t_{nj} X_{nj}` tariff revenue with
+    :math:`t_{nj} = \\sum_i \\pi'_{nij}\\tau'_{nij}/(1+\\tau'_{nij})`, and :math:`b = \\hat w\\, wL + D'`.
+    The map is a contraction (spending returning as intermediate demand and tariff revenue is
+    below total spending); convergence is judged on the relative step.
+
+    Returns
+    -------
+    X, income, iterations
+    """
+    net = pi1 / (1.0 + tau1)
+    t = np.einsum("nij,nij->nj", pi1, tau1 / (1.0 + tau1))
+    x = x0
+    scale = max(float(np.max(np.abs(x0))), 1e-300)
+    for it in range(1, max_iter + 1):
+        y = np.einsum("nik,nk->ik", net, x)
+        inc = base_income + np.einsum("nj,nj->n", t, x)
+        new = np.einsum("njk,nk->nj", io_share, y) + final_share * inc[:, None]
+        step = np.max(np.abs(new - x)) / scale
+        x = new
+        if step < tol:
+            break
+    inc = base_income + np.einsum("nj,nj->n", t, x)
+    return x, inc, it
+
+
+def trade_balance(pi1: np.ndarray, tau1: np.ndarray, x1: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Foreign imports and exports net of tariffs, :math:`(M_n, E_n)` (both sides of eq. 14)."""
+    flows = pi1 * x1[:, None, :] / (1.0 + tau1)
+    dom = np.einsum("nnj->n", flows)
+    return flows.sum(axis=(1, 2)) - dom, flows.sum(axis=(0, 2)) - dom
+
+
+def equilibrium(pi: np.ndarray, tau0: np.ndarray, tau1: np.ndarray, x: np.ndarray,
+                va_share: np.ndarray, io_share: np.ndarray, final_share: np.ndarray,
+                theta: np.ndarray, wl: np.ndarray, d1: np.ndarray,
+                d_hat: np.ndarray | None = None, *, tol: float = 1e-11, max_iter: int = 500,
+                step: float = 0.5, memory: int = 6) -> Equilibrium:
+    """Solve the equilibrium in changes relative to the data (CP 2015, Appendix C).
+
+    Outer loop on wages: :math:`\\hat w \\leftarrow \\hat w\\,(1 - s\\,(M_n - D'_n - E_n)/w_nL_n)`
+    (the paper's excess-demand update, step ``s``), rescaled so that world value added is
+    unchanged, and accelerated with Anderson mixing. Inner blocks (prices, expenditure) are
+    solved to machine precision with warm starts. Stops when
+    :math:`\\max_n |M_n - D'_n - E_n| / w_nL_n <` ``tol``.
+    """
+    n_c, _, n_s = pi.shape
+    kappa = (1.0 + tau1) / (1.0 + tau0)
+    if d_hat is not None:
+        kappa = kappa * d_hat
+    with np.errstate(divide="ignore"):
+        pik = pi * np.exp(-theta * np.log(kappa))
+    world = wl.sum()
+    log_p = np.zeros((n_c, n_s))
+    x1 = x.copy()
+    w = np.ones(n_c)
+    acc = Anderson(memory)
+    inner = 0
+    resid = np.inf
+    converged = False
+    for outer in range(1, max_iter + 1):
+        log_c, log_p, k1 = cost_and_price(np.log(w), log_p, pik, theta, va_share, io_share)
+        pi1 = trade_shares(pik, log_c, log_p, theta)
+        x1, inc, k2 = expenditure(pi1, tau1, io_share, final_share, w * wl + d1, x1)
+        inner += k1 + k2
+        m, e = trade_balance(pi1, tau1, x1)
+        excess = (m - d1 - e) / wl
+        resid = float(np.max(np.abs(excess)))
+        if resid < tol:
+            converged = True
+            break
+        g = w * (1.0 - step * excess)
+        g = g * world / (g @ wl)
+        w_new = acc.update(w, g)
+        if np.any(w_new <= 0) or not np.all(np.isfinite(w_new)):
+            acc.reset()
+            w_new = g
+        w = w_new * world / (w_new @ wl)
+    return Equilibrium(w_hat=w, c_hat=np.exp(log_c), p_hat=np.exp(log_p), pi=pi1,
+                       expenditure=x1, income=inc, tariffs=tau1, outer_iterations=outer,
+                       inner_iterations=inner, residual=resid, converged=converged)

@@ -1,0 +1,194 @@
+"""Evaluation of one alternative of a product-specific rule on one good (USMCA Art. 4.2(b)).
+
+An alternative holds when every part present holds (AND):
+
+1. tariff shift on each non-originating material (Annex 4-B; UR s. 3(2)), with de minimis for
+   the failing ones (Art. 4.12; UR s. 5(1), (6)-(7));
+2. regional value content (Art. 4.5): ``RVC_TV = (TV - VNM)/TV x 100 >= t_TV`` or
+   ``RVC_NC = (NC - VNM)/NC x 100 >= t_NC`` (compared unrounded); the net-cost method only when
+   the rule has no TV threshold (UR s. 7(6)); waived when ``VNM <= w`` percent of TV or total
+   cost (UR s. 5(4));
+3. no condition the engine cannot evaluate (``unsupported``): else the result is undetermined.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, Sequence
+
+from .context import Context, P
+from .deminimis import Failing, de_minimis
+from .hs import dotted
+from .lines import Line, shift_failures
+from .result import Trace
+from .rules import Alternative
+from .rvc import rvc_net_cost, rvc_transaction_value
+
+__all__ = ["Bases", "AltResult", "evaluate_alternative", "rvc_requirement", "rvc_tests"]
+
+HUNDRED = Decimal(100)
+
+
+@dataclass(frozen=True)
+class Bases:
+    """Value bases of one good: adjusted TV, net cost, total cost, VNM by method, weights."""
+
+    tv: Decimal | None
+    nc: Decimal | None
+    total_cost: Decimal | None
+    vnm_tv: Decimal
+    vnm_nc: Decimal
+    method: str                       # TV | NC | best
+    weight: Decimal | None = None     # weight for the textile de minimis (good or component)
+
+
+@dataclass
+class AltResult:
+    """Outcome of one alternative."""
+
+    index: int
+    passed: bool | None
+    failing: list[Failing] = field(default_factory=list)
+    shift_ok: bool = True
+    rvc: dict[str, Any] | None = None
+    rvc_tests: list[dict[str, Any]] = field(default_factory=list)
+    thresholds: dict[str, Decimal] = field(default_factory=dict)
+
+
+def rvc_requirement(ctx: Context, alt: Alternative) -> dict[str, Decimal]:
+    """The RVC thresholds of ``alt``, raised to the review floor when that option is in effect."""
+    req = dict(alt.rvc or {})
+    if req and ctx.optional(P.FLOOR_IN_EFFECT, False):
+        for m, path in (("TV", P.FLOOR_TV), ("NC", P.FLOOR_NC)):
+            floor = ctx.optional(path)
+            if m in req and floor is not None:
+                req[m] = max(req[m], Decimal(repr(floor)) if isinstance(floor, float) else Decimal(floor))
+    return req
+
+
+def rvc_tests(req: dict[str, Decimal], b: Bases, trace: Trace, reference: str, label: str = "RVC"
+              ) -> tuple[bool, dict[str, Any] | None, list[dict[str, Any]]]:
+    """Run the RVC test(s) the producer may use; pass when any allowed method passes (UR s. 7(1)).
+
+    Returns
+    -------
+    (passed, decisive, tests)
+        ``decisive`` is the passing test, else the one with the largest margin.
+    """
+    allowed = [m for m in ("TV", "NC") if m in req]
+    if b.method in ("TV", "NC") and b.method in allowed:
+        allowed = [b.method]
+    elif b.method == "TV" and "TV" not in allowed:
+        trace.add(label, "the rule has no transaction-value threshold: the net-cost method is required",
+                  "USMCA Art. 4.5.4; UR s. 7(6)")
+    tests = []
+    for m in allowed:
+        base, vnm = (b.tv, b.vnm_tv) if m == "TV" else (b.nc, b.vnm_nc)
+        if base is None or base <= 0:
+            trace.add(f"{label} ({m})", f"no {'transaction value' if m == 'TV' else 'net cost'} given: "
+                      "cannot compute", reference, False)
+            continue
+        value = rvc_transaction_value(base, vnm) if m == "TV" else rvc_net_cost(base, vnm)
+        thr = req[m]
+        ok = value >= thr
+        tests.append({"method": m, "value": value, "threshold": thr, "margin": value - thr, "passed": ok,
+                      "base": base, "vnm": vnm})
+        formula = "(TV - VNM) / TV" if m == "TV" else "(NC - VNM) / NC"
+        trace.add(f"{label} ({m})", f"{formula} x 100 = ({base} - {vnm}) / {base} x 100 = {value:.6f}% "
+                  f"{'>=' if ok else '<'} {thr}%", reference, ok)
+    if not tests:
+        return False, None, tests
+    passing = [t for t in tests if t["passed"]]
+    decisive = passing[0] if passing else max(tests, key=lambda t: t["margin"])
+    return bool(passing), decisive, tests
+
+
+def _waiver(ctx: Context, b: Bases, trace: Trace) -> bool:
+    """RVC de minimis waiver (UR s. 5(4)): all VNM <= w% of TV or total cost."""
+    w = ctx.percent(P.DM_RVC_WAIVER)
+    ref = ctx.cite(P.DM_RVC_WAIVER)
+    for name, base, vnm in (("transaction value", b.tv, b.vnm_tv), ("total cost", b.total_cost, b.vnm_nc)):
+        if base is not None and base > 0:
+            share = vnm / base * HUNDRED
+            if share <= w:
+                trace.add("RVC waiver", f"all VNM {vnm} = {share:.4f}% of {name} {base} <= {w}%: the RVC "
+                          "requirement need not be met", ref, True)
+                return True
+    return False
+
+
+def evaluate_alternative(ctx: Context, i: int, alt: Alternative, good: str, lines: Sequence[Line], b: Bases,
+                         trace: Trace, rule_ref: str) -> AltResult:
+    """Evaluate alternative ``i`` of a rule on a good."""
+    res = AltResult(i, None)
+    label = f"alternative {i + 1}"
+    trace.add(label, _describe(alt), rule_ref)
+    # 1. tariff shift on each non-originating material
+    failing: list[Failing] = []
+    notes: list[str] = []
+    tested = [ln for ln in lines if ln.tested]
+    if alt.level > 0:
+        for ln in tested:
+            f, n = shift_failures(ln, alt, good)
+            failing += f
+            notes += n
+        for n in notes:
+            trace.add(f"{label}: tariff shift", f"undetermined: {n} (counts as failing)", "UR s. 3(2)", False)
+        if failing:
+            trace.add(f"{label}: tariff shift", "fails for " + "; ".join(f"{f.path} ({f.reason})" for f in failing),
+                      "USMCA Annex 4-B; UR s. 3(2)", False)
+        else:
+            trace.add(f"{label}: tariff shift", f"all {len(tested)} non-originating materials make the "
+                      f"{alt.shift} shift", "USMCA Annex 4-B; UR s. 3(2)", True)
+    res.failing = failing
+    shift_ok = not failing or de_minimis(ctx, good, failing, b.tv, b.total_cost, b.weight, trace)
+    res.shift_ok = shift_ok
+    # 2. regional value content
+    rvc_ok = True
+    req = rvc_requirement(ctx, alt)
+    res.thresholds = req
+    if req:
+        if req != dict(alt.rvc or {}):
+            trace.add(f"{label}: RVC", f"review floor raises the thresholds to {_fmt(req)}", ctx.cite(P.FLOOR_TV))
+        if _waiver(ctx, b, trace):
+            rvc_ok = True
+        else:
+            rvc_ok, decisive, tests = rvc_tests(req, b, trace, "USMCA Art. 4.5; UR s. 7(2)-(3)", f"{label}: RVC")
+            res.rvc, res.rvc_tests = decisive, tests
+    # 3. conditions outside the engine
+    if shift_ok and rvc_ok and alt.unsupported:
+        trace.add(f"{label}: condition", f"cannot be evaluated by the engine: {alt.unsupported}",
+                  "USMCA Annex 4-B", None)
+        res.passed = None
+        return res
+    res.passed = bool(shift_ok and rvc_ok)
+    return res
+
+
+def _describe(alt: Alternative) -> str:
+    parts = []
+    if alt.level:
+        parts.append(alt.shift + (f" except from {alt.except_}" if alt.except_ else "")
+                     + (f" only from {alt.from_only}" if alt.from_only else ""))
+    else:
+        parts.append("no change in tariff classification required")
+    if alt.rvc:
+        parts.append("RVC " + _fmt(alt.rvc))
+    if alt.unsupported:
+        parts.append(f"and: {alt.unsupported}")
+    return "; ".join(parts) + (f" — {alt.text}" if alt.text else "")
+
+
+def _fmt(req: dict[str, Decimal]) -> str:
+    return ", ".join(f"{k} >= {v}%" for k, v in req.items())
+
+
+def same_subheading(failing: Sequence[Failing], good: str) -> bool:
+    """All failing materials are parts of the good classified in its subheading (or undivided heading)."""
+    return bool(failing) and all(f.part and f.code is not None and len(f.code) >= 6 and f.code[:6] == good[:6]
+                                 for f in failing)
+
+
+def describe_code(code: str | None) -> str:
+    return dotted(code) if code else "no HS code"

@@ -1,0 +1,327 @@
+"""Origin determination of one good or self-produced material (USMCA Art. 4.2; UR s. 3-9).
+
+The routes of Art. 4.2, tried in this order, give the certificate's origin criterion:
+
+* ``A`` wholly obtained or produced entirely in the territory (Art. 4.2(a), 4.3; UR s. 3(1));
+* ``C`` produced entirely in the territory exclusively from originating materials (4.2(c);
+  UR s. 3(3));
+* ``B`` the product-specific rule satisfied (4.2(b); UR s. 3(2)), any one alternative; sets of
+  GRI 3 by the sets rule (Art. 4.17; UR s. 6);
+* ``D`` the parts exception (4.2(d); UR s. 3(4)): non-originating parts classified with the good
+  in the same subheading (or undivided heading), or an unassembled good classified as assembled
+  by GRI 2(a), with ``RVC >= t_TV`` (TV) or ``>= t_NC`` (NC); not for Chapters 61-63;
+* ``E`` (United States, 19 U.S.C. 4531(b)(1)(E); UR s. 3(7)): a Table 2.10.1 good imported from
+  a USMCA country.
+
+Automotive requirements (Appendix to Annex 4-B) and review options (a cap on non-market-economy
+content) are then ANDed with the result. Materials are rolled up first (:mod:`.lines`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, Mapping
+
+from .alternatives import AltResult, Bases, evaluate_alternative, rvc_tests, same_subheading
+from .bom import Bom, Good, Material
+from .context import PARTIES, Context, P, RuleChoice
+from .hs import dotted
+from .lines import Line, add_ledger, evaluate_lines
+from .result import Trace, TraceStep
+from .rules import parse_rule
+
+__all__ = ["NodeSpec", "NodeResult", "evaluate_node", "evaluate_bom"]
+
+ZERO = Decimal(0)
+HUNDRED = Decimal(100)
+
+
+@dataclass(frozen=True)
+class NodeSpec:
+    """What the determination needs of a good or of a self-produced material."""
+
+    path: str
+    hs: str | None
+    rule: list[dict[str, Any]] | None
+    tv: Decimal | None
+    nc: Decimal | None
+    total_cost: Decimal | None
+    method: str
+    materials: list[Material]
+    produced_in: str | None
+    wholly_obtained: str | None = None
+    weight: Decimal | None = None
+    component_weight: Decimal | None = None
+    is_set: bool = False
+    unassembled: bool = False
+    use: str | None = None
+    automotive: Mapping[str, Any] | None = None
+    imported_from: str | None = None
+    top: bool = False
+    bom: Mapping[str, Any] | None = None
+
+    @classmethod
+    def from_good(cls, bom: Bom) -> "NodeSpec":
+        g: Good = bom.good
+        tv = g.transaction_value - g.international_shipping if g.transaction_value is not None else None
+        return cls("", g.hs, g.rule, tv, g.costs.net_cost if g.costs else None,
+                   g.costs.total_cost if g.costs else None, g.method, list(bom.materials), g.produced_in,
+                   g.wholly_obtained, g.weight, g.component_weight, g.set, g.unassembled_gri2a, g.use,
+                   bom.automotive, g.imported_from, True, bom.model_dump(mode="json", exclude={"source"}))
+
+    @classmethod
+    def from_material(cls, m: Material, path: str, produced_in: str | None) -> "NodeSpec":
+        tv = m.transaction_value if m.transaction_value is not None else m.material_value
+        nc = m.costs.net_cost if m.costs else m.material_value
+        tc = m.costs.total_cost if m.costs else m.material_value
+        return cls(path, m.hs, m.rule, tv, nc, tc, "best", list(m.materials), produced_in, m.wholly_obtained,
+                   m.weight)
+
+
+@dataclass
+class NodeResult:
+    """Determination of one node (internal; the public result is built in :mod:`.qualify`)."""
+
+    originating: bool | None
+    criterion: str | None
+    lines: list[Line]
+    vnm_tv: Decimal
+    vnm_nc: Decimal
+    ledger: dict[str, Decimal]
+    materials_value: Decimal
+    bases: Bases
+    steps: list[TraceStep]
+    rule: RuleChoice | None = None
+    alts: list[AltResult] = field(default_factory=list)
+    rvc: dict[str, Any] | None = None
+    margins: list[dict[str, Any]] = field(default_factory=list)
+
+
+def evaluate_bom(bom: Bom, ctx: Context) -> NodeResult:
+    """Determine the origin of the good of a BOM."""
+    return evaluate_node(NodeSpec.from_good(bom), ctx)
+
+
+def evaluate_node(spec: NodeSpec, ctx: Context, depth: int = 0) -> NodeResult:
+    """Determine the origin of one node, rolling up its materials first."""
+    trace = Trace(spec.path)
+
+    def sub(m: Material, path: str, produced_in: str | None) -> NodeResult:
+        r = evaluate_node(NodeSpec.from_material(m, path, produced_in), ctx, depth + 1)
+        trace.extend(r.steps)
+        return r
+
+    lines = evaluate_lines(spec.materials, spec.path, spec.produced_in, ctx, trace, sub)
+    counted = [ln for ln in lines if ln.role in ("material", "accessory")]
+    vnm_tv = sum((ln.vnm_tv for ln in counted), ZERO)
+    vnm_nc = sum((ln.vnm_nc for ln in counted), ZERO)
+    nc_adj = sum((ln.nc_adjust for ln in counted), ZERO)
+    nc = spec.nc + nc_adj if spec.nc is not None else None
+    ledger: dict[str, Decimal] = {}
+    for ln in lines:
+        if ln.role != "packing":
+            add_ledger(ledger, ln.ledger)
+    mval = sum((ln.material.material_value for ln in lines if ln.role != "packing"), ZERO)
+    apparel = spec.hs is not None and ctx.codes(P.DM_APPAREL_CHAPTERS).contains(spec.hs)
+    weight = spec.component_weight if (apparel and spec.component_weight is not None) else spec.weight
+    b = Bases(spec.tv, nc, spec.total_cost, vnm_tv, vnm_nc, spec.method, weight)
+    trace.add("value of non-originating materials", f"VNM {vnm_tv} (TV method), {vnm_nc} (NC method)"
+              + (f"; net cost adjusted by accumulation {nc_adj}" if nc_adj else ""),
+              "USMCA Art. 4.5-4.7, 4.11; UR s. 7(4)-(5), s. 8, s. 9")
+    res = NodeResult(None, None, lines, vnm_tv, vnm_nc, ledger, mval, b, trace.steps)
+    _routes(spec, ctx, res, trace)
+    if spec.top:
+        _automotive(spec, ctx, res, trace)
+        _nme_cap(spec, ctx, res, trace)
+    verdict = {True: "originating", False: "not originating", None: "undetermined"}[res.originating]
+    trace.add("determination", verdict + (f" (criterion {res.criterion})" if res.criterion else ""),
+              "USMCA Art. 4.2", res.originating)
+    return res
+
+
+def _routes(spec: NodeSpec, ctx: Context, res: NodeResult, trace: Trace) -> None:
+    lines = res.lines
+    if spec.top and spec.produced_in not in PARTIES:
+        trace.add("production in the territory", f"produced in {spec.produced_in}, outside the USMCA countries",
+                  "USMCA Art. 4.2", False)
+        res.originating = False
+        _route_e(spec, ctx, res, trace)
+        return
+    if spec.wholly_obtained:
+        trace.add("wholly obtained", f"category {spec.wholly_obtained}", "USMCA Art. 4.2(a), 4.3; UR s. 3(1)", True)
+        res.originating, res.criterion = True, "A"
+        return
+    if spec.is_set:
+        _set_rule(spec, ctx, res, trace)
+        return
+    counted = [ln for ln in lines if ln.role in ("material", "accessory")]
+    if counted and all(ln.originating for ln in counted):
+        trace.add("exclusively originating materials", f"all {len(counted)} materials are originating",
+                  "USMCA Art. 4.2(c); UR s. 3(3)", True)
+        res.originating, res.criterion = True, "C"
+        return
+    choice = _resolve_rule(spec, ctx, trace)
+    res.rule = choice
+    if choice is None:
+        res.originating = None
+        _route_e(spec, ctx, res, trace)
+        return
+    ref = _cite_rule(choice)
+    assert spec.hs is not None
+    alts = [evaluate_alternative(ctx, i, a, spec.hs, lines, res.bases, trace, ref)
+            for i, a in enumerate(choice.alternatives)]
+    res.alts = alts
+    for a in alts:
+        for t in a.rvc_tests:
+            res.margins.append({"test": f"alternative {a.index + 1} RVC ({t['method']})", **t})
+    passing = [a for a in alts if a.passed]
+    if passing:
+        res.originating, res.criterion = True, "B"
+        res.rvc = passing[0].rvc
+        return
+    with_rvc = [a for a in alts if a.rvc is not None]
+    if with_rvc:
+        res.rvc = max(with_rvc, key=lambda a: a.rvc["margin"]).rvc  # type: ignore[index]
+    res.originating = None if any(a.passed is None for a in alts) else False
+    if res.originating is False:
+        _parts_exception(spec, ctx, res, trace)
+    if not res.originating:
+        _route_e(spec, ctx, res, trace)
+
+
+def _resolve_rule(spec: NodeSpec, ctx: Context, trace: Trace) -> RuleChoice | None:
+    if spec.rule is not None:
+        alts = parse_rule(spec.rule, "BOM", f"{spec.path + '.' if spec.path else 'good.'}rule")
+        trace.add("product-specific rule", "inline rule of the BOM (overrides the library)", "BOM")
+        return RuleChoice("inline", alts, None, spec.hs or "")
+    if spec.hs is None:
+        trace.add("product-specific rule", "no HS code: the rule cannot be looked up", "USMCA Annex 4-B", None)
+        return None
+    if spec.top and (spec.use or spec.automotive):
+        auto = ctx.automotive_rule(spec.hs, spec.use)
+        if auto is not None:
+            trace.add("product-specific rule", f"Automotive Appendix rule for {dotted(spec.hs)}",
+                      _cite_rule(auto))
+            return auto
+    lib = ctx.library_rule(spec.hs)
+    if lib is not None:
+        trace.add("product-specific rule", f"PSR library rule for {dotted(spec.hs)}", _cite_rule(lib))
+        return lib
+    trace.add("product-specific rule", f"the rule for {dotted(spec.hs)} is not encoded: no determination under "
+              "Art. 4.2(b) (the engine does not guess)", "USMCA Annex 4-B", None)
+    return None
+
+
+def _cite_rule(choice: RuleChoice) -> str:
+    r = choice.reference
+    if isinstance(r, Mapping):
+        parts = [str(r.get(k)) for k in ("instrument", "provision", "url") if r.get(k)]
+        if parts:
+            return ", ".join(parts)
+    return {"inline": "BOM inline rule", "automotive": "USMCA Appendix to Annex 4-B",
+            "library": "USMCA Annex 4-B"}[choice.source]
+
+
+def _parts_exception(spec: NodeSpec, ctx: Context, res: NodeResult, trace: Trace) -> None:
+    assert spec.hs is not None
+    if not ctx.has(P.PARTS_TV) or ctx.codes(P.PARTS_EXCLUDED).contains(spec.hs):
+        return
+    same = any(a.shift_ok is False and same_subheading(a.failing, spec.hs) for a in res.alts)
+    if not (same or spec.unassembled):
+        return
+    why = ("good imported unassembled, classified as assembled under GRI 2(a)" if spec.unassembled else
+           "the failing non-originating materials are parts classified in the same subheading as the good")
+    trace.add("parts exception", why, "USMCA Art. 4.2(d); UR s. 3(4)")
+    req = {"TV": ctx.percent(P.PARTS_TV), "NC": ctx.percent(P.PARTS_NC)}
+    ok, decisive, tests = rvc_tests(req, res.bases, trace, f"{ctx.cite(P.PARTS_TV)}; {ctx.cite(P.PARTS_NC)}",
+                                    "parts exception RVC")
+    for t in tests:
+        res.margins.append({"test": f"parts exception RVC ({t['method']})", **t})
+    if ok:
+        res.originating, res.criterion, res.rvc = True, "D", decisive
+
+
+def _route_e(spec: NodeSpec, ctx: Context, res: NodeResult, trace: Trace) -> None:
+    if not spec.top or spec.imported_from is None or spec.hs is None:
+        return
+    if not ctx.has(P.TABLE_2_10_1):
+        trace.add("Table 2.10.1 goods", f"the list is not encoded in the law tree ({P.TABLE_2_10_1})",
+                  "19 U.S.C. 4531(b)(1)(E); UR s. 3(7), Schedule 2", None)
+        return
+    listed = ctx.codes(P.TABLE_2_10_1).contains(spec.hs)
+    ok = bool(listed) and spec.imported_from in PARTIES
+    trace.add("Table 2.10.1 goods", f"{dotted(spec.hs)} {'is' if listed else 'is not'} listed; imported from "
+              f"{spec.imported_from}", ctx.cite(P.TABLE_2_10_1), ok)
+    if ok:
+        res.originating, res.criterion = True, "E"
+
+
+def _set_rule(spec: NodeSpec, ctx: Context, res: NodeResult, trace: Trace) -> None:
+    items = [ln for ln in res.lines if ln.role in ("material", "accessory")]
+    non = [ln for ln in items if not ln.originating]
+    if not non:
+        trace.add("set", f"all {len(items)} goods in the set are originating", "USMCA Art. 4.17; UR s. 6(2)", True)
+        res.originating, res.criterion = True, "C" if items else None
+        return
+    b = res.bases
+    value = sum((ln.vnm_tv if b.tv is not None else ln.vnm_nc for ln in non), ZERO)
+    base = b.tv if b.tv is not None else b.nc
+    if base is None or base <= 0:
+        trace.add("set", "no value of the set given (transaction value or net cost)", "UR s. 6(4)", False)
+        res.originating = False
+        return
+    cap = ctx.percent(P.SETS_MAX)
+    share = value / base * HUNDRED
+    ok = share <= cap
+    trace.add("set", f"non-originating goods {value} = {share:.4f}% of the set's value {base} "
+              f"{'<=' if ok else '>'} {cap}%", ctx.cite(P.SETS_MAX), ok)
+    res.margins.append({"test": "set non-originating share", "value": share, "threshold": cap,
+                        "margin": cap - share, "passed": ok})
+    res.originating, res.criterion = (True, "B") if ok else (False, None)
+
+
+def _automotive(spec: NodeSpec, ctx: Context, res: NodeResult, trace: Trace) -> None:
+    if not (spec.use or spec.automotive):
+        return
+    reqs = ctx.automotive_requirements(spec.bom or {})
+    if reqs is None:
+        trace.add("automotive requirements", "the automotive module is not available: not evaluated",
+                  "USMCA Appendix to Annex 4-B", None)
+        if res.originating:
+            res.originating, res.criterion = None, None
+        return
+    for r in reqs:
+        passed = r.get("passed")
+        trace.add(str(r.get("step", "automotive requirement")), str(r.get("result", "")),
+                  str(r.get("reference", "USMCA Appendix to Annex 4-B")), passed)
+        if r.get("value") is not None and r.get("threshold") is not None:
+            res.margins.append({"test": str(r.get("step")), "value": r.get("value"), "threshold": r.get("threshold"),
+                                "passed": passed})
+        if passed is False and res.originating is not False:
+            res.originating, res.criterion = False, None
+        elif passed is None and res.originating:
+            res.originating, res.criterion = None, None
+
+
+def _nme_cap(spec: NodeSpec, ctx: Context, res: NodeResult, trace: Trace) -> None:
+    if not ctx.optional(P.NME_IN_EFFECT, False):
+        return
+    countries = [str(c).upper() for c in (ctx.optional(P.NME_COUNTRIES, []) or [])]
+    cap = ctx.optional(P.NME_MAX)
+    b = res.bases
+    base = b.tv if b.tv is not None else b.nc
+    if cap is None or base is None or base <= 0:
+        trace.add("non-market-economy content cap", "in effect but no share or no value base", ctx.cite(P.NME_MAX),
+                  None)
+        return
+    capd = Decimal(repr(cap)) if isinstance(cap, float) else Decimal(cap)
+    content = sum((res.ledger.get(c, ZERO) for c in countries), ZERO)
+    share = content / base * HUNDRED
+    ok = share <= capd
+    trace.add("non-market-economy content cap", f"content from {', '.join(countries)} {content} = {share:.4f}% of "
+              f"{base} {'<=' if ok else '>'} {capd}%", ctx.cite(P.NME_MAX), ok)
+    res.margins.append({"test": "NME content share", "value": share, "threshold": capd, "margin": capd - share,
+                        "passed": ok})
+    if not ok and res.originating is not False:
+        res.originating, res.criterion = False, None

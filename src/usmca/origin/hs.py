@@ -1,0 +1,213 @@
+"""Harmonized System codes, levels and code sets (ranges) for the rule language.
+
+Spellings accepted (the rule-language contract):
+
+============  ==========  =========================
+dotted        digits      level
+============  ==========  =========================
+``85``        ``85``      chapter (2 digits)
+``85.03``     ``8503``    heading (4)
+``8501.52``   ``850152``  subheading (6)
+``8501.52.10``  ``85015210``  tariff item (8)
+``8501.52.10.00`` ``8501521000`` statistical suffix (10)
+============  ==========  =========================
+
+A *code set* is a list of codes or inclusive ranges (``"84.07-84.09"``, ``"50-60"``,
+``"2009.11-2009.39"``); both ends of a range have the same level. A code belongs to a range when
+its prefix at the range's level lies between the two ends (General Rules for the Interpretation of
+the HS; Annex 4-B, Section A, general interpretative notes on headings and subheadings).
+
+Vectorised forms work on integer codes: a code of ``n`` digits is stored as the integer of its
+digits padded on the right to 10 digits together with its length ``n``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Iterable, Sequence
+
+import numpy as np
+
+__all__ = [
+    "LEVELS", "SHIFT_LEVEL", "normalize", "dotted", "level_name", "HsRange", "HsSet",
+    "code_to_int", "codes_to_int",
+]
+
+LEVELS = {2: "chapter", 4: "heading", 6: "subheading", 8: "tariff item", 10: "statistical suffix"}
+#: Number of digits that must change for each tariff-shift keyword of the rule language.
+SHIFT_LEVEL = {"CC": 2, "CTH": 4, "CTSH": 6, "CTI": 8, "NONE": 0}
+
+_DOTTED = re.compile(r"^(\d{2}|\d{2}\.\d{2}|\d{4}\.\d{2}(\.\d{2}(\.\d{2})?)?)$")
+_DIGITS = re.compile(r"^\d+$")
+
+
+def normalize(code: object) -> str:
+    """Digits of an HS code from its dotted or undotted spelling.
+
+    Parameters
+    ----------
+    code
+        ``"8501.52"``, ``"850152"``, ``"85.03"``, ``"8501.52.10"``, ``85`` (int), ...
+
+    Returns
+    -------
+    str
+        The digits (length 2, 4, 6, 8 or 10).
+
+    Raises
+    ------
+    ValueError
+        When the spelling is not an HS code; the message says why.
+    """
+    if isinstance(code, bool) or code is None:
+        raise ValueError("not an HS code")
+    if isinstance(code, int):
+        code = str(code)
+        if len(code) % 2:
+            code = "0" + code
+    if not isinstance(code, str):
+        raise ValueError("not an HS code (expected a string such as '8501.52')")
+    s = code.strip()
+    if not s:
+        raise ValueError("empty HS code")
+    if _DIGITS.match(s):
+        if len(s) not in LEVELS:
+            raise ValueError("an HS code has 2, 4, 6, 8 or 10 digits")
+        return s
+    if " " in s:
+        s = s.replace(" ", "")
+    if not _DOTTED.match(s):
+        raise ValueError("not an HS code (expected e.g. '85', '85.03', '8501.52', '8501.52.10')")
+    return s.replace(".", "")
+
+
+def dotted(digits: str) -> str:
+    """Canonical dotted spelling of a code given by its digits (``"850152"`` -> ``"8501.52"``)."""
+    d = normalize(digits)
+    if len(d) == 2:
+        return d
+    if len(d) == 4:
+        return f"{d[:2]}.{d[2:]}"
+    return ".".join([d[:4]] + [d[i:i + 2] for i in range(4, len(d), 2)])
+
+
+def level_name(digits: str) -> str:
+    """``"chapter"``, ``"heading"``, ... for a code's number of digits."""
+    return LEVELS[len(digits)]
+
+
+def code_to_int(digits: str) -> int:
+    """The integer of a code's digits padded to 10 digits on the right."""
+    return int(digits.ljust(10, "0"))
+
+
+def codes_to_int(codes: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Vector form of codes: (padded integers int64, lengths int8)."""
+    ints = np.fromiter((code_to_int(c) for c in codes), dtype=np.int64, count=len(codes))
+    lens = np.fromiter((len(c) for c in codes), dtype=np.int8, count=len(codes))
+    return ints, lens
+
+
+@dataclass(frozen=True)
+class HsRange:
+    """An inclusive range of codes at one level (a single code is a range of one)."""
+
+    lo: str
+    hi: str
+
+    @property
+    def level(self) -> int:
+        return len(self.lo)
+
+    @classmethod
+    def parse(cls, text: object) -> "HsRange":
+        """Parse ``"84.07-84.09"``, ``"50-60"``, ``"8504.40"``, ``"72"``."""
+        if isinstance(text, str) and "-" in text:
+            a, _, b = text.partition("-")
+            lo, hi = normalize(a), normalize(b)
+            if len(lo) != len(hi):
+                raise ValueError(f"both ends of the range {text!r} must be of the same level")
+            if lo > hi:
+                raise ValueError(f"range {text!r} runs backwards")
+            return cls(lo, hi)
+        d = normalize(text)
+        return cls(d, d)
+
+    def contains(self, digits: str) -> bool | None:
+        """Whether the code lies in the range; ``None`` when the code is too short to tell.
+
+        A code shorter than the range's level belongs to it for sure when the whole span of
+        codes it covers lies inside, is outside for sure when no code it covers lies inside,
+        and is undetermined otherwise.
+        """
+        n = self.level
+        if len(digits) >= n:
+            p = digits[:n]
+            return self.lo <= p <= self.hi
+        m = len(digits)
+        lo_p, hi_p = self.lo[:m], self.hi[:m]
+        if digits < lo_p or digits > hi_p:
+            return False
+        # covered span of ``digits`` at level n: digits+"00..." .. digits+"99..."
+        span_lo, span_hi = digits.ljust(n, "0"), digits.ljust(n, "9")
+        if self.lo <= span_lo and span_hi <= self.hi:
+            return True
+        return None
+
+    def __str__(self) -> str:
+        return dotted(self.lo) if self.lo == self.hi else f"{dotted(self.lo)}-{dotted(self.hi)}"
+
+
+@dataclass(frozen=True)
+class HsSet:
+    """A union of code ranges (the ``except`` / ``from_only`` lists and the law-tree code lists)."""
+
+    ranges: tuple[HsRange, ...] = ()
+
+    @classmethod
+    def parse(cls, items: Iterable[object] | str | None) -> "HsSet":
+        """Parse a list of codes/ranges, or one space-separated string of them."""
+        if items is None:
+            return cls(())
+        if isinstance(items, str):
+            items = items.split()
+        return cls(tuple(HsRange.parse(x) for x in items))
+
+    def __bool__(self) -> bool:
+        return bool(self.ranges)
+
+    def contains(self, digits: str) -> bool | None:
+        """True if in some range, False if in none, None if undetermined for a short code."""
+        undetermined = False
+        for r in self.ranges:
+            c = r.contains(digits)
+            if c:
+                return True
+            if c is None:
+                undetermined = True
+        return None if undetermined else False
+
+    def contains_array(self, ints: np.ndarray, lens: np.ndarray) -> np.ndarray:
+        """Vectorised membership (undetermined counts as member: the conservative reading).
+
+        Parameters
+        ----------
+        ints, lens
+            Codes in the form of :func:`codes_to_int`.
+        """
+        out = np.zeros(ints.shape, dtype=bool)
+        for r in self.ranges:
+            n = r.level
+            scale = 10 ** (10 - n)
+            lo, hi = int(r.lo), int(r.hi)
+            long_enough = lens >= n
+            p = ints // scale
+            out |= long_enough & (p >= lo) & (p <= hi)
+            # short codes: member (or undetermined) when their span overlaps the range
+            span_hi = p + (10 ** np.maximum(n - lens.astype(np.int64), 0) - 1)
+            out |= (~long_enough) & (p <= hi) & (span_hi >= lo)
+        return out
+
+    def __str__(self) -> str:
+        return ", ".join(str(r) for r in self.ranges)

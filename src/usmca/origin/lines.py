@@ -1,0 +1,245 @@
+"""Material lines: legal status, value of non-originating materials, accumulation, ledger.
+
+For each material used in the production of a good this module settles
+
+* its role: packing for shipment (disregarded, Art. 4.16; UR s. 8(17)); indirect material
+  (originating, Art. 4.9; UR s. 8(13)); accessory or retail packaging (out of the tariff shift and
+  de minimis, counted in RVC, Art. 4.14-4.15; UR s. 8(14)-(15), (23)-(25)); ordinary material;
+* its status: declared, wholly obtained (Art. 4.3), or determined from its own BOM when
+  self-produced (roll-up);
+* its contribution to the value of non-originating materials (VNM, Art. 4.6-4.7; UR s. 7(4)-(5),
+  s. 8(1)-(3)):
+
+  - originating material acquired from another producer: 0 (UR s. 7(4)(a));
+  - self-produced material designated intermediate and originating: 0 (Art. 4.8; s. 7(4)(b));
+  - self-produced material not designated: the VNM of its own production (s. 7(5)(a));
+  - non-originating material: its value less the Art. 4.7 deductions backed by documentary
+    evidence (s. 8(2)-(3)), or the figure of a producer statement (Art. 4.11; s. 9(2)-(5)):
+    ``nc_vnm`` -> VNM = statement VNM and NC += statement NC + s. 8(2)(a)-(c) costs - value;
+    ``amount`` (NC only) -> VNM = value - amount; ``tv_vnm`` (TV only) -> VNM = statement VNM;
+
+* the content-by-country ledger: the value of the inputs by country of origin, traced through
+  sub-assemblies whether or not they are legally rolled up (the residual value added of a
+  sub-assembly is assigned to the country where it was produced).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, Callable
+
+from .bom import Material, WHOLLY_OBTAINED
+from .deminimis import Failing
+from .rules import Alternative, shift_test
+from .result import Trace
+
+if TYPE_CHECKING:
+    from .determine import NodeResult
+
+__all__ = ["Line", "evaluate_lines", "shift_failures", "add_ledger"]
+
+ZERO = Decimal(0)
+UNKNOWN = "unknown"
+
+
+@dataclass
+class Line:
+    """One evaluated material line."""
+
+    index: int
+    path: str
+    id: str
+    material: Material
+    role: str                          # material | accessory | indirect | packing
+    originating: bool
+    value: Decimal                     # Art. 4.6 value (after Art. 4.7 deductions if non-originating)
+    vnm_tv: Decimal = ZERO
+    vnm_nc: Decimal = ZERO
+    nc_adjust: Decimal = ZERO
+    self_produced: bool = False
+    sub: "NodeResult | None" = None
+    ledger: dict[str, Decimal] = field(default_factory=dict)
+    statement_codes: tuple[str, ...] | None = None   # s. 9(7)(a)(ii) classification statement
+
+    @property
+    def tested(self) -> bool:
+        """Subject to the tariff shift and value de minimis (non-originating ordinary material)."""
+        return self.role == "material" and not self.originating
+
+
+def add_ledger(into: dict[str, Decimal], other: dict[str, Decimal], scale: Decimal = Decimal(1)) -> None:
+    for k, v in other.items():
+        into[k] = into.get(k, ZERO) + v * scale
+
+
+def evaluate_lines(materials: list[Material], node_path: str, produced_in: str | None, ctx: Any,
+                   trace: Trace, evaluate_node: Callable[..., "NodeResult"]) -> list[Line]:
+    """Evaluate each material of a node (recursing into self-produced materials)."""
+    out = []
+    for i, m in enumerate(materials):
+        path = f"{node_path}.materials[{i}]" if node_path else f"materials[{i}]"
+        out.append(_line(i, m, path, produced_in, ctx, trace, evaluate_node))
+    return out
+
+
+def _line(i: int, m: Material, path: str, produced_in: str | None, ctx: Any, trace: Trace,
+          evaluate_node: Callable[..., "NodeResult"]) -> Line:
+    name = m.id or path
+    value = m.material_value
+    flags = set(m.flags)
+    role = ("packing" if "packing_for_shipment" in flags else "indirect" if "indirect" in flags
+            else "accessory" if flags & {"accessory", "retail_packaging"} else "material")
+    line = Line(i, path, name, m, role, False, value)
+    if role == "packing":
+        trace.add(f"material {name}", "packing material for shipment: disregarded",
+                  "USMCA Art. 4.16; UR s. 8(17)")
+        return line
+    if role == "indirect":
+        line.originating = True
+        line.ledger = {m.country or UNKNOWN: value}
+        trace.add(f"material {name}", "indirect material: originating regardless of where produced",
+                  "USMCA Art. 4.9; UR s. 8(13)")
+        return line
+    sub = None
+    self_produced = m.self_produced if m.self_produced is not None else bool(m.materials)
+    line.self_produced = self_produced
+    if m.materials:
+        sub_country = m.country or (produced_in if self_produced else None)
+        sub = evaluate_node(m, path, sub_country)
+        line.sub = sub
+    if m.wholly_obtained:
+        line.originating = True
+        trace.add(f"material {name}", f"wholly obtained ({WHOLLY_OBTAINED.get(m.wholly_obtained, m.wholly_obtained)})",
+                  "USMCA Art. 4.3; UR s. 3(1)")
+    elif m.origin == "originating":
+        line.originating = True
+        trace.add(f"material {name}", "originating (declared)", "USMCA Art. 4.2; UR s. 7(4)(a)")
+    elif m.origin == "non_originating":
+        line.originating = False
+        trace.add(f"material {name}", "non-originating (declared)", "USMCA Art. 4.6")
+    elif sub is not None:
+        line.originating = sub.originating is True
+        word = {True: "originating", False: "non-originating", None: "undetermined, treated as non-originating"}
+        trace.add(f"material {name}", f"own production determined: {word[sub.originating]}"
+                  + (f" (criterion {sub.criterion})" if sub.criterion else ""),
+                  "USMCA Art. 4.2, 4.8; UR s. 3(8), s. 7(21)")
+    else:
+        line.originating = False
+        trace.add(f"material {name}", "origin unknown: treated as non-originating", "UR s. 7(21)")
+    _vnm(line, trace)
+    # ledger: underlying inputs by country, through sub-assemblies
+    if sub is not None:
+        led: dict[str, Decimal] = {}
+        add_ledger(led, sub.ledger)
+        residual = value - sub.materials_value
+        if residual != 0:
+            key = m.country or (produced_in if self_produced else None) or UNKNOWN
+            led[key] = led.get(key, ZERO) + residual
+        line.ledger = led
+    else:
+        line.ledger = {m.country or UNKNOWN: value}
+    return line
+
+
+def _vnm(line: Line, trace: Trace) -> None:
+    m, name = line.material, line.id
+    sub = line.sub
+    if line.originating and (not line.self_produced or m.intermediate or sub is None):
+        if m.intermediate:
+            trace.add(f"material {name}", "designated intermediate material, originating: its non-originating "
+                      "inputs are not VNM", "USMCA Art. 4.8; UR s. 7(4)(b), s. 8(6)-(8)")
+        return
+    if line.self_produced and sub is not None and not m.intermediate:
+        line.vnm_tv, line.vnm_nc = sub.vnm_tv, sub.vnm_nc
+        trace.add(f"material {name}", f"self-produced, not designated intermediate: VNM of its production "
+                  f"{sub.vnm_tv} (TV) / {sub.vnm_nc} (NC) counts", "UR s. 7(5)(a)")
+        return
+    if m.intermediate and not line.originating:
+        trace.add(f"material {name}", "designated intermediate material is non-originating: its whole value is "
+                  "VNM (the designation may be rescinded, UR s. 8(10))", "USMCA Art. 4.8; UR s. 8(7)(a)")
+    value = line.value
+    adj = m.adjustments
+    if adj is not None and adj.total > 0:
+        if adj.evidence:
+            value = max(ZERO, value - adj.total)
+            trace.add(f"material {name}", f"value {line.value} less freight, duties, brokerage, waste {adj.total} "
+                      f"= {value}", "USMCA Art. 4.7; UR s. 8(2)")
+        else:
+            trace.add(f"material {name}", "no documentary evidence: no deduction", "UR s. 8(3)")
+    line.value = value
+    line.vnm_tv = line.vnm_nc = value
+    st = m.supplier_statement
+    if st is None:
+        return
+    if not st.signed:
+        trace.add(f"material {name}", "producer statement not signed: ignored", "UR s. 9(7)(a)")
+        return
+    if st.type == "nc_vnm":
+        assert st.vnm is not None and st.net_cost is not None
+        line.vnm_tv = line.vnm_nc = st.vnm
+        line.nc_adjust = st.net_cost + st.added_costs - value
+        avg = f", averaged over {st.averaging_months} month(s)" if st.averaging_months else ""
+        trace.add(f"material {name}", f"accumulation: statement NC {st.net_cost} and VNM {st.vnm}{avg}; VNM "
+                  f"{value} -> {st.vnm}, net cost {'+' if line.nc_adjust >= 0 else ''}{line.nc_adjust}",
+                  "USMCA Art. 4.11; UR s. 9(2)(a), 9(4)(a), 9(3)")
+    elif st.type == "amount":
+        assert st.amount is not None
+        line.vnm_nc = max(ZERO, value - st.amount)
+        trace.add(f"material {name}", f"accumulation: statement amount {st.amount}; VNM (NC method) {value} -> "
+                  f"{line.vnm_nc}; not usable under the TV method", "USMCA Art. 4.11; UR s. 9(2)(b), 9(4)(b)")
+    elif st.type == "tv_vnm":
+        assert st.vnm is not None
+        line.vnm_tv = st.vnm
+        trace.add(f"material {name}", f"accumulation: statement VNM {st.vnm} (TV method); not usable under the "
+                  "NC method", "USMCA Art. 4.11; UR s. 9(3), 9(5)")
+    elif st.type == "tariff_classification":
+        if st.produced_entirely_in_territory:
+            line.statement_codes = tuple(st.non_originating_hs)
+            trace.add(f"material {name}", "accumulation: classification statement, tariff shift tested on the "
+                      f"supplier's non-originating inputs {list(st.non_originating_hs)}",
+                      "USMCA Art. 4.11; UR s. 9(1)(c), 9(7)(a)(ii)")
+        else:
+            trace.add(f"material {name}", "classification statement without 'produced entirely in the territory':"
+                      " not usable", "UR s. 9(7)(a)(ii)")
+
+
+def shift_failures(line: Line, alt: Alternative, good: str) -> tuple[list[Failing], list[str]]:
+    """The materials (or inputs) of ``line`` failing the shift of ``alt``, at the producer's best option.
+
+    Options (the producer's choice, UR s. 3(8) and s. 9(1)(c)): test the material itself; test the
+    non-originating inputs listed in a classification statement; for a self-produced material,
+    test its own non-originating inputs. The option with the least failing value is kept.
+
+    Returns
+    -------
+    (failing, notes)
+        Failing items (empty when the line passes) and notes on undetermined tests.
+    """
+    m = line.material
+    ok, why = shift_test(alt, good, m.hs)
+    notes = [] if ok is not None else [f"{line.path}: {why}"]
+    own = [] if ok else [Failing(line.path, m.hs, line.value, m.weight, m.elastomeric, m.textile_item, why,
+                                  "part" in m.flags)]
+    options = [(own, notes)]
+    if line.statement_codes is not None:
+        fails, sn = [], []
+        for c in line.statement_codes:
+            okc, whyc = shift_test(alt, good, c)
+            if okc is None:
+                sn.append(f"{line.path} input {c}: {whyc}")
+            if not okc:
+                fails.append(Failing(line.path, c, line.value, m.weight, m.elastomeric, m.textile_item,
+                                     f"supplier input {whyc}"))
+        if fails:  # the statement gives no values: the whole material fails
+            fails = fails[:1]
+        options.append((fails, sn))
+    if line.self_produced and line.sub is not None:
+        fails, sn = [], []
+        for child in line.sub.lines:
+            if child.tested:
+                f, n = shift_failures(child, alt, good)
+                fails += f
+                sn += n
+        options.append((fails, sn))
+    return min(options, key=lambda o: (sum((f.value for f in o[0]), ZERO), len(o[0])))

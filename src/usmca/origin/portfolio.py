@@ -1,0 +1,168 @@
+"""Portfolio mode: compile validated BOMs into flat arrays and evaluate them together.
+
+:func:`compile_boms` turns BOMs into a :class:`usmca.origin.vector.Portfolio` (a one-off Python
+pass over the lines, like parsing); :func:`qualify_many` evaluates the portfolio with the numpy
+path and falls back to the exact Decimal engine for the goods the fast path does not model (and
+for every good when ``exact=True``), so that the answers are the same as :func:`qualify`'s.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+import numpy as np
+
+from .bom import Bom, Material
+from .context import PARTIES, Context, P
+from .hs import HsSet, code_to_int
+from .rules import Alternative, parse_rule
+from .vector import Portfolio, PortfolioResult, evaluate_portfolio
+
+__all__ = ["compile_boms", "qualify_many"]
+
+_METHOD = {"best": 0, "TV": 1, "NC": 2}
+
+
+class _Builder:
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+        self.rules: list[tuple[Alternative, ...]] = []
+        self._rule_ids: dict[Any, int] = {}
+        self.countries: list[str] = []
+        self._cidx: dict[str, int] = {}
+        self.nodes: list[list[Any]] = []   # good_int, good_len, rule, tv, nc, tc, method, depth, supported, line
+        self.lines: list[list[Any]] = []   # parent, node, value, declared, intermediate, int, len, country
+        self._excluded = [ctx.codes(P.DM_VALUE_EXCLUDED), ctx.codes(P.DM_DIFF_SUBHEADING),
+                          ctx.codes(P.DM_TEXTILE_CHAPTERS)]
+        goods = " ".join(str(x) for x in ctx.table(P.DM_EXCEPTIONS)["good_hs"])
+        self._excluded.append(HsSet.parse(goods))
+        self.review = bool(ctx.optional(P.NME_IN_EFFECT, False) or ctx.optional(P.FLOOR_IN_EFFECT, False))
+
+    def country(self, c: str | None) -> int:
+        key = c or "unknown"
+        if key not in self._cidx:
+            self._cidx[key] = len(self.countries)
+            self.countries.append(key)
+        return self._cidx[key]
+
+    def rule(self, inline: Any, hs: str | None) -> int:
+        if inline is not None:
+            key: Any = ("inline", repr(inline))
+            if key not in self._rule_ids:
+                self._rule_ids[key] = len(self.rules)
+                self.rules.append(parse_rule(inline))
+            return self._rule_ids[key]
+        if hs is None:
+            return -1
+        key = ("lib", hs)
+        if key not in self._rule_ids:
+            choice = self.ctx.library_rule(hs)
+            if choice is None:
+                self._rule_ids[key] = -1
+            else:
+                self._rule_ids[key] = len(self.rules)
+                self.rules.append(choice.alternatives)
+        return self._rule_ids[key]
+
+    def _special_good(self, hs: str | None) -> bool:
+        return hs is not None and any(s.contains(hs) is not False for s in self._excluded)
+
+    def add_bom(self, bom: Bom) -> int:
+        g = bom.good
+        tv = float(g.transaction_value - g.international_shipping) if g.transaction_value is not None else np.nan
+        nc = float(g.costs.net_cost) if g.costs else np.nan
+        tc = float(g.costs.total_cost) if g.costs else np.nan
+        ok = not (g.set or g.wholly_obtained or g.use or bom.automotive or g.unassembled_gri2a or self.review
+                  or g.produced_in not in PARTIES or self._special_good(g.hs))
+        node = self._node(g.hs, self.rule(g.rule, g.hs) if not (g.use or bom.automotive) else -1, tv, nc, tc,
+                          _METHOD[g.method], 0, ok, -1)
+        if not self._materials(bom.materials, node, 0, g.produced_in):
+            self.nodes[node][8] = False
+        return node
+
+    def _node(self, hs: str | None, rule: int, tv: float, nc: float, tc: float, method: int, depth: int,
+              ok: bool, line: int) -> int:
+        gi, gl = (code_to_int(hs), len(hs)) if hs else (0, 0)
+        self.nodes.append([gi, gl, rule, tv, nc, tc, method, depth, ok, line])
+        return len(self.nodes) - 1
+
+    def _materials(self, mats: Sequence[Material], parent: int, depth: int, produced_in: str | None) -> bool:
+        ok = True
+        for m in mats:
+            if m.flags or m.supplier_statement or m.adjustments or m.wholly_obtained or m.textile_item:
+                ok = False
+            self_produced = m.self_produced if m.self_produced is not None else bool(m.materials)
+            if m.materials and not self_produced:
+                ok = False
+            declared = {"originating": 1, "non_originating": 0}.get(m.origin or "", -1 if m.materials else 0)
+            hi, hl = (code_to_int(m.hs), len(m.hs)) if m.hs else (0, 0)
+            li = len(self.lines)
+            country = self.country(m.country or (produced_in if m.materials else None))
+            self.lines.append([parent, -1, float(m.material_value), declared, m.intermediate, hi, hl, country])
+            if m.materials:
+                v = float(m.material_value)
+                tv = float(m.transaction_value) if m.transaction_value is not None else v
+                nc = float(m.costs.net_cost) if m.costs else v
+                tc = float(m.costs.total_cost) if m.costs else v
+                node = self._node(m.hs, self.rule(m.rule, m.hs), tv, nc, tc, 0, depth + 1,
+                                  not self._special_good(m.hs), li)
+                self.lines[li][1] = node
+                sub_country = m.country or produced_in
+                if not self._materials(m.materials, node, depth + 1, sub_country) or not self.nodes[node][8]:
+                    ok = False
+        return ok
+
+
+def compile_boms(boms: Sequence[Bom], ctx: Context) -> Portfolio:
+    """Flat arrays of a list of BOMs (goods are nodes ``0 .. len(boms)-1``)."""
+    b = _Builder(ctx)
+    roots = []
+    for bom in boms:
+        roots.append(len(b.nodes))
+        b.add_bom(bom)
+    order = np.array(roots, dtype=np.int64)
+    # renumber so that goods come first
+    n_nodes = len(b.nodes)
+    is_root = np.zeros(n_nodes, dtype=bool)
+    is_root[order] = True
+    new = np.empty(n_nodes, dtype=np.int64)
+    new[order] = np.arange(len(order))
+    new[~is_root] = np.arange(len(order), n_nodes)
+    nodes = [None] * n_nodes
+    for old, row in enumerate(b.nodes):
+        nodes[new[old]] = row
+    N = np.array(nodes, dtype=object) if nodes else np.zeros((0, 10), dtype=object)
+    L = np.array(b.lines, dtype=object) if b.lines else np.zeros((0, 8), dtype=object)
+    lp = new[L[:, 0].astype(np.int64)] if len(L) else np.zeros(0, dtype=np.int64)
+    ln = L[:, 1].astype(np.int64) if len(L) else np.zeros(0, dtype=np.int64)
+    ln = np.where(ln >= 0, new[np.maximum(ln, 0)], -1)
+    # roots keep -1 as their line; the good's supported flag: all nodes of its BOM supported
+    p = Portfolio(
+        node_good_int=N[:, 0].astype(np.int64), node_good_len=N[:, 1].astype(np.int8),
+        node_rule=N[:, 2].astype(np.int32), node_tv=N[:, 3].astype(float), node_nc=N[:, 4].astype(float),
+        node_tc=N[:, 5].astype(float), node_method=N[:, 6].astype(np.int8), node_depth=N[:, 7].astype(np.int16),
+        node_supported=N[:, 8].astype(bool), node_line=N[:, 9].astype(np.int64),
+        line_parent=lp, line_node=ln, line_value=L[:, 2].astype(float) if len(L) else np.zeros(0),
+        line_declared=L[:, 3].astype(np.int8) if len(L) else np.zeros(0, np.int8),
+        line_intermediate=L[:, 4].astype(bool) if len(L) else np.zeros(0, bool),
+        line_int=L[:, 5].astype(np.int64) if len(L) else np.zeros(0, np.int64),
+        line_len=L[:, 6].astype(np.int8) if len(L) else np.zeros(0, np.int8),
+        line_country=L[:, 7].astype(np.int32) if len(L) else np.zeros(0, np.int32),
+        rules=b.rules, countries=b.countries, n_goods=len(boms),
+        de_minimis=float(ctx.percent(P.DM_GENERAL)), rvc_waiver=float(ctx.percent(P.DM_RVC_WAIVER)))
+    return p
+
+
+def qualify_many(boms: Sequence[Bom], ctx: Context, *, exact: bool = False) -> tuple[PortfolioResult, list[int]]:
+    """Evaluate a portfolio on the numpy path; return the result and the goods needing the exact path.
+
+    Returns
+    -------
+    (PortfolioResult, list[int])
+        Per-node arrays, and the indices of the goods whose status is -2 (evaluate them with
+        :func:`usmca.origin.qualify.qualify_bom`), all goods when ``exact``.
+    """
+    p = compile_boms(boms, ctx)
+    res = evaluate_portfolio(p)
+    fallback = list(range(len(boms))) if exact else [int(i) for i in np.flatnonzero(res.status[: len(boms)] == -2)]
+    return res, fallback

@@ -1,0 +1,130 @@
+"""Public entry point: ``qualify(bom, *, date=None, tree=None, reform=None)``.
+
+Determines whether the good of a bill of materials originates under USMCA Chapter 4 on a date,
+under the law in force (``tree``, default :func:`usmca.law.default_tree`) or under a review
+scenario (``reform``: a :class:`usmca.law.Reform`, a path to a reform YAML, or a mapping). With
+a reform, the result is the reformed determination and its ``reform`` entry compares it with the
+baseline (status, criterion and RVC per good).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Mapping
+
+from usmca.errors import UserInputError
+
+from .bom import AnyBom, Bom, as_bom
+from .context import Context
+from .determine import NodeResult, evaluate_bom
+from .hs import dotted
+from .result import QualificationResult
+from .whatif import to_qualify
+
+__all__ = ["qualify", "qualify_bom", "load_reform"]
+
+
+def _law() -> Any:
+    import usmca.law as law  # lazy: the loader is the foundation, imported on first use
+
+    return law
+
+
+def load_reform(reform: Any) -> Any:
+    """A :class:`usmca.law.Reform` from a Reform, a path or a mapping (``None`` passes through)."""
+    if reform is None:
+        return None
+    law = _law()
+    if isinstance(reform, law.Reform):
+        return reform
+    if isinstance(reform, (str, Path)):
+        return law.Reform.load(reform)
+    if isinstance(reform, Mapping):
+        return law.Reform.from_dict(dict(reform), "<reform>")
+    raise UserInputError("--reform", "", type(reform).__name__, "a reform is a path, a mapping or a Reform")
+
+
+def _date(date: Any, bom: Bom) -> dt.date:
+    law = _law()
+    if date is not None:
+        return law.parse_date(date, "--date")
+    if bom.good.date is not None:
+        return bom.good.date
+    return dt.date.today()
+
+
+def _result(res: NodeResult, ctx: Context, bom: Bom, date: dt.date) -> QualificationResult:
+    rvc = None
+    if res.rvc is not None:
+        rvc = {"method": res.rvc["method"], "value": res.rvc["value"], "threshold": res.rvc["threshold"],
+               "margin": res.rvc["margin"], "base": res.rvc.get("base"), "vnm": res.rvc.get("vnm")}
+    rule = res.rule.to_dict() if res.rule is not None else None
+    if rule is not None:
+        sat = [a.index + 1 for a in res.alts if a.passed]
+        rule["satisfied_alternative"] = sat[0] if sat else None
+    g = bom.good
+    good = {"description": g.description, "hs": dotted(g.hs), "produced_in": g.produced_in, "id": g.id}
+    margins = tuple({k: v for k, v in m.items() if k not in ("base", "vnm")} for m in res.margins)
+    return QualificationResult(
+        originating=res.originating, criterion=res.criterion if res.originating else None, rule=rule, rvc=rvc,
+        trace=tuple(res.steps), content_by_country=res.ledger, to_qualify=tuple(to_qualify(res, ctx)),
+        good=good, date=date.isoformat(), vnm={"TV": res.vnm_tv, "NC": res.vnm_nc}, margins=margins,
+        source=bom.source)
+
+
+def qualify_bom(bom: Bom, *, date: Any = None, tree: Any = None, reform: Any = None,
+                baseline_tree: Any = None) -> QualificationResult:
+    """:func:`qualify` for a validated :class:`Bom` (used by portfolio mode)."""
+    d = _date(date, bom)
+    base_tree = tree if tree is not None else (baseline_tree or _law().default_tree())
+    ref = load_reform(reform)
+    run_tree = base_tree.with_reform(ref) if ref is not None else base_tree
+    ctx = Context(run_tree, d)
+    out = _result(evaluate_bom(bom, ctx), ctx, bom, d)
+    if ref is None:
+        return out
+    base = _result(evaluate_bom(bom, Context(base_tree, d)), Context(base_tree, d), bom, d)
+    info = {
+        "description": getattr(ref, "description", ""),
+        "baseline": {"originating": base.originating, "criterion": base.criterion, "rvc": _plain_rvc(base.rvc)},
+        "reform": {"originating": out.originating, "criterion": out.criterion, "rvc": _plain_rvc(out.rvc)},
+        "changed": base.originating != out.originating,
+    }
+    return QualificationResult(**{**out.__dict__, "reform": info})
+
+
+def _plain_rvc(rvc: Mapping[str, Any] | None) -> Any:
+    if rvc is None:
+        return None
+    return {k: (float(v) if isinstance(v, Decimal) else v) for k, v in rvc.items()}
+
+
+def qualify(bom: AnyBom, *, date: Any = None, tree: Any = None, reform: Any = None) -> QualificationResult:
+    """Determine whether the good of ``bom`` is originating (USMCA Art. 4.2).
+
+    Parameters
+    ----------
+    bom
+        Path to a BOM file (YAML/JSON), a mapping in the BOM format, or a :class:`Bom`.
+    date
+        Date of the determination (selects the law in force); default the BOM's ``good.date``,
+        else today.
+    tree
+        The law tree (default :func:`usmca.law.default_tree`).
+    reform
+        A review scenario (:class:`usmca.law.Reform`, path, or mapping); the result then carries
+        a ``reform`` comparison with the baseline.
+
+    Returns
+    -------
+    QualificationResult
+        Immutable; ``.to_dict()`` gives the JSON document of ``usmca origin qualify --json``.
+
+    Raises
+    ------
+    UserInputError
+        For a malformed BOM, date or reform (naming file, field and value).
+    """
+    return qualify_bom(as_bom(bom), date=date, tree=tree, reform=reform)

@@ -1,0 +1,256 @@
+"""Vectorised origin determination for portfolios (numpy, float64).
+
+The exact engine (:mod:`.determine`) works on one BOM in Decimal with a full trace. For many
+goods this module evaluates the core path on flat arrays, tier by tier, with no Python loop over
+goods or materials (loops run over tiers, ancestor distances and distinct rule alternatives):
+
+* roll-up (Art. 4.5-4.8; UR s. 7(4)-(5)): a line's contribution to its parent's VNM is
+  0 if originating and (acquired or designated intermediate); the VNM of its own production
+  if self-produced and not designated; its value otherwise;
+* tariff shift on each non-originating line, including the producer's option to test the inputs
+  of a non-originating self-produced material instead (UR s. 3(8)); value de minimis (Art. 4.12);
+* RVC by TV and/or NC (Art. 4.5) with the producer's choice of method, NC-only rules (UR s. 7(6))
+  and the RVC waiver (UR s. 5(4)); criterion C when every line is originating;
+* the content-by-country ledger by ``np.bincount``.
+
+Nodes whose good needs what the fast path does not model (de minimis exceptions of Annex 4-A and
+UR s. 5(3)(k)-(l), textiles, sets, statements, flags, automotive goods, review caps) get status
+``-2`` ("use the exact path"); :func:`usmca.origin.portfolio.qualify_many` does that fallback.
+Statuses: 1 originating, 0 not originating, -1 undetermined (rule not encoded), -2 fallback.
+Thresholds are compared in float64; the agreement test with the exact path excludes ties closer
+than 1e-9 percentage points.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .rules import Alternative, shift_test_array
+
+__all__ = ["Portfolio", "PortfolioResult", "evaluate_portfolio", "rollup_vnm"]
+
+
+@dataclass
+class Portfolio:
+    """A portfolio as flat arrays.
+
+    Nodes are the goods (depth 0) and the self-produced lines that carry their own materials.
+    Lines are materials; ``line_parent`` is the node that uses the line, ``line_node`` the node
+    the line is (or -1 for a leaf).
+    """
+
+    node_good_int: np.ndarray      # int64 HS codes padded to 10 digits
+    node_good_len: np.ndarray      # int8 code lengths
+    node_rule: np.ndarray          # int32 index into ``rules`` (-1: not encoded)
+    node_tv: np.ndarray            # float64, nan when absent
+    node_nc: np.ndarray
+    node_tc: np.ndarray
+    node_method: np.ndarray        # int8: 0 best, 1 TV, 2 NC
+    node_depth: np.ndarray         # int16
+    node_supported: np.ndarray     # bool: False -> fallback to the exact path
+    node_line: np.ndarray          # int64: the line a (non-root) node is, -1 for goods
+    line_parent: np.ndarray        # int64 node index
+    line_node: np.ndarray          # int64 node index or -1
+    line_value: np.ndarray         # float64
+    line_declared: np.ndarray      # int8: 1 originating, 0 non-originating, -1 determine from own BOM
+    line_intermediate: np.ndarray  # bool
+    line_int: np.ndarray           # int64 HS
+    line_len: np.ndarray           # int8
+    line_country: np.ndarray       # int32 index into ``countries``
+    rules: list[tuple[Alternative, ...]] = field(default_factory=list)
+    countries: list[str] = field(default_factory=list)
+    n_goods: int = 0
+    de_minimis: float = 10.0       # percent, from the law tree
+    rvc_waiver: float = 10.0       # percent, from the law tree
+
+
+@dataclass(frozen=True)
+class PortfolioResult:
+    """Per-node results (goods are nodes ``0 .. n_goods-1``)."""
+
+    status: np.ndarray             # int8 per node
+    criterion: np.ndarray          # '<U1' per node ('B', 'C' or '')
+    vnm_tv: np.ndarray
+    vnm_nc: np.ndarray
+    rvc: np.ndarray                # best RVC of the decisive alternative (nan if none)
+    content: np.ndarray            # (n_goods, n_countries) value by country of origin
+
+
+def _tier(p: Portfolio) -> np.ndarray:
+    return p.node_depth[p.line_parent].astype(np.int64) + 1
+
+
+def _ancestors(p: Portfolio, kmax: int) -> list[np.ndarray]:
+    """anc[k][l]: the k-th evaluating ancestor node of line l (k = 1 is its parent), -1 if none."""
+    anc = [np.full(p.line_parent.shape, -1, dtype=np.int64), p.line_parent.astype(np.int64)]
+    for _ in range(2, kmax + 1):
+        prev = anc[-1]
+        up_line = np.where(prev >= 0, p.node_line[np.maximum(prev, 0)], -1)
+        anc.append(np.where(up_line >= 0, p.line_parent[np.maximum(up_line, 0)], -1))
+    return anc
+
+
+def _own_fail(p: Portfolio, anc: np.ndarray, a: int, sel: np.ndarray) -> np.ndarray:
+    """Lines in ``sel`` whose own code fails alternative ``a`` of the rule of node ``anc``."""
+    fail = np.zeros(sel.shape, dtype=bool)
+    valid = sel & (anc >= 0)
+    rule_of = np.where(valid, p.node_rule[np.maximum(anc, 0)], -1)
+    for r in np.unique(rule_of[valid]):
+        if r < 0 or a >= len(p.rules[r]):
+            continue
+        m = valid & (rule_of == r)
+        nodes = anc[m]
+        ok = shift_test_array(p.rules[r][a], p.node_good_int[nodes], p.node_good_len[nodes],
+                              p.line_int[m], p.line_len[m])
+        fail[m] = ~ok
+    return fail
+
+
+def evaluate_portfolio(p: Portfolio) -> PortfolioResult:
+    """Evaluate every good of the portfolio (see the module docstring for the law applied)."""
+    n_nodes, n_lines = len(p.node_rule), len(p.line_parent)
+    tier = _tier(p)
+    tmax = int(tier.max()) if n_lines else 0
+    amax = max((len(r) for r in p.rules), default=0)
+    anc = _ancestors(p, max(tmax, 1))
+    status = np.full(n_nodes, -1, dtype=np.int8)
+    crit = np.full(n_nodes, "", dtype="<U1")
+    vnm_tv = np.zeros(n_nodes)
+    vnm_nc = np.zeros(n_nodes)
+    best_rvc = np.full(n_nodes, np.nan)
+    line_orig = p.line_declared == 1
+    # fv[k][a]: failing value of a line against alternative a of its k-th ancestor's rule
+    fv = [[np.zeros(n_lines) for _ in range(amax)] for _ in range(tmax + 2)]
+    is_node_line = p.line_node >= 0
+    for t in range(tmax, 0, -1):
+        sel = tier == t
+        # statuses of self-produced lines of this tier (their nodes were evaluated one tier deeper)
+        nl = sel & is_node_line & (p.line_declared < 0)
+        line_orig[nl] = status[p.line_node[nl]] == 1
+        non = sel & ~line_orig
+        for k in range(1, t + 1):
+            for a in range(amax):
+                own = np.where(_own_fail(p, anc[k], a, non), p.line_value, 0.0)
+                val = own.copy()
+                if t < tmax:  # look-through option for non-originating self-produced lines (UR s. 3(8))
+                    child = tier == t + 1
+                    sums = np.bincount(p.line_parent[child], weights=fv[k + 1][a][child], minlength=n_nodes)
+                    sp = non & is_node_line
+                    val[sp] = np.minimum(own[sp], sums[p.line_node[sp]])
+                fv[k][a] = np.where(sel, np.where(non, val, 0.0), fv[k][a])
+        # contributions to the parent's VNM
+        sub_tv = np.where(is_node_line, vnm_tv[np.maximum(p.line_node, 0)], 0.0)
+        sub_nc = np.where(is_node_line, vnm_nc[np.maximum(p.line_node, 0)], 0.0)
+        zero = line_orig & (~is_node_line | p.line_intermediate)
+        trace_through = is_node_line & ~p.line_intermediate
+        c_tv = np.where(zero, 0.0, np.where(trace_through, sub_tv, p.line_value))
+        c_nc = np.where(zero, 0.0, np.where(trace_through, sub_nc, p.line_value))
+        c_tv, c_nc = np.where(sel, c_tv, 0.0), np.where(sel, c_nc, 0.0)
+        vnm_tv += np.bincount(p.line_parent, weights=c_tv, minlength=n_nodes)
+        vnm_nc += np.bincount(p.line_parent, weights=c_nc, minlength=n_nodes)
+        _decide(p, t - 1, sel, line_orig, fv[1], vnm_tv, vnm_nc, status, crit, best_rvc)
+    content = _content(p)
+    status[~p.node_supported] = -2
+    return PortfolioResult(status, crit, vnm_tv, vnm_nc, best_rvc, content)
+
+
+def _decide(p: Portfolio, depth: int, sel: np.ndarray, line_orig: np.ndarray, fv1: list[np.ndarray],
+            vnm_tv: np.ndarray, vnm_nc: np.ndarray, status: np.ndarray, crit: np.ndarray,
+            best_rvc: np.ndarray) -> None:
+    n_nodes = len(p.node_rule)
+    nodes = p.node_depth == depth
+    n_lines = np.bincount(p.line_parent[sel], minlength=n_nodes)
+    n_orig = np.bincount(p.line_parent[sel & line_orig], minlength=n_nodes)
+    all_orig = nodes & (n_lines > 0) & (n_orig == n_lines)
+    tv, nc, tc = p.node_tv, p.node_nc, p.node_tc
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rvc_tv = (tv - vnm_tv) / tv * 100.0
+        rvc_nc = (nc - vnm_nc) / nc * 100.0
+        waived = (vnm_tv <= p.rvc_waiver / 100.0 * tv) | (vnm_nc <= p.rvc_waiver / 100.0 * tc)
+    passed = np.zeros(n_nodes, dtype=bool)
+    decisive = np.full(n_nodes, np.nan)
+    for r, alts in enumerate(p.rules):
+        m = nodes & (p.node_rule == r)
+        if not m.any():
+            continue
+        for a, alt in enumerate(alts):
+            if alt.unsupported:
+                continue
+            fail = np.bincount(p.line_parent[sel], weights=fv1[a][sel], minlength=n_nodes)
+            with np.errstate(invalid="ignore"):
+                dm = (fail <= p.de_minimis / 100.0 * tv) | (fail <= p.de_minimis / 100.0 * tc)
+            shift_ok = (fail == 0) | dm
+            req = alt.rvc or {}
+            if req:
+                t_tv = float(req["TV"]) if "TV" in req else np.nan
+                t_nc = float(req["NC"]) if "NC" in req else np.nan
+                use_tv = np.isfinite(t_tv) & ((p.node_method != 2) | ~np.isfinite(t_nc))
+                use_nc = np.isfinite(t_nc) & ((p.node_method != 1) | ~np.isfinite(t_tv))
+                ok_tv = use_tv & (rvc_tv >= t_tv)
+                ok_nc = use_nc & (rvc_nc >= t_nc)
+                rvc_ok = ok_tv | ok_nc | waived
+                cand = np.fmax(np.where(use_tv, rvc_tv, np.nan), np.where(use_nc, rvc_nc, np.nan))
+            else:
+                rvc_ok = np.ones(n_nodes, dtype=bool)
+                cand = np.full(n_nodes, np.nan)
+            ok = m & shift_ok & rvc_ok
+            newly = ok & ~passed
+            decisive = np.where(newly, cand, np.where(m & ~passed, np.fmax(decisive, cand), decisive))
+            passed |= ok
+    encoded = nodes & (p.node_rule >= 0)
+    status[nodes] = np.where(passed[nodes] | all_orig[nodes], 1, np.where(encoded[nodes], 0, -1))
+    crit[nodes] = np.where(all_orig[nodes], "C", np.where(passed[nodes], "B", ""))
+    best_rvc[nodes] = decisive[nodes]
+
+
+def _content(p: Portfolio) -> np.ndarray:
+    """Value by country per good, traced through sub-assemblies (residual value added included)."""
+    n_nodes = len(p.node_rule)
+    child_sum = np.bincount(p.line_parent, weights=p.line_value, minlength=n_nodes)
+    own = np.where(p.line_node >= 0, p.line_value - child_sum[np.maximum(p.line_node, 0)], p.line_value)
+    root = rollup_roots(p)
+    nc = max(len(p.countries), 1)
+    idx = root[p.line_parent] * nc + p.line_country
+    return np.bincount(idx, weights=own, minlength=p.n_goods * nc).reshape(p.n_goods, nc)
+
+
+def rollup_roots(p: Portfolio) -> np.ndarray:
+    """The good (root node) of every node, by pointer jumping (log depth numpy passes)."""
+    parent = np.where(p.node_line >= 0, p.line_parent[np.maximum(p.node_line, 0)], np.arange(len(p.node_line)))
+    while True:
+        nxt = parent[parent]
+        if np.array_equal(nxt, parent):
+            return parent
+        parent = nxt
+
+
+def rollup_vnm(parent: np.ndarray, depth: np.ndarray, value: np.ndarray, originating: np.ndarray,
+               intermediate: np.ndarray, has_children: np.ndarray) -> np.ndarray:
+    """VNM roll-up of a supply tree given as a parent array (Art. 4.5-4.8; UR s. 7(4)-(5)).
+
+    Parameters
+    ----------
+    parent
+        Parent index of each material (-1 for roots, the goods).
+    depth
+        Depth of each material (0 for roots).
+    value, originating, intermediate, has_children
+        Per material: value, originating status, intermediate designation, self-produced flag.
+
+    Returns
+    -------
+    numpy.ndarray
+        VNM of each node's production: ``sum over children of c_i`` with
+        ``c_i = 0`` if originating and (leaf or intermediate), ``VNM_i`` if self-produced and not
+        intermediate, ``value_i`` otherwise; one ``bincount`` per depth level.
+    """
+    n = len(parent)
+    vnm = np.zeros(n)
+    for d in range(int(depth.max()), 0, -1):
+        m = depth == d
+        zero = originating & (~has_children | intermediate)
+        contrib = np.where(zero, 0.0, np.where(has_children & ~intermediate, vnm, value))
+        vnm += np.bincount(parent[m], weights=contrib[m], minlength=n)
+    return vnm

@@ -1,0 +1,139 @@
+"""What must change for a failing good to qualify (``to_qualify``).
+
+For each alternative of the rule the engine looks for the least value of non-originating
+materials to source as originating (regionally, with a certification):
+
+* tariff shift: the failing materials must drop to the de minimis allowance
+  ``sum(kept failing values) <= d/100 x base`` (Art. 4.12); all of them when de minimis is not
+  available. Keeping the smallest failing materials that fit (a greedy knapsack) minimises the
+  value to switch in the common case of few failing lines.
+* RVC: the VNM must fall to ``(1 - t/100) x base`` (Art. 4.5), i.e. by
+  ``need = VNM - (1 - t/100) x base``; switching material ``i`` removes its VNM ``v_i``. The
+  smallest single material covering ``need`` is taken if any, else the largest ones in turn.
+
+Materials switched for the shift count toward the RVC need. The answer lists, cheapest first,
+one plan per alternative: the materials, their values, the reason and the RVC after the change.
+Only top-level lines are switched (a sub-assembly is switched as a whole).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from .alternatives import rvc_requirement
+from .context import Context, P
+from .determine import NodeResult
+from .lines import Line
+from .rules import Alternative
+
+__all__ = ["to_qualify"]
+
+ZERO = Decimal(0)
+HUNDRED = Decimal(100)
+
+
+def _top(path: str) -> str:
+    return path.split(".")[0]
+
+
+def to_qualify(res: NodeResult, ctx: Context) -> list[dict[str, Any]]:
+    """Plans that would make a failing good originate, cheapest (by value switched) first."""
+    if res.originating or res.rule is None:
+        return []
+    by_path = {ln.path: ln for ln in res.lines}
+    plans = []
+    for a in res.alts:
+        alt: Alternative = res.rule.alternatives[a.index]
+        if alt.unsupported:
+            continue
+        plan = _plan(a, alt, res, by_path, ctx)
+        if plan is not None:
+            plans.append(plan)
+    plans.sort(key=lambda p: (not p["feasible"], p["total_value"]))
+    return plans
+
+
+def _vnm(ln: Line, method: str) -> Decimal:
+    return ln.vnm_tv if method == "TV" else ln.vnm_nc
+
+
+def _plan(a: Any, alt: Alternative, res: NodeResult, by_path: dict[str, Line], ctx: Context) -> dict[str, Any] | None:
+    b = res.bases
+    switch: dict[str, str] = {}
+    # 1. tariff shift: keep the smallest failing lines within de minimis
+    if not a.shift_ok:
+        fail_lines: dict[str, Decimal] = {}
+        for f in a.failing:
+            top = _top(f.path)
+            fail_lines[top] = fail_lines.get(top, ZERO) + f.value
+        cap = ZERO
+        base = b.tv if b.tv is not None else b.total_cost
+        value_test = not (res.rule is not None and res.rule.hs and ctx.codes(P.DM_VALUE_EXCLUDED).contains(res.rule.hs))
+        if base is not None and value_test:
+            cap = ctx.percent(P.DM_GENERAL) / HUNDRED * base
+        kept = ZERO
+        for path, v in sorted(fail_lines.items(), key=lambda kv: kv[1]):
+            if kept + v <= cap:
+                kept += v
+            else:
+                switch[path] = "tariff shift"
+    # 2. RVC: lower VNM to the threshold of the cheapest method
+    req = rvc_requirement(ctx, alt)
+    rvc_after = None
+    feasible = True
+    if req:
+        best = None
+        for method, thr in req.items():
+            base = b.tv if method == "TV" else b.nc
+            if base is None or base <= 0 or (b.method in ("TV", "NC") and b.method != method and b.method in req):
+                continue
+            vnm = (b.vnm_tv if method == "TV" else b.vnm_nc) - sum(
+                (_vnm(by_path[p], method) for p in switch if p in by_path), ZERO)
+            need = vnm - (HUNDRED - thr) / HUNDRED * base
+            extra = _cover(need, [ln for ln in res.lines if ln.path not in switch and _vnm(ln, method) > 0], method)
+            if extra is None:
+                cand = (True, ZERO, method, [], vnm, base)  # infeasible
+            else:
+                cand = (False, sum((_vnm(ln, method) for ln in extra), ZERO), method, extra, vnm, base)
+            if best is None or (cand[0], cand[1]) < (best[0], best[1]):
+                best = cand
+        if best is None:
+            return None
+        infeasible, _, method, extra, vnm, base = best
+        feasible = not infeasible
+        for ln in extra:
+            switch.setdefault(ln.path, "RVC")
+        vnm_after = vnm - sum((_vnm(ln, method) for ln in extra), ZERO)
+        rvc_after = {"method": method, "value": (base - vnm_after) / base * HUNDRED, "threshold": req[method]}
+    changes = [{"material": by_path[p].id, "path": p, "hs": by_path[p].material.hs,
+                "value": by_path[p].value, "country": by_path[p].material.country, "reason": why}
+               for p, why in switch.items() if p in by_path]
+    return {"alternative": a.index + 1, "feasible": feasible,
+            "action": "source these materials as originating (regional supplier with a certification)",
+            "changes": changes, "total_value": sum((c["value"] for c in changes), ZERO), "rvc_after": rvc_after}
+
+
+def _cover(need: Decimal, lines: list[Line], method: str) -> list[Line] | None:
+    """Lines whose VNM sums to at least ``need`` with a small total (None if impossible)."""
+    if need <= 0:
+        return []
+    vals = sorted(lines, key=lambda ln: _vnm(ln, method))
+    if sum((_vnm(ln, method) for ln in vals), ZERO) < need:
+        return None
+    single = [ln for ln in vals if _vnm(ln, method) >= need]
+    if single:
+        return [single[0]]
+    chosen: list[Line] = []
+    total = ZERO
+    for ln in reversed(vals):
+        chosen.append(ln)
+        total += _vnm(ln, method)
+        if total >= need:
+            break
+    # drop lines no longer needed (smallest first)
+    for ln in sorted(chosen, key=lambda x: _vnm(x, method)):
+        if total - _vnm(ln, method) >= need:
+            chosen.remove(ln)
+            total -= _vnm(ln, method)
+    return chosen

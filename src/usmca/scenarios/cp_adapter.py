@@ -1,0 +1,47 @@
+"""Adapter from the embedded baseline to the Caliendo-Parro engine (:mod:`usmca.ge.caliendo_parro`).
+
+The baseline is already an exact equilibrium of the model (see :mod:`usmca.data.baseline.build`),
+so the engine's baseline solve returns it unchanged; deficits are held at their 2024 values
+(``balanced=False``). Per country the engine reports welfare (terms of trade + volume of trade,
+CP 2015 Table 2), the real wage and foreign trade; per country x sector, gross output.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from usmca.ge.caliendo_parro import CPInputs, solve
+
+__all__ = ["cp_solver", "to_cp_inputs"]
+
+
+def to_cp_inputs(b: Any) -> CPInputs:
+    """``CPInputs`` of a :class:`usmca.data.baseline.Baseline` (or any object with its fields)."""
+    if isinstance(b, CPInputs):
+        return b
+    if getattr(b, "cp_inputs", None) is not None:
+        return b.cp_inputs
+    return CPInputs(countries=b.countries, sectors=b.sectors, pi=b.shares, tariffs=b.tariffs,
+                    expenditure=b.expenditure, va_share=b.va_share, io_share=b.io_share,
+                    final_share=b.final_share, theta=b.theta, value_added=b.value_added,
+                    deficits=b.deficits, source=getattr(b, "source", "<baseline>"))
+
+
+def cp_solver(baseline: Any, new_tariffs: np.ndarray, trade_cost_hat: np.ndarray) -> dict[str, Any]:
+    """Solve one counterfactual; the :data:`usmca.scenarios.runner.Solver` protocol."""
+    inputs = to_cp_inputs(baseline)
+    dhat = None if np.all(trade_cost_hat == 1.0) else trade_cost_hat
+    res = solve(inputs, new_tariffs, trade_cost_hat=dhat, balanced=False)
+    ct = res.countries.set_index("country")
+    countries = {c: {k: float(v) for k, v in row.items()} for c, row in ct.to_dict(orient="index").items()}
+    st = res.sectors
+    sectors: dict[str, dict[str, float]] = {}
+    for c, s, v in zip(st["country"], st["sector"], st["gross_output_pct"]):
+        sectors.setdefault(str(c), {})[str(s)] = float(v)
+    d = res.diagnostics
+    diag = {"seconds": round(float(d.get("seconds", 0.0)), 4),
+            "iterations": d.get("counterfactual", {}).get("outer_iterations"),
+            "residual": d.get("counterfactual", {}).get("residual")}
+    return {"countries": countries, "sectors": sectors, "diagnostics": diag}

@@ -1,0 +1,76 @@
+"""The scenario library: load every file, resolve ``extends``, check names and citations."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from usmca.errors import UserInputError
+
+from .expr import names_in
+from .schema import BUILTINS, LIBRARY_DIR, Scenario, load_scenario
+
+__all__ = ["load_library", "resolve", "library_paths", "scenario_names"]
+
+
+def library_paths(directory: Path | None = None) -> list[Path]:
+    """The scenario files of the library, in file-name order (``_*.yaml`` are bases, not run)."""
+    d = directory or LIBRARY_DIR
+    return sorted(p for p in d.glob("*.yaml"))
+
+
+def _merge(parent: Scenario, child: Scenario) -> Scenario:
+    law = {x.name: x for x in parent.law} | {x.name: x for x in child.law}
+    ass = {x.name: x for x in parent.assumptions} | {x.name: x for x in child.assumptions}
+    return replace(child, law=tuple(law.values()), assumptions=tuple(ass.values()),
+                   shocks=parent.shocks + child.shocks,
+                   reform=child.reform if child.reform is not None else parent.reform)
+
+
+def resolve(name: str, scenarios: dict[str, Scenario], _seen: tuple[str, ...] = ()) -> Scenario:
+    """The scenario ``name`` with its ``extends`` chain merged (child wins; shocks are appended)."""
+    if name not in scenarios:
+        raise UserInputError("--scenario", "", name, f"unknown scenario; one of {', '.join(sorted(scenarios))}")
+    if name in _seen:
+        raise UserInputError(scenarios[name].source, "extends", name, "circular extends")
+    s = scenarios[name]
+    if not s.extends:
+        return s
+    if s.extends not in scenarios:
+        raise UserInputError(s.source, "extends", s.extends, "no scenario of that name in the library")
+    return _merge(resolve(s.extends, scenarios, (*_seen, name)), s)
+
+
+def _check_names(s: Scenario) -> None:
+    declared = {x.name for x in s.law} | {x.name for x in s.assumptions} | BUILTINS
+    for k, sh in enumerate(s.shocks):
+        rules = [sh.rule] if sh.kind != "mirror" else [sh.rule.get("scale"), sh.rule.get("lift_below", 0)]
+        for rule in rules:
+            for n in names_in(rule, s.source, f"shocks[{k}].{sh.kind}"):
+                if n not in declared:
+                    raise UserInputError(s.source, f"shocks[{k}].{sh.kind}", n,
+                                         "uses a number that is neither a law parameter nor a cited assumption")
+
+
+def load_library(directory: Path | None = None) -> dict[str, Scenario]:
+    """Every scenario of the library, resolved and checked, keyed by name (bases excluded)."""
+    raw: dict[str, Scenario] = {}
+    for p in library_paths(directory):
+        s = load_scenario(p)
+        if s.name in raw:
+            raise UserInputError(p.name, "name", s.name, f"duplicate scenario name (also in {raw[s.name].source})")
+        raw[s.name] = s
+    out = {}
+    for name, s in raw.items():
+        r = resolve(name, raw)
+        _check_names(r)
+        if r.compare_to and r.compare_to not in raw:
+            raise UserInputError(s.source, "compare_to", r.compare_to, "no scenario of that name")
+        if not s.source.startswith("_"):
+            out[name] = r
+    return out
+
+
+def scenario_names(directory: Path | None = None) -> list[str]:
+    """Names of the runnable scenarios of the library."""
+    return list(load_library(directory))

@@ -1,0 +1,123 @@
+"""Run scenarios on a baseline with a general-equilibrium engine.
+
+The runner compiles each scenario (:mod:`usmca.scenarios.compile`) to new tariffs
+:math:`\\tau'` and trade-cost changes :math:`\\hat d`, hands them to a solver, and collects per
+country the welfare change (Caliendo and Parro 2015: terms-of-trade plus volume-of-trade
+effects), the real-wage change :math:`\\hat w/\\hat P`, the change in goods exports and imports,
+and per country x sector the change in gross output. The default solver is the Caliendo-Parro
+engine (:mod:`usmca.ge.caliendo_parro`, imported lazily); any callable with the signature of
+:data:`Solver` can be passed instead (tests use an independent one-sector solver).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass, field
+from typing import Any, Callable, Iterable, Mapping
+
+import numpy as np
+
+from usmca.errors import UserInputError
+
+from .compile import CompiledScenario, compile_scenario
+from .schema import Scenario
+
+__all__ = ["ScenarioResult", "Solver", "run_scenario", "run_scenarios", "tariff_wedges", "COUNTRY_METRICS"]
+
+Solver = Callable[[Any, np.ndarray, np.ndarray], Mapping[str, Any]]
+"""``solver(baseline, new_tariffs, trade_cost_hat) -> {"countries": {code: {metric: %}},
+"sectors": {code: {sector: output %}}, "diagnostics": {...}}``."""
+
+COUNTRY_METRICS = ("welfare_pct", "real_wage_pct", "tot_pct", "vot_pct", "exports_pct", "imports_pct")
+
+
+@dataclass(frozen=True)
+class ScenarioResult:
+    """Results and provenance of one scenario run."""
+
+    name: str
+    title: str
+    description: str
+    date: str
+    countries: dict[str, dict[str, float | None]]
+    sectors: dict[str, dict[str, float | None]]
+    tariff_wedges: dict[str, dict[str, float]]
+    law_used: list[dict[str, Any]]
+    assumptions: list[dict[str, Any]]
+    reform: dict[str, Any]
+    notes: list[str]
+    diagnostics: dict[str, Any] = field(default_factory=dict)
+    compare_to: str | None = None
+    origin_whatif: bool = False
+    reform_raw: Mapping[str, Any] | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d.pop("reform_raw")
+        return d
+
+
+def tariff_wedges(countries: tuple[str, ...], base: np.ndarray, new: np.ndarray, flows: np.ndarray
+                  ) -> dict[str, dict[str, float]]:
+    """Trade-weighted tariff by importer and exporter, before and after, at baseline flows.
+
+    .. math:: \\bar\\tau_{ni} = \\sum_j \\tau_{nij} Z_{nij} / \\sum_j Z_{nij}
+
+    Only pairs whose tariff changes are listed (``{importer: {exporter: percent}}``).
+    """
+    z = flows.sum(axis=2)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        b = np.where(z > 0, (base * flows).sum(axis=2) / z, 0.0)
+        a = np.where(z > 0, (new * flows).sum(axis=2) / z, 0.0)
+    out: dict[str, dict[str, float]] = {}
+    n, i = np.nonzero(np.abs(a - b) > 1e-12)
+    for k in range(len(n)):
+        out.setdefault(countries[n[k]], {})[countries[i[k]]] = float(100 * a[n[k], i[k]])
+    return out
+
+
+def _finite(x: Any) -> float | None:
+    try:
+        v = float(x)
+    except (TypeError, ValueError):
+        return None
+    return v if math.isfinite(v) else None
+
+
+def run_scenario(s: Scenario, baseline: Any, solver: Solver | None = None) -> ScenarioResult:
+    """Compile ``s`` on ``baseline`` and solve it; see the module docstring for the outputs."""
+    compiled: CompiledScenario = compile_scenario(s, baseline.countries, baseline.sectors, baseline.tariffs,
+                                                  baseline.flows, getattr(baseline, "region_groups", None),
+                                                  getattr(baseline, "sector_groups", None))
+    solve = solver or default_solver()
+    res = solve(baseline, compiled.tariffs, compiled.trade_cost_hat)
+    countries = {c: {m: _finite(res["countries"].get(c, {}).get(m)) for m in COUNTRY_METRICS}
+                 for c in baseline.countries}
+    sectors = {c: {s_: _finite(v) for s_, v in res.get("sectors", {}).get(c, {}).items()} for c in baseline.countries}
+    assumptions = [{"name": a.name, "value": a.value, "unit": a.unit, "source": a.source, "url": a.url,
+                    "note": a.note} for a in s.assumptions]
+    return ScenarioResult(
+        name=s.name, title=s.title, description=s.description, date=s.date.isoformat(), countries=countries,
+        sectors=sectors, tariff_wedges=tariff_wedges(baseline.countries, baseline.tariffs, compiled.tariffs,
+                                                     baseline.flows),
+        law_used=compiled.law_used, assumptions=assumptions, reform=compiled.reform_status, notes=compiled.notes,
+        diagnostics=dict(res.get("diagnostics", {})), compare_to=s.compare_to, origin_whatif=s.origin_whatif,
+        reform_raw=s.reform)
+
+
+def run_scenarios(scenarios: Iterable[Scenario], baseline: Any, solver: Solver | None = None,
+                  progress: Callable[[Iterable[Any], str], Iterable[Any]] | None = None) -> dict[str, ScenarioResult]:
+    """Run several scenarios; ``progress(items, description)`` wraps the loop (e.g. a rich bar)."""
+    items = list(scenarios)
+    it = progress(items, "Solving scenarios") if progress else items
+    solve = solver or default_solver()
+    return {s.name: run_scenario(s, baseline, solve) for s in it}
+
+
+def default_solver() -> Solver:
+    """The Caliendo-Parro engine as a :data:`Solver` (a clear error if it is not installed)."""
+    try:
+        from .cp_adapter import cp_solver
+    except ImportError as exc:  # pragma: no cover - depends on the engine being present
+        raise UserInputError("usmca review", "model", "caliendo-parro", f"engine not available: {exc}") from None
+    return cp_solver

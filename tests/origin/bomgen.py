@@ -1,0 +1,57 @@
+"""Random BOMs inside the fast path's scope (shared by the agreement and property tests)."""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+GOODS = ["8501.52", "8413.70", "8708.99", "9018.90", "7326.90", "3926.90", "8482.10", "8471.80"]
+CODES = ["8501.10", "8503.00", "8413.91", "8708.40", "8708.99", "7318.15", "7326.90", "3926.90",
+         "8482.99", "8544.42", "9018.90", "8471.80", "8473.30", "7208.51", "85", "8501"]
+RULES = [
+    [{"shift": "CTH"}],
+    [{"shift": "CTH", "except": ["85.03"]}, {"shift": "none", "rvc": {"tv": 60, "nc": 50}}],
+    [{"shift": "CTSH", "rvc": {"tv": 40, "nc": 30}}],
+    [{"shift": "CC", "except": ["84.07-84.09", "72"]}],
+    [{"shift": "none", "rvc": {"nc": 62.5}}],
+    [{"shift": "CTH", "from_only": ["73", "39"]}, {"shift": "CTSH", "rvc": {"tv": 55}}],
+]
+
+
+def _money(rng: random.Random, lo: float, hi: float) -> float:
+    return round(rng.uniform(lo, hi), 2)
+
+
+def _materials(rng: random.Random, depth: int, max_depth: int, n: int) -> list[dict[str, Any]]:
+    out = []
+    for i in range(n):
+        m: dict[str, Any] = {"id": f"m{depth}_{i}", "hs": rng.choice(CODES), "value": _money(rng, 0.5, 40),
+                             "country": rng.choice(["MX", "US", "CA", "CN", "DE", None])}
+        if depth < max_depth and rng.random() < 0.3:
+            m["materials"] = _materials(rng, depth + 1, max_depth, rng.randint(1, 4))
+            # a self-produced material is worth at least its inputs
+            m["value"] = round(sum(x["value"] for x in m["materials"]) * rng.uniform(1.0, 1.5) + 0.01, 2)
+            m["intermediate"] = rng.random() < 0.5
+            m["rule"] = rng.choice(RULES)
+            if rng.random() < 0.3:
+                m["origin"] = rng.choice(["originating", "non_originating"])
+        else:
+            m["origin"] = rng.choice(["originating", "non_originating", "unknown"])
+        out.append(m)
+    return out
+
+
+def random_bom(seed: int, max_depth: int = 3) -> dict[str, Any]:
+    """A random BOM mapping (reproducible from ``seed``)."""
+    rng = random.Random(seed)
+    mats = _materials(rng, 0, max_depth - 1, rng.randint(1, 8))
+    total = sum(m["value"] for m in mats)
+    good: dict[str, Any] = {"hs": rng.choice(GOODS), "produced_in": rng.choice(["MX", "US", "CA"]),
+                            "date": "2025-03-01", "method": rng.choice(["TV", "NC", "best"]),
+                            "rule": rng.choice(RULES)}
+    if rng.random() < 0.8:
+        good["transaction_value"] = round(total * rng.uniform(1.0, 3.0) + 1, 2)
+    if rng.random() < 0.8:
+        tc = round(total * rng.uniform(1.0, 2.5) + 1, 2)
+        good["costs"] = {"total_cost": tc, "excluded": {"royalties": round(tc * rng.uniform(0, 0.1), 2)}}
+    return {"good": good, "materials": mats}

@@ -1,0 +1,142 @@
+"""`usmca review`: JSON for machines, the offline briefing, and an independent check of one result."""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+
+import numpy as np
+import pytest
+
+from usmca.data.baseline import Baseline, load_baseline
+from usmca.scenarios import load_library, run_scenario
+from usmca.scenarios.schema import parse_scenario
+
+
+def _load_onesector():
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parent.parent / "scenarios" / "onesector.py"
+    spec = importlib.util.spec_from_file_location("usmca_test_onesector", path)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)  # type: ignore[union-attr]
+    return mod.solve_one_sector
+
+
+solve_one_sector = _load_onesector()
+
+METRICS = ("welfare_pct", "real_wage_pct", "exports_pct", "imports_pct")
+
+
+@pytest.fixture(scope="module")
+def review_json():
+    from usmca.cli import main
+    import io
+    import contextlib
+
+    buf = io.StringIO()
+    with contextlib.redirect_stdout(buf):
+        main(["review", "--json"])
+    return json.loads(buf.getvalue())
+
+
+def test_json_has_every_scenario_with_finite_numbers_for_every_country(review_json):
+    lib = load_library()
+    assert set(review_json["scenarios"]) == set(lib)
+    countries = review_json["countries"]
+    assert countries == ["USA", "MEX", "CAN", "CHN", "EU27", "JPN", "KOR", "ROW"]
+    for name, sc in review_json["scenarios"].items():
+        assert set(sc["countries"]) == set(countries), name
+        for c, row in sc["countries"].items():
+            for m in METRICS:
+                assert isinstance(row[m], float) and math.isfinite(row[m]), (name, c, m)
+        assert sc["diagnostics"]["residual"] < 1e-9
+
+
+def test_scenarios_move_the_right_way(review_json):
+    s = review_json["scenarios"]
+    # termination hurts Mexico and Canada more than the regime it replaces
+    for c in ("MEX", "CAN"):
+        assert s["termination"]["countries"][c]["welfare_pct"] < s["after_ruling_2026"]["countries"][c]["welfare_pct"]
+    # faster borders raise Mexican and Canadian exports
+    assert s["digital_borders"]["countries"]["MEX"]["exports_pct"] > 0
+    assert s["digital_borders"]["countries"]["CAN"]["exports_pct"] > 0
+
+
+def test_briefing_is_self_contained(cli, tmp_path):
+    r = cli("review", "--scenario", "status_quo_2025", "--scenario", "countermeasures", "--out", str(tmp_path))
+    assert r.code == 0, r.err
+    html = (tmp_path / "briefing.html").read_text()
+    assert "<script" not in html.lower()
+    assert not re.search(r'(src|href)="https?://[^"]*\.(js|css)"', html)
+    assert html.count("<svg") >= 3
+    lib = load_library()
+    for a in lib["status_quo_2025"].assumptions:
+        assert a.url in html
+    assert "dollar-for-dollar" in html and "Origin what-if" in html
+    assert "status_quo_2025" in r.out
+
+
+def test_unknown_scenario_is_one_line_exit_2(cli):
+    r = cli("review", "--scenario", "no_such", "--json")
+    assert r.code == 2
+    assert r.err.startswith("error:") and r.err.count("\n") == 1 and "no_such" in r.err
+
+
+def _one_sector(b: Baseline) -> Baseline:
+    g = [j for j, s in enumerate(b.sectors) if s != "services"]
+    Z = b.flows[:, :, g].sum(axis=2)
+    tau = (b.tariffs[:, :, g] * b.flows[:, :, g]).sum(axis=2) / np.where(Z > 0, Z, 1)
+    Y = Z.sum(axis=0)
+    X = (Z * (1 + tau)).sum(axis=1)
+    D = X - (Z * tau).sum(axis=1) - Y
+    n = len(b.countries)
+    return Baseline(countries=b.countries, sectors=("goods",), flows=Z[:, :, None], tariffs=tau[:, :, None],
+                    va_share=np.ones((n, 1)), io_share=np.zeros((n, 1, 1)), final_share=np.ones((n, 1)),
+                    theta=np.array([5.0]), value_added=Y, deficits=D, source="one-sector collapse")
+
+
+def test_a_scenario_matches_an_independent_one_sector_solution():
+    """A 10% US tariff on every partner, solved by the CP engine through the runner, equals the
+    exact one-sector gravity solution written independently in tests/scenarios/onesector.py."""
+    b1 = _one_sector(load_baseline())
+    s = parse_scenario({"name": "us10", "title": "t", "description": "US 10% on all", "model": "caliendo-parro",
+                        "date": "2026-03-01",
+                        "assumptions": {"r": {"value": 10, "unit": "percent", "source": "test value, a round 10%",
+                                              "url": "https://example.org/test"}},
+                        "shocks": [{"importers": ["USA"], "exporters": ["all"], "tariff": "r"}]}, "test.yaml")
+    res = run_scenario(s, b1)
+    tau_new = b1.tariffs[:, :, 0].copy()
+    tau_new[0, 1:] += 0.10
+    ref = solve_one_sector(b1.flows[:, :, 0], b1.tariffs[:, :, 0], tau_new, np.ones_like(tau_new), 5.0)
+    for k, c in enumerate(b1.countries):
+        assert res.countries[c]["real_wage_pct"] == pytest.approx(100 * (ref["real_wage_hat"][k] - 1), abs=1e-7), c
+    assert res.countries["USA"]["real_wage_pct"] != pytest.approx(0.0, abs=1e-3)
+
+
+def test_review_on_the_replication_data(cli, shared_data):
+    r = cli("review", "--scenario", "status_quo_2025", "--baseline", str(shared_data / "cp2015"), "--json")
+    assert r.code == 0, r.err
+    doc = r.json()
+    rows = doc["scenarios"]["status_quo_2025"]["countries"]
+    assert len(rows) == 31
+    for c in ("USA", "Mexico", "Canada", "China"):
+        assert all(math.isfinite(rows[c][m]) for m in METRICS)
+    assert rows["USA"]["imports_pct"] < 0
+
+
+def test_bad_baseline_folder_is_a_user_error(cli, tmp_path):
+    r = cli("review", "--baseline", str(tmp_path), "--json")
+    assert r.code == 2 and "--baseline" in r.err
+
+
+def test_origin_whatif_electronics_fails_the_nme_cap():
+    from usmca.report.origin_whatif import origin_whatif
+
+    lib = load_library()
+    rows = [r for r in origin_whatif([lib["nme_content_cap"]]) if r["bom"] == "electronics_bom.yaml"]
+    assert len(rows) == 1 and rows[0]["status"] == "ok", rows
+    assert rows[0]["before"]["originating"] is True     # tariff shift of GN 11 ch. 84 rule 200
+    assert rows[0]["after"]["originating"] is False     # Chinese content 187/520 = 36% > 10% cap
