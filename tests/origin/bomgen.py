@@ -22,17 +22,18 @@ def _money(rng: random.Random, lo: float, hi: float) -> float:
     return round(rng.uniform(lo, hi), 2)
 
 
-def _materials(rng: random.Random, depth: int, max_depth: int, n: int) -> list[dict[str, Any]]:
+def _materials(rng: random.Random, depth: int, max_depth: int, n: int, designated: bool = False
+               ) -> list[dict[str, Any]]:
     out = []
     for i in range(n):
         m: dict[str, Any] = {"id": f"m{depth}_{i}", "hs": rng.choice(CODES), "value": _money(rng, 0.5, 40),
                              "country": rng.choice(["MX", "US", "CA", "CN", "DE", None])}
         if depth < max_depth and rng.random() < 0.3:
-            m["materials"] = _materials(rng, depth + 1, max_depth, rng.randint(1, 4))
+            m["intermediate"] = rng.random() < 0.5 and not designated  # no nested designations (UR s. 8(6))
+            m["rule"] = rng.choice(RULES)
+            m["materials"] = _materials(rng, depth + 1, max_depth, rng.randint(1, 4), designated or m["intermediate"])
             # a self-produced material is worth at least its inputs
             m["value"] = round(sum(x["value"] for x in m["materials"]) * rng.uniform(1.0, 1.5) + 0.01, 2)
-            m["intermediate"] = rng.random() < 0.5
-            m["rule"] = rng.choice(RULES)
             if rng.random() < 0.3:
                 m["origin"] = rng.choice(["originating", "non_originating"])
         else:

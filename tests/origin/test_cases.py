@@ -9,7 +9,8 @@ expectations (``bom`` + ``expect``) or an inventory (``kind: fungible``). Expect
   for a truncated figure) to ``printed_places`` decimals (1 by default);
 * ``net_cost`` / ``base``: the base of the decisive RVC test; ``vnm``: ``{TV: x, NC: y}``;
 * ``trace_contains``: substrings that must appear in the trace results;
-* ``content_by_country``; ``to_qualify_materials``: ids of the cheapest plan's materials.
+* ``content_by_country``; ``to_qualify_materials``: ids of the cheapest plan's materials;
+* ``error``: ``{field, match}`` when the BOM itself breaks a rule (a user error).
 """
 
 from __future__ import annotations
@@ -45,8 +46,15 @@ def _printed(value: Decimal, places: int, mode: str) -> Decimal:
 def _check_bom(case: dict[str, Any]) -> None:
     from usmca.origin import qualify
 
-    r = qualify(case["bom"], date=case.get("date"))
     exp = case["expect"]
+    if "error" in exp:
+        from usmca.errors import UserInputError
+
+        with pytest.raises(UserInputError, match=exp["error"]["match"]) as info:
+            qualify(case["bom"], date=case.get("date"))
+        assert info.value.field == exp["error"]["field"]
+        return
+    r = qualify(case["bom"], date=case.get("date"))
     trace = "\n".join(f"{s.step}: {s.result}" for s in r.trace)
     if "originating" in exp:
         assert r.originating is exp["originating"], trace
@@ -107,10 +115,30 @@ def _check_fungible(case: dict[str, Any]) -> None:
         assert [a.non_originating_units for a in allocs] == [_dec(v) for v in exp["non_originating_units"]]
 
 
+def _check_interest(case: dict[str, Any]) -> None:
+    import datetime as dt
+
+    from usmca.law import default_tree
+    from usmca.origin.interest import interest_test
+
+    limit = default_tree().at("usmca/ch04/rvc/non_allowable_interest_spread_bp", dt.date(2024, 1, 1))
+    pays = [(Decimal(i + 1), _dec(p)) for i, p in enumerate(case["principal_payments"])]
+    curve = {_dec(k): _dec(v) for k, v in case["curve"].items()}
+    t = interest_test(pays, _dec(case["loan"]), _dec(case["contract_rate"]), curve, _dec(limit))
+    exp = case["expect"]
+    assert t.wapm_years == _dec(exp["wapm_years"])
+    assert t.government_rate == _dec(exp["government_rate"])
+    assert t.spread_bp == _dec(exp["spread_bp"])
+    assert t.non_allowable is exp["non_allowable"]
+
+
 @pytest.mark.parametrize("case", _load())
 def test_case(case: dict[str, Any]) -> None:
-    if case.get("kind") == "fungible":
+    kind = case.get("kind")
+    if kind == "fungible":
         _check_fungible(case)
+    elif kind == "interest":
+        _check_interest(case)
     else:
         _check_bom(case)
 

@@ -140,3 +140,36 @@ def test_origin_whatif_electronics_fails_the_nme_cap():
     assert len(rows) == 1 and rows[0]["status"] == "ok", rows
     assert rows[0]["before"]["originating"] is True     # tariff shift of GN 11 ch. 84 rule 200
     assert rows[0]["after"]["originating"] is False     # Chinese content 187/520 = 36% > 10% cap
+
+
+def _tiny_icio(path):
+    """A small, internally consistent table in the OECD ICIO layout (values are made up)."""
+    import pandas as pd
+
+    rng = np.random.default_rng(7)
+    cs, inds = ["USA", "MEX", "CAN", "DEU", "CHN", "ROW"], ["C29", "C26", "G"]
+    labels = [f"{c}_{i}" for c in cs for i in inds]
+    Z = rng.uniform(1, 5, (len(labels), len(labels)))
+    F = rng.uniform(40, 80, (len(labels), len(cs)))
+    out = Z.sum(1) + F.sum(1)
+    va = out - Z.sum(0)
+    assert (va > 0).all()
+    t = pd.DataFrame(Z, index=labels, columns=labels)
+    for k, c in enumerate(cs):
+        t[f"{c}_HFCE"] = F[:, k]
+    t["OUT"] = out
+    t.loc["TLS"] = 0.0
+    t.loc["VA"] = list(va) + [0.0] * (len(cs) + 1)
+    t.loc["OUT"] = list(out) + [0.0] * (len(cs) + 1)
+    t.to_csv(path)
+
+
+def test_review_on_a_user_icio_table(cli, tmp_path):
+    p = tmp_path / "icio.csv"
+    _tiny_icio(p)
+    r = cli("review", "--scenario", "status_quo_2025", "--baseline", str(p), "--json")
+    assert r.code == 0, r.err
+    rows = r.json()["scenarios"]["status_quo_2025"]["countries"]
+    assert set(rows) == {"USA", "MEX", "CAN", "DEU", "CHN", "ROW"}
+    assert all(math.isfinite(v[m]) for v in rows.values() for m in METRICS)
+    assert rows["USA"]["imports_pct"] < 0

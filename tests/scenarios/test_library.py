@@ -15,10 +15,10 @@ from usmca.scenarios.expr import evaluate
 from usmca.scenarios.library import library_paths
 from usmca.scenarios.schema import parse_scenario
 
-# the twelve options of the review the library must cover, (a) to (l)
-REQUIRED = ["status_quo_2025", "after_ruling_2026", "termination", "auto_rvc85_us_content", "nme_content_cap",
-            "lvc_wage_20", "steel_melted_poured", "two_bilaterals", "countermeasures", "digital_borders",
-            "mra_electronics", "regional_sourcing"]
+# the twelve options of the review the library must cover, (a) to (l), and the 2027 comparator (m)
+REQUIRED = ["status_quo_2025", "after_ruling_2026", "termination", "current_law_2027", "auto_rvc85_us_content",
+            "nme_content_cap", "lvc_wage_20", "steel_melted_poured", "two_bilaterals", "countermeasures",
+            "digital_borders", "mra_electronics", "regional_sourcing"]
 
 
 @pytest.fixture(scope="module")
@@ -154,3 +154,17 @@ def test_expressions_cannot_escape():
         with pytest.raises(UserInputError):
             evaluate(bad, {"a": 1.0})
     assert evaluate("max(a - 1, 0) + 2 * b", {"a": 3.0, "b": 0.5}) == 3.0
+
+
+def test_law_values_follow_the_date_and_expire(lib, b):
+    """Section 122 is read from the law tree: 10% in March 2026, expired (0) by July 2027."""
+    from usmca.law import default_tree
+
+    if "us/section122/rate" not in default_tree():
+        pytest.skip("the tariff engineer's us/section122 parameters are not in this tree")
+    now = {x["name"]: x for x in compile_scenario(lib["after_ruling_2026"], b.countries, b.sectors, b.tariffs,
+                                                   b.flows).law_used}
+    later = {x["name"]: x for x in compile_scenario(lib["current_law_2027"], b.countries, b.sectors, b.tariffs,
+                                                     b.flows).law_used}
+    assert now["s122"]["value"] == default_tree().at("us/section122/rate", "2026-03-01") and now["s122"]["value"] > 0
+    assert later["s122"]["value"] == 0 and "not in force" in later["s122"]["origin"]

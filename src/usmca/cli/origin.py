@@ -50,7 +50,8 @@ def _show_one(d: dict[str, Any]) -> None:
                       + ", ".join(f"{k} {v:,.2f}" for k, v in d["content_by_country"].items()))
     for p in d["to_qualify"][:3]:
         mats = ", ".join(f"{c['material']} ({c['value']:,.2f}, {c['reason']})" for c in p["changes"])
-        console.print(f"To qualify under alternative {p['alternative']}: source as originating {mats} "
+        under = p.get("test") or f"alternative {p['alternative']}"
+        console.print(f"To qualify ({under}): {p['action']}: {mats} "
                       f"(total {p['total_value']:,.2f})" + ("" if p["feasible"] else " [red]not enough[/]"))
     if d.get("reform"):
         rf = d["reform"]
@@ -75,6 +76,7 @@ def qualify_cmd(
     date: Optional[str] = typer.Option(None, "--date", help="Date of the determination (default: the BOM's date)."),
     reform: Optional[Path] = typer.Option(None, "--reform", help="A review scenario (reform YAML)."),
     json_out: bool = typer.Option(False, "--json", help="Write one JSON document."),
+    fast: bool = typer.Option(False, "--fast", help="Portfolio: numpy path (status, criterion, RVC; no trace)."),
 ) -> None:
     """Does the good originate under USMCA Chapter 4? With the rule, RVC, trace and what-if."""
     from usmca.law import Reform, default_tree
@@ -91,6 +93,9 @@ def qualify_cmd(
         return
     results, errors = [], []
     items: list[Any] = boms if boms is not None else files
+    if fast and ref is None:
+        _fast(path, boms if boms is not None else [b for f in files for b in load_boms(f)], date, tree, json_out)
+        return
     for item in progress(items, "qualifying", enabled=not json_out and len(items) > 20):
         try:
             batch = [item] if boms is not None else load_boms(item)
@@ -124,3 +129,46 @@ def qualify_cmd(
         err_console.print(f"error: {e['error']}", highlight=False, markup=False)
     if errors:
         raise UserInputError(str(path), "", f"{len(errors)} of {len(items)}", "inputs had errors (listed above)")
+
+
+def _fast(path: Path, boms: list[Any], date: Optional[str], tree: Any, json_out: bool) -> None:
+    """Portfolio on the numpy path (:func:`usmca.origin.portfolio.qualify_many`), exact fallback."""
+    import datetime as dt
+
+    from usmca.law import parse_date
+    from usmca.origin.context import Context
+    from usmca.origin.portfolio import qualify_many
+    from usmca.origin.qualify import qualify_bom
+
+    groups: dict[dt.date, list[int]] = {}
+    for i, b in enumerate(boms):
+        d = parse_date(date, "--date") if date else (b.good.date or dt.date.today())
+        groups.setdefault(d, []).append(i)
+    rows: list[dict[str, Any]] = [{} for _ in boms]
+    n_exact = 0
+    for d, idx in groups.items():
+        res, fallback = qualify_many([boms[i] for i in idx], Context(tree, d))
+        for j, i in enumerate(idx):
+            st = int(res.status[j])
+            rvc = float(res.rvc[j]) if res.rvc[j] == res.rvc[j] else None
+            rows[i] = {"source": boms[i].source, "id": boms[i].good.id, "hs": boms[i].good.hs, "date": d.isoformat(),
+                       "originating": {1: True, 0: False, -1: None}.get(st), "criterion": str(res.criterion[j]) or None,
+                       "rvc": rvc, "path": "numpy"}
+        for j in fallback:
+            i = idx[j]
+            r = qualify_bom(boms[i], date=d, tree=tree).to_dict()
+            n_exact += 1
+            rows[i].update(originating=r["originating"], criterion=r["criterion"],
+                           rvc=(r["rvc"] or {}).get("value"), path="exact")
+    summary = {"goods": len(rows), "originating": sum(1 for r in rows if r["originating"] is True),
+               "not_originating": sum(1 for r in rows if r["originating"] is False),
+               "undetermined": sum(1 for r in rows if r["originating"] is None), "exact_fallback": n_exact}
+    if json_out:
+        emit_json({"summary": summary, "results": rows})
+        return
+    t = Table("source", "good", "HS", "status", "crit.", "RVC", "path", title=f"Portfolio {path}")
+    for r in rows:
+        t.add_row(Path(str(r["source"])).name, str(r["id"] or ""), r["hs"], _status(r["originating"]),
+                  r["criterion"] or "", f"{r['rvc']:.2f}%" if r["rvc"] is not None else "", r["path"])
+    console.print(t)
+    console.print(", ".join(f"{k}: {v}" for k, v in summary.items()))

@@ -20,7 +20,7 @@ def _baseline(path: Optional[Path]) -> Any:
     if path is None:
         return load_baseline()
     try:
-        if path.is_dir():
+        if path.is_dir() or (path.is_file() and path.suffix.lower() != ".json"):
             from usmca.scenarios.external import load_external_baseline
 
             return load_external_baseline(path)
@@ -41,14 +41,14 @@ def _fmt(v: float | None) -> str:
 
 def _terminal_summary(results: dict[str, Any], countries: tuple[str, ...]) -> None:
     t = Table(title="Welfare change by country, % (Caliendo-Parro; vs 2024 baseline)")
-    t.add_column("scenario", overflow="fold")
+    t.add_column("scenario", no_wrap=True)
     for c in countries:
         t.add_column(c, justify="right")
     for r in results.values():
         t.add_row(r.name, *[_fmt(r.countries[c]["welfare_pct"]) for c in countries])
     console.print(t)
     t2 = Table(title="USMCA members: real wage and trade, %")
-    t2.add_column("scenario", overflow="fold")
+    t2.add_column("scenario", no_wrap=True)
     for c in ("USA", "MEX", "CAN"):
         if c in countries:
             t2.add_column(f"{c} real wage", justify="right")

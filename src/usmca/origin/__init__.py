@@ -5,33 +5,19 @@
 >>> r.originating, r.criterion, r.rvc           # doctest: +SKIP
 
 Public API: :func:`qualify`, :func:`load_bom`, :func:`load_boms`, :class:`QualificationResult`,
-and the RVC formulas of :mod:`usmca.origin.rvc`. Submodules are loaded on first use.
+and the RVC formulas of :mod:`usmca.origin.rvc`.
+
+``qualify`` is imported here eagerly: the submodule :mod:`usmca.origin.qualify` has the same name,
+and binding the function at package import keeps ``from usmca.origin import qualify`` the function
+whatever is imported first.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from .bom import Bom, load_bom, load_boms
+from .qualify import qualify
+from .result import QualificationResult
+from .rvc import rvc_net_cost, rvc_transaction_value
 
 __all__ = ["qualify", "load_bom", "load_boms", "QualificationResult", "Bom",
            "rvc_transaction_value", "rvc_net_cost"]
-
-_LAZY = {
-    "qualify": ("qualify", "qualify"),
-    "load_bom": ("bom", "load_bom"),
-    "load_boms": ("bom", "load_boms"),
-    "Bom": ("bom", "Bom"),
-    "QualificationResult": ("result", "QualificationResult"),
-    "rvc_transaction_value": ("rvc", "rvc_transaction_value"),
-    "rvc_net_cost": ("rvc", "rvc_net_cost"),
-}
-
-
-def __getattr__(name: str) -> Any:
-    if name in _LAZY:
-        import importlib
-
-        mod, attr = _LAZY[name]
-        value = getattr(importlib.import_module(f"{__name__}.{mod}"), attr)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -128,6 +128,13 @@ def evaluate_alternative(ctx: Context, i: int, alt: Alternative, good: str, line
     failing: list[Failing] = []
     notes: list[str] = []
     tested = [ln for ln in lines if ln.tested]
+    if any(ln.material.component for ln in lines) and ctx.codes(P.DM_APPAREL_CHAPTERS).contains(good):
+        others = [ln for ln in tested if not ln.material.component]
+        tested = [ln for ln in tested if ln.material.component]
+        if others:
+            trace.add(f"{label}: tariff shift", f"{len(others)} non-originating materials outside the component that "
+                      "determines the classification are disregarded", "UR s. 5(9); Schedule 1, Ch. 61 Note 2, "
+                      "Ch. 62 Note 2, Ch. 63 Note 2")
     if alt.level > 0:
         for ln in tested:
             f, n = shift_failures(ln, alt, good)

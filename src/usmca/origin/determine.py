@@ -191,13 +191,13 @@ def _routes(spec: NodeSpec, ctx: Context, res: NodeResult, trace: Trace) -> None
 
 
 def _resolve_rule(spec: NodeSpec, ctx: Context, trace: Trace) -> RuleChoice | None:
+    if spec.hs is None:
+        trace.add("product-specific rule", "no HS code: the rule cannot be applied", "USMCA Annex 4-B", None)
+        return None
     if spec.rule is not None:
         alts = parse_rule(spec.rule, "BOM", f"{spec.path + '.' if spec.path else 'good.'}rule")
         trace.add("product-specific rule", "inline rule of the BOM (overrides the library)", "BOM")
-        return RuleChoice("inline", alts, None, spec.hs or "")
-    if spec.hs is None:
-        trace.add("product-specific rule", "no HS code: the rule cannot be looked up", "USMCA Annex 4-B", None)
-        return None
+        return RuleChoice("inline", alts, None, spec.hs)
     if spec.top and (spec.use or spec.automotive):
         auto = ctx.automotive_rule(spec.hs, spec.use)
         if auto is not None:

@@ -29,9 +29,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Callable
 
+from usmca.errors import UserInputError
+
 from .bom import Material, WHOLLY_OBTAINED
 from .deminimis import Failing
-from .rules import Alternative, shift_test
+from .rules import Alternative, parse_rule, shift_test
 from .result import Trace
 
 if TYPE_CHECKING:
@@ -108,6 +110,12 @@ def _line(i: int, m: Material, path: str, produced_in: str | None, ctx: Any, tra
         sub_country = m.country or (produced_in if self_produced else None)
         sub = evaluate_node(m, path, sub_country)
         line.sub = sub
+        if m.intermediate and self_produced and _rvc_subject(m, ctx):
+            nested = _nested_designation(sub, ctx)
+            if nested:
+                raise UserInputError("BOM", f"{nested}.intermediate", True, f"may not be designated: it is subject "
+                                     f"to an RVC requirement and incorporated into the designated intermediate "
+                                     f"material {path}, also subject to one (UR s. 8(6))")
     if m.wholly_obtained:
         line.originating = True
         trace.add(f"material {name}", f"wholly obtained ({WHOLLY_OBTAINED.get(m.wholly_obtained, m.wholly_obtained)})",
@@ -202,6 +210,27 @@ def _vnm(line: Line, trace: Trace) -> None:
         else:
             trace.add(f"material {name}", "classification statement without 'produced entirely in the territory':"
                       " not usable", "UR s. 9(7)(a)(ii)")
+
+
+def _rvc_subject(m: Material, ctx: Any) -> bool:
+    """Whether a material's rule (inline, else library) has an RVC requirement."""
+    if m.rule is not None:
+        return any(a.rvc for a in parse_rule(m.rule))
+    choice = ctx.library_rule(m.hs) if m.hs else None
+    return choice is not None and any(a.rvc for a in choice.alternatives)
+
+
+def _nested_designation(node: "NodeResult", ctx: Any) -> str | None:
+    """Path of a designated, RVC-subject self-produced material anywhere inside ``node``."""
+    for ln in node.lines:
+        if ln.sub is None:
+            continue
+        if ln.material.intermediate and ln.self_produced and _rvc_subject(ln.material, ctx):
+            return ln.path
+        found = _nested_designation(ln.sub, ctx)
+        if found:
+            return found
+    return None
 
 
 def shift_failures(line: Line, alt: Alternative, good: str) -> tuple[list[Failing], list[str]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from decimal import Decimal
 from types import MappingProxyType
@@ -44,7 +45,13 @@ class Trace:
 
 
 def _num(x: Any) -> Any:
-    return float(x) if isinstance(x, Decimal) else x
+    """Decimal -> float for JSON; a Decimal beyond float range stays exact as a string."""
+    if isinstance(x, Decimal):
+        f = float(x)
+        return f if math.isfinite(f) else str(x)
+    if isinstance(x, float) and not math.isfinite(x):
+        return None
+    return x
 
 
 @dataclass(frozen=True)

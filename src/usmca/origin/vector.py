@@ -74,7 +74,7 @@ class PortfolioResult:
     criterion: np.ndarray          # '<U1' per node ('B', 'C' or '')
     vnm_tv: np.ndarray
     vnm_nc: np.ndarray
-    rvc: np.ndarray                # best RVC of the decisive alternative (nan if none)
+    rvc: np.ndarray                # RVC of the first passing alternative's decisive test (nan if none)
     content: np.ndarray            # (n_goods, n_countries) value by country of origin
 
 
@@ -191,13 +191,14 @@ def _decide(p: Portfolio, depth: int, sel: np.ndarray, line_orig: np.ndarray, fv
                 ok_tv = use_tv & (rvc_tv >= t_tv)
                 ok_nc = use_nc & (rvc_nc >= t_nc)
                 rvc_ok = ok_tv | ok_nc | waived
-                cand = np.fmax(np.where(use_tv, rvc_tv, np.nan), np.where(use_nc, rvc_nc, np.nan))
+                # the decisive test: the first passing method (TV before NC), none when waived
+                cand = np.where(waived, np.nan, np.where(ok_tv, rvc_tv, np.where(ok_nc, rvc_nc, np.nan)))
             else:
                 rvc_ok = np.ones(n_nodes, dtype=bool)
                 cand = np.full(n_nodes, np.nan)
             ok = m & shift_ok & rvc_ok
             newly = ok & ~passed
-            decisive = np.where(newly, cand, np.where(m & ~passed, np.fmax(decisive, cand), decisive))
+            decisive = np.where(newly, cand, decisive)
             passed |= ok
     encoded = nodes & (p.node_rule >= 0)
     status[nodes] = np.where(passed[nodes] | all_orig[nodes], 1, np.where(encoded[nodes], 0, -1))

@@ -39,10 +39,15 @@ def _top(path: str) -> str:
 
 def to_qualify(res: NodeResult, ctx: Context) -> list[dict[str, Any]]:
     """Plans that would make a failing good originate, cheapest (by value switched) first."""
-    if res.originating or res.rule is None:
+    if res.originating:
         return []
     by_path = {ln.path: ln for ln in res.lines}
     plans = []
+    nme = _nme_plan(res, ctx)
+    if nme is not None:
+        plans.append(nme)
+    if res.rule is None or any(a.passed for a in res.alts):
+        return plans
     for a in res.alts:
         alt: Alternative = res.rule.alternatives[a.index]
         if alt.unsupported:
@@ -137,3 +142,33 @@ def _cover(need: Decimal, lines: list[Line], method: str) -> list[Line] | None:
             chosen.remove(ln)
             total -= _vnm(ln, method)
     return chosen
+
+
+def _nme_plan(res: NodeResult, ctx: Context) -> dict[str, Any] | None:
+    """Materials to source outside the capped countries when the review's NME content cap fails.
+
+    Content of the capped countries must fall to ``cap/100 x base``; each top-level line carries
+    its traced content from those countries; the largest are switched first.
+    """
+    failed = [m for m in res.margins if m.get("test") == "NME content share" and m.get("passed") is False]
+    if not failed:
+        return None
+    countries = [str(c).upper() for c in (ctx.optional(P.NME_COUNTRIES, []) or [])]
+    share, cap = failed[0]["value"], failed[0]["threshold"]
+    content = sum((res.ledger.get(c, ZERO) for c in countries), ZERO)
+    base = content / share * HUNDRED if share else ZERO
+    need = content - cap / HUNDRED * base
+    lines = sorted(res.lines, key=lambda ln: -sum((ln.ledger.get(c, ZERO) for c in countries), ZERO))
+    changes, cut = [], ZERO
+    for ln in lines:
+        if cut >= need:
+            break
+        v = sum((ln.ledger.get(c, ZERO) for c in countries), ZERO)
+        if v <= 0:
+            break
+        cut += v
+        changes.append({"material": ln.id, "path": ln.path, "hs": ln.material.hs, "value": v,
+                        "country": ln.material.country, "reason": "non-market-economy content cap"})
+    return {"alternative": None, "test": "non-market-economy content cap", "feasible": cut >= need,
+            "action": f"source these inputs outside {', '.join(countries)}", "changes": changes,
+            "total_value": cut, "rvc_after": None}

@@ -50,11 +50,14 @@ def origin_whatif(scenarios: Iterable[Any], examples_dir: Path | None = None) ->
             from usmca.law import Reform, default_tree
 
             r = Reform.from_dict(s.reform, source=s.source)
-            missing = [c.path for c in r.changes if c.path not in default_tree()]
+            tree = default_tree()
+            known = tuple(c for c in r.changes if c.path in tree)
+            missing = [c.path for c in r.changes if c.path not in tree]
+            if known:
+                reform = Reform(description=r.description, changes=known, reference=r.reference, source=r.source)
             if missing:
-                status = "reform pending: law tree lacks " + ", ".join(missing)
-            else:
-                reform = r
+                status = ("reform partly applied; " if known else "reform pending; ") + \
+                    "law tree lacks " + ", ".join(missing)
         for name in EXAMPLE_BOMS:
             path = d / name
             row: dict[str, Any] = {"bom": name, "scenario": s.name, "date": s.date.isoformat(), "before": None,

@@ -138,20 +138,29 @@ def _law_env(s: Scenario) -> tuple[dict[str, Any], list[dict[str, Any]], dict[st
     status: dict[str, Any] = {"reform": None}
     if s.reform is not None:
         reform = Reform.from_dict(s.reform, source=s.source)
+        known = tuple(c for c in reform.changes if c.path in tree)
         missing = [c.path for c in reform.changes if c.path not in tree]
+        if known:
+            tree = tree.with_reform(Reform(description=reform.description, changes=known,
+                                           reference=reform.reference, source=reform.source))
+        status = {"reform": "applied" if not missing else ("partly applied" if known else "pending"),
+                  "changes": [c.path for c in known]}
         if missing:
-            status = {"reform": "pending", "missing_paths": missing,
-                      "reason": "the law tree does not encode these parameters yet; the GE shocks use the "
-                                "scenario's cited assumptions"}
-        else:
-            tree = tree.with_reform(reform)
-            status = {"reform": "applied", "changes": [c.path for c in reform.changes]}
+            status |= {"missing_paths": missing, "reason": "the law tree does not encode these parameters yet; "
+                       "the GE shocks use the scenario's cited assumptions"}
     env: dict[str, Any] = {}
     used = []
     for ref in s.law:
         if ref.path in tree:
             e = tree.entry(ref.path, s.date)
             val, unit, cite, origin = e.value, tree.parameter(ref.path).unit, e.reference.to_dict(), "law tree"
+            if isinstance(val, Mapping):
+                if ref.key not in val:
+                    raise UserInputError(s.source, f"law.{ref.name}.key", ref.key,
+                                         f"{ref.path} on {s.date} has entries {', '.join(map(str, val))}")
+                val = val[ref.key]
+            if val is None:             # repealed or not in force on the date: no additional duty
+                val, origin = 0, "law tree (not in force on this date)"
         elif ref.fallback is not None:
             val, unit, cite, origin = ref.fallback["value"], ref.fallback["unit"], dict(ref.fallback["reference"]), \
                 "scenario fallback (path not in the law tree)"
@@ -160,8 +169,8 @@ def _law_env(s: Scenario) -> tuple[dict[str, Any], list[dict[str, Any]], dict[st
         if not isinstance(val, (int, float)) or isinstance(val, bool):
             raise UserInputError(s.source, f"law.{ref.name}", val, "law parameter is not a number")
         env[ref.name] = float(val) * UNITS.get(unit, 1.0)
-        used.append({"name": ref.name, "path": ref.path, "value": val, "unit": unit, "origin": origin,
-                     "reference": cite, "date": s.date.isoformat()})
+        used.append({"name": ref.name, "path": ref.path + (f"[{ref.key}]" if ref.key else ""), "value": val,
+                     "unit": unit, "origin": origin, "reference": cite, "date": s.date.isoformat()})
     return env, used, status
 
 

@@ -13,7 +13,8 @@ citation for every assumed number::
     compare_to: other_scenario       # optional: the briefing also shows the difference
     reform: {description, reference, changes}   # optional, a usmca.law.Reform mapping
     law:                             # law parameters used by the shocks
-      ieepa_mx: {path: us/ieepa/..., fallback: {value: 25, unit: percent, reference: {...}}}
+      ieepa_mx: {path: us/ieepa/fentanyl/rate, key: MX,   # key: entry of a by-country value
+                 fallback: {value: 25, unit: percent, reference: {...}}}   # used until the tree has it
     assumptions:                     # every assumed number, each with its citation
       claim_mx: {value: 0.679, unit: fraction, source: "...", url: https://...}
     shocks:
@@ -66,6 +67,7 @@ class LawRef:
     name: str
     path: str
     fallback: Mapping[str, Any] | None
+    key: str | None = None
 
 
 @dataclass(frozen=True)
@@ -140,7 +142,8 @@ def _lawref(src: str, name: str, raw: Any) -> LawRef:
             raise _err(src, f"{f}.fallback", fb, "fallback is {value, unit, reference}")
         if not isinstance(ref, Mapping) or not _url(ref.get("url")) or not ref.get("provision"):
             raise _err(src, f"{f}.fallback.reference", ref, "needs instrument, provision and an http(s) url")
-    return LawRef(name, str(raw["path"]).strip("/"), fb)
+    key = raw.get("key")
+    return LawRef(name, str(raw["path"]).strip("/"), fb, str(key) if key is not None else None)
 
 
 def _codes(src: str, f: str, v: Any) -> tuple[str, ...]:

@@ -1,0 +1,87 @@
+"""The HTTP application of ``usmca serve``: thin routes over the engines, generated from the model.
+
+As in OpenFisca's web API, the routes only read the request and hand plain values to the engines
+(law, origin, tariffs, review); every answer carries the legal references the engines give, and
+a user error is HTTP 422 with the one line of :class:`usmca.errors.UserInputError`.
+
+=========================  =====================================================================
+``GET /``                  the dashboard (one self-contained page, no external resource)
+``GET /law/parameters``    ``?prefix=&date=``: paths with unit, value and reference in force
+``GET /law/parameter/P``   ``?date=``: value, unit, reference, description, history
+``POST /law/diff``         a reform (parameter diff) -> the law before and after, per change
+``POST /origin/qualify``   a BOM (+ ``date``, ``reform``) -> ``usmca origin qualify --json``
+``GET /tariffs/duty``      ``?hts=&origin=&date=&value=&usmca=&us_content=`` -> the duty
+``GET /review/scenarios``  the scenario library; ``GET /review/{name}`` one result (cached)
+``GET /review/briefing``   the review briefing (HTML)
+``GET /spec``              the OpenAPI document (also at ``/openapi.json``; ``/docs``)
+=========================  =====================================================================
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from fastapi import FastAPI
+from fastapi.responses import HTMLResponse
+
+from . import law, origin, review, tariffs
+from .errors import install_error_handlers
+from .responses import JSONDocument
+
+__all__ = ["create_app"]
+
+
+def _version() -> str:
+    try:
+        from importlib.metadata import version
+
+        return version("usmca")
+    except Exception:  # noqa: BLE001 - not installed as a distribution
+        return "0"
+
+
+def create_app(tree: Any = None, review_cache: review.ReviewCache | None = None) -> FastAPI:
+    """Build the application.
+
+    Parameters
+    ----------
+    tree
+        The law tree every route uses (default :func:`usmca.law.default_tree`, loaded on first use).
+    review_cache
+        Where scenario results are kept (default: a new :class:`usmca.api.review.ReviewCache`
+        running the Caliendo-Parro engine on the embedded 2024 baseline).
+
+    Returns
+    -------
+    fastapi.FastAPI
+        Serve it with ``uvicorn`` (``usmca serve``) or test it with ``fastapi.testclient.TestClient``.
+    """
+    app = FastAPI(title="usmca", version=_version(), default_response_class=JSONDocument,
+                  description="USMCA / T-MEC / CUSMA as code: the law as dated, cited parameters; rules of "
+                              "origin; duties; the 2026 joint-review scenarios. User errors are HTTP 422 "
+                              "with {error, source, field, value}.")
+    app.state.tree = _tree_getter(tree)
+    app.state.review = review_cache or review.ReviewCache()
+    install_error_handlers(app)
+    for module in (law, origin, tariffs, review):
+        app.include_router(module.router)
+
+    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
+    def dashboard() -> HTMLResponse:
+        from usmca.web import dashboard_html
+
+        return HTMLResponse(dashboard_html())
+
+    @app.get("/spec", summary="The OpenAPI document of this API", tags=["meta"])
+    def spec() -> JSONDocument:
+        return JSONDocument(app.openapi())
+
+    return app
+
+
+def _tree_getter(tree: Any) -> Callable[[], Any]:
+    if tree is not None:
+        return lambda: tree
+    from usmca.law import default_tree
+
+    return default_tree

@@ -1,0 +1,83 @@
+"""User errors as HTTP 422 with one line; everything else as a JSON 500 without a traceback.
+
+The command line turns a :class:`usmca.errors.UserInputError` into ``error: <one line>`` and exit
+status 2; the API turns it into status 422 and the document
+
+.. code-block:: json
+
+    {"error": "<source>: <field> = <value>: <reason>", "source": "...", "field": "...", "value": ...}
+
+FastAPI's own validation errors (a query parameter that is not a number, a body that is not JSON)
+take the same shape, so a client meets one error format whatever went wrong with its input.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from usmca.errors import UserInputError
+
+from .responses import JSONDocument, plain
+
+__all__ = ["install_error_handlers", "user_error_document", "validation_error"]
+
+log = logging.getLogger("usmca.api")
+
+
+def user_error_document(exc: UserInputError) -> dict[str, Any]:
+    """The 422 document of a user error: its one line, source, field and value (JSON-safe)."""
+    return {"error": exc.one_line(), "source": exc.source, "field": exc.field, "value": _safe(exc.value)}
+
+
+def _safe(value: Any) -> Any:
+    """``value`` as JSON if it converts, else its ``repr`` (cut at 200 characters)."""
+    try:
+        out = plain(value)
+        json.dumps(out, allow_nan=False)
+        return out
+    except (TypeError, ValueError, RecursionError):
+        return repr(value)[:200]
+
+
+def validation_error(exc: RequestValidationError) -> UserInputError:
+    """The first error of a FastAPI validation failure as a :class:`UserInputError`.
+
+    ``loc`` is ``("query", "value")`` or ``("body", "bom", "good", "hs")``: its head is the
+    source, the rest the field (``bom.good.hs``).
+    """
+    errors = exc.errors()
+    first = errors[0] if errors else {"loc": ("request",), "msg": "invalid request", "input": None}
+    loc = [str(x) for x in first.get("loc", ("request",))]
+    source, field = (loc[0], ".".join(loc[1:])) if loc else ("request", "")
+    reason = str(first.get("msg", "invalid")).rstrip(".")
+    more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+    return UserInputError(source, field, first.get("input"), reason + more)
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Register the handlers: user errors and validation errors -> 422, other errors -> JSON 500."""
+
+    @app.exception_handler(UserInputError)
+    async def _user(_: Request, exc: UserInputError) -> JSONDocument:
+        return JSONDocument(user_error_document(exc), status_code=422)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(_: Request, exc: RequestValidationError) -> JSONDocument:
+        return JSONDocument(user_error_document(validation_error(exc)), status_code=422)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONDocument:
+        return JSONDocument({"error": f"{request.url.path}: {exc.detail}", "source": "request",
+                             "field": "path", "value": request.url.path}, status_code=exc.status_code)
+
+    @app.exception_handler(Exception)
+    async def _internal(request: Request, exc: Exception) -> JSONDocument:  # pragma: no cover - a bug
+        log.exception("internal error on %s", request.url.path)
+        return JSONDocument({"error": f"internal error ({type(exc).__name__}); this is a bug, please report it",
+                             "source": "server", "field": "", "value": None}, status_code=500)

@@ -1,0 +1,128 @@
+"""``/review``: the scenario library of the 2026 joint review, run on demand and kept in memory.
+
+``GET /review/scenarios`` lists the library (:func:`usmca.scenarios.load_library`);
+``GET /review/{name}`` runs one scenario on the embedded 2024 baseline with the Caliendo-Parro
+engine (:func:`usmca.scenarios.run_scenario`) the first time it is asked for, and serves the
+cached :class:`~usmca.scenarios.runner.ScenarioResult` afterwards: welfare, real wage, terms and
+volume of trade, exports and imports by country, output by sector, the tariff wedges, and every
+law parameter and assumption used with its source. ``GET /review/briefing`` renders the review
+briefing of ``usmca review`` (self-contained HTML) from the same cache.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any, Callable
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+from starlette.concurrency import run_in_threadpool
+
+from usmca.errors import UserInputError
+
+from .responses import JSONDocument
+
+__all__ = ["router", "ReviewCache"]
+
+router = APIRouter(prefix="/review", tags=["review"])
+
+
+class ReviewCache:
+    """Scenario results computed once per process (thread-safe).
+
+    Parameters
+    ----------
+    baseline
+        A callable returning the baseline (default :func:`usmca.data.baseline.load_baseline`).
+    solver
+        A :data:`usmca.scenarios.runner.Solver` (default: the Caliendo-Parro engine).
+    """
+
+    def __init__(self, baseline: Callable[[], Any] | None = None, solver: Any = None) -> None:
+        self._baseline_fn = baseline
+        self._solver = solver
+        self._lock = threading.Lock()
+        self._library: dict[str, Any] | None = None
+        self._baseline: Any = None
+        self._results: dict[str, Any] = {}
+
+    def library(self) -> dict[str, Any]:
+        """The resolved scenario library, keyed by name."""
+        with self._lock:
+            if self._library is None:
+                from usmca.scenarios import load_library
+
+                self._library = load_library()
+            return self._library
+
+    def baseline(self) -> Any:
+        """The baseline the scenarios run on (loaded once)."""
+        with self._lock:
+            if self._baseline is None:
+                if self._baseline_fn is not None:
+                    self._baseline = self._baseline_fn()
+                else:
+                    from usmca.data.baseline import load_baseline
+
+                    self._baseline = load_baseline()
+            return self._baseline
+
+    def result(self, name: str) -> Any:
+        """The result of scenario ``name`` (run on first request).
+
+        Raises
+        ------
+        UserInputError
+            When ``name`` is not a scenario of the library (the message lists them).
+        """
+        lib = self.library()
+        if name not in lib:
+            raise UserInputError("path", "name", name, f"unknown scenario; one of {', '.join(lib)}")
+        if name not in self._results:
+            from usmca.scenarios import run_scenario
+
+            res = run_scenario(lib[name], self.baseline(), self._solver)
+            with self._lock:
+                self._results.setdefault(name, res)
+        return self._results[name]
+
+    def listing(self) -> list[dict[str, Any]]:
+        """Name, title, date, description and comparison of every scenario, in library order."""
+        return [{"name": s.name, "title": s.title, "date": s.date.isoformat(), "description": s.description,
+                 "compare_to": s.compare_to, "computed": s.name in self._results, "href": f"review/{s.name}"}
+                for s in self.library().values()]
+
+    def briefing(self) -> str:
+        """The review briefing (HTML) over every scenario of the library."""
+        from usmca.report import render_briefing
+        from usmca.report.origin_whatif import origin_whatif
+        from usmca.scenarios.etr import effective_rate_table
+
+        lib = self.library()
+        results = [self.result(n) for n in lib]
+        b = self.baseline()
+        etr = effective_rate_table(b, {r.name: r for r in results})
+        return render_briefing(results, b, etr=etr, origin=origin_whatif(list(lib.values())))
+
+
+@router.get("/scenarios", response_class=JSONDocument, summary="The scenario library")
+async def get_scenarios(request: Request) -> JSONDocument:
+    """Every scenario of the 2026-review library with its title, date and description."""
+    cache: ReviewCache = request.app.state.review
+    rows = await run_in_threadpool(cache.listing)
+    return JSONDocument({"count": len(rows), "scenarios": rows})
+
+
+@router.get("/briefing", response_class=HTMLResponse, summary="The review briefing (HTML)")
+async def get_briefing(request: Request) -> HTMLResponse:
+    """The self-contained briefing page of ``usmca review`` (every scenario; cached results)."""
+    cache: ReviewCache = request.app.state.review
+    return HTMLResponse(await run_in_threadpool(cache.briefing))
+
+
+@router.get("/{name}", response_class=JSONDocument, summary="Results of one scenario")
+async def get_scenario(request: Request, name: str) -> JSONDocument:
+    """Welfare, wages and trade by country, output by sector, tariffs, and the cited law and assumptions."""
+    cache: ReviewCache = request.app.state.review
+    res = await run_in_threadpool(cache.result, name)
+    return JSONDocument(res.to_dict())

@@ -1,0 +1,61 @@
+"""``usmca serve``: the HTTP API and the dashboard (FastAPI served by uvicorn)."""
+
+from __future__ import annotations
+
+import socket
+
+import typer
+
+from usmca.errors import UserInputError
+
+from .apps import app
+from .output import err_console
+
+#: The highest TCP port number (RFC 6335, s. 6: ports are 16-bit).
+_MAX_PORT = 2**16 - 1
+
+
+@app.command("serve")
+def serve(
+    host: str = typer.Option("127.0.0.1", "--host", help="Interface to listen on (0.0.0.0 for every interface)."),
+    port: int = typer.Option(8000, "--port", help="TCP port."),
+    log_level: str = typer.Option("info", "--log-level", help="uvicorn log level (critical, error, warning, info, debug)."),
+) -> None:
+    """Serve the API (/law, /origin, /tariffs, /review, /spec) and the dashboard at /."""
+    if not 1 <= port <= _MAX_PORT:
+        raise UserInputError("--port", "", port, f"must be between 1 and {_MAX_PORT}")
+    if not host.strip():
+        raise UserInputError("--host", "", host, "must not be empty")
+    levels = ("critical", "error", "warning", "info", "debug", "trace")
+    if log_level not in levels:
+        raise UserInputError("--log-level", "", log_level, f"one of {', '.join(levels)}")
+    try:
+        import uvicorn
+    except ImportError:  # pragma: no cover - a dependency of the package
+        raise UserInputError("usmca serve", "", "uvicorn", "not installed: pip install 'uvicorn>=0.29'") from None
+    _check_bindable(host, port)
+    from usmca.api import create_app
+
+    err_console.print(f"usmca: dashboard at http://{host}:{port}/ , API specification at /spec", highlight=False)
+    uvicorn.run(create_app(), host=host, port=port, log_level=log_level)
+
+
+def _check_bindable(host: str, port: int) -> None:
+    """Fail with one line (exit 2) when ``host:port`` cannot be listened on, before uvicorn starts.
+
+    Raises
+    ------
+    UserInputError
+        When the host does not resolve or the port is taken.
+    """
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except socket.gaierror as exc:
+        raise UserInputError("--host", "", host, f"cannot resolve ({exc.strerror})") from None
+    family, kind, proto, _, address = infos[0]
+    with socket.socket(family, kind, proto) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind(address)
+        except OSError as exc:
+            raise UserInputError("--port", "", port, f"cannot listen on {host}:{port} ({exc.strerror or exc})") from None

@@ -1,0 +1,204 @@
+"""Duty of one entry line on a date, measure by measure (``usmca tariffs duty``).
+
+.. math::
+
+    D = v\\,\\frac{r_{\\text{col1}}}{100} + q\\, s + \\sum_m v\\, b_m \\frac{r_m}{100},
+    \\qquad \\text{rate} = 100\\, D / v
+
+where :math:`r_{\\text{col1}}` is the column-1 general (MFN) ad valorem rate, or the USMCA special
+rate (program S/S+, HTSUS General Note 11) when a valid claim is made; :math:`s` the specific
+rate per unit and :math:`q` the quantity (omitted, and said so, when no quantity is given);
+:math:`r_m, b_m` the rate and base share of each additional measure after the non-stacking rules
+(see :mod:`usmca.tariffs.measures`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from usmca.errors import UserInputError
+from usmca.law import LawTree, default_tree, parse_date
+
+from .measures import MEASURES, evaluate
+from .schedule import HtsLine, Schedule, load_schedule, normalise_hts
+
+__all__ = ["duty", "DutyResult", "Component"]
+
+_LABELS = {m.key: m.label for m in MEASURES}
+HTS_URL = "https://hts.usitc.gov/"
+
+
+@dataclass(frozen=True)
+class Component:
+    """One measure's share of the duty."""
+
+    measure: str
+    label: str
+    rate: float
+    base: float
+    duty: float
+    reference: dict[str, Any]
+    note: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"measure": self.measure, "label": self.label, "rate": self.rate, "base": self.base,
+                "duty": self.duty, "reference": self.reference, **({"note": self.note} if self.note else {})}
+
+
+@dataclass(frozen=True)
+class DutyResult:
+    """The duty of an entry line: total, and one component per measure with its reference."""
+
+    hts: str
+    description: str
+    origin: str
+    date: dt.date
+    value: float
+    usmca_claim: bool
+    us_content: float | None
+    total_rate: float
+    total_duty: float
+    components: tuple[Component, ...]
+    schedule: dict[str, Any]
+    warnings: tuple[str, ...] = field(default_factory=tuple)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON document of ``usmca tariffs duty --json``."""
+        return {"hts": self.hts, "description": self.description, "origin": self.origin,
+                "date": self.date.isoformat(), "value": self.value, "usmca_claim": self.usmca_claim,
+                "us_content": self.us_content, "total_rate": self.total_rate, "total_duty": self.total_duty,
+                "components": [c.to_dict() for c in self.components], "schedule": self.schedule,
+                "warnings": list(self.warnings)}
+
+
+@functools.lru_cache(maxsize=4096)
+def _line(schedule: Schedule, hts: str, date: dt.date) -> HtsLine:
+    return schedule.line(hts, date)
+
+
+def duty(hts: str, origin: str, date: Any, value: float, *, usmca_claim: bool = False,
+         us_content: float | None = None, tree: LawTree | None = None, quantity: float | None = None,
+         usmca: bool | None = None, schedule: Schedule | None = None) -> DutyResult:
+    """Duty owed on one entry line.
+
+    Parameters
+    ----------
+    hts
+        HTS code, 8 or 10 digits (dots optional).
+    origin
+        Country of origin, ISO 3166-1 alpha-2.
+    date
+        Date of entry (``YYYY-MM-DD`` or a date).
+    value
+        Customs value in USD (>= 0).
+    usmca_claim
+        A USMCA claim is made (valid for origins in ``us/general_note_11/parties``).
+    us_content
+        US content as a fraction of value, for measures that tax only non-US content.
+    tree
+        The law tree (default: the law in force); pass a reformed tree for scenarios.
+    quantity
+        Quantity in the line's specific-rate unit, for specific and compound duties.
+    usmca
+        Alias of ``usmca_claim`` (the HTTP API's name).
+    schedule
+        The HTS schedule (default: the store, else the shared sample editions).
+
+    Raises
+    ------
+    UserInputError
+        Unknown HTS code, bad country code, negative value, date outside the schedule data.
+    """
+    claim = bool(usmca_claim or usmca)
+    when = parse_date(date, "--date")
+    code = normalise_hts(hts)
+    cc = str(origin).strip().upper()
+    if len(cc) != 2 or not cc.isalpha():
+        raise UserInputError("--origin", "", origin, "a country of origin is an ISO 3166-1 alpha-2 code")
+    v = float(value)
+    if not math.isfinite(v) or v < 0:
+        raise UserInputError("--value", "", value, "a customs value is a finite number >= 0")
+    if us_content is not None and not (0.0 <= float(us_content) <= 1.0):
+        raise UserInputError("--us-content", "", us_content, "US content is a fraction between 0 and 1")
+    if quantity is not None and (not math.isfinite(float(quantity)) or float(quantity) < 0):
+        raise UserInputError("--quantity", "", quantity, "a quantity is a finite number >= 0")
+    law = tree if tree is not None else default_tree()
+    sched = schedule if schedule is not None else load_schedule()
+    line = _line(sched, code, when)
+    ev = evaluate(pd.Series([code]), np.array([cc], dtype=object), when, np.array([claim]), law,
+                  None if us_content is None else np.array([float(us_content)]))
+    valid = bool(ev.claim[0])
+    warnings: list[str] = []
+    comps = [_column1(line, v, valid, claim, quantity, warnings)]
+    if claim and not valid:
+        warnings.append(f"USMCA claim ignored: origin {cc} is not a USMCA party")
+    for key, r in ev.rate.items():
+        rate = float(r[0])
+        if rate <= 0:
+            continue
+        b = float(ev.base[key][0])
+        entry = ev.entries.get(key)
+        note = ""
+        if b < 1.0:
+            note = f"applies to non-US content ({b:.4g} of value)"
+        elif valid and us_content is None and _treatment(law, key, when) == "non_us_content":
+            warnings.append(f"{key}: no --us-content given; the rate is applied to the full value")
+        if key.startswith("section232_") and not line.hts.startswith(("72", "73", "76", "74", "87", "44", "94", "4009", "4011")):
+            note = (note + "; " if note else "") + "derivative: the legal base is the metal/part content"
+        comps.append(Component(key, _LABELS[key], rate, v * b, v * b * rate / 100.0,
+                               entry.reference.to_dict() if entry is not None else {}, note))
+    for key, who in ev.excluded_by.items():
+        if who[0]:
+            warnings.append(f"{key} not applied: excluded by {who[0]} (us/stacking/excludes)")
+    total = sum(c.duty for c in comps)
+    return DutyResult(
+        hts=line.htsno, description=line.description, origin=cc, date=when, value=v, usmca_claim=claim,
+        us_content=None if us_content is None else float(us_content),
+        total_rate=100.0 * total / v if v > 0 else sum(c.rate for c in comps),
+        total_duty=total, components=tuple(comps),
+        schedule={"revision": line.revision, "source": line.source, "effective_from": line.effective_from.isoformat(),
+                  "effective_to": line.effective_to.isoformat()},
+        warnings=tuple(warnings))
+
+
+def _treatment(law: LawTree, key: str, when: dt.date) -> str:
+    spec = next(m for m in MEASURES if m.key == key)
+    if not spec.usmca:
+        return "none"
+    try:
+        return str(law.at(spec.usmca, when))
+    except Exception:
+        return "none"
+
+
+def _column1(line: HtsLine, v: float, valid: bool, claim: bool, quantity: float | None,
+             warnings: list[str]) -> Component:
+    ref = {"instrument": f"HTSUS {line.revision}", "provision": f"{line.htsno}, column 1", "url": HTS_URL}
+    if valid and line.usmca_spi:
+        ref = {"instrument": f"HTSUS {line.revision}; General Note 11 (USMCA)",
+               "provision": f"{line.htsno}, column 1 special, program {line.usmca_spi}", "url": HTS_URL}
+        rate = 0.0 if math.isnan(line.usmca_adv_pct) else line.usmca_adv_pct
+        return Component("usmca_preference", "USMCA preferential rate", rate, v, v * rate / 100.0, ref,
+                         f"in lieu of column 1 general {line.general!r}")
+    if valid and not line.usmca_spi and line.rate_type not in ("free", "none"):
+        warnings.append(f"line {line.htsno} lists no USMCA program (S/S+): column 1 general applies")
+    adv = 0.0 if math.isnan(line.adv_pct) else line.adv_pct
+    d = v * adv / 100.0
+    note = ""
+    if line.rate_type in ("specific", "compound"):
+        if quantity is not None:
+            d += float(quantity) * line.specific_usd
+            note = f"specific part {line.specific_usd:g} USD/{line.specific_unit} x {float(quantity):g}"
+        else:
+            warnings.append(f"specific duty {line.general!r} not computed: give a quantity in {line.specific_unit}")
+    elif line.rate_type in ("none", "other"):
+        warnings.append(f"column 1 rate {line.general!r} could not be read as ad valorem")
+    _ = claim
+    return Component("mfn", "Column 1 general (MFN)", 100.0 * d / v if v > 0 else adv, v, d, ref, note)

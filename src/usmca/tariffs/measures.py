@@ -1,0 +1,217 @@
+"""The US measures of 2025-26 as data: which law-tree parameters make up each measure.
+
+Each measure is an additional ad valorem duty in percent of customs value with
+
+- ``rate``: a number (every origin) or a mapping country -> rate (only those origins);
+- ``scope``: the HS codes it covers (absent: every product), optionally by country;
+- ``exempt``: countries not subject to it;
+- ``usmca``: the treatment of goods claimed under USMCA (``none``, ``exempt`` or
+  ``non_us_content``: the duty falls on the value of non-US content only);
+- the non-stacking rules of ``us/stacking/excludes`` (EO 14289 as amended; each proclamation's
+  clause): when measure *a* applies, the measures it lists do not.
+
+For goods :math:`i` with value :math:`v_i`, the duty of measure :math:`m` is
+:math:`d_{im} = r_m(\\text{origin}_i, t)\\, b_{im}\\, v_i` with :math:`b_{im}=1-c_i` (US content
+share :math:`c_i`) under ``non_us_content`` and a valid USMCA claim, else 1. All numbers come from
+the law tree; nothing legal is written here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from usmca.law import LawTree
+from usmca.law.values import Entry
+
+from .scope import scope_of
+
+__all__ = ["MeasureSpec", "MEASURES", "Evaluation", "evaluate", "PARTIES_PATH", "STACKING_PATH"]
+
+PARTIES_PATH = "us/general_note_11/parties"
+STACKING_PATH = "us/stacking/excludes"
+
+
+@dataclass(frozen=True)
+class MeasureSpec:
+    """Where a measure's parameters live in the law tree."""
+
+    key: str
+    label: str
+    rate: str
+    scope: str | None = None
+    exempt: str | None = None
+    usmca: str | None = None
+    exempt_scope: str | None = None
+
+
+_232 = "us/section232"
+MEASURES: tuple[MeasureSpec, ...] = (
+    MeasureSpec("ieepa_fentanyl", "IEEPA duty on Canada and Mexico", "us/ieepa/fentanyl/rate",
+                usmca="us/ieepa/fentanyl/usmca_treatment"),
+    MeasureSpec("ieepa_energy_potash", "IEEPA reduced rate: energy and potash", "us/ieepa/fentanyl/energy_potash_rate",
+                scope="us/ieepa/fentanyl/energy_potash_scope", usmca="us/ieepa/fentanyl/usmca_treatment"),
+    MeasureSpec("reciprocal", "IEEPA reciprocal tariff (baseline)", "us/reciprocal/baseline_rate",
+                exempt="us/reciprocal/excluded_countries"),
+    MeasureSpec("section122", "Section 122 import surcharge", "us/section122/rate",
+                usmca="us/section122/usmca_treatment", exempt_scope="us/section122/exempt_scope"),
+    MeasureSpec("section232_steel", "Section 232 steel", f"{_232}/steel/rate", scope=f"{_232}/steel/scope",
+                exempt=f"{_232}/steel/exempt_countries"),
+    MeasureSpec("section232_aluminum", "Section 232 aluminum", f"{_232}/aluminum/rate", scope=f"{_232}/aluminum/scope",
+                exempt=f"{_232}/aluminum/exempt_countries"),
+    MeasureSpec("section232_copper", "Section 232 copper", f"{_232}/copper/rate", scope=f"{_232}/copper/scope"),
+    MeasureSpec("section232_autos", "Section 232 automobiles", f"{_232}/autos/rate", scope=f"{_232}/autos/scope",
+                usmca=f"{_232}/autos/usmca_treatment"),
+    MeasureSpec("section232_auto_parts", "Section 232 automobile parts", f"{_232}/auto_parts/rate",
+                scope=f"{_232}/auto_parts/scope", usmca=f"{_232}/auto_parts/usmca_treatment"),
+    MeasureSpec("section232_softwood_lumber", "Section 232 softwood timber and lumber", f"{_232}/softwood_lumber/rate",
+                scope=f"{_232}/softwood_lumber/scope"),
+    MeasureSpec("section232_upholstered_furniture", "Section 232 upholstered wooden furniture",
+                f"{_232}/upholstered_furniture/rate", scope=f"{_232}/upholstered_furniture/scope"),
+    MeasureSpec("section232_kitchen_cabinets", "Section 232 kitchen cabinets and vanities",
+                f"{_232}/kitchen_cabinets/rate", scope=f"{_232}/kitchen_cabinets/scope"),
+    MeasureSpec("section232_mhd_trucks", "Section 232 medium- and heavy-duty vehicles", f"{_232}/mhd_trucks/rate",
+                scope=f"{_232}/mhd_trucks/scope", usmca=f"{_232}/mhd_trucks/usmca_treatment"),
+    MeasureSpec("section232_buses", "Section 232 buses", f"{_232}/buses/rate", scope=f"{_232}/buses/scope"),
+)
+
+
+@dataclass
+class Evaluation:
+    """Measures on ``n`` goods on one date.
+
+    Attributes
+    ----------
+    rate
+        Percent rate of each measure that applies after stacking (0 where it does not).
+    base
+        Share of the value the rate applies to (1, or 1 - US content).
+    entries
+        The law-tree entry behind each measure's rate (for references).
+    claim
+        Whether each good's USMCA claim is valid (origin a USMCA party and claim made).
+    """
+
+    rate: dict[str, np.ndarray]
+    base: dict[str, np.ndarray]
+    entries: dict[str, Entry]
+    claim: np.ndarray
+    excluded_by: dict[str, np.ndarray] = field(default_factory=dict)
+
+    def total_pct(self) -> np.ndarray:
+        """:math:`\\sum_m r_m b_m` in percent of value."""
+        n = len(self.claim)
+        out = np.zeros(n)
+        for k, r in self.rate.items():
+            out += r * self.base[k]
+        return out
+
+
+def _safe(tree: LawTree, path: str | None, date: dt.date) -> Any:
+    if path is None or path not in tree:
+        return None
+    try:
+        return tree.at(path, date)
+    except Exception:  # before the first value: not in force
+        return None
+
+
+def _safe_entry(tree: LawTree, path: str, date: dt.date) -> Entry | None:
+    try:
+        return tree.entry(path, date)
+    except Exception:
+        return None
+
+
+def _by_origin(origin: np.ndarray, value: dict[str, Any]) -> np.ndarray:
+    if len(origin) == 1:
+        v = value.get(origin[0])
+        return np.array([np.nan if v is None else float(v)])
+    return pd.Series(origin).map({k: float(v) for k, v in value.items()}).to_numpy(dtype=float)
+
+
+def _in(codes: Any, hts: pd.Series) -> np.ndarray:
+    scope = scope_of(codes)
+    if len(hts) == 1:  # one entry line: plain prefix look-ups
+        return np.array([scope.contains(str(hts.iloc[0]))])
+    return scope.contains_many(hts)
+
+
+def evaluate(hts: pd.Series, origin: np.ndarray, date: dt.date, claim: np.ndarray, tree: LawTree,
+             us_content: np.ndarray | None = None) -> Evaluation:
+    """Every measure on ``n`` goods on ``date``, vectorised over goods.
+
+    Parameters
+    ----------
+    hts
+        Digit strings (8 or 10 digits), length ``n``.
+    origin
+        ISO alpha-2 country of origin, length ``n``.
+    claim
+        USMCA claimed (bool), length ``n``; only valid for origins in ``us/general_note_11/parties``.
+    us_content
+        US content as a fraction of value (NaN when unknown: then the full value is the base).
+    """
+    n = len(hts)
+    origin = np.asarray(origin, dtype=object)
+    parties = _safe(tree, PARTIES_PATH, date) or []
+    valid_claim = np.asarray(claim, dtype=bool) & np.isin(origin, list(parties))
+    usc = np.zeros(n) if us_content is None else np.nan_to_num(np.asarray(us_content, dtype=float), nan=0.0)
+    rate: dict[str, np.ndarray] = {}
+    base: dict[str, np.ndarray] = {}
+    entries: dict[str, Entry] = {}
+    for m in MEASURES:
+        value = _safe(tree, m.rate, date)
+        if value is None:
+            continue
+        entry = _safe_entry(tree, m.rate, date)
+        if isinstance(value, dict):
+            r = _by_origin(origin, value)
+        else:
+            r = np.full(n, float(value))
+        r = np.nan_to_num(r, nan=0.0)
+        scope = _safe(tree, m.scope, date) if m.scope else None
+        if m.scope and scope is None:
+            continue
+        if isinstance(scope, dict):
+            inside = np.zeros(n, dtype=bool)
+            for country, codes in scope.items():
+                inside |= (origin == country) & _in(codes, hts)
+        elif scope is not None:
+            inside = _in(scope, hts)
+        else:
+            inside = np.ones(n, dtype=bool)
+        if m.exempt_scope:
+            ex = _safe(tree, m.exempt_scope, date)
+            if ex:
+                inside &= ~_in(ex, hts)
+        exempt = _safe(tree, m.exempt, date) if m.exempt else None
+        if exempt:
+            inside &= ~np.isin(origin, list(exempt))
+        treatment = _safe(tree, m.usmca, date) if m.usmca else "none"
+        b = np.ones(n)
+        if treatment == "exempt":
+            inside &= ~valid_claim
+        elif treatment == "non_us_content":
+            b = np.where(valid_claim, 1.0 - usc, 1.0)
+        rate[m.key] = np.where(inside & (r > 0), r, 0.0)
+        base[m.key] = b
+        if entry is not None:
+            entries[m.key] = entry
+    excluded_by: dict[str, np.ndarray] = {}
+    rules = _safe(tree, STACKING_PATH, date) or {}
+    for winner, losers in rules.items():
+        if winner not in rate:
+            continue
+        wins = rate[winner] > 0
+        for loser in losers:
+            if loser in rate:
+                hit = wins & (rate[loser] > 0)
+                if hit.any():
+                    excluded_by.setdefault(loser, np.full(n, "", dtype=object))[hit] = winner
+                rate[loser] = np.where(wins, 0.0, rate[loser])
+    return Evaluation(rate=rate, base=base, entries=entries, claim=valid_claim, excluded_by=excluded_by)

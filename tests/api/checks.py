@@ -1,0 +1,19 @@
+"""Assertions shared by the API tests."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def assert_user_error(response: Any, source: str | None = None, field: str | None = None) -> dict[str, Any]:
+    """A 422 with the one-line error document naming ``source`` and ``field``."""
+    assert response.status_code == 422, response.text
+    doc = response.json()
+    assert set(doc) == {"error", "source", "field", "value"}, doc
+    assert isinstance(doc["error"], str) and doc["error"] and "\n" not in doc["error"]
+    assert "Traceback" not in doc["error"]
+    if source is not None:
+        assert doc["source"] == source, doc
+    if field is not None:
+        assert doc["field"] == field, doc
+    return doc

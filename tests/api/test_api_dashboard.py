@@ -1,0 +1,81 @@
+"""``GET /``: the dashboard renders, loads nothing from the network, and calls routes that exist."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+# Anything that would make a browser fetch from another host: absolute or protocol-relative URLs in
+# src/href/action attributes, CSS url() or @import, and JS fetch/import of an absolute URL.
+EXTERNAL = [
+    re.compile(r"""\b(src|href|action|data)\s*=\s*["']?\s*(https?:)?//""", re.I),
+    re.compile(r"""url\(\s*["']?\s*(https?:)?//""", re.I),
+    re.compile(r"""@import""", re.I),
+    re.compile(r"""\b(fetch|import)\s*\(\s*["'`]\s*(https?:)?//""", re.I),
+    re.compile(r"""https?://""", re.I),
+]
+
+
+@pytest.fixture(scope="module")
+def page(client) -> str:
+    r = client.get("/")
+    assert r.status_code == 200
+    assert r.headers["content-type"].startswith("text/html")
+    return r.text
+
+
+def test_dashboard_references_no_external_url(page):
+    for pattern in EXTERNAL:
+        assert not pattern.search(page), pattern.pattern
+    assert "<script src" not in page and "<link" not in page
+
+
+def test_the_patterns_catch_a_cdn(page):
+    # the check above must be able to fail: a page with a CDN script is caught
+    cdn = page.replace("</head>", '<script src="https://cdn.example.org/lib.js"></script></head>')
+    assert any(p.search(cdn) for p in EXTERNAL)
+
+
+@pytest.mark.parametrize("part", ["duty-form", "law-form", "origin-form", "review-out", "review/briefing"])
+def test_dashboard_has_its_four_tools(page, part):
+    assert part in page
+
+
+def test_every_route_the_page_calls_exists(client, page):
+    calls = set(re.findall(r"""["']((?:law|origin|tariffs|review)/[a-z/]*)""", page))
+    calls |= set(re.findall(r"""href=["']([a-z/]+)["']""", page))
+    assert {"tariffs/duty", "law/parameters", "law/parameter/", "origin/qualify", "review/scenarios", "review/",
+            "review/briefing", "spec"} <= calls
+    paths = set(client.get("/openapi.json").json()["paths"]) | {"/"}
+    for call in calls:
+        url = "/" + call
+        assert any(p == url or p.startswith(url) for p in paths), url
+
+
+def test_spec_is_the_openapi_document_with_every_route(client):
+    spec = client.get("/spec").json()
+    assert spec == client.get("/openapi.json").json()
+    assert {"/law/parameters", "/law/parameter/{path}", "/law/diff", "/origin/qualify", "/tariffs/duty",
+            "/review/scenarios", "/review/{name}", "/review/briefing"} <= set(spec["paths"])
+    assert "application/yaml" in spec["paths"]["/origin/qualify"]["post"]["requestBody"]["content"]
+
+
+def test_unknown_route_is_a_json_404(client):
+    r = client.get("/no/such/route")
+    assert r.status_code == 404 and r.json()["field"] == "path"
+
+
+def test_the_script_is_valid_javascript(page, tmp_path):
+    import shutil
+    import subprocess
+
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("node is not installed: cannot parse the page's script")
+    scripts = re.findall(r"<script>(.*?)</script>", page, re.S)
+    assert len(scripts) == 1
+    f = tmp_path / "dashboard.js"
+    f.write_text(scripts[0], encoding="utf-8")
+    out = subprocess.run([node, "--check", str(f)], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr

@@ -1,0 +1,76 @@
+"""The dashboard's script, run in node against a live server with a minimal DOM: each tool shows
+what the API answers (a scenario table, parameters with references, an origin verdict, errors)."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+HERE = Path(__file__).resolve().parent
+BOM = HERE.parents[1] / "examples" / "electronics_bom.yaml"
+
+
+@pytest.fixture(scope="module")
+def shown(client, base_url, tmp_path_factory) -> dict[str, Any]:
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("node is not installed: cannot run the page's script")
+    page = client.get("/").text
+    (script,) = re.findall(r"<script>(.*?)</script>", page, re.S)
+    f = tmp_path_factory.mktemp("dashboard") / "dashboard.js"
+    f.write_text(script, encoding="utf-8")
+    out = subprocess.run([node, str(HERE / "dashboard_harness.js"), str(f), base_url, str(BOM)],
+                         capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr[-3000:]
+    return json.loads(out.stdout)
+
+
+def test_review_tool_lists_the_library_and_shows_a_scenario(shown):
+    from usmca.scenarios import load_library
+
+    lib = load_library()
+    assert all(name in shown["review"]["text"] for name in lib)
+    first = next(iter(lib.values()))
+    assert first.title in shown["review_detail"]["text"] and "welfare_pct" in shown["review_detail"]["text"]
+
+
+def test_law_tool_lists_parameters_and_shows_one_with_its_reference(shown):
+    from usmca.law import default_tree
+
+    tree = default_tree()
+    paths = tree.paths("usmca/ch04/de_minimis")
+    assert all(p in shown["law"]["text"] for p in paths)
+    assert paths[0] in shown["law_detail"]["text"]
+    node = tree.node(paths[0])
+    if hasattr(node, "entry"):
+        ref = node.entry("2025-03-01").reference
+        assert "History" in shown["law_detail"]["text"] and ref.provision in shown["law_detail"]["text"]
+        assert ref.url in shown["links"]
+
+
+def test_origin_tool_shows_the_verdict_and_the_trace(client, shown):
+    expected = client.post("/origin/qualify", content=BOM.read_bytes(),
+                           headers={"content-type": "application/yaml"}).json()
+    text = shown["origin"]["text"]
+    verdict = {True: "originating", False: "not originating", None: "undetermined"}[expected["originating"]]
+    assert verdict in text and "Trace" in text
+    assert all(step["reference"] in text for step in expected["trace"])
+
+
+def test_origin_tool_shows_the_one_line_error(client, shown):
+    assert "good.hs" in shown["origin_bad"]["error"] and "not-a-code" in shown["origin_bad"]["error"]
+
+
+def test_duty_tool_shows_the_duty_or_the_error_line(client, shown):
+    r = client.get("/tariffs/duty", params={"hts": "8708.29.50", "origin": "MX", "date": "2025-06-01",
+                                            "value": "1000", "usmca": "true"})
+    if r.status_code == 200:
+        assert "Duty" in shown["duty"]["text"]
+    else:
+        assert shown["duty"]["error"] == r.json()["error"]

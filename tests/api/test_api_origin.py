@@ -1,0 +1,174 @@
+"""``POST /origin/qualify`` gives the document of ``usmca origin qualify --json``; bad BOMs are 422."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from .checks import assert_user_error
+
+pytest.importorskip("usmca.origin.qualify")
+
+REPO = Path(__file__).resolve().parents[2]
+CASES = REPO / "tests" / "origin" / "cases"
+EXAMPLES = REPO / "examples"
+REFERENCE = {"instrument": "Test reform", "provision": "n/a", "url": "https://example.org/reform"}
+
+
+def _plain(x: Any) -> Any:
+    """YAML dates as ISO strings, so that a BOM read from YAML can be sent as JSON."""
+    return json.loads(json.dumps(x, default=str))
+
+
+def _case_boms() -> list[tuple[str, dict[str, Any]]]:
+    out = []
+    for f in sorted(CASES.rglob("*.yaml")):
+        for case in yaml.safe_load(f.read_text(encoding="utf-8")).get("cases", []):
+            if "bom" in case:
+                out.append((f"{f.stem}:{case['name']}", _plain(case["bom"])))
+    return out
+
+
+def _example_boms() -> list[Path]:
+    return sorted(EXAMPLES.glob("*bom*.yaml"))
+
+
+BOMS = _case_boms()
+
+
+def _without_source(doc: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in doc.items() if k != "source"}
+
+
+@pytest.mark.parametrize("name, bom", BOMS[:12], ids=[n for n, _ in BOMS[:12]])
+def test_json_body_gives_the_cli_document(client, cli, tmp_path, name, bom):
+    f = tmp_path / "bom.json"
+    f.write_text(json.dumps(bom), encoding="utf-8")
+    out = cli("origin", "qualify", str(f), "--json")
+    r = client.post("/origin/qualify", json={"bom": bom})
+    if out.code == 2:  # the engine rejects this BOM: the API must reject it too, with the same reason
+        doc = assert_user_error(r, "body")
+        assert doc["error"].split(": ")[-1] in out.err
+        return
+    assert out.code == 0, out.err
+    assert r.status_code == 200, r.text
+    assert _without_source(r.json()) == _without_source(out.json())
+
+
+@pytest.mark.parametrize("path", _example_boms(), ids=lambda p: p.name)
+def test_pasted_yaml_gives_the_cli_document(client, cli, path):
+    out = cli("origin", "qualify", str(path), "--json")
+    assert out.code == 0, out.err
+    r = client.post("/origin/qualify", content=path.read_bytes(), headers={"content-type": "application/yaml"})
+    assert r.status_code == 200, r.text
+    doc = r.json()
+    assert _without_source(doc) == _without_source(out.json())
+    assert doc["source"] == "body"
+
+
+def test_every_trace_step_carries_its_legal_reference(client):
+    answered = 0
+    for _, bom in BOMS:
+        r = client.post("/origin/qualify", json=bom)
+        if r.status_code == 200:
+            answered += 1
+            steps = r.json()["trace"]
+            assert steps and all(isinstance(s["reference"], str) and s["reference"].strip() for s in steps)
+    assert answered >= 10, f"only {answered} of {len(BOMS)} case BOMs were answered"
+
+
+def test_date_in_the_body_and_in_the_query_select_the_law_like_cli_date(client, cli, tmp_path):
+    name, bom = BOMS[0]
+    f = tmp_path / "bom.json"
+    f.write_text(json.dumps(bom), encoding="utf-8")
+    out = cli("origin", "qualify", str(f), "--date", "2024-06-30", "--json")
+    assert out.code == 0, out.err
+    body = client.post("/origin/qualify", json={"bom": bom, "date": "2024-06-30"}).json()
+    query = client.post("/origin/qualify", params={"date": "2024-06-30"}, json={"bom": bom, "date": "2021-01-01"}).json()
+    assert body["date"] == query["date"] == "2024-06-30"
+    assert _without_source(body) == _without_source(query) == _without_source(out.json())
+
+
+def test_reform_in_the_body_gives_the_cli_reform_comparison(client, cli, tmp_path):
+    from usmca.law import default_tree
+
+    tree = default_tree()
+    path = next(p for p in tree.paths("usmca/review") if p.endswith("in_effect"))
+    bom_path = _example_boms()[0]
+    reform = {"description": "a review option on", "reference": REFERENCE, "changes": {path: {"2020-07-01": True}}}
+    rf = tmp_path / "reform.yaml"
+    rf.write_text(yaml.safe_dump(reform), encoding="utf-8")
+    out = cli("origin", "qualify", str(bom_path), "--reform", str(rf), "--json")
+    assert out.code == 0, out.err
+    bom = _plain(yaml.safe_load(bom_path.read_text(encoding="utf-8")))
+    r = client.post("/origin/qualify", json={"bom": bom, "reform": reform})
+    assert r.status_code == 200, r.text
+    assert r.json()["reform"] == out.json()["reform"]
+    assert r.json()["reform"]["description"] == "a review option on"
+
+
+def test_bad_field_is_422_naming_the_field_in_the_body(client):
+    _, bom = BOMS[0]
+    bad = json.loads(json.dumps(bom))
+    bad["good"]["hs"] = "not-a-code"
+    assert_user_error(client.post("/origin/qualify", json={"bom": bad}), "body", "bom.good.hs")
+    assert_user_error(client.post("/origin/qualify", json=bad), "body", "good.hs")
+
+
+@pytest.mark.parametrize("body, field", [
+    ({"bom": "examples/electronics_bom.yaml"}, "bom"),    # a path: the server reads no file
+    ("examples/electronics_bom.yaml", ""),
+    ([{"good": {}}], ""),
+    ({"bom": {}, "extra": 1}, "extra"),
+    ({"bom": {"good": {"hs": "8501.52", "produced_in": "MX"}}, "date": 20250301}, "date"),
+    ({"bom": {"good": {"hs": "8501.52", "produced_in": "MX"}}, "date": "2025-02-30"}, "date"),
+    ({"bom": {"good": {"hs": "8501.52", "produced_in": "MX"}}, "reform": "reform.yaml"}, ""),
+])
+def test_malformed_bodies_are_422(client, body, field):
+    assert_user_error(client.post("/origin/qualify", json=body), field=field)
+
+
+@pytest.mark.parametrize("content, ctype", [
+    (b"", "application/json"),
+    (b"{\"good\": ", "application/json"),
+    (b"good: [unclosed", "application/yaml"),
+    (b"a: &x [1, 2]\nb: [*x, *x]\n", "application/yaml"),
+    (b"\xff\xfe\x00", "application/json"),
+    (b"[1e999]", "application/json"),
+    (b"[" * 100_000 + b"]" * 100_000, "application/json"),
+    (b"[" * 100_000 + b"]" * 100_000, "application/yaml"),
+    (b"{\"good\": {\"hs\": \"8501.52\", \"transaction_value\": NaN}}", "application/json"),
+])
+def test_unreadable_bodies_are_422(client, content, ctype):
+    assert_user_error(client.post("/origin/qualify", content=content, headers={"content-type": ctype}), "body")
+
+
+def test_a_body_over_the_size_limit_is_422(client):
+    from usmca.api.body import MAX_BODY_BYTES
+
+    big = b"{\"good\": \"" + b"x" * MAX_BODY_BYTES + b"\"}"
+    assert_user_error(client.post("/origin/qualify", content=big, headers={"content-type": "application/json"}),
+                      "body")
+
+
+_json = st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text(max_size=12),
+                     lambda kids: st.lists(kids, max_size=4) | st.dictionaries(st.text(max_size=10), kids, max_size=4),
+                     max_leaves=20)
+_keys = st.sampled_from(["hs", "produced_in", "date", "method", "transaction_value", "rule", "description", "use"])
+_material = st.dictionaries(st.sampled_from(["id", "hs", "value", "origin", "country", "flags", "materials"]), _json,
+                            max_size=6)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(good=st.dictionaries(_keys, _json, max_size=6), materials=st.lists(_material, max_size=3) | _json)
+def test_arbitrary_json_never_gives_a_server_error(client, good, materials):
+    r = client.post("/origin/qualify", json={"bom": {"good": good, "materials": materials}})
+    assert r.status_code in (200, 422), r.text
+    if r.status_code == 422:
+        assert_user_error(r)
