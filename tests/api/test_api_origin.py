@@ -134,6 +134,18 @@ def test_malformed_bodies_are_422(client, body, field):
     assert_user_error(client.post("/origin/qualify", json=body), field=field)
 
 
+@pytest.mark.parametrize("content, reason", [
+    (b"[" * 100_000 + b"]" * 100_000, "nested deeper than"),
+    ("\n".join("  " * i + "a:" for i in range(300)).encode(), "nested deeper than"),
+    (b"a: &x [1, 2]\nb: [*x, *x]\n", "aliases"),
+    (b"good: [unclosed", "not valid YAML"),
+])
+def test_yaml_bodies_that_would_cost_the_server_are_refused(client, content, reason):
+    doc = assert_user_error(client.post("/origin/qualify", content=content,
+                                        headers={"content-type": "application/yaml"}), "body")
+    assert reason in doc["error"]
+
+
 @pytest.mark.parametrize("content, ctype", [
     (b"", "application/json"),
     (b"{\"good\": ", "application/json"),
@@ -172,3 +184,44 @@ def test_arbitrary_json_never_gives_a_server_error(client, good, materials):
     assert r.status_code in (200, 422), r.text
     if r.status_code == 422:
         assert_user_error(r)
+
+
+def test_portfolio_gives_the_cli_portfolio_document(client, cli, tmp_path):
+    boms = [bom for _, bom in BOMS[:6]]
+    f = tmp_path / "portfolio.json"
+    f.write_text(json.dumps({"boms": boms}), encoding="utf-8")
+    out = cli("origin", "qualify", str(f), "--json")
+    assert out.code == 0, out.err
+    shown = out.json()
+    r = client.post("/origin/qualify", json={"boms": boms})
+    assert r.status_code == 200, r.text
+    doc = r.json()
+    assert doc["summary"] == shown["summary"] and doc["errors"] == []
+    assert [_without_source(x) for x in doc["results"]] == [_without_source(x) for x in shown["results"]]
+
+
+def test_portfolio_lists_a_bad_bom_and_answers_the_others(client):
+    good = [bom for _, bom in BOMS[:2]]
+    bad = json.loads(json.dumps(good[0]))
+    bad["good"]["produced_in"] = 7
+    r = client.post("/origin/qualify", json={"boms": [good[0], bad, "a/path.yaml", good[1]], "date": "2024-06-30"})
+    assert r.status_code == 200, r.text
+    doc = r.json()
+    assert doc["summary"]["goods"] == 2 and doc["summary"]["errors"] == 2
+    assert [e["source"] for e in doc["errors"]] == ["boms[1]", "boms[2]"]
+    assert "boms[1].good.produced_in" in doc["errors"][0]["error"]
+    assert all(x["date"] == "2024-06-30" for x in doc["results"])
+
+
+@pytest.mark.parametrize("body, field", [({"boms": []}, "boms"), ({"boms": {}}, "boms"),
+                                         ({"bom": {}, "boms": [{}]}, "boms")])
+def test_malformed_portfolios_are_422(client, body, field):
+    assert_user_error(client.post("/origin/qualify", json=body), "body", field)
+
+
+def test_yaml_envelope_with_a_yaml_date(client):
+    _, bom = BOMS[0]
+    text = yaml.safe_dump({"bom": bom}) + "date: 2024-06-30\n"
+    r = client.post("/origin/qualify", content=text.encode(), headers={"content-type": "application/yaml"})
+    assert r.status_code == 200, r.text
+    assert r.json()["date"] == "2024-06-30"

@@ -58,3 +58,16 @@ def test_bad_reform_exits_2_naming_file(cli, tmp_path: Path) -> None:
     f.write_text("changes:\n  usmca/ch04/nope:\n    2027-07-01: 5\n")
     r = cli("law", "diff", str(f))
     assert r.code == 2 and "bad.yaml" in r.err and "usmca/ch04/nope" in r.err
+
+
+def test_passenger_vehicle_rvc_answers_66_with_its_reference(cli) -> None:
+    r = cli("law", "show", "usmca/ch04_appendix_autos/passenger_light_truck/vehicle_rvc", "--date", "2020-07-01", "--json")
+    assert r.code == 0, r.err
+    doc = r.json()
+    assert doc["value"] == 66 and doc["unit"] == "percent"
+    assert doc["reference"]["url"].startswith("https://") and doc["reference"]["provision"]
+
+
+def test_usage_error_exits_2_without_traceback(cli) -> None:
+    r = cli("law", "get")
+    assert r.code == 2 and "Traceback" not in r.err and "No such command" in r.err

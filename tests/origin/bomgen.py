@@ -38,6 +38,7 @@ def _materials(rng: random.Random, depth: int, max_depth: int, n: int, designate
                 m["origin"] = rng.choice(["originating", "non_originating"])
         else:
             m["origin"] = rng.choice(["originating", "non_originating", "unknown"])
+            _leaf_extras(rng, m)
         out.append(m)
     return out
 
@@ -56,3 +57,26 @@ def random_bom(seed: int, max_depth: int = 3) -> dict[str, Any]:
         tc = round(total * rng.uniform(1.0, 2.5) + 1, 2)
         good["costs"] = {"total_cost": tc, "excluded": {"royalties": round(tc * rng.uniform(0, 0.1), 2)}}
     return {"good": good, "materials": mats}
+
+
+def _leaf_extras(rng: random.Random, m: dict[str, Any]) -> None:
+    """Flags (Art. 4.9, 4.14-4.16), producer statements (Art. 4.11), adjustments (Art. 4.7)."""
+    v = m["value"]
+    r = rng.random()
+    if r < 0.08:
+        m["flags"] = [rng.choice(["accessory", "retail_packaging", "packing_for_shipment", "indirect"])]
+        return
+    if m["origin"] == "originating":
+        return
+    if r < 0.22:
+        kind = rng.choice(["nc_vnm", "amount", "tv_vnm"])
+        if kind == "nc_vnm":
+            nc = round(v * rng.uniform(0.8, 1.0), 2)
+            m["supplier_statement"] = {"type": kind, "net_cost": nc, "vnm": round(nc * rng.uniform(0, 0.9), 2)}
+        elif kind == "amount":
+            m["supplier_statement"] = {"type": kind, "amount": round(v * rng.uniform(0, 1), 2)}
+        else:
+            m["supplier_statement"] = {"type": kind, "vnm": round(v * rng.uniform(0, 1), 2)}
+    elif r < 0.32:
+        m["adjustments"] = {"freight": round(v * rng.uniform(0, 0.1), 2), "duties": round(v * rng.uniform(0, 0.1), 2),
+                            "evidence": rng.random() < 0.7}

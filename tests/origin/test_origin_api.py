@@ -233,3 +233,26 @@ def test_fast_portfolio_agrees_with_exact(cli, tmp_path: Path) -> None:
     exact = cli("origin", "qualify", str(f), "--json").json()
     assert [r["originating"] for r in fast["results"]] == [r["originating"] for r in exact["results"]]
     assert fast["summary"]["originating"] == exact["summary"]["originating"] > 0
+
+
+def test_portfolio_reform_reports_changes_per_good(cli, tmp_path: Path) -> None:
+    reform = tmp_path / "cap.yaml"
+    reform.write_text(yaml.safe_dump({
+        "description": "cap CN content at 25%",
+        "reference": {"instrument": "test scenario", "provision": "Art. 34.7",
+                      "url": "https://international.gc.ca/trade-commerce/trade-agreements-accords-commerciaux/"
+                             "agr-acc/cusma-aceum/text-texte/34.aspx?lang=eng"},
+        "changes": {"usmca/review/nme_content_cap/in_effect": {"2026-07-01": True},
+                    "usmca/review/nme_content_cap/max_share": {"2026-07-01": 25},
+                    "usmca/review/nme_content_cap/countries": {"2026-07-01": ["CN"]}}}))
+    low_cn = _bom(rule=[{"shift": "none", "rvc": {"nc": 40}}], id="low")
+    low_cn["materials"][2]["country"] = "MX"   # CN content 120 = 30.2% of 398: still above 25%
+    low_cn["materials"][0]["value"] = 50.0     # CN content 50 = 12.6%: below the cap
+    multi = tmp_path / "multi.yaml"
+    multi.write_text(yaml.safe_dump({"boms": [_bom(rule=[{"shift": "none", "rvc": {"nc": 40}}], id="high"), low_cn]}))
+    r = cli("origin", "qualify", str(multi), "--reform", str(reform), "--date", "2026-08-01", "--json")
+    doc = r.json()
+    assert r.code == 0 and doc["summary"]["changed_by_reform"] == 1
+    assert [x["reform"]["changed"] for x in doc["results"]] == [True, False]
+    r = cli("origin", "qualify", str(multi), "--reform", str(reform), "--date", "2026-08-01")
+    assert r.code == 0 and "baseline" in r.out

@@ -80,3 +80,10 @@ def test_vectorised_shift_matches_scalar(rule, pairs) -> None:
     vec = shift_test_array(alt, gi, gl, mi, ml)
     scalar = np.array([shift_test(alt, a, b)[0] is True for a, b in pairs])
     assert (vec == scalar).all()
+
+
+def test_library_rules_with_unknown_keys_are_undetermined_not_errors() -> None:
+    alt = parse_rule([{"shift": "CTH", "process": "chemical reaction"}], strict=False)[0]
+    assert alt.unsupported and "process" in alt.unsupported
+    with pytest.raises(UserInputError):
+        parse_rule([{"shift": "CTH", "process": "chemical reaction"}])

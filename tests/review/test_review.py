@@ -66,7 +66,7 @@ def test_scenarios_move_the_right_way(review_json):
 
 
 def test_briefing_is_self_contained(cli, tmp_path):
-    r = cli("review", "--scenario", "status_quo_2025", "--scenario", "countermeasures", "--out", str(tmp_path))
+    r = cli("review", "--out", str(tmp_path))
     assert r.code == 0, r.err
     html = (tmp_path / "briefing.html").read_text()
     assert "<script" not in html.lower()
@@ -77,6 +77,9 @@ def test_briefing_is_self_contained(cli, tmp_path):
         assert a.url in html
     assert "dollar-for-dollar" in html and "Origin what-if" in html
     assert "status_quo_2025" in r.out
+    for name in lib:
+        assert f'id="{name}"' in html
+    assert "partly applied" in html or "applied" in html      # reform status of the review options
 
 
 def test_unknown_scenario_is_one_line_exit_2(cli):

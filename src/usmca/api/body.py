@@ -18,6 +18,12 @@ __all__ = ["read_body", "body_doc", "MAX_BODY_BYTES"]
 
 #: Largest request body accepted (bytes): a BOM of some thousands of materials.
 MAX_BODY_BYTES = 2_000_000
+#: Deepest nesting of YAML collections accepted (a BOM with sub-assemblies nests a few levels per tier).
+MAX_DEPTH = 200
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_OPEN = (yaml.FlowSequenceStartToken, yaml.FlowMappingStartToken, yaml.BlockSequenceStartToken,
+         yaml.BlockMappingStartToken)
+_CLOSE = (yaml.FlowSequenceEndToken, yaml.FlowMappingEndToken, yaml.BlockEndToken)
 _YAML_TYPES = ("application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml", "text/plain")
 
 
@@ -28,7 +34,7 @@ def read_body(raw: bytes, content_type: str) -> Any:
     ------
     UserInputError
         When the body is empty, too large, not UTF-8, or not valid JSON/YAML, or when YAML uses
-        aliases (a few hundred bytes of nested aliases can expand to billions of nodes).
+        aliases or nests deeper than :data:`MAX_DEPTH`.
     """
     if not raw.strip():
         raise UserInputError("body", "", "", "empty body: send a JSON object")
@@ -41,10 +47,11 @@ def read_body(raw: bytes, content_type: str) -> Any:
     kind = content_type.split(";")[0].strip().lower()
     try:
         if kind in _YAML_TYPES:
-            if any(isinstance(t, yaml.AliasToken) for t in yaml.scan(text)):
-                raise UserInputError("body", "", "*alias", "YAML aliases are not accepted in a request body")
-            return yaml.safe_load(text)
+            _check_yaml(text)
+            return yaml.load(text, Loader=_YAML_LOADER)
         return json.loads(text, parse_constant=_no_constant)
+    except UserInputError:
+        raise
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         raise UserInputError("body", f"line {mark.line + 1}" if mark else "", text[:40],
@@ -54,6 +61,24 @@ def read_body(raw: bytes, content_type: str) -> Any:
     except ValueError as exc:  # json.JSONDecodeError, or NaN/Infinity
         where = f"line {exc.lineno} column {exc.colno}" if isinstance(exc, json.JSONDecodeError) else ""
         raise UserInputError("body", where, text[:40], "not valid JSON") from None
+
+
+def _check_yaml(text: str) -> None:
+    """Refuse aliases and deep nesting before building anything (one pass of the C scanner).
+
+    A few hundred bytes of nested aliases expand to billions of nodes, and PyYAML's pure-Python
+    scanner is quadratic in the nesting depth; a BOM needs neither.
+    """
+    depth = 0
+    for token in yaml.scan(text, Loader=_YAML_LOADER):
+        if isinstance(token, _OPEN):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise UserInputError("body", "", text[:40], f"nested deeper than {MAX_DEPTH} levels")
+        elif isinstance(token, _CLOSE):
+            depth -= 1
+        elif isinstance(token, yaml.AliasToken):
+            raise UserInputError("body", "", f"*{token.value}", "YAML aliases are not accepted in a request body")
 
 
 def _no_constant(name: str) -> Any:

@@ -2,7 +2,8 @@
 
 The body is a JSON (or YAML, with ``Content-Type: application/yaml``) document, either
 ``{"bom": {...}, "date": "YYYY-MM-DD", "reform": {...}}`` or the BOM itself (``{"good": ...,
-"materials": [...]}``). The answer is the document of ``usmca origin qualify BOM --json``
+"materials": [...]}``), or a portfolio ``{"boms": [...], "date", "reform"}`` (answered as
+``usmca origin qualify FOLDER --json``). The answer is the document of ``usmca origin qualify BOM --json``
 (:meth:`usmca.origin.QualificationResult.to_dict`): status, criterion, rule, RVC, the trace with
 the provision of every step, content by country and what would make it qualify. With a reform
 (the parameter diff of ``usmca law diff``), the result compares reform and baseline.
@@ -12,6 +13,7 @@ The server never reads a file named in a request: the BOM and the reform must be
 
 from __future__ import annotations
 
+import datetime as dt
 from types import ModuleType
 from typing import Any, Mapping
 
@@ -28,19 +30,55 @@ __all__ = ["router", "qualify_doc"]
 
 router = APIRouter(prefix="/origin", tags=["origin"])
 
-_ENVELOPE = {"bom", "date", "reform"}
+_ENVELOPE = {"bom", "boms", "date", "reform"}
 
 
-def _split(doc: Any) -> tuple[Any, Any, Any, str]:
-    """(bom, date, reform, field prefix of the BOM) from either body shape."""
+def _public_qualify() -> Any:
+    """:func:`usmca.origin.qualify`, through the package's lazy loader."""
+    from usmca.origin import qualify
+
+    return qualify.qualify if isinstance(qualify, ModuleType) else qualify  # submodule imported first
+
+
+def _envelope(doc: Any) -> tuple[Any, Any, Any, bool]:
+    """(BOM or list of BOMs, date, reform, is a portfolio) from any of the three body shapes."""
     if not isinstance(doc, Mapping):
-        raise UserInputError("body", "", type(doc).__name__, "the body must be a JSON object: a BOM or {bom, date, reform}")
-    if "bom" in doc:
-        unknown = sorted(set(doc) - _ENVELOPE)
-        if unknown:
-            raise UserInputError("body", unknown[0], doc[unknown[0]], "unknown key (expected bom, date, reform)")
-        return doc["bom"], doc.get("date"), doc.get("reform"), "bom."
-    return doc, None, None, ""
+        raise UserInputError("body", "", type(doc).__name__,
+                             "the body must be a JSON object: a BOM, {bom, date, reform} or {boms, date, reform}")
+    if "bom" not in doc and "boms" not in doc:
+        return doc, None, None, False
+    unknown = sorted(set(doc) - _ENVELOPE)
+    if unknown:
+        raise UserInputError("body", unknown[0], doc[unknown[0]], "unknown key (expected bom or boms, date, reform)")
+    if "bom" in doc and "boms" in doc:
+        raise UserInputError("body", "boms", "...", "give either bom or boms, not both")
+    if "boms" in doc:
+        if not isinstance(doc["boms"], list) or not doc["boms"]:
+            raise UserInputError("body", "boms", type(doc["boms"]).__name__, "must be a non-empty list of BOMs")
+        return doc["boms"], doc.get("date"), doc.get("reform"), True
+    return doc["bom"], doc.get("date"), doc.get("reform"), False
+
+
+def _when(query_date: Any, body_date: Any) -> dt.date | None:
+    from usmca.law import parse_date
+
+    if query_date is not None:
+        return parse_date(query_date, "query", "date")
+    if body_date is None:
+        return None
+    if not isinstance(body_date, (str, dt.date)):
+        raise UserInputError("body", "date", body_date, "not a date (expected YYYY-MM-DD)")
+    return parse_date(body_date, "body", "date")
+
+
+def _one(raw: Any, field: str, when: Any, tree: Any, reform: Any) -> dict[str, Any]:
+    from usmca.origin.bom import parse_bom
+
+    if not isinstance(raw, Mapping):
+        raise UserInputError("body", field or "bom", type(raw).__name__,
+                             "the BOM must be a JSON object with good and materials")
+    bom = parse_bom(raw, "body", f"{field}." if field else "")
+    return _public_qualify()(bom, date=when, tree=tree, reform=reform).to_dict()
 
 
 def qualify_doc(doc: Any, date: Any = None, tree: Any = None) -> dict[str, Any]:
@@ -49,43 +87,46 @@ def qualify_doc(doc: Any, date: Any = None, tree: Any = None) -> dict[str, Any]:
     Parameters
     ----------
     doc
-        ``{"bom", "date"?, "reform"?}`` or a BOM mapping.
+        A BOM mapping, ``{"bom", "date"?, "reform"?}``, or a portfolio ``{"boms": [...], "date"?,
+        "reform"?}``.
     date
         Overrides the body's date (the ``?date=`` query parameter).
     tree
         The law tree (default :func:`usmca.law.default_tree`).
+
+    Returns
+    -------
+    dict
+        For one BOM, the document of ``usmca origin qualify BOM --json``; for a portfolio, that of
+        ``usmca origin qualify FOLDER --json``: ``{summary, results, errors}``, where a BOM that
+        cannot be read is listed in ``errors`` (``{source: "boms[i]", error: one line}``) and the
+        others are still determined.
 
     Raises
     ------
     UserInputError
         For a malformed BOM, date or reform, naming the field at fault (``bom.materials[2].value``).
     """
-    from usmca.origin import qualify  # the public function, through the package's lazy loader
-    from usmca.origin.bom import parse_bom
-
-    if isinstance(qualify, ModuleType):  # the submodule usmca.origin.qualify was imported first
-        qualify = qualify.qualify
-
-    bom_raw, body_date, reform_raw, prefix = _split(doc)
-    if not isinstance(bom_raw, Mapping):
-        raise UserInputError("body", prefix.rstrip(".") or "bom", type(bom_raw).__name__,
-                             "the BOM must be a JSON object with good and materials")
-    bom = parse_bom(bom_raw, "body", prefix)
+    boms, body_date, reform_raw, portfolio = _envelope(doc)
     reform = reform_from_body(reform_raw, "body.reform") if reform_raw is not None else None
-    from usmca.law import parse_date
+    when = _when(date, body_date)
+    if not portfolio:
+        return _one(boms, "bom" if isinstance(doc, Mapping) and "bom" in doc else "", when, tree, reform)
+    results, errors = [], []
+    for i, raw in enumerate(boms):
+        try:
+            results.append(_one(raw, f"boms[{i}]", when, tree, reform))
+        except UserInputError as exc:
+            errors.append({"source": f"boms[{i}]", "error": exc.one_line()})
+    status = [r["originating"] for r in results]
+    summary = {"goods": len(results), "originating": status.count(True), "not_originating": status.count(False),
+               "undetermined": status.count(None), "errors": len(errors)}
+    if reform is not None:
+        summary["changed_by_reform"] = sum(1 for r in results if r.get("reform", {}).get("changed"))
+    return {"summary": summary, "results": results, "errors": errors}
 
-    if date is not None:
-        when = parse_date(date, "query", "date")
-    elif body_date is not None:
-        if not isinstance(body_date, str):
-            raise UserInputError("body", "date", body_date, "not a date (expected YYYY-MM-DD)")
-        when = parse_date(body_date, "body", "date")
-    else:
-        when = None
-    return qualify(bom, date=when, tree=tree, reform=reform).to_dict()
 
-
-_BODY_DOC = body_doc("A BOM (DESIGN.md format) or {bom, date, reform}.")
+_BODY_DOC = body_doc("A BOM (DESIGN.md format), {bom, date, reform}, or a portfolio {boms: [...], date, reform}.")
 
 
 @router.post("/qualify", response_class=JSONDocument, summary="Qualify a bill of materials",

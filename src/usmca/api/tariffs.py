@@ -3,17 +3,20 @@
 The query mirrors ``usmca tariffs duty --hts CODE --origin CC --date D --value V [--usmca]
 [--us-content F] --json`` and the answer is the same document: the total rate, the duty, and one
 component per measure (MFN, USMCA preference, Chapter 99 measures) with its legal reference. The
-work is done by :func:`usmca.tariffs.duty`; this module only reads the query.
+work is done by :func:`usmca.tariffs.duty.duty`; this module only reads the query. The HTS
+schedule is the engine's (the store, else the sample editions under ``shared/data``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import inspect
+import importlib
 from typing import Any, Optional
 
 from fastapi import APIRouter, HTTPException, Query, Request
 from starlette.concurrency import run_in_threadpool
+
+from usmca.errors import UserInputError
 
 from .responses import JSONDocument, plain
 
@@ -23,25 +26,35 @@ router = APIRouter(prefix="/tariffs", tags=["tariffs"])
 
 
 def duty_engine() -> Any:
-    """:func:`usmca.tariffs.duty`, or ``None`` while the engine is not installed."""
+    """:func:`usmca.tariffs.duty.duty`, or ``None`` while the engine module does not exist."""
     try:
-        import usmca.tariffs as tariffs
-    except ImportError:
+        module = importlib.import_module("usmca.tariffs.duty")
+    except ModuleNotFoundError as exc:
+        if exc.name not in ("usmca.tariffs", "usmca.tariffs.duty"):
+            raise
         return None
-    return getattr(tariffs, "duty", None)
+    return getattr(module, "duty", None)
+
+
+def _as_query(exc: UserInputError) -> UserInputError:
+    """The engine names command-line options (``--us-content``); the API names query parameters."""
+    if exc.source.startswith("--"):
+        return UserInputError("query", exc.source[2:].replace("-", "_"), exc.value, exc.reason)
+    return exc
 
 
 def duty_doc(hts: str, origin: str, date: Any, value: float, usmca: bool = False,
-             us_content: float | None = None, tree: Any = None) -> dict[str, Any]:
+             us_content: float | None = None, quantity: float | None = None, tree: Any = None) -> dict[str, Any]:
     """The document of ``usmca tariffs duty --json`` for one entry line.
 
-    The arguments are passed by name to :func:`usmca.tariffs.duty` (``tree`` only when the engine
-    takes one); the result's ``to_dict()`` is the document.
+    Calls :func:`usmca.tariffs.duty.duty` with the law tree of the application; ``to_dict()`` of
+    its result is the document (total rate, duty, one component per measure with its reference).
 
     Raises
     ------
     usmca.errors.UserInputError
-        From the engine, for an unknown HTS code or country, a negative value, a date out of range.
+        From the engine, for an unknown HTS code or country, a negative value, a date out of range;
+        re-sourced to the query parameter at fault.
     """
     engine = duty_engine()
     if engine is None:
@@ -49,12 +62,11 @@ def duty_doc(hts: str, origin: str, date: Any, value: float, usmca: bool = False
     from usmca.law import parse_date
 
     when = parse_date(date, "query", "date") if date is not None else dt.date.today()
-    kwargs: dict[str, Any] = {"hts": hts, "origin": origin, "date": when, "value": value, "usmca": usmca,
-                              "us_content": us_content}
-    params = inspect.signature(engine).parameters
-    if "tree" in params and tree is not None:
-        kwargs["tree"] = tree
-    result = engine(**kwargs)
+    try:
+        result = engine(hts, origin, when, value, usmca_claim=usmca, us_content=us_content, quantity=quantity,
+                        tree=tree)
+    except UserInputError as exc:
+        raise _as_query(exc) from None
     return result.to_dict() if hasattr(result, "to_dict") else plain(result)
 
 
@@ -66,8 +78,11 @@ async def get_duty(request: Request,
                    value: float = Query(..., allow_inf_nan=False, description="Customs value in USD."),
                    usmca: bool = Query(False, description="Claim the USMCA preference."),
                    us_content: Optional[float] = Query(None, allow_inf_nan=False, description="US content as a fraction of the value "
-                                                       "(for measures that exempt it)."),
+                                                       "(for measures that tax only non-US content)."),
+                   quantity: Optional[float] = Query(None, allow_inf_nan=False, description="Quantity in the "
+                                                     "line's unit, for specific and compound duties."),
                    ) -> JSONDocument:
     """Total rate, duty and one component per measure, each with its legal reference."""
-    doc = await run_in_threadpool(duty_doc, hts, origin, date, value, usmca, us_content, request.app.state.tree())
+    doc = await run_in_threadpool(duty_doc, hts, origin, date, value, usmca, us_content, quantity,
+                                  request.app.state.tree())
     return JSONDocument(doc)

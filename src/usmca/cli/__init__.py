@@ -10,8 +10,6 @@ from __future__ import annotations
 import importlib
 import sys
 
-import click
-
 from usmca.errors import UserInputError
 
 from .apps import app
@@ -33,19 +31,15 @@ for _name in _COMMAND_MODULES:
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Entry point of the console script; maps user errors to exit status 2."""
+    """Entry point of the console script.
+
+    Usage errors exit 2 (click's standalone handling); a :class:`UserInputError` raised by a
+    command becomes ``error: <one line>`` on stderr and exit status 2, never a traceback.
+    """
     try:
-        app(args=argv, standalone_mode=False)
+        app(args=argv, prog_name="usmca", standalone_mode=True)
     except UserInputError as exc:
         sys.stderr.write(f"error: {exc.one_line()}\n")
         sys.exit(2)
-    except click.exceptions.Exit as exc:
-        sys.exit(exc.exit_code)
-    except click.exceptions.Abort:
-        sys.stderr.write("aborted\n")
-        sys.exit(1)
-    except click.ClickException as exc:
-        exc.show()
-        sys.exit(2 if isinstance(exc, click.UsageError) else exc.exit_code)
-    except (BrokenPipeError, KeyboardInterrupt):
+    except BrokenPipeError:
         sys.exit(1)

@@ -47,5 +47,5 @@ def has_table(path: str | Path | None, table: str) -> bool:
     if not p.is_file():
         return False
     with duckdb.connect(str(p), read_only=True) as con:
-        rows = con.execute("select count(*) from information_schema.tables where table_name = ?", [table]).fetchone()
-    return bool(rows and rows[0])
+        rows = con.execute("select count(*) from information_schema.tables where table_name = ?", [table]).fetchall()
+    return bool(rows and rows[0][0])

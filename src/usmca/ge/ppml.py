@@ -52,16 +52,19 @@ def fit_ppml(data: pd.DataFrame, formula: str, *, vcov: str | dict[str, str] = "
              fixef_k: str = "none", fixef_tol: float = 1e-10, iwls_tol: float = 1e-10) -> PpmlEstimate:
     """Run ``pyfixest.fepois(formula, data)`` and wrap the result.
 
-    ``fixef_k="none"`` leaves the absorbed effects out of the small-sample factor, which gives the
-    robust standard errors of Stata's ``ppml`` reported in the book (RTA: 0.0558).
+    ``fixef_k="none"`` leaves the absorbed effects out of the small-sample factor ``(n-1)/(n-K)``
+    (fixest's convention, which pyfixest follows:
+    https://search.r-project.org/CRAN/refmans/fixest/html/ssc.html), which gives the robust
+    standard errors of Stata's ``ppml`` reported in the book (RTA: 0.0558).
     """
     import pyfixest as pf
+    from formulaic.errors import FormulaicError
 
     t0 = time.perf_counter()
     try:
         fit = pf.fepois(formula, data=data, vcov=vcov, ssc=pf.ssc(fixef_k=fixef_k), fixef_tol=fixef_tol,
                         iwls_tol=iwls_tol)
-    except (ValueError, KeyError) as exc:
+    except (ValueError, KeyError, NameError, FormulaicError) as exc:
         raise UserInputError("ppml", "formula", formula, str(exc).splitlines()[0] if str(exc) else "invalid") from None
     coef = fit.coef()
     names = list(coef.index)

@@ -7,6 +7,21 @@ Validation is done by pydantic models; any error becomes one
 
 Amounts are exact decimals (``decimal.Decimal``). Several BOMs may sit in one file: a YAML list,
 a mapping ``{boms: [...]}``, or several YAML documents separated by ``---``.
+
+Fields beyond DESIGN.md (all optional):
+
+* good: ``id``; ``wholly_obtained`` (Art. 4.3 category: mineral, plant, ..., or a-k); ``set`` (a
+  GRI 3 set, Art. 4.17); ``unassembled_gri2a`` (Art. 4.2(d)); ``remanufactured`` (Art. 4.4);
+  ``imported_from`` (criterion E); ``weight`` / ``component_weight`` (textile de minimis by
+  weight, Art. 4.12.3); ``method: best`` (default: the producer's best allowed method).
+* material: ``flags`` also ``part`` (a part of the good under the HS, for Art. 4.2(d));
+  ``self_produced``; ``rule``, ``transaction_value``, ``costs`` (a sub-assembly's own data);
+  ``adjustments`` {freight, duties, brokerage, waste, evidence} (Art. 4.7); ``wholly_obtained``;
+  ``recovered`` (Art. 4.4); ``weight``, ``elastomeric``, ``component``, ``textile_item``
+  (sewing_thread | narrow_elastic | pocket_bag) for textiles; ``supplier_statement`` of type
+  ``nc_vnm`` {net_cost, vnm, added_costs, averaging_months}, ``amount`` {amount}, ``tv_vnm``
+  {vnm}, ``tariff_classification`` {non_originating_hs, produced_entirely_in_territory};
+  ``fungible`` {method: FIFO|LIFO|average, inventory, withdrawal, units_per_good} (Art. 4.13).
 """
 
 from __future__ import annotations
@@ -167,6 +182,41 @@ class Adjustments(_Model):
         return self.freight + self.duties + self.brokerage + self.waste
 
 
+class Fungible(_Model):
+    """A material drawn from an inventory of commingled fungible materials (Art. 4.13; UR s. 8(18)).
+
+    ``inventory``: receipts ``{receive: [units, unit_cost, O|N]}`` and withdrawals
+    ``{withdraw: units}`` in order; ``withdrawal``: the (1-based) withdrawal that fed this
+    production; ``units_per_good``: units of the material in one good.
+    """
+
+    method: Literal["FIFO", "LIFO", "average"]
+    inventory: list[dict[str, Any]]
+    withdrawal: int = Field(ge=1)
+    units_per_good: Money = Field(default=Decimal(1), gt=0, le=MAX_AMOUNT, allow_inf_nan=False)
+
+    _m = field_validator("units_per_good", mode="before")(_money)
+
+    @field_validator("inventory")
+    @classmethod
+    def _events(cls, v: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        for i, e in enumerate(v):
+            if set(e) - {"receive", "withdraw", "date"} or ("receive" in e) == ("withdraw" in e):
+                raise ValueError(f"inventory[{i}] must have either receive: [units, unit_cost, O|N] or withdraw")
+            if "receive" in e:
+                r = e["receive"]
+                if not (isinstance(r, list) and len(r) == 3 and r[2] in ("O", "N")):
+                    raise ValueError(f"inventory[{i}].receive must be [units, unit_cost, O|N]")
+                for x in r[:2]:
+                    if isinstance(x, bool) or not isinstance(x, (int, float, str)) or Decimal(str(x)) < 0:
+                        raise ValueError(f"inventory[{i}].receive: units and cost must be numbers >= 0")
+            else:
+                w = e["withdraw"]
+                if isinstance(w, bool) or not isinstance(w, (int, float, str)) or Decimal(str(w)) <= 0:
+                    raise ValueError(f"inventory[{i}].withdraw must be a number > 0")
+        return v
+
+
 class Material(_Model):
     """One line of the BOM (a material used in the production of the good)."""
 
@@ -190,6 +240,8 @@ class Material(_Model):
     elastomeric: bool = False
     component: Optional[bool] = None
     textile_item: Optional[Literal["sewing_thread", "narrow_elastic", "pocket_bag"]] = None
+    recovered: bool = False        # recovered material derived in the territory (Art. 4.4; UR s. 4(1))
+    fungible: Optional[Fungible] = None
 
     _m = field_validator("value", "transaction_value", "weight", mode="before")(_money)
     _h = field_validator("hs", mode="before")(_hs)
@@ -238,6 +290,7 @@ class Good(_Model):
     wholly_obtained: Optional[str] = None
     set: bool = False
     unassembled_gri2a: bool = False
+    remanufactured: bool = False   # a remanufactured good (Art. 4.1 definition; Art. 4.4)
     imported_from: Optional[str] = None
     weight: Optional[Money] = Field(default=None, gt=0, le=MAX_AMOUNT, allow_inf_nan=False)
     component_weight: Optional[Money] = Field(default=None, gt=0, le=MAX_AMOUNT, allow_inf_nan=False)

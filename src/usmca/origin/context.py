@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import importlib
+import weakref
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Callable, Mapping
@@ -45,6 +46,7 @@ class P:
     PARTS_NC = "usmca/ch04/parts_exception/rvc_nc"
     PARTS_EXCLUDED = "usmca/ch04/parts_exception/excluded_chapters"
     SETS_MAX = "usmca/ch04/sets/non_originating_max"
+    FUNGIBLE_METHODS = "usmca/ch04/fungible/inventory_methods"
     TABLE_2_10_1 = "usmca/ch04/table_2_10_1_goods"
     NME_IN_EFFECT = "usmca/review/nme_content_cap/in_effect"
     NME_MAX = "usmca/review/nme_content_cap/max_share"
@@ -117,6 +119,21 @@ class Context:
             self._cache[key] = self.tree.table(path, self.date)
         return self._cache[key]
 
+    def de_minimis_exceptions(self) -> list[tuple[str, HsSet, HsSet, str]]:
+        """Rows of the Annex 4-A table in force: (item, material codes, good codes, condition).
+
+        Parsed once per tree and date (shared across determinations: the tree is immutable).
+        """
+        per_tree = _shared_for(self.tree)
+        key = ("dm_exceptions", self.date)
+        if key not in per_tree:
+            rows = []
+            for row in self.table(P.DM_EXCEPTIONS).itertuples(index=False):
+                cond = row.condition if isinstance(row.condition, str) else ""
+                rows.append((str(row.item), HsSet.parse(str(row.material_hs)), HsSet.parse(str(row.good_hs)), cond))
+            per_tree[key] = rows
+        return per_tree[key]
+
     def optional(self, path: str, default: Any = None) -> Any:
         """The value of an optional parameter (review options); ``default`` if absent or not in force."""
         if not self.has(path):
@@ -138,7 +155,7 @@ class Context:
         if lookup is not None:
             found = lookup(dotted(hs), self.date)
             if found:
-                alts = parse_rule(found.get("alternatives"), "PSR library", f"psr[{dotted(hs)}]")
+                alts = parse_rule(found.get("alternatives"), "PSR library", f"psr[{dotted(hs)}]", strict=False)
                 choice = RuleChoice("library", alts, found.get("reference"), hs)
         self._cache[key] = choice
         return choice
@@ -151,7 +168,7 @@ class Context:
         found = fn(dotted(hs), use, self.date, self.tree)
         if not found:
             return None
-        alts = parse_rule(found, "automotive rule", f"autos[{dotted(hs)}]")
+        alts = parse_rule(found, "automotive rule", f"autos[{dotted(hs)}]", strict=False)
         ref = None
         first = found[0] if isinstance(found, list) and found else None
         if isinstance(first, Mapping) and isinstance(first.get("reference"), Mapping):
@@ -163,6 +180,22 @@ class Context:
         if fn is None:
             return None
         return list(fn(bom, self.date, self.tree))
+
+
+_SHARED: dict[int, tuple[Any, dict[Any, Any]]] = {}
+
+
+def _shared_for(tree: Any) -> dict[Any, Any]:
+    """A cache tied to one (immutable, unhashable) law tree, by identity and a weak reference."""
+    entry = _SHARED.get(id(tree))
+    if entry is None or entry[0]() is not tree:
+        try:
+            ref = weakref.ref(tree)
+        except TypeError:
+            return {}
+        entry = (ref, {})
+        _SHARED[id(tree)] = entry
+    return entry[1]
 
 
 @functools.lru_cache(maxsize=None)

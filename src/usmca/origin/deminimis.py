@@ -55,11 +55,10 @@ def _value_exception(ctx: Context, good: str, f: Failing) -> str | None:
         return f"good of chapters {ctx.codes(P.DM_VALUE_EXCLUDED)} (s. 5(3)(l))"
     if ctx.codes(P.DM_DIFF_SUBHEADING).contains(good) and f.code[:6] == good[:6]:
         return f"good of chapters {ctx.codes(P.DM_DIFF_SUBHEADING)} and material of the same subheading (s. 5(3)(k))"
-    table = ctx.table(P.DM_EXCEPTIONS)
-    for row in table.itertuples(index=False):
-        if HsSet.parse(str(row.good_hs)).contains(good) and HsSet.parse(str(row.material_hs)).contains(f.code):
-            cond = f"; condition: {row.condition}" if isinstance(row.condition, str) and row.condition else ""
-            return f"Annex 4-A exception, UR s. 5(3)({row.item}){cond}"
+    for item, materials, goods, condition in ctx.de_minimis_exceptions():
+        if goods.contains(good) and materials.contains(f.code):
+            cond = f"; condition: {condition}" if condition else ""
+            return f"Annex 4-A exception, UR s. 5(3)({item}){cond}"
     return None
 
 

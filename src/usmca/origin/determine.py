@@ -60,6 +60,7 @@ class NodeSpec:
     imported_from: str | None = None
     top: bool = False
     bom: Mapping[str, Any] | None = None
+    remanufactured: bool = False
 
     @classmethod
     def from_good(cls, bom: Bom) -> "NodeSpec":
@@ -68,7 +69,8 @@ class NodeSpec:
         return cls("", g.hs, g.rule, tv, g.costs.net_cost if g.costs else None,
                    g.costs.total_cost if g.costs else None, g.method, list(bom.materials), g.produced_in,
                    g.wholly_obtained, g.weight, g.component_weight, g.set, g.unassembled_gri2a, g.use,
-                   bom.automotive, g.imported_from, True, bom.model_dump(mode="json", exclude={"source"}))
+                   bom.automotive, g.imported_from, True, bom.model_dump(mode="json", exclude={"source"}),
+                   g.remanufactured)
 
     @classmethod
     def from_material(cls, m: Material, path: str, produced_in: str | None) -> "NodeSpec":
@@ -112,7 +114,7 @@ def evaluate_node(spec: NodeSpec, ctx: Context, depth: int = 0) -> NodeResult:
         trace.extend(r.steps)
         return r
 
-    lines = evaluate_lines(spec.materials, spec.path, spec.produced_in, ctx, trace, sub)
+    lines = evaluate_lines(spec.materials, spec.path, spec.produced_in, ctx, trace, sub, spec.remanufactured)
     counted = [ln for ln in lines if ln.role in ("material", "accessory")]
     vnm_tv = sum((ln.vnm_tv for ln in counted), ZERO)
     vnm_nc = sum((ln.vnm_nc for ln in counted), ZERO)

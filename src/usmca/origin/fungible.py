@@ -1,5 +1,6 @@
 """Fungible materials and goods: inventory management methods (USMCA Art. 4.13; UR s. 8(18)-(22),
-Schedule 8).
+Schedule 8); and the value of non-originating identical materials (UR s. 5(13)-(14), s. 7(10),
+Schedule 7: FIFO, LIFO, rolling average), the same computation with every lot non-originating.
 
 Originating and non-originating fungible materials drawn from one inventory are told apart by
 an inventory method recognised in GAAP or set out in Schedule 8 (the method in force is listed in

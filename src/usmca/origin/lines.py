@@ -5,8 +5,9 @@ For each material used in the production of a good this module settles
 * its role: packing for shipment (disregarded, Art. 4.16; UR s. 8(17)); indirect material
   (originating, Art. 4.9; UR s. 8(13)); accessory or retail packaging (out of the tariff shift and
   de minimis, counted in RVC, Art. 4.14-4.15; UR s. 8(14)-(15), (23)-(25)); ordinary material;
-* its status: declared, wholly obtained (Art. 4.3), or determined from its own BOM when
-  self-produced (roll-up);
+* its status: declared, wholly obtained (Art. 4.3), recovered in a remanufactured good
+  (Art. 4.4), drawn from commingled fungible stock (Art. 4.13, by the inventory method), or
+  determined from its own BOM when self-produced (roll-up);
 * its contribution to the value of non-originating materials (VNM, Art. 4.6-4.7; UR s. 7(4)-(5),
   s. 8(1)-(3)):
 
@@ -26,13 +27,15 @@ For each material used in the production of a good this module settles
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any, Callable
 
 from usmca.errors import UserInputError
 
 from .bom import Material, WHOLLY_OBTAINED
+from .context import P
 from .deminimis import Failing
+from .fungible import Receipt, Withdrawal, allocate
 from .rules import Alternative, parse_rule, shift_test
 from .result import Trace
 
@@ -76,17 +79,18 @@ def add_ledger(into: dict[str, Decimal], other: dict[str, Decimal], scale: Decim
 
 
 def evaluate_lines(materials: list[Material], node_path: str, produced_in: str | None, ctx: Any,
-                   trace: Trace, evaluate_node: Callable[..., "NodeResult"]) -> list[Line]:
+                   trace: Trace, evaluate_node: Callable[..., "NodeResult"], remanufactured: bool = False
+                   ) -> list[Line]:
     """Evaluate each material of a node (recursing into self-produced materials)."""
     out = []
     for i, m in enumerate(materials):
         path = f"{node_path}.materials[{i}]" if node_path else f"materials[{i}]"
-        out.append(_line(i, m, path, produced_in, ctx, trace, evaluate_node))
+        out.append(_line(i, m, path, produced_in, ctx, trace, evaluate_node, remanufactured))
     return out
 
 
 def _line(i: int, m: Material, path: str, produced_in: str | None, ctx: Any, trace: Trace,
-          evaluate_node: Callable[..., "NodeResult"]) -> Line:
+          evaluate_node: Callable[..., "NodeResult"], remanufactured: bool = False) -> Line:
     name = m.id or path
     value = m.material_value
     flags = set(m.flags)
@@ -116,13 +120,24 @@ def _line(i: int, m: Material, path: str, produced_in: str | None, ctx: Any, tra
                 raise UserInputError("BOM", f"{nested}.intermediate", True, f"may not be designated: it is subject "
                                      f"to an RVC requirement and incorporated into the designated intermediate "
                                      f"material {path}, also subject to one (UR s. 8(6))")
-    if m.wholly_obtained:
+    if m.fungible is not None and not m.materials:
+        _fungible(line, ctx, trace)
+        line.ledger = {m.country or UNKNOWN: value}
+        return line
+    if m.recovered and remanufactured:
+        line.originating = True
+        trace.add(f"material {name}", "recovered material derived in the territory, incorporated into a "
+                  "remanufactured good: treated as originating", "USMCA Art. 4.4; UR s. 4(1)")
+    elif m.wholly_obtained:
         line.originating = True
         trace.add(f"material {name}", f"wholly obtained ({WHOLLY_OBTAINED.get(m.wholly_obtained, m.wholly_obtained)})",
                   "USMCA Art. 4.3; UR s. 3(1)")
     elif m.origin == "originating":
         line.originating = True
         trace.add(f"material {name}", "originating (declared)", "USMCA Art. 4.2; UR s. 7(4)(a)")
+        if m.recovered:
+            trace.add(f"material {name}", "recovered material not used in a remanufactured good: originating only "
+                      "under the general rules", "UR s. 4(2)")
     elif m.origin == "non_originating":
         line.originating = False
         trace.add(f"material {name}", "non-originating (declared)", "USMCA Art. 4.6")
@@ -148,6 +163,38 @@ def _line(i: int, m: Material, path: str, produced_in: str | None, ctx: Any, tra
     else:
         line.ledger = {m.country or UNKNOWN: value}
     return line
+
+
+def _fungible(line: Line, ctx: Any, trace: Trace) -> None:
+    """Origin and VNM of a material drawn from commingled fungible stock (Art. 4.13; UR s. 8(18))."""
+    f = line.material.fungible
+    assert f is not None
+    allowed = ctx.value(P.FUNGIBLE_METHODS) if ctx.has(P.FUNGIBLE_METHODS) else None
+    if allowed is not None and f.method not in allowed:
+        raise UserInputError("BOM", f"{line.path}.fungible.method", f.method, f"not a method of {allowed}")
+    try:
+        events = [Receipt(Decimal(str(e["receive"][0])), Decimal(str(e["receive"][1])), e["receive"][2] == "O",
+                          str(e.get("date", ""))) if "receive" in e else
+                  Withdrawal(Decimal(str(e["withdraw"])), str(e.get("date", ""))) for e in f.inventory]
+    except (InvalidOperation, ValueError):
+        raise UserInputError("BOM", f"{line.path}.fungible.inventory", "...", "numbers expected") from None
+    allocs = allocate(events, f.method)
+    if f.withdrawal > len(allocs):
+        raise UserInputError("BOM", f"{line.path}.fungible.withdrawal", f.withdrawal,
+                             f"the inventory has {len(allocs)} withdrawals")
+    a = allocs[f.withdrawal - 1]
+    ref = f"USMCA Art. 4.13; UR s. 8(18), Schedule 8 [{ctx.cite(P.FUNGIBLE_METHODS) if ctx.has(P.FUNGIBLE_METHODS) else ''}]"
+    if a.non_originating_units == 0:
+        line.originating = True
+        trace.add(f"material {line.id}", f"fungible stock, {f.method}: withdrawal {f.withdrawal} of {a.quantity} units "
+                  "is all originating", ref)
+        return
+    per_unit = a.non_originating_value / a.quantity
+    line.originating = False
+    line.value = line.vnm_tv = line.vnm_nc = per_unit * f.units_per_good
+    trace.add(f"material {line.id}", f"fungible stock, {f.method}: withdrawal {f.withdrawal} has "
+              f"{a.non_originating_units} non-originating units of {a.quantity} (value {a.non_originating_value}); "
+              f"VNM per good {line.value}", ref)
 
 
 def _vnm(line: Line, trace: Trace) -> None:

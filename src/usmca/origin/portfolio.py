@@ -86,19 +86,28 @@ class _Builder:
         self.nodes.append([gi, gl, rule, tv, nc, tc, method, depth, ok, line])
         return len(self.nodes) - 1
 
-    def _materials(self, mats: Sequence[Material], parent: int, depth: int, produced_in: str | None) -> bool:
+    def _materials(self, mats: Sequence[Material], parent: int, depth: int, produced_in: str | None,
+                   designated: bool = False) -> bool:
         ok = True
         for m in mats:
-            if m.flags or m.supplier_statement or m.adjustments or m.wholly_obtained or m.textile_item:
+            if m.intermediate and designated:
+                ok = False  # nested designations: the exact path applies UR s. 8(6)
+            if m.textile_item or m.recovered or "part" in m.flags or m.fungible is not None:
+                ok = False
+            if m.materials and (m.flags or m.supplier_statement or m.adjustments or m.wholly_obtained):
                 ok = False
             self_produced = m.self_produced if m.self_produced is not None else bool(m.materials)
             if m.materials and not self_produced:
                 ok = False
             declared = {"originating": 1, "non_originating": 0}.get(m.origin or "", -1 if m.materials else 0)
+            extra, leaf_ok = _leaf(m, declared)
+            ok = ok and leaf_ok
+            if extra[0] == 2 or m.wholly_obtained:
+                declared = 1  # indirect (Art. 4.9) and wholly obtained (Art. 4.3) materials originate
             hi, hl = (code_to_int(m.hs), len(m.hs)) if m.hs else (0, 0)
             li = len(self.lines)
             country = self.country(m.country or (produced_in if m.materials else None))
-            self.lines.append([parent, -1, float(m.material_value), declared, m.intermediate, hi, hl, country])
+            self.lines.append([parent, -1, float(m.material_value), declared, m.intermediate, hi, hl, country, *extra])
             if m.materials:
                 v = float(m.material_value)
                 tv = float(m.transaction_value) if m.transaction_value is not None else v
@@ -108,9 +117,39 @@ class _Builder:
                                   not self._special_good(m.hs), li)
                 self.lines[li][1] = node
                 sub_country = m.country or produced_in
-                if not self._materials(m.materials, node, depth + 1, sub_country) or not self.nodes[node][8]:
+                if not self._materials(m.materials, node, depth + 1, sub_country, designated or m.intermediate) \
+                        or not self.nodes[node][8]:
                     ok = False
         return ok
+
+
+def _leaf(m: Material, declared: int) -> tuple[list[Any], bool]:
+    """Role, de minimis value, VNM (TV, NC) and net-cost adjustment of a line (Art. 4.7, 4.9, 4.11,
+    4.14-4.16), as in :mod:`usmca.origin.lines`; False when the fast path cannot model it."""
+    flags = set(m.flags)
+    role = 3 if "packing_for_shipment" in flags else 2 if "indirect" in flags else \
+        1 if flags & {"accessory", "retail_packaging"} else 0
+    value = m.material_value
+    if m.materials or declared == 1 or role in (2, 3) or m.wholly_obtained:
+        v = float(value)
+        return [role, v, v, v, 0.0], True
+    adj = m.adjustments
+    if adj is not None and adj.evidence:
+        value = max(value - adj.total, type(value)(0))
+    vnm_tv = vnm_nc = value
+    nc_adjust = 0.0
+    st = m.supplier_statement
+    if st is not None and st.signed:
+        if st.type == "tariff_classification":
+            return [role, float(value), float(value), float(value), 0.0], False
+        if st.type == "nc_vnm":
+            vnm_tv = vnm_nc = st.vnm
+            nc_adjust = float(st.net_cost + st.added_costs - value)
+        elif st.type == "amount":
+            vnm_nc = max(value - st.amount, type(value)(0))
+        elif st.type == "tv_vnm":
+            vnm_tv = st.vnm
+    return [role, float(value), float(vnm_tv), float(vnm_nc), nc_adjust], True
 
 
 def compile_boms(boms: Sequence[Bom], ctx: Context) -> Portfolio:
@@ -132,7 +171,7 @@ def compile_boms(boms: Sequence[Bom], ctx: Context) -> Portfolio:
     for old, row in enumerate(b.nodes):
         nodes[new[old]] = row
     N = np.array(nodes, dtype=object) if nodes else np.zeros((0, 10), dtype=object)
-    L = np.array(b.lines, dtype=object) if b.lines else np.zeros((0, 8), dtype=object)
+    L = np.array(b.lines, dtype=object) if b.lines else np.zeros((0, 13), dtype=object)
     lp = new[L[:, 0].astype(np.int64)] if len(L) else np.zeros(0, dtype=np.int64)
     ln = L[:, 1].astype(np.int64) if len(L) else np.zeros(0, dtype=np.int64)
     ln = np.where(ln >= 0, new[np.maximum(ln, 0)], -1)
@@ -148,6 +187,8 @@ def compile_boms(boms: Sequence[Bom], ctx: Context) -> Portfolio:
         line_int=L[:, 5].astype(np.int64) if len(L) else np.zeros(0, np.int64),
         line_len=L[:, 6].astype(np.int8) if len(L) else np.zeros(0, np.int8),
         line_country=L[:, 7].astype(np.int32) if len(L) else np.zeros(0, np.int32),
+        line_role=L[:, 8].astype(np.int8), line_fail_value=L[:, 9].astype(float),
+        line_vnm_tv=L[:, 10].astype(float), line_vnm_nc=L[:, 11].astype(float), line_nc_adjust=L[:, 12].astype(float),
         rules=b.rules, countries=b.countries, n_goods=len(boms),
         de_minimis=float(ctx.percent(P.DM_GENERAL)), rvc_waiver=float(ctx.percent(P.DM_RVC_WAIVER)))
     return p

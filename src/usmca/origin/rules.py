@@ -104,8 +104,12 @@ def _codes(raw: Any, source: str, fld: str) -> HsSet:
         raise UserInputError(source, fld, raw, str(exc)) from None
 
 
-def parse_rule(raw: Any, source: str = "rule", fld: str = "rule") -> tuple[Alternative, ...]:
+def parse_rule(raw: Any, source: str = "rule", fld: str = "rule", strict: bool = True) -> tuple[Alternative, ...]:
     """Validate a rule (a list of alternatives, or one mapping) and return its alternatives.
+
+    With ``strict=False`` (rules from the PSR library or the automotive module) an unknown key is
+    not an error of the user's: it becomes an ``unsupported`` condition, so the answer is
+    "undetermined" rather than a guess.
 
     Raises
     ------
@@ -122,8 +126,11 @@ def parse_rule(raw: Any, source: str = "rule", fld: str = "rule") -> tuple[Alter
         if not isinstance(a, Mapping):
             raise UserInputError(source, f, a, "an alternative is a mapping (shift, except, rvc, ...)")
         unknown = set(map(str, a)) - _KEYS
-        if unknown:
+        extra = None
+        if unknown and strict:
             raise UserInputError(source, f"{f}.{sorted(unknown)[0]}", a[sorted(unknown)[0]], "unknown key in a rule")
+        if unknown:
+            extra = "condition(s) not understood by the engine: " + ", ".join(sorted(unknown))
         shift = a.get("shift", "none")
         shift = "NONE" if shift is None or shift is False else str(shift).upper()
         if shift not in SHIFT_LEVEL:
@@ -131,6 +138,8 @@ def parse_rule(raw: Any, source: str = "rule", fld: str = "rule") -> tuple[Alter
         unsupported = a.get("unsupported")
         if unsupported is not None and not isinstance(unsupported, str):
             raise UserInputError(source, f"{f}.unsupported", unsupported, "must be a text")
+        if extra:
+            unsupported = f"{unsupported}; {extra}" if unsupported else extra
         text = a.get("text")
         alts.append(Alternative(
             shift=shift,

@@ -64,6 +64,24 @@ class Portfolio:
     n_goods: int = 0
     de_minimis: float = 10.0       # percent, from the law tree
     rvc_waiver: float = 10.0       # percent, from the law tree
+    # optional per-line data (defaults: ordinary materials, VNM = value, no accumulation):
+    line_role: np.ndarray | None = None       # int8: 0 material, 1 accessory/retail packaging, 2 indirect,
+    #                                           3 packing for shipment (Art. 4.9, 4.14-4.16)
+    line_fail_value: np.ndarray | None = None  # value after Art. 4.7 deductions (de minimis)
+    line_vnm_tv: np.ndarray | None = None      # VNM of a non-originating leaf, TV method (statements)
+    line_vnm_nc: np.ndarray | None = None      # VNM of a non-originating leaf, NC method
+    line_nc_adjust: np.ndarray | None = None   # net-cost adjustment of an nc_vnm statement (UR s. 9(2)(a))
+
+    def fill_defaults(self) -> None:
+        """Fill the optional per-line arrays with their neutral values."""
+        n = len(self.line_parent)
+        if self.line_role is None:
+            self.line_role = np.zeros(n, dtype=np.int8)
+        for name in ("line_fail_value", "line_vnm_tv", "line_vnm_nc"):
+            if getattr(self, name) is None:
+                setattr(self, name, self.line_value.astype(float))
+        if self.line_nc_adjust is None:
+            self.line_nc_adjust = np.zeros(n)
 
 
 @dataclass(frozen=True)
@@ -110,7 +128,12 @@ def _own_fail(p: Portfolio, anc: np.ndarray, a: int, sel: np.ndarray) -> np.ndar
 
 def evaluate_portfolio(p: Portfolio) -> PortfolioResult:
     """Evaluate every good of the portfolio (see the module docstring for the law applied)."""
+    p.fill_defaults()
     n_nodes, n_lines = len(p.node_rule), len(p.line_parent)
+    role = p.line_role
+    counted = (role == 0) | (role == 1)
+    nc_eff = p.node_nc + np.bincount(p.line_parent, weights=np.where(counted, p.line_nc_adjust, 0.0),
+                                     minlength=n_nodes)
     tier = _tier(p)
     tmax = int(tier.max()) if n_lines else 0
     amax = max((len(r) for r in p.rules), default=0)
@@ -129,10 +152,10 @@ def evaluate_portfolio(p: Portfolio) -> PortfolioResult:
         # statuses of self-produced lines of this tier (their nodes were evaluated one tier deeper)
         nl = sel & is_node_line & (p.line_declared < 0)
         line_orig[nl] = status[p.line_node[nl]] == 1
-        non = sel & ~line_orig
+        non = sel & ~line_orig & (role == 0)  # tested for the shift: non-originating ordinary materials
         for k in range(1, t + 1):
             for a in range(amax):
-                own = np.where(_own_fail(p, anc[k], a, non), p.line_value, 0.0)
+                own = np.where(_own_fail(p, anc[k], a, non), p.line_fail_value, 0.0)
                 val = own.copy()
                 if t < tmax:  # look-through option for non-originating self-produced lines (UR s. 3(8))
                     child = tier == t + 1
@@ -145,26 +168,26 @@ def evaluate_portfolio(p: Portfolio) -> PortfolioResult:
         sub_nc = np.where(is_node_line, vnm_nc[np.maximum(p.line_node, 0)], 0.0)
         zero = line_orig & (~is_node_line | p.line_intermediate)
         trace_through = is_node_line & ~p.line_intermediate
-        c_tv = np.where(zero, 0.0, np.where(trace_through, sub_tv, p.line_value))
-        c_nc = np.where(zero, 0.0, np.where(trace_through, sub_nc, p.line_value))
-        c_tv, c_nc = np.where(sel, c_tv, 0.0), np.where(sel, c_nc, 0.0)
+        c_tv = np.where(zero, 0.0, np.where(trace_through, sub_tv, p.line_vnm_tv))
+        c_nc = np.where(zero, 0.0, np.where(trace_through, sub_nc, p.line_vnm_nc))
+        c_tv, c_nc = np.where(sel & counted, c_tv, 0.0), np.where(sel & counted, c_nc, 0.0)
         vnm_tv += np.bincount(p.line_parent, weights=c_tv, minlength=n_nodes)
         vnm_nc += np.bincount(p.line_parent, weights=c_nc, minlength=n_nodes)
-        _decide(p, t - 1, sel, line_orig, fv[1], vnm_tv, vnm_nc, status, crit, best_rvc)
+        _decide(p, t - 1, sel & counted, line_orig, fv[1], vnm_tv, vnm_nc, nc_eff, status, crit, best_rvc)
     content = _content(p)
     status[~p.node_supported] = -2
     return PortfolioResult(status, crit, vnm_tv, vnm_nc, best_rvc, content)
 
 
 def _decide(p: Portfolio, depth: int, sel: np.ndarray, line_orig: np.ndarray, fv1: list[np.ndarray],
-            vnm_tv: np.ndarray, vnm_nc: np.ndarray, status: np.ndarray, crit: np.ndarray,
+            vnm_tv: np.ndarray, vnm_nc: np.ndarray, nc_eff: np.ndarray, status: np.ndarray, crit: np.ndarray,
             best_rvc: np.ndarray) -> None:
     n_nodes = len(p.node_rule)
     nodes = p.node_depth == depth
     n_lines = np.bincount(p.line_parent[sel], minlength=n_nodes)
     n_orig = np.bincount(p.line_parent[sel & line_orig], minlength=n_nodes)
     all_orig = nodes & (n_lines > 0) & (n_orig == n_lines)
-    tv, nc, tc = p.node_tv, p.node_nc, p.node_tc
+    tv, nc, tc = p.node_tv, nc_eff, p.node_tc
     with np.errstate(divide="ignore", invalid="ignore"):
         rvc_tv = (tv - vnm_tv) / tv * 100.0
         rvc_nc = (nc - vnm_nc) / nc * 100.0
@@ -209,8 +232,10 @@ def _decide(p: Portfolio, depth: int, sel: np.ndarray, line_orig: np.ndarray, fv
 def _content(p: Portfolio) -> np.ndarray:
     """Value by country per good, traced through sub-assemblies (residual value added included)."""
     n_nodes = len(p.node_rule)
-    child_sum = np.bincount(p.line_parent, weights=p.line_value, minlength=n_nodes)
+    keep = p.line_role != 3  # packing for shipment is disregarded (Art. 4.16)
+    child_sum = np.bincount(p.line_parent, weights=np.where(keep, p.line_value, 0.0), minlength=n_nodes)
     own = np.where(p.line_node >= 0, p.line_value - child_sum[np.maximum(p.line_node, 0)], p.line_value)
+    own = np.where(keep, own, 0.0)
     root = rollup_roots(p)
     nc = max(len(p.countries), 1)
     idx = root[p.line_parent] * nc + p.line_country

@@ -24,6 +24,7 @@ from typing import Any
 from .alternatives import rvc_requirement
 from .context import Context, P
 from .determine import NodeResult
+from .hs import dotted
 from .lines import Line
 from .rules import Alternative
 
@@ -31,6 +32,10 @@ __all__ = ["to_qualify"]
 
 ZERO = Decimal(0)
 HUNDRED = Decimal(100)
+
+
+def _hs(code: str | None) -> str | None:
+    return dotted(code) if code else None
 
 
 def _top(path: str) -> str:
@@ -111,7 +116,7 @@ def _plan(a: Any, alt: Alternative, res: NodeResult, by_path: dict[str, Line], c
             switch.setdefault(ln.path, "RVC")
         vnm_after = vnm - sum((_vnm(ln, method) for ln in extra), ZERO)
         rvc_after = {"method": method, "value": (base - vnm_after) / base * HUNDRED, "threshold": req[method]}
-    changes = [{"material": by_path[p].id, "path": p, "hs": by_path[p].material.hs,
+    changes = [{"material": by_path[p].id, "path": p, "hs": _hs(by_path[p].material.hs),
                 "value": by_path[p].value, "country": by_path[p].material.country, "reason": why}
                for p, why in switch.items() if p in by_path]
     return {"alternative": a.index + 1, "feasible": feasible,
@@ -167,7 +172,7 @@ def _nme_plan(res: NodeResult, ctx: Context) -> dict[str, Any] | None:
         if v <= 0:
             break
         cut += v
-        changes.append({"material": ln.id, "path": ln.path, "hs": ln.material.hs, "value": v,
+        changes.append({"material": ln.id, "path": ln.path, "hs": _hs(ln.material.hs), "value": v,
                         "country": ln.material.country, "reason": "non-market-economy content cap"})
     return {"alternative": None, "test": "non-market-economy content cap", "feasible": cut >= need,
             "action": f"source these inputs outside {', '.join(countries)}", "changes": changes,

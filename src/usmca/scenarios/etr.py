@@ -1,9 +1,11 @@
-"""Effective US tariff rates by partner for the briefing.
+"""Effective US tariff rates by partner for the briefing: the tariff engine's and the model's.
 
-Preferred source: the tariff engine (:func:`usmca.tariffs.etr.effective_rates`), when present.
-Otherwise the table gives the model's tariff on US imports from each partner, trade-weighted at
-baseline flows, :math:`\\sum_j \\tau'_{US,i,j} Z_{US,i,j} / \\sum_j Z_{US,i,j}` (all goods), for
-each scenario, and says so.
+1. The tariff engine (:func:`usmca.tariffs.etr.effective_rates`): statutory effective rates on
+   the observed HTS10 flows from Canada and Mexico (USITC DataWeb, with their USMCA-claimed
+   values), month by month, under the law tree. Needs the flow data (store or shared data); the
+   briefing says when it is absent.
+2. The model: the tariff on US imports from each partner in each scenario, trade-weighted at
+   baseline flows, :math:`\\sum_j \\tau'_{US,i,j} Z_{US,i,j} / \\sum_j Z_{US,i,j}` (all goods).
 """
 
 from __future__ import annotations
@@ -12,22 +14,45 @@ from typing import Any, Mapping
 
 import numpy as np
 
+from usmca.errors import UsmcaError
+
 __all__ = ["effective_rate_table"]
 
 
+ENGINE_MONTHS = ("2025-01", "2026-02")
+"""The months of observed flows the engine table covers (the claim data run to February 2026)."""
+
+
 def _engine_table() -> dict[str, Any] | None:
+    """Statutory ETR by partner and month from the tariff engine, or ``None`` without data."""
     try:
-        from usmca.tariffs.etr import effective_rates  # noqa: F401, PLC0415 - optional engine
-    except ImportError:
+        from usmca.data.loaders.flows import shared_flows  # noqa: PLC0415 - optional data
+        from usmca.tariffs.etr import effective_rates  # noqa: PLC0415 - optional engine
+
+        flows = shared_flows(None, *ENGINE_MONTHS)
+        if flows is None or len(flows) == 0:
+            return None
+        out = effective_rates(flows, by=("month", "partner"))
+    except (ImportError, UsmcaError, OSError):
         return None
-    return None  # the engine needs entry-level flows; the briefing keeps the model table below
+    partners = sorted(out["partner"].unique())
+    rows = []
+    for month, g in out.groupby("month", sort=True):
+        by = dict(zip(g["partner"], g["etr"]))
+        rows.append([str(month), *[f"{by[p]:.2f}" if p in by else "" for p in partners]])
+    return {"source": "Tariff engine (usmca.tariffs.etr): statutory effective rate, percent of customs value, "
+                      "on observed HTS10 imports with their USMCA-claimed values (USITC DataWeb via the Budget Lab "
+                      "tracker), law tree in force each day of the month.",
+            "first": "month", "columns": partners, "rows": rows}
 
 
-def effective_rate_table(baseline: Any, results: Mapping[str, Any], importer: str = "USA") -> dict[str, Any] | None:
-    """``{source, columns, rows}``: partners x scenarios, percent (or ``None`` without a US region)."""
-    engine = _engine_table()
-    if engine is not None:  # pragma: no cover
-        return engine
+def effective_rate_table(baseline: Any, results: Mapping[str, Any], importer: str = "USA",
+                         engine: bool = True) -> dict[str, Any]:
+    """``{"engine": table | None, "model": table | None}``; a table is ``{source, first, columns, rows}``."""
+    return {"engine": _engine_table() if engine else None, "model": _model_table(baseline, results, importer)}
+
+
+def _model_table(baseline: Any, results: Mapping[str, Any], importer: str) -> dict[str, Any] | None:
     if importer not in baseline.countries:
         return None
     n = baseline.countries.index(importer)
@@ -42,7 +67,6 @@ def effective_rate_table(baseline: Any, results: Mapping[str, Any], importer: st
         for r in results.values():
             row.append(f"{r.tariff_wedges.get(importer, {}).get(partner, 100 * base[i]):.2f}")
         rows.append(row)
-    return {"source": f"Model tariffs on {importer} imports by partner, trade-weighted at baseline flows "
-                      "(statutory measures x (1 - USMCA claim share)); the tariff engine's entry-level "
-                      "effective rates were not available to this run.",
-            "columns": ["2024 baseline", *results.keys()], "rows": rows}
+    return {"source": f"Model: tariffs on {importer} imports by partner in each scenario, trade-weighted at "
+                      "baseline flows (measures x (1 - USMCA claim share) by sector; coarser than the engine).",
+            "first": "partner", "columns": ["2024 baseline", *results.keys()], "rows": rows}

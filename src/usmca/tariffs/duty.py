@@ -21,12 +21,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
 from usmca.errors import UserInputError
 from usmca.law import LawTree, default_tree, parse_date
 
-from .measures import MEASURES, evaluate
+from .measures import MEASURES, Goods, evaluate
 from .schedule import HtsLine, Schedule, load_schedule, normalise_hts
 
 __all__ = ["duty", "DutyResult", "Component"]
@@ -132,8 +131,8 @@ def duty(hts: str, origin: str, date: Any, value: float, *, usmca_claim: bool = 
     law = tree if tree is not None else default_tree()
     sched = schedule if schedule is not None else load_schedule()
     line = _line(sched, code, when)
-    ev = evaluate(pd.Series([code]), np.array([cc], dtype=object), when, np.array([claim]), law,
-                  None if us_content is None else np.array([float(us_content)]))
+    ev = evaluate(Goods.one(line.hts, cc), when, np.array([claim]), law,
+                  None if us_content is None else np.array([float(us_content)]), explain=True)
     valid = bool(ev.claim[0])
     warnings: list[str] = []
     comps = [_column1(line, v, valid, claim, quantity, warnings)]

@@ -30,7 +30,7 @@ from usmca.law.values import Entry
 
 from .scope import scope_of
 
-__all__ = ["MeasureSpec", "MEASURES", "Evaluation", "evaluate", "PARTIES_PATH", "STACKING_PATH"]
+__all__ = ["MeasureSpec", "MEASURES", "Evaluation", "Goods", "evaluate", "PARTIES_PATH", "STACKING_PATH"]
 
 PARTIES_PATH = "us/general_note_11/parties"
 STACKING_PATH = "us/stacking/excludes"
@@ -127,39 +127,85 @@ def _safe_entry(tree: LawTree, path: str, date: dt.date) -> Entry | None:
         return None
 
 
-def _by_origin(origin: np.ndarray, value: dict[str, Any]) -> np.ndarray:
-    if len(origin) == 1:
-        v = value.get(origin[0])
-        return np.array([np.nan if v is None else float(v)])
-    return pd.Series(origin).map({k: float(v) for k, v in value.items()}).to_numpy(dtype=float)
+def _ONES(n: int) -> np.ndarray:
+    return np.broadcast_to(np.float64(1.0), (n,))
 
 
-def _in(codes: Any, hts: pd.Series) -> np.ndarray:
-    scope = scope_of(codes)
-    if len(hts) == 1:  # one entry line: plain prefix look-ups
-        return np.array([scope.contains(str(hts.iloc[0]))])
-    return scope.contains_many(hts)
+class Goods:
+    """Goods to evaluate, factorised: unique HTS codes and origins plus an index per good.
+
+    Scope masks are computed once per unique HTS code and cached per scope, so that evaluating
+    many dates costs one pass over the unique codes per scope, not per good.
+    """
+
+    def __init__(self, hts: Any, origin: Any) -> None:
+        h_idx, h_uni = pd.factorize(np.asarray(hts, dtype=object), sort=False)
+        o_idx, o_uni = pd.factorize(np.asarray(origin, dtype=object), sort=False)
+        self.hts_i, self.hts_u = h_idx, pd.Series(np.asarray(h_uni, dtype=object))
+        self.org_i, self.org_u = o_idx, np.asarray(o_uni, dtype=object)
+        self.n = len(h_idx)
+        self._masks: dict[tuple[str, ...], np.ndarray] = {}
+        self._parties: dict[tuple[str, ...], np.ndarray] = {}
+
+    @classmethod
+    def one(cls, hts: str, origin: str) -> "Goods":
+        g = cls.__new__(cls)
+        g.hts_i, g.hts_u = np.zeros(1, dtype=np.intp), pd.Series([hts], dtype=object)
+        g.org_i, g.org_u = np.zeros(1, dtype=np.intp), np.array([origin], dtype=object)
+        g.n, g._masks, g._parties = 1, {}, {}
+        return g
+
+    def in_scope(self, codes: Any) -> np.ndarray:
+        """Boolean per good: its HTS code is in the scope ``codes``."""
+        key = tuple(str(c) for c in codes)
+        mask = self._masks.get(key)
+        if mask is None:
+            scope = scope_of(key)
+            if len(self.hts_u) == 1:
+                mask = np.array([scope.contains(str(self.hts_u.iloc[0]))])
+            else:
+                mask = scope.contains_many(self.hts_u)
+            self._masks[key] = mask
+        return mask[self.hts_i]
+
+    def origin_in(self, countries: Any) -> np.ndarray:
+        """Boolean per good: its origin is one of ``countries``."""
+        key = tuple(countries)
+        mask = self._parties.get(key)
+        if mask is None:
+            mask = np.isin(self.org_u, list(key))
+            self._parties[key] = mask
+        return mask[self.org_i]
+
+    def origin_is(self, country: str) -> np.ndarray:
+        return self.origin_in((country,))
+
+    def by_origin(self, value: dict[str, Any]) -> np.ndarray:
+        """Rate per good from a mapping country -> rate (NaN for other origins)."""
+        per = np.array([float(value[o]) if o in value else np.nan for o in self.org_u], dtype=float)
+        return per[self.org_i]
 
 
-def evaluate(hts: pd.Series, origin: np.ndarray, date: dt.date, claim: np.ndarray, tree: LawTree,
-             us_content: np.ndarray | None = None) -> Evaluation:
+def evaluate(goods: "Goods", date: dt.date, claim: np.ndarray, tree: LawTree,
+             us_content: np.ndarray | None = None, explain: bool = False) -> Evaluation:
     """Every measure on ``n`` goods on ``date``, vectorised over goods.
 
     Parameters
     ----------
-    hts
-        Digit strings (8 or 10 digits), length ``n``.
-    origin
-        ISO alpha-2 country of origin, length ``n``.
+    goods
+        The goods (HTS digit strings and ISO alpha-2 origins), see :class:`Goods`.
     claim
         USMCA claimed (bool), length ``n``; only valid for origins in ``us/general_note_11/parties``.
+    tree
+        The law tree.
     us_content
         US content as a fraction of value (NaN when unknown: then the full value is the base).
+    explain
+        Record which measure excluded which (``Evaluation.excluded_by``), for one-line answers.
     """
-    n = len(hts)
-    origin = np.asarray(origin, dtype=object)
+    n = goods.n
     parties = _safe(tree, PARTIES_PATH, date) or []
-    valid_claim = np.asarray(claim, dtype=bool) & np.isin(origin, list(parties))
+    valid_claim = np.asarray(claim, dtype=bool) & goods.origin_in(parties)
     usc = np.zeros(n) if us_content is None else np.nan_to_num(np.asarray(us_content, dtype=float), nan=0.0)
     rate: dict[str, np.ndarray] = {}
     base: dict[str, np.ndarray] = {}
@@ -170,30 +216,29 @@ def evaluate(hts: pd.Series, origin: np.ndarray, date: dt.date, claim: np.ndarra
             continue
         entry = _safe_entry(tree, m.rate, date)
         if isinstance(value, dict):
-            r = _by_origin(origin, value)
+            r = np.nan_to_num(goods.by_origin(value), nan=0.0)
         else:
-            r = np.full(n, float(value))
-        r = np.nan_to_num(r, nan=0.0)
+            r = np.broadcast_to(np.float64(value), (n,))
         scope = _safe(tree, m.scope, date) if m.scope else None
         if m.scope and scope is None:
             continue
         if isinstance(scope, dict):
             inside = np.zeros(n, dtype=bool)
             for country, codes in scope.items():
-                inside |= (origin == country) & _in(codes, hts)
+                inside |= goods.origin_is(country) & goods.in_scope(codes)
         elif scope is not None:
-            inside = _in(scope, hts)
+            inside = goods.in_scope(scope)
         else:
             inside = np.ones(n, dtype=bool)
         if m.exempt_scope:
             ex = _safe(tree, m.exempt_scope, date)
             if ex:
-                inside &= ~_in(ex, hts)
+                inside &= ~goods.in_scope(ex)
         exempt = _safe(tree, m.exempt, date) if m.exempt else None
         if exempt:
-            inside &= ~np.isin(origin, list(exempt))
+            inside &= ~goods.origin_in(exempt)
         treatment = _safe(tree, m.usmca, date) if m.usmca else "none"
-        b = np.ones(n)
+        b = _ONES(n)
         if treatment == "exempt":
             inside &= ~valid_claim
         elif treatment == "non_us_content":
@@ -210,8 +255,11 @@ def evaluate(hts: pd.Series, origin: np.ndarray, date: dt.date, claim: np.ndarra
         wins = rate[winner] > 0
         for loser in losers:
             if loser in rate:
-                hit = wins & (rate[loser] > 0)
-                if hit.any():
-                    excluded_by.setdefault(loser, np.full(n, "", dtype=object))[hit] = winner
+                if explain:
+                    hit = wins & (rate[loser] > 0)
+                    if hit.any():
+                        if loser not in excluded_by:
+                            excluded_by[loser] = np.full(n, "", dtype=object)
+                        excluded_by[loser][hit] = winner
                 rate[loser] = np.where(wins, 0.0, rate[loser])
     return Evaluation(rate=rate, base=base, entries=entries, claim=valid_claim, excluded_by=excluded_by)

@@ -88,7 +88,9 @@ class Schedule:
         index = self._index.get(rev)
         if index is None:
             rows = self._by_rev[rev]
-            index = dict(zip(rows["hts"].to_numpy(), range(len(rows))))
+            codes = rows["hts"].to_numpy()
+            index = {c[:8]: i for i, c in reversed(list(enumerate(codes))) if len(c) == 10}
+            index.update(zip(codes, range(len(rows))))
             self._index[rev] = index
         pos = index.get(code)
         if pos is None and len(code) == 10:

@@ -76,3 +76,14 @@ def test_solve_unknown_model_and_missing_file(cli, cp_dir: Path, tmp_path: Path)
     r = cli("ge", "solve", "--model", "caliendo-parro", "--data", str(cp_dir),
             "--tariffs", str(tmp_path / "missing.csv"), "--json")
     assert r.code == 2 and "missing.csv" in r.err
+
+
+def test_replicate_montecarlo_bands(cli, cp_dir: Path) -> None:
+    r = cli("ge", "replicate", "cp2015", "--data", str(cp_dir), "--draws", "4", "--theta-cv", "0.1", "--json")
+    assert r.code == 0, r.err
+    doc = r.json()
+    b = doc["bands"]["regions"]["Mexico"]["welfare_pct"]
+    assert b["p5"] <= b["p50"] <= b["p95"] and b["p95"] - b["p5"] > 0
+    assert doc["bands"]["draws"] == 4 and doc["bands"]["failed"] == 0
+    r = cli("ge", "replicate", "cp2015", "--data", str(cp_dir), "--draws", "4", "--json")
+    assert r.code == 2 and "--theta-cv" in r.err

@@ -150,7 +150,7 @@ def load_hts(path: str | Path, con: Any, *, effective_from: dt.date | None = Non
     con.execute("delete from hts_revisions where revision = ?", [revision])
     con.execute("insert into hts_revisions values (?, ?, ?, ?, ?, ?, current_timestamp)",
                 [revision, start, dt.date(start.year, 12, 31), p.name, sha, len(frame)])
-    exists = con.execute("select count(*) from information_schema.tables where table_name = 'hts_lines'").fetchone()[0]
+    exists = con.execute("select count(*) from information_schema.tables where table_name = 'hts_lines'").fetchall()[0][0]
     if exists:
         con.execute("delete from hts_lines where revision = ?", [revision])
         con.register("_hts_frame", frame)

@@ -49,77 +49,81 @@ class Equilibrium(NamedTuple):
     converged: bool
 
 
-def cost_and_price(log_w: np.ndarray, log_p0: np.ndarray, pik: np.ndarray, theta: np.ndarray,
+def cost_and_price(log_w: np.ndarray, log_p0: np.ndarray, pik_t: np.ndarray, theta: np.ndarray,
                    va_share: np.ndarray, io_share: np.ndarray, tol: float = 1e-14,
                    max_iter: int = 2000) -> tuple[np.ndarray, np.ndarray, int]:
-    """Solve the cost / price-index block (eqs. 10-11) for given wages by fixed-point iteration.
+    r"""Solve the cost / price-index block (eqs. 10-11) for given wages by fixed-point iteration.
 
     Parameters
     ----------
     log_w : (N,) log wage changes.
     log_p0 : (N, J) starting log price changes (warm start).
-    pik : (N, N, J) :math:`\\pi_{nij} \\hat\\kappa_{nij}^{-\\theta_j}` (precomputed once per solve).
+    pik_t : (J, N, N) sector-major :math:`\pi_{nij} \hat\kappa_{nij}^{-\theta_j}` (``[j, n, i]``).
 
     Returns
     -------
     log_c, log_p, iterations
-        The map is a contraction because :math:`\\sum_k \\gamma_{nkj} < 1`.
+        The map is a contraction because :math:`\sum_k \gamma_{nkj} < 1`.
     """
     log_p = log_p0
     wpart = va_share * log_w[:, None]
+    neg_inv_theta = -1.0 / theta
     for it in range(1, max_iter + 1):
-        log_c = wpart + np.einsum("nk,nkj->nj", log_p, io_share)
-        phi = np.einsum("nij,ij->nj", pik, np.exp(-theta * log_c))
-        new = np.log(phi) / -theta
+        log_c = wpart + np.matmul(log_p[:, None, :], io_share)[:, 0, :]
+        phi = np.matmul(pik_t, np.exp(-theta * log_c).T[:, :, None])[:, :, 0]     # (J, N)
+        new = np.log(phi).T * neg_inv_theta
         step = np.max(np.abs(new - log_p))
         log_p = new
         if step < tol:
             break
-    log_c = wpart + np.einsum("nk,nkj->nj", log_p, io_share)
+    log_c = wpart + np.matmul(log_p[:, None, :], io_share)[:, 0, :]
     return log_c, log_p, it
 
 
-def trade_shares(pik: np.ndarray, log_c: np.ndarray, log_p: np.ndarray, theta: np.ndarray) -> np.ndarray:
-    """Counterfactual shares (eq. 12): :math:`\\pi'_{nij} = \\pi_{nij}\\hat\\kappa_{nij}^{-\\theta_j}\\hat c_{ij}^{-\\theta_j}\\hat P_{nj}^{\\theta_j}`."""
-    return pik * np.exp(-theta * log_c)[None, :, :] * np.exp(theta * log_p)[:, None, :]
+def trade_shares(pik_t: np.ndarray, log_c: np.ndarray, log_p: np.ndarray, theta: np.ndarray) -> np.ndarray:
+    r"""Counterfactual shares (eq. 12), sector-major ``[j, n, i]``:
+    :math:`\pi'_{nij} = \pi_{nij}\hat\kappa_{nij}^{-\theta_j}\hat c_{ij}^{-\theta_j}\hat P_{nj}^{\theta_j}`."""
+    return pik_t * np.exp(-theta * log_c).T[:, None, :] * np.exp(theta * log_p).T[:, :, None]
 
 
-def expenditure(pi1: np.ndarray, tau1: np.ndarray, io_share: np.ndarray, final_share: np.ndarray,
+def expenditure(pi1_t: np.ndarray, tau1_t: np.ndarray, io_share: np.ndarray, final_share: np.ndarray,
                 base_income: np.ndarray, x0: np.ndarray, tol: float = 1e-13,
                 max_iter: int = 5000) -> tuple[np.ndarray, np.ndarray, int]:
-    """Solve the linear expenditure block (eq. 13 with income) by warm-started iteration.
+    r"""Solve the linear expenditure block (eq. 13 with income) by warm-started iteration.
 
-    :math:`X = G\\,Y(X) + \\alpha\\,(b + R(X))` where :math:`Y_{ik} = \\sum_n \\pi'_{nik} X_{nk}/(1+\\tau'_{nik})`
-    is gross output, :math:`R_n = \\sum_j t_{nj} X_{nj}` tariff revenue with
-    :math:`t_{nj} = \\sum_i \\pi'_{nij}\\tau'_{nij}/(1+\\tau'_{nij})`, and :math:`b = \\hat w\\, wL + D'`.
+    :math:`X = G\,Y(X) + \alpha\,(b + R(X))` where :math:`Y_{ik} = \sum_n \pi'_{nik} X_{nk}/(1+\tau'_{nik})`
+    is gross output, :math:`R_n = \sum_j t_{nj} X_{nj}` tariff revenue with
+    :math:`t_{nj} = \sum_i \pi'_{nij}\tau'_{nij}/(1+\tau'_{nij})`, and :math:`b = \hat w\, wL + D'`.
     The map is a contraction (spending returning as intermediate demand and tariff revenue is
-    below total spending); convergence is judged on the relative step.
+    below total spending); convergence is judged on the relative step. Shares and tariffs are
+    sector-major ``[j, n, i]``; ``X`` is ``(N, J)``.
 
     Returns
     -------
     X, income, iterations
     """
-    net = pi1 / (1.0 + tau1)
-    t = np.einsum("nij,nij->nj", pi1, tau1 / (1.0 + tau1))
+    net_t = np.ascontiguousarray((pi1_t / (1.0 + tau1_t)).transpose(0, 2, 1))     # [k, i, n]
+    t = (pi1_t * (tau1_t / (1.0 + tau1_t))).sum(axis=2).T                         # (N, J)
     x = x0
     scale = max(float(np.max(np.abs(x0))), 1e-300)
     for it in range(1, max_iter + 1):
-        y = np.einsum("nik,nk->ik", net, x)
-        inc = base_income + np.einsum("nj,nj->n", t, x)
-        new = np.einsum("njk,nk->nj", io_share, y) + final_share * inc[:, None]
+        y = np.matmul(net_t, x.T[:, :, None])[:, :, 0].T                         # (I, K)
+        inc = base_income + (t * x).sum(axis=1)
+        new = np.matmul(io_share, y[:, :, None])[:, :, 0] + final_share * inc[:, None]
         step = np.max(np.abs(new - x)) / scale
         x = new
         if step < tol:
             break
-    inc = base_income + np.einsum("nj,nj->n", t, x)
+    inc = base_income + (t * x).sum(axis=1)
     return x, inc, it
 
 
-def trade_balance(pi1: np.ndarray, tau1: np.ndarray, x1: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Foreign imports and exports net of tariffs, :math:`(M_n, E_n)` (both sides of eq. 14)."""
-    flows = pi1 * x1[:, None, :] / (1.0 + tau1)
-    dom = np.einsum("nnj->n", flows)
-    return flows.sum(axis=(1, 2)) - dom, flows.sum(axis=(0, 2)) - dom
+def trade_balance(pi1_t: np.ndarray, tau1_t: np.ndarray, x1: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Foreign imports and exports net of tariffs, :math:`(M_n, E_n)` (both sides of eq. 14);
+    sector-major shares and tariffs."""
+    flows = pi1_t * x1.T[:, :, None] / (1.0 + tau1_t)                             # [j, n, i]
+    dom = np.einsum("jnn->n", flows)
+    return flows.sum(axis=(0, 2)) - dom, flows.sum(axis=(0, 1)) - dom
 
 
 def equilibrium(pi: np.ndarray, tau0: np.ndarray, tau1: np.ndarray, x: np.ndarray,
@@ -127,20 +131,24 @@ def equilibrium(pi: np.ndarray, tau0: np.ndarray, tau1: np.ndarray, x: np.ndarra
                 theta: np.ndarray, wl: np.ndarray, d1: np.ndarray,
                 d_hat: np.ndarray | None = None, *, tol: float = 1e-11, max_iter: int = 500,
                 step: float = 0.5, memory: int = 6) -> Equilibrium:
-    """Solve the equilibrium in changes relative to the data (CP 2015, Appendix C).
+    r"""Solve the equilibrium in changes relative to the data (CP 2015, Appendix C).
 
-    Outer loop on wages: :math:`\\hat w \\leftarrow \\hat w\\,(1 - s\\,(M_n - D'_n - E_n)/w_nL_n)`
+    Outer loop on wages: :math:`\hat w \leftarrow \hat w\,(1 - s\,(M_n - D'_n - E_n)/w_nL_n)`
     (the paper's excess-demand update, step ``s``), rescaled so that world value added is
     unchanged, and accelerated with Anderson mixing. Inner blocks (prices, expenditure) are
-    solved to machine precision with warm starts. Stops when
-    :math:`\\max_n |M_n - D'_n - E_n| / w_nL_n <` ``tol``.
+    solved with warm starts to a tolerance that tightens with the outer residual (down to
+    machine precision). Stops when :math:`\max_n |M_n - D'_n - E_n| / w_nL_n <` ``tol``.
+    Arrays in and out are ``[n, i, j]``; the loops run sector-major for contiguous batched
+    matrix products.
     """
     n_c, _, n_s = pi.shape
     kappa = (1.0 + tau1) / (1.0 + tau0)
     if d_hat is not None:
         kappa = kappa * d_hat
-    with np.errstate(divide="ignore"):
-        pik = pi * np.exp(-theta * np.log(kappa))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        pik = np.where(pi > 0, pi * np.exp(-theta * np.log(kappa)), 0.0)
+    pik_t = np.ascontiguousarray(pik.transpose(2, 0, 1))
+    tau1_t = np.ascontiguousarray(tau1.transpose(2, 0, 1))
     world = wl.sum()
     log_p = np.zeros((n_c, n_s))
     x1 = x.copy()
@@ -150,14 +158,15 @@ def equilibrium(pi: np.ndarray, tau0: np.ndarray, tau1: np.ndarray, x: np.ndarra
     resid = np.inf
     converged = False
     for outer in range(1, max_iter + 1):
-        log_c, log_p, k1 = cost_and_price(np.log(w), log_p, pik, theta, va_share, io_share)
-        pi1 = trade_shares(pik, log_c, log_p, theta)
-        x1, inc, k2 = expenditure(pi1, tau1, io_share, final_share, w * wl + d1, x1)
+        itol = 1e-14 if outer == 1 else min(1e-8, max(1e-14, 1e-4 * resid))
+        log_c, log_p, k1 = cost_and_price(np.log(w), log_p, pik_t, theta, va_share, io_share, tol=itol)
+        pi1_t = trade_shares(pik_t, log_c, log_p, theta)
+        x1, inc, k2 = expenditure(pi1_t, tau1_t, io_share, final_share, w * wl + d1, x1, tol=itol)
         inner += k1 + k2
-        m, e = trade_balance(pi1, tau1, x1)
+        m, e = trade_balance(pi1_t, tau1_t, x1)
         excess = (m - d1 - e) / wl
         resid = float(np.max(np.abs(excess)))
-        if resid < tol:
+        if resid < tol and itol <= max(1e-13, 1e-2 * tol):
             converged = True
             break
         g = w * (1.0 - step * excess)
@@ -167,6 +176,7 @@ def equilibrium(pi: np.ndarray, tau0: np.ndarray, tau1: np.ndarray, x: np.ndarra
             acc.reset()
             w_new = g
         w = w_new * world / (w_new @ wl)
-    return Equilibrium(w_hat=w, c_hat=np.exp(log_c), p_hat=np.exp(log_p), pi=pi1,
+    return Equilibrium(w_hat=w, c_hat=np.exp(log_c), p_hat=np.exp(log_p),
+                       pi=np.ascontiguousarray(pi1_t.transpose(1, 2, 0)),
                        expenditure=x1, income=inc, tariffs=tau1, outer_iterations=outer,
                        inner_iterations=inner, residual=resid, converged=converged)

@@ -44,7 +44,8 @@ def synthetic_inputs(n: int, j: int, seed: int = 0, *, tradable_share: float = 0
     theta = rng.uniform(2.0, 10.0, j)
     wl = rng.lognormal(0.0, 1.0, n) * 1e3
     x0 = np.outer(wl, np.ones(j))
-    x, _, _ = expenditure(pi, tau, io, alpha, wl, x0)
+    x, _, _ = expenditure(np.ascontiguousarray(pi.transpose(2, 0, 1)),
+                          np.ascontiguousarray(tau.transpose(2, 0, 1)), io, alpha, wl, x0)
     eq = equilibrium(pi, tau, tau, x, va, io, alpha, theta, wl, np.zeros(n))
     return CPInputs(countries=tuple(f"C{k:03d}" for k in range(n)),
                     sectors=tuple(f"S{k:02d}" for k in range(j)), pi=eq.pi, tariffs=tau,

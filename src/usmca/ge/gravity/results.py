@@ -25,13 +25,14 @@ def pct(new: np.ndarray, old: np.ndarray) -> np.ndarray:
     return 100.0 * (np.asarray(new) / np.asarray(old) - 1.0)
 
 
-def effect_of(change_pct: np.ndarray | float) -> np.ndarray:
+def effect_of(change_pct: Any) -> Any:
     """Turn a counterfactual change ``x`` (%) into the effect of the removed policy (%).
 
     ``(BLN - CFL) / CFL * 100 = (1 / (1 + x/100) - 1) * 100``, the convention of Yotov et al.
     (2016), ch. 2, application 2 ("effects of NAFTA").
     """
-    return (1.0 / (1.0 + np.asarray(change_pct, dtype=float) / 100.0) - 1.0) * 100.0
+    x = change_pct if isinstance(change_pct, (pd.Series, pd.DataFrame, np.ndarray)) else np.asarray(change_pct, dtype=float)
+    return (1.0 / (1.0 + x / 100.0) - 1.0) * 100.0
 
 
 @dataclass(frozen=True)

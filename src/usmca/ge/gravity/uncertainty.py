@@ -79,7 +79,8 @@ def gravity_montecarlo(ln_t_bar: np.ndarray, x_baseline: np.ndarray, x_counterfa
     vcov = np.atleast_2d(np.asarray(vcov, dtype=float))
     k = coef.size
     if vcov.shape != (k, k) or np.asarray(x_baseline).shape[0] != k or np.asarray(x_counterfactual).shape[0] != k:
-        raise UserInputError("montecarlo", "vcov", vcov.shape, f"need {k} coefficients, a ({k}, {k}) covariance and {k} policy arrays")
+        raise UserInputError("montecarlo", "vcov", vcov.shape,
+                             f"need {k} coefficients, a ({k}, {k}) covariance and {k} policy arrays")
     if n < 1:
         raise UserInputError("montecarlo", "n", n, "must be >= 1")
     lo, hi = (sigma, sigma) if np.isscalar(sigma) else tuple(float(s) for s in sigma)  # type: ignore[misc]

@@ -21,8 +21,8 @@ from usmca.paths import shared_data_dir
 __all__ = ["GegravitySample", "read_sample", "read_reference_country", "EXAMPLE_COEFFICIENTS", "EXAMPLE_SIGMA"]
 
 EXAMPLE_COEFFICIENTS: dict[str, tuple[float, float]] = {
-    # name: (estimate, standard error); gegravity examples/README and
-    # https://github.com/peter-herman/gegravity/blob/master/examples/sample_estimation_model.py
+    # name: (estimate, standard error): the example of gegravity 0.3's documentation,
+    # https://pypi.org/project/gegravity/ and https://gist.github.com/peter-herman/faeea8ec032c4c2c13bcbc9c400cca9b
     "lndist": (-0.3898623, 0.0729915),
     "contiguity": (0.891577, 0.1327354),
     "common_language": (0.0326249, 0.0840702),
@@ -44,7 +44,9 @@ class GegravitySample:
 
     def log_costs(self, coefficients: dict[str, float]) -> np.ndarray:
         """``ln t_ij^(1-sigma) = sum_k beta_k x_ijk`` (the constant drops out of the model)."""
-        return sum(float(b) * self.variables[k] for k, b in coefficients.items())
+        from usmca.ge.gravity.costs import phi_from_coefficients
+
+        return np.log(phi_from_coefficients(self.variables, coefficients))
 
 
 def _folder(data: str | Path | None) -> Path:

@@ -81,7 +81,7 @@ def read_panel(data: str | Path | None = None) -> pd.DataFrame:
     bad = df["trade"].isna() | (df["trade"] < 0)
     if bad.any():
         k = int(np.flatnonzero(bad.to_numpy())[0])
-        raise UserInputError(str(path), f"trade (row {k + 2})", df["trade"].iloc[k], "must be a number >= 0")
+        raise UserInputError(str(path), f"trade (row {k + 2})", str(df["trade"].iloc[k]), "must be a number >= 0")
     return df
 
 
@@ -98,7 +98,7 @@ def costs_from_frame(df: pd.DataFrame, source: str = "costs") -> YotovCosts:
         vals = pd.to_numeric(df[col], errors="coerce").to_numpy(dtype=float)
         if not np.all(np.isfinite(vals)):
             k = int(np.flatnonzero(~np.isfinite(vals))[0])
-            raise UserInputError(source, f"{col} (row {k + 2})", df[col].iloc[k], "must be a finite number")
+            raise UserInputError(source, f"{col} (row {k + 2})", str(df[col].iloc[k]), "must be a finite number")
         m = np.zeros((n, n))
         m[i, j] = vals
         out.append(m)

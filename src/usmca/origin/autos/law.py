@@ -18,7 +18,7 @@ from usmca.errors import LawError, UserInputError
 
 from ..hs import HsSet
 
-__all__ = ["ROOT", "AutoLaw"]
+__all__ = ["ROOT", "AutoLaw", "auto_law"]
 
 #: Root of the Automotive Appendix in the law tree.
 ROOT = "usmca/ch04_appendix_autos"
@@ -94,9 +94,36 @@ class AutoLaw:
             self._cache[key] = self.tree.table(self.path(name), self.date)
         return self._cache[key]
 
+    def row_codes(self, name: str, column: str = "hs") -> list[HsSet]:
+        """The code set of every row of a table (one HsSet per row, in row order)."""
+        key = f"rc:{name}:{column}"
+        if key not in self._cache:
+            self._cache[key] = [HsSet.parse(str(c).split()) for c in self.table(name)[column]]
+        return self._cache[key]
+
     def table_codes(self, name: str) -> HsSet:
         """The HS codes (column ``hs6``) of a part table as one code set."""
         key = "tc:" + name
         if key not in self._cache:
             self._cache[key] = HsSet.parse(sorted(set(self.table(name)["hs6"])))
         return self._cache[key]
+
+
+_LAWS: dict[tuple[int, str], tuple[Any, AutoLaw]] = {}
+_MAX_CACHED = 64
+
+
+def auto_law(tree: Any, date: dt.date | str) -> AutoLaw:
+    """A cached :class:`AutoLaw` for (tree, date): trees are immutable, so reads can be shared.
+
+    The cache holds the tree itself, so its ``id`` cannot be reused while the entry lives.
+    """
+    key = (id(tree), str(date))
+    hit = _LAWS.get(key)
+    if hit is not None and hit[0] is tree:
+        return hit[1]
+    if len(_LAWS) >= _MAX_CACHED:
+        _LAWS.pop(next(iter(_LAWS)))
+    law = AutoLaw(tree, date)
+    _LAWS[key] = (tree, law)
+    return law

@@ -12,6 +12,7 @@ alternative is returned with an ``unsupported`` note for the tariff-shift part: 
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from decimal import Decimal
 from typing import Any, Mapping
@@ -20,7 +21,7 @@ from usmca.errors import UserInputError
 
 from ..hs import HsSet, dotted, normalize
 from .classify import regime
-from .law import AutoLaw
+from .law import AutoLaw, auto_law
 
 __all__ = ["automotive_rule"]
 
@@ -55,7 +56,7 @@ def _ref(law: AutoLaw, provision: str, url: str | None = None) -> dict[str, str]
 
 def _s13(law: AutoLaw, digits: str, reg: str) -> list[dict[str, Any]] | None:
     t = law.table("s13_rules")
-    hit = t[[bool(HsSet.parse([h]).contains(digits)) for h in t["hs"]]]
+    hit = t[[bool(c.contains(digits)) for c in law.row_codes("s13_rules")]]
     if hit.empty:
         return None
     rows = hit[hit["vehicle_class"] == reg]
@@ -94,11 +95,28 @@ def _library(hs: str, date: Any) -> Mapping[str, Any] | None:
         return None
 
 
+def _other_engine(law: AutoLaw) -> list[dict[str, Any]]:
+    """Engines of 84.07/84.08 for other vehicles: s. 20(2)(h) (62.5%) or s. 20(3)(b) (60%).
+
+    The class ``other`` does not say which other vehicle (or an aftermarket use, where Schedule 1
+    alone applies), so each alternative carries its condition as ``unsupported``.
+    """
+    out = []
+    for rel, prov, cond in (("other_vehicles/rvc_nc_62_5", "s. 20(2)(h)", "s. 20(2)(a)-(g)"),
+                            ("other_vehicles/rvc_nc_60", "s. 20(3)(b)", "s. 20(3)(a)")):
+        out.append({"shift": "none", "rvc": {"nc": _num(law.number(rel))}, "reference": _ref(law, prov),
+                    "unsupported": f"applies only to an engine for use in a vehicle of {cond}; the Annex 4-B "
+                                   "tariff-shift condition is not evaluated"})
+    return out
+
+
 def _part(law: AutoLaw, digits: str, reg: str, date: Any) -> list[dict[str, Any]] | None:
+    if reg == "other" and digits[:4] in ("8407", "8408"):
+        return _other_engine(law)
     for table, nc_path, tv_path, mandatory in _PART_TABLES[reg]:
         if not law.table_codes(table).contains(digits):
             continue
-        if table == "tables/a1" and law.table_codes("tables/a1").contains(digits) and digits.startswith("850760"):
+        if table == "tables/a1" and digits.startswith("850760"):
             return None  # s. 14(3), (6): traction batteries keep their Schedule 1 rule
         heavy_engine = reg == "heavy_truck" and digits[:4] in ("8407", "8408")
         mandatory = mandatory or heavy_engine
@@ -120,12 +138,21 @@ def _part(law: AutoLaw, digits: str, reg: str, date: Any) -> list[dict[str, Any]
                 a["reference"] = ref
                 alts.append(a)
         if not alts:
-            rvc = {"nc": _num(nc)} | ({"tv": _num(tv)} if tv is not None else {})
+            # heavy trucks: TV only "if the corresponding rule includes" it (s. 15(2)-(3)): unknown here
+            with_tv = tv is not None and reg != "heavy_truck"
+            rvc = {"nc": _num(nc)} | ({"tv": _num(tv)} if with_tv else {})
             alts = [{"shift": "none", "rvc": rvc, "reference": ref,
                      "unsupported": f"the Annex 4-B tariff-shift condition of the rule for {dotted(digits)} is not "
                                     "encoded in the PSR library; only its RVC threshold (Appendix) is known"}]
         return alts
     return None
+
+
+def _cached(law: AutoLaw, key: str, build: Any) -> list[dict[str, Any]] | None:
+    if key not in law._cache:
+        law._cache[key] = build()
+    found = law._cache[key]
+    return copy.deepcopy(found) if found is not None else None
 
 
 def automotive_rule(hs: str, use: str | None, date: dt.date | str, tree: Any) -> list[dict[str, Any]] | None:
@@ -160,7 +187,7 @@ def automotive_rule(hs: str, use: str | None, date: dt.date | str, tree: Any) ->
     except ValueError as exc:
         raise UserInputError("BOM", "good.hs", hs, str(exc)) from None
     reg = regime(use)
-    law = AutoLaw(tree, date)
+    law = auto_law(tree, date)
     if law.codes("definitions/automotive_headings_hs").contains(digits):
-        return _s13(law, digits, reg)
-    return _part(law, digits, reg, date)
+        return _cached(law, f"s13:{digits}:{reg}", lambda: _s13(law, digits, reg))
+    return _cached(law, f"part:{digits}:{reg}", lambda: _part(law, digits, reg, date))

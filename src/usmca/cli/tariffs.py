@@ -1,0 +1,122 @@
+"""``usmca tariffs``: the duty of an entry line (``duty``) and effective tariff rates (``etr``)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Optional
+
+import pandas as pd
+import typer
+from rich.table import Table
+
+from usmca.errors import UserInputError
+from usmca.law import LawTree, Reform, default_tree
+
+from .apps import tariffs_app
+from .output import console, emit_json
+
+
+def _tree(reform: Optional[Path]) -> LawTree:
+    tree = default_tree()
+    return tree.with_reform(Reform.load(reform)) if reform else tree
+
+
+@tariffs_app.command("duty")
+def duty_cmd(
+    hts: str = typer.Option(..., "--hts", help="HTS code, 8 or 10 digits (dots optional)."),
+    origin: str = typer.Option(..., "--origin", help="Country of origin, ISO 3166-1 alpha-2."),
+    date: str = typer.Option(..., "--date", help="Date of entry, YYYY-MM-DD."),
+    value: float = typer.Option(..., "--value", help="Customs value in USD."),
+    usmca: bool = typer.Option(False, "--usmca", help="Claim USMCA treatment (General Note 11)."),
+    us_content: Optional[float] = typer.Option(None, "--us-content", help="US content as a fraction of value."),
+    quantity: Optional[float] = typer.Option(None, "--quantity", help="Quantity in the specific-rate unit."),
+    reform: Optional[Path] = typer.Option(None, "--reform", help="A reform file (parameter diff)."),
+    json_out: bool = typer.Option(False, "--json", help="Write one JSON document."),
+) -> None:
+    """Duty owed on one entry line: total rate, duty, one component per measure with its reference."""
+    from usmca.tariffs import duty
+
+    res = duty(hts, origin, date, value, usmca_claim=usmca, us_content=us_content, quantity=quantity,
+               tree=_tree(reform))
+    if json_out:
+        emit_json(res.to_dict())
+        return
+    t = Table(title=f"{res.hts} from {res.origin} on {res.date} — HTS {res.schedule['revision']}")
+    for col in ("measure", "rate %", "base USD", "duty USD", "reference"):
+        t.add_column(col)
+    for c in res.components:
+        ref = c.reference
+        t.add_row(c.measure, f"{c.rate:g}", f"{c.base:,.2f}", f"{c.duty:,.2f}",
+                  f"{ref.get('instrument', '')}, {ref.get('provision', '')}")
+    t.add_row("total", f"{res.total_rate:.4g}", f"{res.value:,.2f}", f"{res.total_duty:,.2f}", "")
+    console.print(t)
+    for w in res.warnings:
+        console.print(f"[yellow]note:[/yellow] {w}")
+
+
+def _month(value: str, option: str) -> str:
+    if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", value.strip()):
+        raise UserInputError(option, "", value, "a month is YYYY-MM")
+    return value.strip()
+
+
+@tariffs_app.command("etr")
+def etr_cmd(
+    partner: Optional[str] = typer.Option(None, "--partner", help="Partner, ISO alpha-2 (default all in the flows)."),
+    start: str = typer.Option("2025-01", "--from", help="First month, YYYY-MM."),
+    end: str = typer.Option("2025-12", "--to", help="Last month, YYYY-MM."),
+    by: str = typer.Option("partner,month", "--by", help="Grouping: partner, month, year, hs2, section, gtap."),
+    flows: Optional[Path] = typer.Option(None, "--flows", help="A flow CSV (hts10,partner,month,value,usmca_value); "
+                                                                "default: the store, else the shared DataWeb files."),
+    us_content: float = typer.Option(0.0, "--us-content", help="US content share assumed for USMCA vehicles."),
+    components: bool = typer.Option(False, "--components", help="Add one duty column per measure."),
+    reform: Optional[Path] = typer.Option(None, "--reform", help="A reform file (parameter diff)."),
+    json_out: bool = typer.Option(False, "--json", help="Write one JSON document."),
+) -> None:
+    """Statutory effective tariff rates (duty / customs value, USMCA-claimed share exempt)."""
+    from usmca.tariffs.etr import effective_rates
+
+    a, b = _month(start, "--from"), _month(end, "--to")
+    if a > b:
+        raise UserInputError("--from", "", start, f"after --to {end}")
+    if not 0.0 <= us_content <= 1.0:
+        raise UserInputError("--us-content", "", us_content, "a fraction between 0 and 1")
+    cc = partner.strip().upper() if partner else None
+    frame, source = _flows(flows, cc, a, b)
+    if frame.empty:
+        raise UserInputError("--partner" if cc else "--from", "", cc or start, f"no flows for {cc or 'any partner'} in {a}..{b} ({source})")
+    groups = tuple(x.strip() for x in by.split(",") if x.strip())
+    out = effective_rates(frame, by=groups, tree=_tree(reform), us_content=us_content, components=components)
+    total = effective_rates(frame, by=tuple(g for g in groups if g == "partner"), tree=_tree(reform), us_content=us_content)
+    doc = {"basis": "statutory", "flows": source, "from": a, "to": b, "partner": cc, "by": list(groups),
+           "us_content_assumed": us_content, "rows": out.to_dict(orient="records"),
+           "total": total.to_dict(orient="records")}
+    if json_out:
+        emit_json(doc)
+        return
+    t = Table(title=f"Statutory effective tariff rate, {a}..{b} ({source})")
+    for col in (*groups, "value $bn", "USMCA %", "duty $bn", "ETR %"):
+        t.add_column(col)
+    for r in out.to_dict(orient="records"):
+        t.add_row(*(str(r[g]) for g in groups), f"{r['value'] / 1e9:,.2f}", f"{r['usmca_share']:.1f}",
+                  f"{r['duty'] / 1e9:,.3f}", f"{r['etr']:.2f}")
+    console.print(t)
+
+
+def _flows(path: Optional[Path], partner: Optional[str], a: str, b: str) -> tuple[pd.DataFrame, str]:
+    from usmca.data.loaders.flows import load_flows, read_flow_csv, shared_flows
+    from usmca.data.store import connect, has_table, store_path
+
+    if path is not None:
+        df = read_flow_csv(path)
+        mask = (df["month"] >= a) & (df["month"] <= b)
+        if partner:
+            mask &= df["partner"] == partner
+        return df[mask].reset_index(drop=True), path.name
+    if has_table(None, "flows"):
+        with connect(read_only=True) as con:
+            df = load_flows(con, partner, a, b)
+        if df is not None:
+            return df, f"store:{store_path().name}"
+    return shared_flows(partner, a, b), "shared:usmca_product_shares (USITC DataWeb via Budget Lab)"

@@ -1,0 +1,87 @@
+"""CEPII BACI (bilateral trade flows, HS6) into the store: table ``baci``.
+
+BACI files (https://www.cepii.fr/CEPII/en/bdd_modele/bdd_modele_item.asp?id=37, Etalab Open
+Licence 2.0) are CSVs ``BACI_HSxx_Yyyyy_V202xxx.csv`` with columns ``t`` (year), ``i`` (exporter,
+numeric ISO code), ``j`` (importer), ``k`` (HS6 product), ``v`` (value, thousands of USD) and
+``q`` (quantity, metric tons; may be blank). Files are read in chunks; a bad cell raises
+:class:`UserInputError` naming the line and column.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from usmca.errors import UserInputError
+
+__all__ = ["read_baci_chunks", "load_baci", "BACI_COLUMNS"]
+
+BACI_COLUMNS = ("t", "i", "j", "k", "v", "q")
+
+
+def read_baci_chunks(path: str | Path, chunksize: int = 1_000_000):  # noqa: ANN201 - generator of DataFrames
+    """Yield validated chunks (``t, i, j`` int; ``k`` 6-digit string; ``v, q`` float)."""
+    p = Path(path)
+    if not p.is_file():
+        raise UserInputError(str(p), "", None, "no such file")
+    try:
+        reader = pd.read_csv(p, dtype=str, keep_default_na=False, chunksize=chunksize)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
+        raise UserInputError(p.name, "line 1", None, f"not a readable CSV: {exc}") from None
+    offset = 2  # line number of the first data row
+    for chunk in reader:
+        cols = [c.strip() for c in chunk.columns]
+        chunk.columns = cols
+        for c in BACI_COLUMNS:
+            if c not in cols:
+                raise UserInputError(p.name, f"line 1 column {c!r}", cols, "a BACI file has columns t,i,j,k,v,q")
+        out = {}
+        for c in ("t", "i", "j"):
+            vals = pd.to_numeric(chunk[c].str.strip(), errors="coerce")
+            _fail(p, vals.isna() | (vals < 0) | (vals != vals.round()), chunk[c], c, offset, "expected a whole number")
+            out[c] = vals.to_numpy(dtype=np.int64)
+        k = chunk["k"].str.strip().str.zfill(6)
+        _fail(p, ~k.str.fullmatch(r"\d{6}"), chunk["k"], "k", offset, "expected a 6-digit HS code")
+        out["k"] = k.to_numpy()
+        v = pd.to_numeric(chunk["v"].str.strip(), errors="coerce")
+        _fail(p, v.isna() | (v < 0), chunk["v"], "v", offset, "expected a value >= 0 (thousand USD)")
+        out["v"] = v.to_numpy(dtype=float)
+        qraw = chunk["q"].str.strip()
+        q = pd.to_numeric(qraw.replace({"NA": "", "NaN": ""}), errors="coerce")
+        _fail(p, (qraw != "") & ~qraw.isin(["NA", "NaN"]) & (q.isna() | (q < 0)), chunk["q"], "q", offset,
+              "expected a quantity >= 0 or blank")
+        out["q"] = q.to_numpy(dtype=float)
+        offset += len(chunk)
+        yield pd.DataFrame(out)
+
+
+def _fail(p: Path, bad: pd.Series, raw: pd.Series, col: str, offset: int, reason: str) -> None:
+    if bad.any():
+        i = int(np.flatnonzero(bad.to_numpy())[0])
+        raise UserInputError(p.name, f"line {offset + i} column {col!r}", raw.iloc[i], reason)
+
+
+def load_baci(path: str | Path, con: Any, chunksize: int = 1_000_000) -> int:
+    """Load a BACI file into ``baci`` (replacing the years it contains); returns rows loaded.
+
+    The whole file is validated before anything is written, so a bad file leaves the store as it was.
+    """
+    chunks = list(read_baci_chunks(path, chunksize))
+    con.execute("create table if not exists baci (t integer, i integer, j integer, k varchar, v double, q double)")
+    years = sorted({int(y) for c in chunks for y in np.unique(c["t"])})
+    con.execute("begin transaction")
+    try:
+        for y in years:
+            con.execute("delete from baci where t = ?", [y])
+        for c in chunks:
+            con.register("_baci", c)
+            con.execute("insert into baci select t, i, j, k, v, q from _baci")
+            con.unregister("_baci")
+        con.execute("commit")
+    except Exception:
+        con.execute("rollback")
+        raise
+    return int(sum(len(c) for c in chunks))

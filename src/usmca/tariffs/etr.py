@@ -1,0 +1,258 @@
+"""Effective tariff rates from trade flows (``usmca tariffs etr``).
+
+Statutory duties with the USMCA-claimed share exempt, aggregated by partner, month and sector:
+
+.. math::
+
+    \\mathrm{ETR}_g = 100\\,\\frac{\\sum_{i \\in g} \\big[(v_i - c_i)\\,\\bar r^{\\,u}_i + c_i\\,\\bar r^{\\,c}_i\\big]}
+                                  {\\sum_{i \\in g} v_i}
+
+for flow rows :math:`i` (HTS10 x partner x month) with customs value :math:`v_i` and
+USMCA-claimed value :math:`c_i`; :math:`\\bar r^{u}_i` (unclaimed) and :math:`\\bar r^{c}_i`
+(claimed) are the column-1 plus additional-measure rates (fractions) of
+:mod:`usmca.tariffs.measures`, averaged over the days of the month (each change of law inside a
+month starts a new segment, weighted by its days). Dollars are summed before dividing. This is a
+*statutory* rate: it assumes every entry pays what the law says; *collected* rates (Census
+calculated duty / customs value) differ by specific duties, compliance, exclusions and timing
+(see docs/etr.md). Specific duties count as zero (no quantities in the flows).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Sequence
+
+import numpy as np
+import pandas as pd
+
+from usmca.errors import UserInputError
+from usmca.law import LawTree, default_tree
+
+from .measures import MEASURES, Goods, evaluate
+from .schedule import Schedule, load_schedule
+from .sectors import add_sector_columns
+
+__all__ = ["effective_rates", "statutory_rates", "FLOW_COLUMNS"]
+
+FLOW_COLUMNS = ("hts10", "partner", "month", "value", "usmca_value")
+
+
+def _check(flows: pd.DataFrame) -> pd.DataFrame:
+    missing = [c for c in FLOW_COLUMNS if c not in flows.columns]
+    if missing:
+        raise UserInputError("flows", missing[0], None, f"a flow table needs the columns {', '.join(FLOW_COLUMNS)}")
+    v = flows["value"].to_numpy(dtype=float)
+    c = flows["usmca_value"].to_numpy(dtype=float)
+    bad = ~np.isfinite(v) | (v < 0) | ~np.isfinite(c) | (c < 0) | (c > v * (1 + 1e-9) + 1e-6)
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise UserInputError("flows", f"row {i}.usmca_value", float(c[i]), "values must be >= 0 with usmca_value <= value")
+    return flows
+
+
+def _segments(months: pd.PeriodIndex, tree: LawTree, schedule: Schedule) -> tuple[list[dt.date], np.ndarray]:
+    """Evaluation dates and a (months x dates) weight matrix of day shares."""
+    changes = {e.effective_from for p in tree.paths("us") if p in tree.parameters
+               for e in tree.parameter(p).entries}
+    changes |= {r[1] for r in schedule.revisions}
+    dates: list[dt.date] = []
+    rows: list[list[tuple[dt.date, float]]] = []
+    for m in months:
+        start, end = m.start_time.date(), m.end_time.date()
+        cuts = sorted({start} | {d for d in changes if start < d <= end})
+        ndays = (end - start).days + 1
+        bounds = cuts + [end + dt.timedelta(days=1)]
+        rows.append([(cuts[k], (bounds[k + 1] - cuts[k]).days / ndays) for k in range(len(cuts))])
+        dates.extend(cuts)
+    uniq = sorted(set(dates))
+    pos = {d: j for j, d in enumerate(uniq)}
+    w = np.zeros((len(months), len(uniq)))
+    for i, segs in enumerate(rows):
+        for d, share in segs:
+            w[i, pos[d]] += share
+    return uniq, w
+
+
+def statutory_rates(hts10: Any, partner: Any, dates: Sequence[dt.date], *, tree: LawTree | None = None,
+                    schedule: Schedule | None = None, us_content: float = 0.0,
+                    components: bool = False) -> dict[str, np.ndarray]:
+    """Rates (percent of value) of goods on each date, unclaimed and USMCA-claimed.
+
+    Returns
+    -------
+    dict
+        ``unclaimed`` and ``claimed``: arrays (dates x goods) of total percent rates. With
+        ``components``: ``mfn:unclaimed``, ``mfn:claimed`` and ``<measure>:unclaimed``,
+        ``<measure>:claimed`` for every measure that applies somewhere.
+    """
+    law = tree if tree is not None else default_tree()
+    sched = schedule if schedule is not None else load_schedule()
+    goods = Goods(hts10, partner)
+    n = goods.n
+    out: dict[str, np.ndarray] = {k: np.zeros((len(dates), n)) for k in ("unclaimed", "claimed")}
+    usc = np.full(n, float(us_content))
+    col1_cache: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+    for j, d in enumerate(dates):
+        rev = sched.revision_at(d, "flows")[0]
+        if rev not in col1_cache:
+            col1_cache[rev] = _column1(goods, sched, d)
+        mfn, pref = col1_cache[rev]
+        for claim, key in ((False, "unclaimed"), (True, "claimed")):
+            ev = evaluate(goods, d, np.full(n, claim), law, usc)
+            col1 = np.where(ev.claim, pref, mfn) if claim else mfn
+            out[key][j] = col1 + ev.total_pct()
+            if components:
+                out.setdefault(f"mfn:{key}", np.zeros((len(dates), n)))[j] = col1
+                for k, r in ev.rate.items():
+                    if r.any():
+                        out.setdefault(f"{k}:{key}", np.zeros((len(dates), n)))[j] = r * ev.base[k]
+    return out
+
+
+def _column1(goods: Goods, sched: Schedule, d: dt.date) -> tuple[np.ndarray, np.ndarray]:
+    """Column-1 general and USMCA ad valorem rates (percent) per good; unknown lines count 0."""
+    rows = sched.rows_at(d)
+    codes = rows["hts"].to_numpy()
+    index = pd.Index(codes)
+    u = goods.hts_u.astype(str)
+    pos = index.get_indexer(u)
+    ten = rows[rows["hts"].str.len() == 10]
+    first10 = pd.Series(np.flatnonzero(rows["hts"].str.len().to_numpy() == 10), index=ten["hts"].str[:8].to_numpy())
+    first10 = first10[~first10.index.duplicated()]
+    miss = pos < 0
+    if miss.any():
+        alt = pd.Index(codes).get_indexer(u[miss].str[:8])
+        alt2 = first10.reindex(u[miss].str[:8]).fillna(-1).astype(int).to_numpy()
+        pos[miss] = np.where(alt >= 0, alt, alt2)
+    adv = np.nan_to_num(rows["adv_pct"].to_numpy(dtype=float), nan=0.0)
+    pref_rate = rows["usmca_adv_pct"].to_numpy(dtype=float)
+    pref = np.where(np.isnan(pref_rate), adv, pref_rate)
+    ok = pos >= 0
+    mfn_u = np.where(ok, adv[np.where(ok, pos, 0)], 0.0)
+    pref_u = np.where(ok, pref[np.where(ok, pos, 0)], 0.0)
+    return mfn_u[goods.hts_i], pref_u[goods.hts_i]
+
+
+def effective_rates(flows: pd.DataFrame, *, by: Sequence[str] = ("partner", "month"), tree: LawTree | None = None,
+                    schedule: Schedule | None = None, us_content: float = 0.0,
+                    components: bool = False) -> pd.DataFrame:
+    """Statutory effective tariff rates of a flow table.
+
+    Parameters
+    ----------
+    flows
+        Columns ``hts10`` (10-digit string), ``partner`` (ISO alpha-2), ``month`` (``YYYY-MM`` or a
+        monthly period), ``value`` (customs value, USD) and ``usmca_value`` (the part entered
+        under a USMCA claim, USD).
+    by
+        Grouping columns: any of ``partner``, ``month``, ``year``, ``hs2``, ``section`` (HS
+        section), ``gtap`` (GTAP sector, needs the shared crosswalk), or other flow columns.
+    tree
+        Law tree (default: the law in force); a reformed tree gives a scenario.
+    schedule
+        HTS schedule (default: store, else the shared Basic editions).
+    us_content
+        US content share assumed for USMCA-claimed goods taxed on non-US content (autos, trucks).
+    components
+        Add one ``duty_<measure>`` column per measure (unclaimed and claimed values together).
+
+    Returns
+    -------
+    DataFrame
+        One row per group: ``value``, ``usmca_value``, ``usmca_share`` (percent), ``duty``,
+        ``etr`` (percent, ``100 * duty / value``) and, with ``components``, ``duty_mfn`` and
+        ``duty_<measure>``.
+    """
+    law = tree if tree is not None else default_tree()
+    sched = schedule if schedule is not None else load_schedule()
+    f = _check(flows)
+    m_idx, m_raw = _codes(f["month"], sort=True)
+    try:
+        m_uni = pd.PeriodIndex([pd.Period(x, freq="M") for x in m_raw])
+    except (ValueError, TypeError):
+        raise UserInputError("flows", "month", list(m_raw[:3]), "months are YYYY-MM") from None
+    h_idx, h_uni = _codes(f["hts10"])
+    p_idx, p_uni = _codes(f["partner"])
+    pair = h_idx.astype(np.int64) * len(p_uni) + p_idx
+    k_idx, k_uni = pd.factorize(pair, sort=False)
+    k_hts = np.asarray(h_uni, dtype=object)[k_uni // len(p_uni)]
+    k_ptn = np.asarray(p_uni, dtype=object)[k_uni % len(p_uni)]
+    dates, w = _segments(m_uni, law, sched)
+    rates = statutory_rates(k_hts, k_ptn, dates, tree=law, schedule=sched,
+                            us_content=us_content, components=components)
+    v = f["value"].to_numpy(dtype=float)
+    c = f["usmca_value"].to_numpy(dtype=float)
+    ru = (w @ rates["unclaimed"])[m_idx, k_idx]
+    rc = (w @ rates["claimed"])[m_idx, k_idx]
+    sums: dict[str, np.ndarray] = {"value": v, "usmca_value": c, "duty": ((v - c) * ru + c * rc) / 100.0}
+    if components:
+        for name in ["mfn"] + [m.key for m in MEASURES]:
+            ku, kc = f"{name}:unclaimed", f"{name}:claimed"
+            if ku not in rates and kc not in rates:
+                continue
+            du = (v - c) * (w @ rates[ku])[m_idx, k_idx] if ku in rates else 0.0
+            dc = c * (w @ rates[kc])[m_idx, k_idx] if kc in rates else 0.0
+            sums[f"duty_{name}"] = (du + dc) / 100.0
+    codes: list[np.ndarray] = []
+    labels: list[np.ndarray] = []
+    for col in by:
+        if col == "month":
+            codes.append(m_idx)
+            labels.append(np.asarray(m_uni.astype(str), dtype=object))
+        elif col == "year":
+            yi, yu = pd.factorize(np.asarray(m_uni.year)[m_idx], sort=True)
+            codes.append(yi)
+            labels.append(np.asarray(yu))
+        elif col == "partner":
+            codes.append(p_idx)
+            labels.append(np.asarray(p_uni, dtype=object))
+        elif col in ("hs2", "section", "gtap"):
+            sec = add_sector_columns(pd.Series(np.asarray(h_uni, dtype=object)), col)
+            si, su = pd.factorize(sec[h_idx], sort=True)
+            codes.append(si)
+            labels.append(np.asarray(su, dtype=object))
+        elif col in f.columns:
+            ci, cu = pd.factorize(f[col], sort=True)
+            codes.append(ci)
+            labels.append(np.asarray(cu, dtype=object))
+        else:
+            raise UserInputError("--by", "", col, "unknown grouping column")
+    out = _group_sum(list(by), codes, labels, sums)
+    out["usmca_share"] = 100.0 * out["usmca_value"] / out["value"].where(out["value"] > 0)
+    out["etr"] = 100.0 * out["duty"] / out["value"].where(out["value"] > 0)
+    return out
+
+
+def _codes(col: pd.Series, sort: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """Integer codes and unique string labels of a column (categoricals are used as they are)."""
+    if isinstance(col.dtype, pd.CategoricalDtype):
+        cats = np.asarray(col.cat.categories.astype(str), dtype=object)
+        codes = col.cat.codes.to_numpy()
+        if (codes < 0).any():
+            raise UserInputError("flows", col.name, None, "missing values")
+        if sort and len(cats) > 1 and not (cats[:-1] <= cats[1:]).all():
+            order = np.argsort(cats)
+            rank = np.empty_like(order)
+            rank[order] = np.arange(len(order))
+            return rank[codes], cats[order]
+        return codes, cats
+    arr = col.to_numpy()
+    if arr.dtype != object:
+        arr = col.astype(str).to_numpy(dtype=object)
+    idx, uni = pd.factorize(arr, sort=sort)
+    return idx, np.asarray(uni, dtype=object)
+
+
+def _group_sum(names: list[str], codes: list[np.ndarray], labels: list[np.ndarray],
+               sums: dict[str, np.ndarray]) -> pd.DataFrame:
+    """Sum columns by group codes with ``np.bincount`` (groups present only, sorted by labels)."""
+    if not names:
+        return pd.DataFrame({k: [float(np.sum(v))] for k, v in sums.items()})
+    shape = tuple(len(lab) for lab in labels)
+    flat = np.ravel_multi_index(tuple(codes), shape)
+    g_idx, g_uni = pd.factorize(flat, sort=True)
+    parts = np.unravel_index(g_uni, shape)
+    out = pd.DataFrame({n: lab[p] for n, lab, p in zip(names, labels, parts)})
+    for k, v in sums.items():
+        out[k] = np.bincount(g_idx, weights=np.broadcast_to(v, g_idx.shape).astype(float), minlength=len(g_uni))
+    return out

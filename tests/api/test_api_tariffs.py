@@ -1,0 +1,109 @@
+"""``GET /tariffs/duty`` gives the document of ``usmca tariffs duty --json``; bad queries are 422."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from .checks import assert_user_error
+
+pytest.importorskip("usmca.tariffs.duty")
+
+# Entry lines of the sample HTS editions (shared/data/us_tariffs/hts): passenger car, steel, apparel.
+LINES = [
+    {"hts": "8703.23.01", "origin": "MX", "date": "2025-06-01", "value": 1000, "usmca": True},
+    {"hts": "8703.23.01", "origin": "MX", "date": "2025-06-01", "value": 1000, "usmca": True, "us_content": 0.4},
+    {"hts": "8703.23.01", "origin": "DE", "date": "2025-06-01", "value": 1000},
+    {"hts": "8703.23.01", "origin": "CN", "date": "2026-03-15", "value": 2500.5},
+    {"hts": "8703.23.01", "origin": "CA", "date": "2025-06-01", "value": 0, "usmca": False},
+]
+
+
+@pytest.fixture(scope="module")
+def schedule(shared_data) -> Any:
+    """The engine's default schedule (the store, else the sample editions in shared data)."""
+    from usmca.tariffs.schedule import load_schedule
+
+    return load_schedule()
+
+
+def _query(line: dict[str, Any]) -> dict[str, str]:
+    return {k: (str(v).lower() if isinstance(v, bool) else str(v)) for k, v in line.items()}
+
+
+@pytest.mark.parametrize("line", LINES, ids=lambda l: f"{l['origin']}-{l['date']}-{l.get('usmca', False)}")
+def test_duty_is_the_engine_document(client, schedule, line):
+    from usmca.tariffs.duty import duty
+
+    r = client.get("/tariffs/duty", params=_query(line))
+    assert r.status_code == 200, r.text
+    expected = duty(line["hts"], line["origin"], line["date"], line["value"], usmca_claim=line.get("usmca", False),
+                    us_content=line.get("us_content")).to_dict()
+    from usmca.cli.output import to_jsonable
+
+    assert r.json() == to_jsonable(expected)
+
+
+@pytest.mark.parametrize("line", LINES[:3], ids=["claim", "claim-us-content", "no-claim"])
+def test_duty_matches_the_cli_json(client, cli, schedule, line):
+    pytest.importorskip("usmca.cli.tariffs")
+    args = ["tariffs", "duty", "--hts", line["hts"], "--origin", line["origin"], "--date", line["date"],
+            "--value", str(line["value"]), "--json"]
+    if line.get("usmca"):
+        args.append("--usmca")
+    if "us_content" in line:
+        args += ["--us-content", str(line["us_content"])]
+    out = cli(*args)
+    assert out.code == 0, out.err
+    assert client.get("/tariffs/duty", params=_query(line)).json() == out.json()
+
+
+def test_every_component_carries_its_legal_reference(client, schedule):
+    for line in LINES:
+        doc = client.get("/tariffs/duty", params=_query(line)).json()
+        assert doc["components"]
+        for c in doc["components"]:
+            assert c["reference"]["url"].startswith(("http://", "https://")) and c["reference"]["provision"], c
+        assert abs(sum(c["duty"] for c in doc["components"]) - doc["total_duty"]) <= 1e-9 * max(1, doc["total_duty"])
+
+
+@pytest.mark.parametrize("change, field", [
+    ({"value": "-1"}, "value"),
+    ({"value": "nan"}, "value"),
+    ({"value": "ten"}, "value"),
+    ({"origin": "MEX"}, "origin"),
+    ({"hts": "87.03.xx"}, "hts"),
+    ({"hts": "9999.99.99"}, "hts"),
+    ({"date": "2025-02-29"}, "date"),
+    ({"us_content": "1.5"}, "us_content"),
+    ({"usmca": "maybe"}, "usmca"),
+])
+def test_bad_queries_are_422_naming_the_parameter(client, schedule, change, field):
+    params = {**_query(LINES[0]), **change}
+    doc = assert_user_error(client.get("/tariffs/duty", params=params), "query", field)
+    given = change[field]
+    assert str(doc["value"]).replace(".", "") in (given.replace(".", ""), given.replace(".", "") + "0")
+
+
+def test_missing_parameters_are_422(client):
+    assert_user_error(client.get("/tariffs/duty", params={"origin": "MX", "value": "1"}), "query", "hts")
+
+
+_text = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=14)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(hts=st.one_of(_text, st.from_regex(r"\A[0-9]{4}\.[0-9]{2}(\.[0-9]{2})?\Z")), origin=_text,
+       date=st.one_of(_text, st.dates().map(str)), value=st.one_of(_text, st.floats().map(str)),
+       us_content=st.one_of(st.none(), st.floats().map(str)))
+def test_arbitrary_queries_never_give_a_server_error(client, schedule, hts, origin, date, value, us_content):
+    params = {"hts": hts, "origin": origin, "date": date, "value": value}
+    if us_content is not None:
+        params["us_content"] = us_content
+    r = client.get("/tariffs/duty", params=params)
+    assert r.status_code in (200, 422), r.text
+    if r.status_code == 422:
+        assert_user_error(r)

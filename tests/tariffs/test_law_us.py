@@ -1,0 +1,68 @@
+"""The US measures in the law tree: every value cited, dates as in the instruments."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from usmca.law import default_tree
+from usmca.tariffs.measures import MEASURES, STACKING_PATH
+
+T = default_tree()
+
+
+def test_every_us_value_has_a_reference() -> None:
+    paths = T.paths("us")
+    assert len(paths) >= 30
+    for p in paths:
+        for e in T.parameter(p).entries:
+            ref = e.reference
+            assert ref.instrument and ref.provision, p
+            assert ref.url.startswith("https://"), p
+
+
+def test_every_measure_path_exists() -> None:
+    for m in MEASURES:
+        for path in (m.rate, m.scope, m.exempt, m.usmca, m.exempt_scope):
+            if path:
+                assert path in T, path
+
+
+def test_stacking_names_known_measures() -> None:
+    keys = {m.key for m in MEASURES}
+    for e in T.parameter(STACKING_PATH).entries:
+        for winner, losers in e.value.items():
+            assert winner in keys
+            assert set(losers) <= keys
+
+
+@pytest.mark.parametrize("date, ca, mx", [
+    ("2025-03-03", None, None), ("2025-03-04", 25, 25), ("2025-07-31", 25, 25),
+    ("2025-08-01", 35, 25), ("2026-02-19", 35, 25), ("2026-02-20", None, None),
+])
+def test_ieepa_rates(date: str, ca: int | None, mx: int | None) -> None:
+    try:
+        v = T.at("us/ieepa/fentanyl/rate", date)
+    except Exception:
+        v = None
+    got = (None, None) if v is None else (v.get("CA"), v.get("MX"))
+    assert got == (ca, mx)
+
+
+def test_section122_window_is_150_days() -> None:
+    p = T.parameter("us/section122/rate")
+    start, end = p.entries[0].effective_from, p.entries[1].effective_from
+    assert p.entries[0].value == 10 and p.entries[1].value is None
+    assert (end - start).days == 150
+    assert start == dt.date(2026, 2, 24)
+
+
+def test_steel_aluminum_steps() -> None:
+    assert T.at("us/section232/steel/rate", "2025-06-03") == 25
+    assert T.at("us/section232/steel/rate", "2025-06-04") == 50
+    assert T.at("us/section232/aluminum/rate", "2025-03-11") == 10
+    assert T.at("us/section232/aluminum/rate", "2025-03-12") == 25
+    assert T.at("us/section232/aluminum/rate", "2025-06-04") == 50
+    assert T.at("us/section232/steel/exempt_countries", "2025-03-11") == ["CA", "MX"]
+    assert T.at("us/section232/steel/exempt_countries", "2025-03-12") == []
