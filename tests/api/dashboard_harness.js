@@ -41,7 +41,7 @@ class FakeFormData {
 }
 
 const forms = {
-  "duty-form": new FakeForm({hts: process.env.DUTY_HTS || "8703.23.01", origin: "MX", date: "2025-06-01", value: "1000",
+  "duty-form": new FakeForm({hts: "8703.23.01", origin: "MX", date: "2025-06-01", value: "1000",
                               usmca: true, us_content: "", quantity: ""}),
   "law-form": new FakeForm({prefix: "usmca/ch04/de_minimis", date: "2025-03-01"}),
   "origin-form": new FakeForm({bom: fs.readFileSync(bomPath, "utf-8"), date: ""}),

@@ -61,11 +61,6 @@ def test_spec_is_the_openapi_document_with_every_route(client):
     assert "application/yaml" in spec["paths"]["/origin/qualify"]["post"]["requestBody"]["content"]
 
 
-def test_unknown_route_is_a_json_404(client):
-    r = client.get("/no/such/route")
-    assert r.status_code == 404 and r.json()["field"] == "path"
-
-
 def test_the_script_is_valid_javascript(page, tmp_path):
     import shutil
     import subprocess

@@ -172,7 +172,8 @@ def test_a_diff_body_that_is_not_a_json_object_is_422(client, content):
 def test_diff_takes_a_reform_file_as_yaml(client):
     path = _bool_path()
     before = default_tree().at(path, "2027-07-01")
-    text = yaml.safe_dump({"description": "as YAML", "reference": REFERENCE, "changes": {path: {"2027-07-01": not before}}})
+    text = yaml.safe_dump({"description": "as YAML", "reference": REFERENCE,
+                           "changes": {path: {"2027-07-01": not before}}})
     r = client.post("/law/diff", content=text.encode(), headers={"content-type": "application/yaml"})
     assert r.status_code == 200, r.text
     assert r.json()["changes"][0]["after"] is (not before)

@@ -107,3 +107,53 @@ def test_arbitrary_queries_never_give_a_server_error(client, schedule, hts, orig
     assert r.status_code in (200, 422), r.text
     if r.status_code == 422:
         assert_user_error(r)
+
+
+REFERENCE = {"instrument": "Test reform", "provision": "n/a", "url": "https://example.org/reform"}
+
+
+def _halved_rate_reform(line: dict[str, Any]) -> tuple[dict[str, Any], str]:
+    """A reform halving the rate of the first additional measure the line pays (from its date)."""
+    from usmca.law import default_tree
+    from usmca.tariffs.duty import duty
+    from usmca.tariffs.measures import MEASURES
+
+    res = duty(line["hts"], line["origin"], line["date"], line["value"], usmca_claim=line.get("usmca", False))
+    extra = [c for c in res.components if c.measure not in ("mfn", "usmca_preference")]
+    assert extra, "the test line must pay an additional measure"
+    path = next(m.rate for m in MEASURES if m.key == extra[0].measure)
+    rate = default_tree().at(path, line["date"])
+    return {"description": "halve a rate", "reference": REFERENCE, "changes": {path: {line["date"]: rate / 2}}}, \
+        extra[0].measure
+
+
+def test_post_duty_under_a_reform_matches_the_cli(client, cli, schedule, tmp_path):
+    import yaml
+
+    pytest.importorskip("usmca.cli.tariffs")
+    line = LINES[0]
+    reform, measure = _halved_rate_reform(line)
+    f = tmp_path / "reform.yaml"
+    f.write_text(yaml.safe_dump(reform), encoding="utf-8")
+    out = cli("tariffs", "duty", "--hts", line["hts"], "--origin", line["origin"], "--date", line["date"],
+              "--value", str(line["value"]), "--usmca", "--reform", str(f), "--json")
+    assert out.code == 0, out.err
+    r = client.post("/tariffs/duty", json={**line, "reform": reform})
+    assert r.status_code == 200, r.text
+    assert r.json() == out.json()
+    base = client.get("/tariffs/duty", params=_query(line)).json()
+    before = next(c for c in base["components"] if c["measure"] == measure)
+    after = next(c for c in r.json()["components"] if c["measure"] == measure)
+    assert after["rate"] == before["rate"] / 2 and after["reference"] == REFERENCE
+
+
+def test_post_duty_without_reform_is_the_get_document(client, schedule):
+    for line in LINES:
+        assert client.post("/tariffs/duty", json=line).json() == client.get("/tariffs/duty", params=_query(line)).json()
+
+
+@pytest.mark.parametrize("change, field", [({"value": -5}, "value"), ({"value": "x"}, "value"),
+                                           ({"surprise": 1}, "surprise"), ({"reform": "r.yaml"}, "reform"),
+                                           ({"origin": "MEX"}, "origin")])
+def test_post_duty_bad_bodies_are_422(client, schedule, change, field):
+    assert_user_error(client.post("/tariffs/duty", json={**LINES[0], **change}), "body", field)

@@ -24,7 +24,7 @@ def test_every_us_value_has_a_reference() -> None:
 
 def test_every_measure_path_exists() -> None:
     for m in MEASURES:
-        for path in (m.rate, m.scope, m.exempt, m.usmca, m.exempt_scope):
+        for path in (m.rate, m.scope, m.exempt, m.usmca, *m.exempt_scope):
             if path:
                 assert path in T, path
 

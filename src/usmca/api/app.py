@@ -9,8 +9,9 @@ a user error is HTTP 422 with the one line of :class:`usmca.errors.UserInputErro
 ``GET /law/parameters``    ``?prefix=&date=``: paths with unit, value and reference in force
 ``GET /law/parameter/P``   ``?date=``: value, unit, reference, description, history
 ``POST /law/diff``         a reform (parameter diff) -> the law before and after, per change
-``POST /origin/qualify``   a BOM (+ ``date``, ``reform``) -> ``usmca origin qualify --json``
-``GET /tariffs/duty``      ``?hts=&origin=&date=&value=&usmca=&us_content=`` -> the duty
+``POST /origin/qualify``   a BOM or ``{boms: [...]}`` (+ ``date``, ``reform``) -> ``usmca origin qualify --json``
+``GET /tariffs/duty``      ``?hts=&origin=&date=&value=&usmca=&us_content=&quantity=`` -> the duty
+``POST /tariffs/duty``     the same fields as JSON, plus an optional ``reform``
 ``GET /review/scenarios``  the scenario library; ``GET /review/{name}`` one result (cached)
 ``GET /review/briefing``   the review briefing (HTML)
 ``GET /spec``              the OpenAPI document (also at ``/openapi.json``; ``/docs``)

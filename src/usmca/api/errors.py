@@ -30,19 +30,35 @@ __all__ = ["install_error_handlers", "user_error_document", "validation_error"]
 log = logging.getLogger("usmca.api")
 
 
+#: Longest error line and longest echoed value (characters): a whole BOM is not echoed back.
+MAX_LINE = 600
+MAX_VALUE = 200
+
+
 def user_error_document(exc: UserInputError) -> dict[str, Any]:
-    """The 422 document of a user error: its one line, source, field and value (JSON-safe)."""
-    return {"error": exc.one_line(), "source": exc.source, "field": exc.field, "value": _safe(exc.value)}
+    """The 422 document of a user error: its one line, source, field and value (JSON-safe, short)."""
+    line = exc.one_line()
+    if len(line) > MAX_LINE:
+        short = UserInputError(exc.source, exc.field, _Shown(repr(exc.value)[:MAX_VALUE] + "..."), exc.reason)
+        line = short.one_line()[:MAX_LINE]
+    return {"error": line, "source": exc.source, "field": exc.field, "value": _safe(exc.value)}
+
+
+class _Shown(str):
+    """A string shown as is by ``repr`` (an already cut ``repr``)."""
+
+    def __repr__(self) -> str:
+        return str(self)
 
 
 def _safe(value: Any) -> Any:
-    """``value`` as JSON if it converts, else its ``repr`` (cut at 200 characters)."""
+    """``value`` as JSON if it converts and is short, else its ``repr`` cut at :data:`MAX_VALUE`."""
     try:
         out = plain(value)
-        json.dumps(out, allow_nan=False)
-        return out
+        text = json.dumps(out, allow_nan=False)
     except (TypeError, ValueError, RecursionError):
-        return repr(value)[:200]
+        return repr(value)[:MAX_VALUE]
+    return out if len(text) <= MAX_VALUE else text[:MAX_VALUE] + "..."
 
 
 def validation_error(exc: RequestValidationError) -> UserInputError:

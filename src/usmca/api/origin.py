@@ -3,7 +3,8 @@
 The body is a JSON (or YAML, with ``Content-Type: application/yaml``) document, either
 ``{"bom": {...}, "date": "YYYY-MM-DD", "reform": {...}}`` or the BOM itself (``{"good": ...,
 "materials": [...]}``), or a portfolio ``{"boms": [...], "date", "reform"}`` (answered as
-``usmca origin qualify FOLDER --json``). The answer is the document of ``usmca origin qualify BOM --json``
+``usmca origin qualify FOLDER --json``); ``"scenario": name`` in place of ``reform`` applies the law
+reform of a scenario of the review library. The answer is the document of ``usmca origin qualify BOM --json``
 (:meth:`usmca.origin.QualificationResult.to_dict`): status, criterion, rule, RVC, the trace with
 the provision of every step, content by country and what would make it qualify. With a reform
 (the parameter diff of ``usmca law diff``), the result compares reform and baseline.
@@ -15,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 from types import ModuleType
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 from fastapi import APIRouter, Query, Request
 from starlette.concurrency import run_in_threadpool
@@ -30,7 +31,7 @@ __all__ = ["router", "qualify_doc"]
 
 router = APIRouter(prefix="/origin", tags=["origin"])
 
-_ENVELOPE = {"bom", "boms", "date", "reform"}
+_ENVELOPE = {"bom", "boms", "date", "reform", "scenario"}
 
 
 def _public_qualify() -> Any:
@@ -41,7 +42,8 @@ def _public_qualify() -> Any:
 
 
 def _envelope(doc: Any) -> tuple[Any, Any, Any, bool]:
-    """(BOM or list of BOMs, date, reform, is a portfolio) from any of the three body shapes."""
+    """(BOM or list of BOMs, date, reform or ``{"scenario": name}``, is a portfolio) from any of the
+    three body shapes."""
     if not isinstance(doc, Mapping):
         raise UserInputError("body", "", type(doc).__name__,
                              "the body must be a JSON object: a BOM, {bom, date, reform} or {boms, date, reform}")
@@ -52,6 +54,10 @@ def _envelope(doc: Any) -> tuple[Any, Any, Any, bool]:
         raise UserInputError("body", unknown[0], doc[unknown[0]], "unknown key (expected bom or boms, date, reform)")
     if "bom" in doc and "boms" in doc:
         raise UserInputError("body", "boms", "...", "give either bom or boms, not both")
+    if "scenario" in doc:
+        if "reform" in doc:
+            raise UserInputError("body", "scenario", doc["scenario"], "give either reform or scenario, not both")
+        doc = {**doc, "reform": {"scenario": doc["scenario"]}}
     if "boms" in doc:
         if not isinstance(doc["boms"], list) or not doc["boms"]:
             raise UserInputError("body", "boms", type(doc["boms"]).__name__, "must be a non-empty list of BOMs")
@@ -81,18 +87,39 @@ def _one(raw: Any, field: str, when: Any, tree: Any, reform: Any) -> dict[str, A
     return _public_qualify()(bom, date=when, tree=tree, reform=reform).to_dict()
 
 
-def qualify_doc(doc: Any, date: Any = None, tree: Any = None) -> dict[str, Any]:
+def _reform(raw: Any, library: Callable[[], Mapping[str, Any]] | None) -> Any:
+    """The reform of the body: a parameter diff, or the law reform of a scenario of the library."""
+    if raw is None:
+        return None
+    if isinstance(raw, Mapping) and set(raw) == {"scenario"}:
+        name = raw["scenario"]
+        scenarios = library() if library is not None else {}
+        if not isinstance(name, str) or name not in scenarios:
+            raise UserInputError("body", "scenario", name, f"unknown scenario; one of {', '.join(scenarios)}")
+        if scenarios[name].reform is None:
+            with_reform = [n for n, s in scenarios.items() if s.reform is not None]
+            raise UserInputError("body", "scenario", name, "this scenario changes no law; one of "
+                                 + ", ".join(with_reform))
+        return reform_from_body(scenarios[name].reform, scenarios[name].source)
+    return reform_from_body(raw, "body.reform")
+
+
+def qualify_doc(doc: Any, date: Any = None, tree: Any = None,
+                library: Callable[[], Mapping[str, Any]] | None = None) -> dict[str, Any]:
     """The origin determination of the body ``doc`` (see the module docstring).
 
     Parameters
     ----------
     doc
         A BOM mapping, ``{"bom", "date"?, "reform"?}``, or a portfolio ``{"boms": [...], "date"?,
-        "reform"?}``.
+        "reform"?}``; ``"scenario": name`` instead of ``reform`` takes the law reform of that
+        scenario of the review library.
     date
         Overrides the body's date (the ``?date=`` query parameter).
     tree
         The law tree (default :func:`usmca.law.default_tree`).
+    library
+        Returns the scenario library by name (:func:`usmca.scenarios.load_library`).
 
     Returns
     -------
@@ -108,7 +135,7 @@ def qualify_doc(doc: Any, date: Any = None, tree: Any = None) -> dict[str, Any]:
         For a malformed BOM, date or reform, naming the field at fault (``bom.materials[2].value``).
     """
     boms, body_date, reform_raw, portfolio = _envelope(doc)
-    reform = reform_from_body(reform_raw, "body.reform") if reform_raw is not None else None
+    reform = _reform(reform_raw, library)
     when = _when(date, body_date)
     if not portfolio:
         return _one(boms, "bom" if isinstance(doc, Mapping) and "bom" in doc else "", when, tree, reform)
@@ -137,5 +164,6 @@ async def post_qualify(request: Request,
     """Origin of the good: status, criterion, rule, RVC, cited trace, content by country, what-if."""
     raw = await request.body()
     doc = read_body(raw, request.headers.get("content-type", "application/json"))
-    result = await run_in_threadpool(qualify_doc, doc, date, request.app.state.tree())
+    result = await run_in_threadpool(qualify_doc, doc, date, request.app.state.tree(),
+                                     request.app.state.review.library)
     return JSONDocument(result)

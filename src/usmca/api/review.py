@@ -89,7 +89,8 @@ class ReviewCache:
     def listing(self) -> list[dict[str, Any]]:
         """Name, title, date, description and comparison of every scenario, in library order."""
         return [{"name": s.name, "title": s.title, "date": s.date.isoformat(), "description": s.description,
-                 "compare_to": s.compare_to, "computed": s.name in self._results, "href": f"review/{s.name}"}
+                 "compare_to": s.compare_to, "changes_law": s.reform is not None, "origin_whatif": s.origin_whatif,
+                 "computed": s.name in self._results, "href": f"review/{s.name}"}
                 for s in self.library().values()]
 
     def briefing(self) -> str:

@@ -5,6 +5,8 @@ The query mirrors ``usmca tariffs duty --hts CODE --origin CC --date D --value V
 component per measure (MFN, USMCA preference, Chapter 99 measures) with its legal reference. The
 work is done by :func:`usmca.tariffs.duty.duty`; this module only reads the query. The HTS
 schedule is the engine's (the store, else the sample editions under ``shared/data``).
+``POST /tariffs/duty`` takes the same fields as a JSON body plus an optional ``reform`` (the
+parameter diff of ``POST /law/diff``), as ``usmca tariffs duty --reform R.yaml``.
 """
 
 from __future__ import annotations
@@ -14,13 +16,16 @@ import importlib
 from typing import Any, Optional
 
 from fastapi import APIRouter, HTTPException, Query, Request
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from starlette.concurrency import run_in_threadpool
 
 from usmca.errors import UserInputError
 
+from .body import body_doc, read_body
+from .law import reform_from_body
 from .responses import JSONDocument, plain
 
-__all__ = ["router", "duty_doc", "duty_engine"]
+__all__ = ["router", "duty_doc", "duty_request_doc", "duty_engine", "DutyRequest"]
 
 router = APIRouter(prefix="/tariffs", tags=["tariffs"])
 
@@ -77,8 +82,9 @@ async def get_duty(request: Request,
                    date: Optional[str] = Query(None, description="Date of entry (YYYY-MM-DD, default today)."),
                    value: float = Query(..., allow_inf_nan=False, description="Customs value in USD."),
                    usmca: bool = Query(False, description="Claim the USMCA preference."),
-                   us_content: Optional[float] = Query(None, allow_inf_nan=False, description="US content as a fraction of the value "
-                                                       "(for measures that tax only non-US content)."),
+                   us_content: Optional[float] = Query(None, allow_inf_nan=False, description="US content as a "
+                                                       "fraction of the value (for measures that tax only non-US "
+                                                       "content)."),
                    quantity: Optional[float] = Query(None, allow_inf_nan=False, description="Quantity in the "
                                                      "line's unit, for specific and compound duties."),
                    ) -> JSONDocument:
@@ -86,3 +92,44 @@ async def get_duty(request: Request,
     doc = await run_in_threadpool(duty_doc, hts, origin, date, value, usmca, us_content, quantity,
                                   request.app.state.tree())
     return JSONDocument(doc)
+
+
+class DutyRequest(BaseModel):
+    """The body of ``POST /tariffs/duty``: the query of ``GET`` plus an optional reform."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    hts: str
+    origin: str
+    date: Optional[str] = None
+    value: float = Field(allow_inf_nan=False)
+    usmca: bool = False
+    us_content: Optional[float] = Field(None, allow_inf_nan=False)
+    quantity: Optional[float] = Field(None, allow_inf_nan=False)
+    reform: Optional[dict[str, Any]] = Field(None, description="A parameter diff, as in POST /law/diff.")
+
+
+def duty_request_doc(doc: Any, tree: Any) -> dict[str, Any]:
+    """:func:`duty_doc` for a ``POST`` body, under its reform when it has one (``usmca tariffs duty
+    --reform R.yaml --json``)."""
+    try:
+        req = DutyRequest.model_validate(doc)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        raise UserInputError("body", ".".join(str(x) for x in first["loc"]), first.get("input"),
+                             str(first["msg"]).rstrip(".")) from None
+    run_tree = tree.with_reform(reform_from_body(req.reform, "body.reform")) if req.reform is not None else tree
+    try:
+        return duty_doc(req.hts, req.origin, req.date, req.value, req.usmca, req.us_content, req.quantity, run_tree)
+    except UserInputError as exc:
+        if exc.source == "query":
+            raise UserInputError("body", exc.field, exc.value, exc.reason) from None
+        raise
+
+
+@router.post("/duty", response_class=JSONDocument, summary="Duty of an entry line, under a reform",
+             openapi_extra=body_doc("{hts, origin, date, value, usmca, us_content, quantity, reform}."))
+async def post_duty(request: Request) -> JSONDocument:
+    """As ``GET /tariffs/duty``, with the line in the body and an optional ``reform`` (parameter diff)."""
+    doc = read_body(await request.body(), request.headers.get("content-type", "application/json"))
+    return JSONDocument(await run_in_threadpool(duty_request_doc, doc, request.app.state.tree()))

@@ -73,7 +73,8 @@ def _terminal_summary(results: dict[str, Any], countries: tuple[str, ...]) -> No
 
 @app.command("review")
 def review(
-    scenario: Optional[list[str]] = typer.Option(None, "--scenario", help="Run only this scenario (repeatable)."),
+    scenario: Optional[list[str]] = typer.Option(None, "--scenario", help="Run only this library scenario, or a "
+                                                 "scenario YAML file of your own (repeatable)."),
     out: Path = typer.Option(Path("out"), "--out", help="Folder for the HTML briefing."),
     baseline: Optional[Path] = typer.Option(None, "--baseline", help="Baseline: a built baseline JSON, the "
                                             "replication data folder (shared/data/cp2015) or an OECD ICIO folder."),
@@ -83,14 +84,18 @@ def review(
     from usmca.report import render_briefing, write_briefing
     from usmca.report.origin_whatif import origin_whatif
     from usmca.scenarios import load_library, run_scenarios
+    from usmca.scenarios.library import load_user_scenario
 
     lib = load_library()
-    names = list(scenario) if scenario else list(lib)
-    unknown = [n for n in names if n not in lib]
-    if unknown:
-        raise UserInputError("--scenario", "", unknown[0], f"unknown scenario; one of {', '.join(lib)}")
+    chosen = []
+    for n in (list(scenario) if scenario else list(lib)):
+        if n in lib:
+            chosen.append(lib[n])
+        elif n.endswith((".yaml", ".yml")) and Path(n).is_file():
+            chosen.append(load_user_scenario(Path(n), lib))
+        else:
+            raise UserInputError("--scenario", "", n, f"unknown scenario; one of {', '.join(lib)} or a YAML file")
     b = _baseline(baseline)
-    chosen = [lib[n] for n in names]
     results = run_scenarios(chosen, b, progress=None if json_out else
                             (lambda items, d: progress(items, d, total=len(items))))
     origin = origin_whatif(chosen)

@@ -19,7 +19,8 @@ _MAX_PORT = 2**16 - 1
 def serve(
     host: str = typer.Option("127.0.0.1", "--host", help="Interface to listen on (0.0.0.0 for every interface)."),
     port: int = typer.Option(8000, "--port", help="TCP port."),
-    log_level: str = typer.Option("info", "--log-level", help="uvicorn log level (critical, error, warning, info, debug)."),
+    log_level: str = typer.Option("info", "--log-level",
+                                  help="uvicorn log level (critical, error, warning, info, debug)."),
 ) -> None:
     """Serve the API (/law, /origin, /tariffs, /review, /spec) and the dashboard at /."""
     if not 1 <= port <= _MAX_PORT:
@@ -58,4 +59,5 @@ def _check_bindable(host: str, port: int) -> None:
         try:
             sock.bind(address)
         except OSError as exc:
-            raise UserInputError("--port", "", port, f"cannot listen on {host}:{port} ({exc.strerror or exc})") from None
+            reason = f"cannot listen on {host}:{port} ({exc.strerror or exc})"
+            raise UserInputError("--port", "", port, reason) from None

@@ -38,7 +38,7 @@ def bar_chart(labels: Sequence[str], values: Sequence[float | None], title: str,
         if v is None:
             out.append(f'<text x="{x0 + 4:.1f}" y="{y + bar_h * 0.7:.1f}" fill="{_AXIS}">n/a</text>')
             continue
-        w = abs(v) / vmax * inner / 2
+        w = abs(v) / vmax * (inner / 2 - 52)        # room for the value label at the bar's end
         x = x0 if v >= 0 else x0 - w
         colour = _POS if v >= 0 else _NEG
         out.append(f'<rect x="{x:.1f}" y="{y + 2}" width="{max(w, 0.5):.1f}" height="{bar_h - 5}" fill="{colour}">'

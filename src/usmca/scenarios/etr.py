@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any, Mapping
 
 import numpy as np
@@ -23,6 +24,7 @@ ENGINE_MONTHS = ("2025-01", "2026-02")
 """The months of observed flows the engine table covers (the claim data run to February 2026)."""
 
 
+@functools.lru_cache(maxsize=1)
 def _engine_table() -> dict[str, Any] | None:
     """Statutory ETR by partner and month from the tariff engine, or ``None`` without data."""
     try:

@@ -10,7 +10,7 @@ from usmca.errors import UserInputError
 from .expr import names_in
 from .schema import BUILTINS, LIBRARY_DIR, Scenario, load_scenario
 
-__all__ = ["load_library", "resolve", "library_paths", "scenario_names"]
+__all__ = ["load_library", "resolve", "library_paths", "scenario_names", "load_user_scenario"]
 
 
 def library_paths(directory: Path | None = None) -> list[Path]:
@@ -74,3 +74,15 @@ def load_library(directory: Path | None = None) -> dict[str, Scenario]:
 def scenario_names(directory: Path | None = None) -> list[str]:
     """Names of the runnable scenarios of the library."""
     return list(load_library(directory))
+
+
+def load_user_scenario(path: Path, library: dict[str, Scenario] | None = None) -> Scenario:
+    """A scenario file outside the library; its ``extends`` may name a library scenario."""
+    lib = library if library is not None else load_library()
+    s = load_scenario(path)
+    if s.extends:
+        if s.extends not in lib:
+            raise UserInputError(s.source, "extends", s.extends, f"no library scenario of that name; one of {', '.join(lib)}")
+        s = _merge(lib[s.extends], s)
+    _check_names(s)
+    return s

@@ -255,4 +255,4 @@ def _group_sum(names: list[str], codes: list[np.ndarray], labels: list[np.ndarra
     out = pd.DataFrame({n: lab[p] for n, lab, p in zip(names, labels, parts)})
     for k, v in sums.items():
         out[k] = np.bincount(g_idx, weights=np.broadcast_to(v, g_idx.shape).astype(float), minlength=len(g_uni))
-    return out
+    return out.sort_values(names, kind="stable").reset_index(drop=True)

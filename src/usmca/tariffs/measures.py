@@ -46,19 +46,21 @@ class MeasureSpec:
     scope: str | None = None
     exempt: str | None = None
     usmca: str | None = None
-    exempt_scope: str | None = None
+    exempt_scope: tuple[str, ...] = ()
 
 
 _232 = "us/section232"
+_CH98 = "us/chapter98/not_subject_scope"
 MEASURES: tuple[MeasureSpec, ...] = (
     MeasureSpec("ieepa_fentanyl", "IEEPA duty on Canada and Mexico", "us/ieepa/fentanyl/rate",
-                usmca="us/ieepa/fentanyl/usmca_treatment"),
+                usmca="us/ieepa/fentanyl/usmca_treatment", exempt_scope=(_CH98,)),
     MeasureSpec("ieepa_energy_potash", "IEEPA reduced rate: energy and potash", "us/ieepa/fentanyl/energy_potash_rate",
-                scope="us/ieepa/fentanyl/energy_potash_scope", usmca="us/ieepa/fentanyl/usmca_treatment"),
+                scope="us/ieepa/fentanyl/energy_potash_scope", usmca="us/ieepa/fentanyl/usmca_treatment",
+                exempt_scope=(_CH98,)),
     MeasureSpec("reciprocal", "IEEPA reciprocal tariff (baseline)", "us/reciprocal/baseline_rate",
-                exempt="us/reciprocal/excluded_countries"),
+                exempt="us/reciprocal/excluded_countries", exempt_scope=(_CH98,)),
     MeasureSpec("section122", "Section 122 import surcharge", "us/section122/rate",
-                usmca="us/section122/usmca_treatment", exempt_scope="us/section122/exempt_scope"),
+                usmca="us/section122/usmca_treatment", exempt_scope=("us/section122/exempt_scope", _CH98)),
     MeasureSpec("section232_steel", "Section 232 steel", f"{_232}/steel/rate", scope=f"{_232}/steel/scope",
                 exempt=f"{_232}/steel/exempt_countries"),
     MeasureSpec("section232_aluminum", "Section 232 aluminum", f"{_232}/aluminum/rate", scope=f"{_232}/aluminum/scope",
@@ -230,8 +232,8 @@ def evaluate(goods: "Goods", date: dt.date, claim: np.ndarray, tree: LawTree,
             inside = goods.in_scope(scope)
         else:
             inside = np.ones(n, dtype=bool)
-        if m.exempt_scope:
-            ex = _safe(tree, m.exempt_scope, date)
+        for path in m.exempt_scope:
+            ex = _safe(tree, path, date)
             if ex:
                 inside &= ~goods.in_scope(ex)
         exempt = _safe(tree, m.exempt, date) if m.exempt else None

@@ -104,3 +104,18 @@ def test_layout_errors_name_the_file_and_label(econ, tmp_path: Path) -> None:  #
         load_icio(bad3)
     with pytest.raises(UserInputError, match="file not found"):
         load_icio(tmp_path / "absent.csv")
+
+
+def test_cli_solve_on_an_icio_file(cli, econ, tmp_path: Path) -> None:  # noqa: ANN001
+    f = tmp_path / "ICIO_small.csv"
+    _write_icio(f, econ)
+    t = tmp_path / "tariffs.csv"
+    t.write_text("importer,exporter,sector,tariff\nUSA,MEX,C29,0.25\n", encoding="utf-8")
+    r = cli("ge", "solve", "--model", "caliendo-parro", "--data", str(f), "--tariffs", str(t), "--json")
+    assert r.code == 0, r.err
+    regions = r.json()["regions"]
+    assert set(regions) == set(COUNTRIES)
+    assert regions["MEX"]["welfare_pct"] < 0
+    t.write_text("importer,exporter,sector,tariff\nUSA,MEX,C30,0.25\n", encoding="utf-8")
+    r = cli("ge", "solve", "--model", "caliendo-parro", "--data", str(f), "--tariffs", str(t), "--json")
+    assert r.code == 2 and f"{t}:2: sector = 'C30'" in r.err

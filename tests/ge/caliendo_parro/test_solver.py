@@ -71,6 +71,9 @@ def test_trade_cost_shock_moves_trade_the_right_way(small: CPInputs) -> None:
     res = solve(small, trade_cost_hat=d)
     b = res.bilateral.set_index(["importer", "exporter"])
     assert b.loc[("C000", "C001"), "imports_pct"] < -5
+    c = res.countries.set_index("country")
+    assert c.loc["C000", "te_pct"] < 0 and (c.drop(index="C000").te_pct == 0).all()
+    np.testing.assert_allclose(c.welfare_pct, c.tot_pct + c.vot_pct + c.te_pct, atol=1e-12)
     same = solve(small, trade_cost_hat=np.ones((6, 6, 5)))
     assert np.abs(same.countries.welfare_pct).max() < 1e-8
 
@@ -105,3 +108,31 @@ def test_inputs_and_results_are_immutable(small: CPInputs) -> None:
     res = solve(small, balanced=True)
     with pytest.raises(dataclasses.FrozenInstanceError):
         res.diagnostics = {}  # type: ignore[misc]
+
+
+def test_from_frames_round_trip(small: CPInputs) -> None:
+    """Tidy tables -> CPInputs, with shares recomputed from flows net of tariffs."""
+    import pandas as pd
+
+    n, j = small.shape
+    nn, ii, jj = np.meshgrid(range(n), range(n), range(j), indexing="ij")
+    c, s = np.array(small.countries), np.array(small.sectors)
+    flows = small.imports()
+    bil = pd.DataFrame({"importer": c[nn.ravel()], "exporter": c[ii.ravel()], "sector": s[jj.ravel()],
+                        "flow": flows.ravel(), "tariff": small.tariffs.ravel()})
+    cn, cj = np.meshgrid(range(n), range(j), indexing="ij")
+    cs = pd.DataFrame({"region": c[cn.ravel()], "sector": s[cj.ravel()], "expenditure": small.expenditure.ravel(),
+                       "va_share": small.va_share.ravel(), "final_share": small.final_share.ravel()})
+    kn, kk, kj = np.meshgrid(range(n), range(j), range(j), indexing="ij")
+    io = pd.DataFrame({"region": c[kn.ravel()], "input_sector": s[kk.ravel()], "output_sector": s[kj.ravel()],
+                       "io_share": small.io_share.ravel()})
+    country = pd.DataFrame({"region": c, "value_added": small.value_added, "deficit": small.deficits})
+    sectors = pd.DataFrame({"sector": s, "theta": small.theta})
+    got = CPInputs.from_frames(bil.sample(frac=1.0, random_state=0), cs, io, country, sectors)
+    np.testing.assert_allclose(got.pi, small.pi, atol=1e-12)
+    np.testing.assert_array_equal(got.tariffs, small.tariffs)
+    np.testing.assert_array_equal(got.io_share, small.io_share)
+    bad = bil.copy()
+    bad.loc[3, "exporter"] = "Nowhere"
+    with pytest.raises(UserInputError, match="Nowhere"):
+        CPInputs.from_frames(bad, cs, io, country, sectors)

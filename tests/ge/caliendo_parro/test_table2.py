@@ -35,6 +35,7 @@ def test_table2_published_rounding(nafta, table2: pd.DataFrame, region: str) -> 
 def test_welfare_is_tot_plus_vot(nafta) -> None:
     c = nafta.countries
     np.testing.assert_allclose(c.welfare_pct, c.tot_pct + c.vot_pct, rtol=0, atol=1e-12)
+    assert (c.te_pct == 0).all()            # no iceberg-cost change in a tariff scenario
     # Sector contributions add up to the country totals.
     s = nafta.sectors.groupby("country", sort=False)[["tot_pct", "vot_pct"]].sum()
     np.testing.assert_allclose(s.loc[c.country, "tot_pct"], c.tot_pct, atol=1e-10)

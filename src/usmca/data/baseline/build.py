@@ -243,6 +243,7 @@ def build(facts: pd.DataFrame) -> dict[str, Any]:
         "final_share": alpha, "theta": theta, "deficits": deficit, "expenditure": X, "gross_output": output,
         "tariff_by_importer": rate, "final_share_adjustments": [list(a) for a in adjusted],
         "domestic_floor": DOMESTIC_FLOOR, "cell_status": status, "status_codes": STATUS_CODES,
+        "sources": sorted(set(f.source_url)),
         "array_order": {"flows": "importer, exporter, sector (net of tariffs)",
                         "tariffs": "importer, exporter, sector (fraction)",
                         "io_share": "country, input sector, using sector (share of gross output)"},

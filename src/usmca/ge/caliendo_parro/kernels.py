@@ -7,14 +7,16 @@ counterfactual to a baseline value; primes are counterfactual levels. ``n`` impo
 exporter, ``j, k`` sectors. No validation happens here (see :mod:`.solve`); every function is
 vectorised over countries and sectors.
 
-Equations (CP 2015, eqs. 10-15 of the equilibrium in changes):
+Equations (CP 2015, Section 3.3, the equilibrium conditions in relative changes; the
+conditions are named here by role, [C] cost, [P] price, [S] shares, [X] expenditure, [I] income,
+[TB] trade balance, rather than by equation number):
 
-* input-bundle cost   :math:`\\hat c_{nj} = \\hat w_n^{\\gamma_{nj}} \\prod_k \\hat P_{nk}^{\\gamma_{nkj}}`
-* price index         :math:`\\hat P_{nj} = [\\sum_i \\pi_{nij} (\\hat\\kappa_{nij} \\hat c_{ij})^{-\\theta_j}]^{-1/\\theta_j}`
-* trade shares        :math:`\\pi'_{nij} = \\pi_{nij} (\\hat c_{ij} \\hat\\kappa_{nij} / \\hat P_{nj})^{-\\theta_j}`
-* expenditure         :math:`X'_{nj} = \\sum_k \\gamma_{njk} \\sum_i \\pi'_{ink} X'_{ik} / (1+\\tau'_{ink}) + \\alpha_{nj} I'_n`
-* income              :math:`I'_n = \\hat w_n w_n L_n + \\sum_j \\sum_i \\tau'_{nij} \\pi'_{nij} X'_{nj} / (1+\\tau'_{nij}) + D'_n`
-* trade balance       :math:`\\sum_{j,i} \\pi'_{nij} X'_{nj} / (1+\\tau'_{nij}) - D'_n = \\sum_{j,i} \\pi'_{inj} X'_{ij} / (1+\\tau'_{inj})`
+* [C] input-bundle cost   :math:`\\hat c_{nj} = \\hat w_n^{\\gamma_{nj}} \\prod_k \\hat P_{nk}^{\\gamma_{nkj}}`
+* [P] price index         :math:`\\hat P_{nj} = [\\sum_i \\pi_{nij} (\\hat\\kappa_{nij} \\hat c_{ij})^{-\\theta_j}]^{-1/\\theta_j}`
+* [S] trade shares        :math:`\\pi'_{nij} = \\pi_{nij} (\\hat c_{ij} \\hat\\kappa_{nij} / \\hat P_{nj})^{-\\theta_j}`
+* [X] expenditure         :math:`X'_{nj} = \\sum_k \\gamma_{njk} \\sum_i \\pi'_{ink} X'_{ik} / (1+\\tau'_{ink}) + \\alpha_{nj} I'_n`
+* [I] income              :math:`I'_n = \\hat w_n w_n L_n + \\sum_j \\sum_i \\tau'_{nij} \\pi'_{nij} X'_{nj} / (1+\\tau'_{nij}) + D'_n`
+* [TB] trade balance      :math:`\\sum_{j,i} \\pi'_{nij} X'_{nj} / (1+\\tau'_{nij}) - D'_n = \\sum_{j,i} \\pi'_{inj} X'_{ij} / (1+\\tau'_{inj})`
 
 with :math:`\\hat\\kappa_{nij} = \\frac{1+\\tau'_{nij}}{1+\\tau_{nij}} \\hat d_{nij}` (tariff change
 times an optional iceberg trade-cost change). Nominal scale: world value added is held at its
@@ -52,7 +54,7 @@ class Equilibrium(NamedTuple):
 def cost_and_price(log_w: np.ndarray, log_p0: np.ndarray, pik_t: np.ndarray, theta: np.ndarray,
                    va_share: np.ndarray, io_share: np.ndarray, tol: float = 1e-14,
                    max_iter: int = 2000) -> tuple[np.ndarray, np.ndarray, int]:
-    r"""Solve the cost / price-index block (eqs. 10-11) for given wages by fixed-point iteration.
+    r"""Solve the cost / price-index block ([C], [P]) for given wages by fixed-point iteration.
 
     Parameters
     ----------
@@ -81,7 +83,7 @@ def cost_and_price(log_w: np.ndarray, log_p0: np.ndarray, pik_t: np.ndarray, the
 
 
 def trade_shares(pik_t: np.ndarray, log_c: np.ndarray, log_p: np.ndarray, theta: np.ndarray) -> np.ndarray:
-    r"""Counterfactual shares (eq. 12), sector-major ``[j, n, i]``:
+    r"""Counterfactual shares ([S]), sector-major ``[j, n, i]``:
     :math:`\pi'_{nij} = \pi_{nij}\hat\kappa_{nij}^{-\theta_j}\hat c_{ij}^{-\theta_j}\hat P_{nj}^{\theta_j}`."""
     return pik_t * np.exp(-theta * log_c).T[:, None, :] * np.exp(theta * log_p).T[:, :, None]
 
@@ -89,7 +91,7 @@ def trade_shares(pik_t: np.ndarray, log_c: np.ndarray, log_p: np.ndarray, theta:
 def expenditure(pi1_t: np.ndarray, tau1_t: np.ndarray, io_share: np.ndarray, final_share: np.ndarray,
                 base_income: np.ndarray, x0: np.ndarray, tol: float = 1e-13,
                 max_iter: int = 5000) -> tuple[np.ndarray, np.ndarray, int]:
-    r"""Solve the linear expenditure block (eq. 13 with income) by warm-started iteration.
+    r"""Solve the linear expenditure block ([X] with [I]) by warm-started iteration.
 
     :math:`X = G\,Y(X) + \alpha\,(b + R(X))` where :math:`Y_{ik} = \sum_n \pi'_{nik} X_{nk}/(1+\tau'_{nik})`
     is gross output, :math:`R_n = \sum_j t_{nj} X_{nj}` tariff revenue with
@@ -119,7 +121,7 @@ def expenditure(pi1_t: np.ndarray, tau1_t: np.ndarray, io_share: np.ndarray, fin
 
 
 def trade_balance(pi1_t: np.ndarray, tau1_t: np.ndarray, x1: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Foreign imports and exports net of tariffs, :math:`(M_n, E_n)` (both sides of eq. 14);
+    """Foreign imports and exports net of tariffs, :math:`(M_n, E_n)` (both sides of [TB]);
     sector-major shares and tariffs."""
     flows = pi1_t * x1.T[:, :, None] / (1.0 + tau1_t)                             # [j, n, i]
     dom = np.einsum("jnn->n", flows)

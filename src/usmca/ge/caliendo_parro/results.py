@@ -30,9 +30,11 @@ class CPResults:
     Attributes
     ----------
     countries : DataFrame
-        One row per region: ``welfare_pct`` (= ``tot_pct`` + ``vot_pct``, CP Table 2),
-        ``tot_pct``, ``vot_pct``, ``real_wage_pct``, ``imports_pct`` (foreign imports net of
-        tariffs), ``exports_pct``, ``wage_pct``, ``cpi_pct``, ``income_baseline``.
+        One row per region: ``welfare_pct`` (= ``tot_pct`` + ``vot_pct`` + ``te_pct``; CP Table 2
+        for tariff changes, where ``te_pct`` = 0), ``tot_pct``, ``vot_pct``, ``te_pct``
+        (technical efficiency, nonzero only with ``trade_cost_hat``), ``real_wage_pct``,
+        ``real_income_pct`` (exact change of income over the consumer price index),
+        ``imports_pct`` (foreign imports net of tariffs), ``exports_pct``, ``wage_pct``, ``cpi_pct``, ``income_baseline``.
     sectors : DataFrame
         Region x sector: ``input_cost_pct``, ``price_pct``, ``gross_output_pct``,
         ``imports_pct``, ``exports_pct``, ``tot_pct`` and ``vot_pct`` (contributions, summing
@@ -101,8 +103,10 @@ def build_results(countries: tuple[str, ...], sectors: tuple[str, ...], dec: Dec
     exp0, exp1 = foreign0.sum(axis=(0, 2)), foreign1.sum(axis=(0, 2))
     ctab = pd.DataFrame({
         "country": list(countries),
-        "welfare_pct": dec.tot + dec.vot, "tot_pct": dec.tot, "vot_pct": dec.vot,
-        "real_wage_pct": dec.real_wage, "imports_pct": _pct(imp1, imp0),
+        "welfare_pct": dec.tot + dec.vot + dec.te, "tot_pct": dec.tot, "vot_pct": dec.vot,
+        "te_pct": dec.te,
+        "real_wage_pct": dec.real_wage, "real_income_pct": dec.real_income,
+        "imports_pct": _pct(imp1, imp0),
         "exports_pct": _pct(exp1, exp0), "wage_pct": 100.0 * (dec.w_hat - 1.0),
         "cpi_pct": 100.0 * (dec.cpi_hat - 1.0), "income_baseline": dec.income,
     })

@@ -107,7 +107,7 @@ def solve(inputs: CPInputs, new_tariffs: np.ndarray | None = None, *,
                                   max_iter=max_iter, label="baseline")
     cfl, dg_c = solve_equilibrium(inputs, tau1, d1, dhat, theta=th, tol=tol,
                                   max_iter=max_iter, label="counterfactual")
-    dec = decompose(bln, cfl, inputs.final_share)
+    dec = decompose(bln, cfl, inputs.final_share, dhat)
     diagnostics = {"model": "caliendo-parro", "balanced": balanced, "baseline": dg_b,
                    "counterfactual": dg_c, "seconds": time.perf_counter() - t0}
     return build_results(inputs.countries, inputs.sectors, dec, flows(bln), flows(cfl), diagnostics)

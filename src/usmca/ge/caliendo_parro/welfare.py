@@ -1,8 +1,8 @@
 """Welfare and trade measures of a Caliendo-Parro counterfactual (pure kernels).
 
 Caliendo and Parro (2015), *Review of Economic Studies* 82(1): 1-44,
-https://doi.org/10.1093/restud/rdu035, Section 4 (eq. 16 and Table 2). The welfare effect of a
-tariff change is decomposed, to first order, into terms of trade and volume of trade, both
+https://doi.org/10.1093/restud/rdu035, Section 4 (the welfare decomposition) and Table 2. The welfare effect of
+a tariff change is decomposed, to first order, into terms of trade and volume of trade, both
 divided by baseline income :math:`I_n`:
 
 .. math::
@@ -14,7 +14,12 @@ divided by baseline income :math:`I_n`:
 where :math:`M_{nij}` are imports of ``n`` from ``i`` net of tariffs and :math:`E_{nij}=M_{inj}`
 exports, both at the baseline equilibrium; :math:`\\hat c` is the input-cost change from
 baseline to counterfactual. Table 2's "welfare" is :math:`\\mathrm{ToT}+\\mathrm{VoT}` (in %).
-The real wage is :math:`\\hat w_n / \\prod_j \\hat P_{nj}^{\\alpha_{nj}}`.
+When iceberg trade costs change too, a third, technical-efficiency term enters (as in the
+``paulofelipe/cp2015`` R package's extension): :math:`\\mathrm{TE}_n = -\\frac{1}{I_n}\\sum_{j,i}
+M_{nij}(1+\\tau_{nij})(\\hat d_{nij}-1)`, and welfare is ToT + VoT + TE (TE = 0 for tariff-only
+scenarios).
+The real wage is :math:`\\hat w_n / \\prod_j \\hat P_{nj}^{\\alpha_{nj}}`; the exact (not first-order)
+real-income change is :math:`\\hat I_n / \\prod_j \\hat P_{nj}^{\\alpha_{nj}}`, useful for large shocks.
 """
 
 from __future__ import annotations
@@ -33,6 +38,7 @@ class Decomposition(NamedTuple):
 
     tot: np.ndarray          #: (N,)
     vot: np.ndarray          #: (N,)
+    te: np.ndarray           #: (N,) technical efficiency (iceberg cost changes)
     tot_sector: np.ndarray   #: (N, J) contribution of sector j to ToT_n
     vot_sector: np.ndarray   #: (N, J)
     real_wage: np.ndarray    #: (N,)
@@ -41,6 +47,7 @@ class Decomposition(NamedTuple):
     p_hat: np.ndarray        #: (N, J)
     cpi_hat: np.ndarray      #: (N,)
     income: np.ndarray       #: (N,) baseline income I_n
+    real_income: np.ndarray  #: (N,) exact real-income change (I'/I)/P-hat - 1, in %
 
 
 def flows(eq: Equilibrium) -> np.ndarray:
@@ -48,8 +55,9 @@ def flows(eq: Equilibrium) -> np.ndarray:
     return eq.pi * eq.expenditure[:, None, :] / (1.0 + eq.tariffs)
 
 
-def decompose(bln: Equilibrium, cfl: Equilibrium, final_share: np.ndarray) -> Decomposition:
-    """Terms-of-trade / volume-of-trade decomposition of ``cfl`` relative to ``bln``."""
+def decompose(bln: Equilibrium, cfl: Equilibrium, final_share: np.ndarray,
+              d_hat: np.ndarray | None = None) -> Decomposition:
+    """Terms-of-trade / volume-of-trade (/ technical-efficiency) decomposition of ``cfl`` vs ``bln``."""
     m0 = flows(bln)
     m1 = flows(cfl)
     c = cfl.c_hat / bln.c_hat
@@ -62,7 +70,12 @@ def decompose(bln: Equilibrium, cfl: Equilibrium, final_share: np.ndarray) -> De
     cpi = np.exp(np.einsum("nj,nj->n", final_share, np.log(p)))
     w = cfl.w_hat / bln.w_hat
     scale = 100.0 / income[:, None]
-    return Decomposition(tot=(tot_s * scale).sum(axis=1), vot=(vot_s * scale).sum(axis=1),
+    if d_hat is None:
+        te = np.zeros(income.shape)
+    else:
+        te = -np.einsum("nij,nij->n", m0 * (1.0 + bln.tariffs), d_hat - 1.0) * 100.0 / income
+    return Decomposition(tot=(tot_s * scale).sum(axis=1), vot=(vot_s * scale).sum(axis=1), te=te,
                          tot_sector=tot_s * scale, vot_sector=vot_s * scale,
                          real_wage=100.0 * (w / cpi - 1.0), w_hat=w, c_hat=c, p_hat=p,
-                         cpi_hat=cpi, income=income)
+                         cpi_hat=cpi, income=income,
+                         real_income=100.0 * (cfl.income / bln.income / cpi - 1.0))

@@ -163,11 +163,15 @@ class GravityCounterfactual:
                              "full": xf, "full_pct": change})
 
     def to_dict(self) -> dict[str, Any]:
-        """``{"model": "gravity", "regions": {country: {metric: value}}, "diagnostics": {...}}``."""
+        """``{"model": "gravity", "regions": {country: {metric: value}}, "diagnostics": {...}}``.
+
+        ``diagnostics`` has ``baseline``, ``conditional``, ``full`` and ``counterfactual`` (= ``full``,
+        the key the shared ``ge solve`` display reads)."""
         frame = self.countries().set_index("country")
         keep = ["real_gdp_pct", "factory_price_pct", "exports_cdl_pct", "exports_full_pct",
                 "imports_full_pct", "imr_full_pct", "omr_full_pct"]
         regions = {c: {k: float(v) for k, v in row.items()} for c, row in frame[keep].iterrows()}
         return {"model": "gravity", "sigma": self.sigma, "reference": self.baseline.reference,
                 "regions": regions,
-                "diagnostics": {k: d.to_dict() for k, d in self.diagnostics.items()}}
+                "diagnostics": {**{k: d.to_dict() for k, d in self.diagnostics.items()},
+                                "counterfactual": self.diagnostics["full"].to_dict()}}
