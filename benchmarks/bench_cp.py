@@ -37,7 +37,7 @@ from usmca.ge.caliendo_parro import solve  # noqa: E402
 from usmca.ge.caliendo_parro.solve import solve_equilibrium  # noqa: E402
 from usmca.ge.caliendo_parro.synthetic import synthetic_inputs  # noqa: E402
 from usmca.ge.caliendo_parro.uncertainty import theta_montecarlo  # noqa: E402
-from usmca.ge.loaders.cp2015 import load_cp2015, resolve_cp2015_dir  # noqa: E402
+from usmca.ge.loaders.cp2015 import load_cp2015  # noqa: E402
 
 # Reference peer timings (research notes, shared/research/ge-models.md, section 1, measured on
 # the same 2-vCPU machine type): seconds per solve, warm.
@@ -142,75 +142,76 @@ def bench_scaling(sizes: list[tuple[int, int]]) -> None:
 
 PEER = textwrap.dedent("""
     import json, sys, time, warnings
-    import numpy as np, pandas as pd
+    import numpy as np
     from puremacro.trade import CaliendoParroModel
-    d = sys.argv[1]
-    reg = pd.read_csv(f"{d}/model_inputs/regions.csv").sort_values("region_index")
-    sec = pd.read_csv(f"{d}/model_inputs/sectors.csv").sort_values("sector_index")
-    N, J = len(reg), len(sec)
-    ci = {c: k for k, c in enumerate(reg.region)}; si = {s: k for k, s in enumerate(sec.sector)}
-    bil = pd.read_csv(f"{d}/model_inputs/bilateral.csv")
-    a, b, c = bil.importer.map(ci), bil.exporter.map(ci), bil.sector.map(si)
-    pi = np.zeros((J, N, N)); pi[c, a, b] = bil.pi_nij
-    t0 = np.zeros((J, N, N)); t0[c, a, b] = bil.tau_1993
-    t1 = np.zeros((J, N, N)); t1[c, a, b] = bil.tau_cfl_nafta
-    cs = pd.read_csv(f"{d}/model_inputs/country_sector.csv")
-    g = np.zeros((N, J)); al = np.zeros((N, J))
-    g[cs.region.map(ci), cs.sector.map(si)] = cs.gamma_nj; al[cs.region.map(ci), cs.sector.map(si)] = cs.alpha_nj
-    io = pd.read_csv(f"{d}/model_inputs/io_shares.csv")
-    G = np.zeros((N, J, J)); G[io.region.map(ci), io.output_sector.map(si), io.input_sector.map(si)] = io.gamma_nkj
-    wl = pd.read_csv(f"{d}/model_inputs/country.csv").set_index("region").loc[list(reg.region), "wL_n"].to_numpy()
-    m = CaliendoParroModel(pi, g, G, al, sec.theta.to_numpy(), wl, deficits=np.zeros(N), tariffs=1 + t0,
-                           nontradables=list(range(J // 2, J)))
-    out = {}
+    z = np.load(sys.argv[1])
+    pi, t0, t1 = z["pi"], z["tau0"], z["tau1"]                      # [n, i, j], fractions
+    nontraded = [j for j in range(pi.shape[2]) if np.allclose(pi[:, :, j], np.eye(pi.shape[0]))]
+    m = CaliendoParroModel(pi.transpose(2, 0, 1), z["va"], z["io"].transpose(0, 2, 1), z["alpha"], z["theta"],
+                           z["wl"], deficits=np.zeros(pi.shape[0]), tariffs=1 + t0.transpose(2, 0, 1),
+                           nontradables=nontraded)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         for name, tau in (("baseline", t0), ("counterfactual", t1)):
             t = time.perf_counter()
-            r = m.solve_counterfactual(tariffs_new=1 + tau, deficit_rule="zero")
-            out[name] = {"seconds": time.perf_counter() - t, "iterations": int(r.iterations),
-                         "converged": bool(r.converged), "residual": float(r.max_residual),
-                         "real_wage_hat": [float(x) for x in r.real_wage_hat]}
-            print(json.dumps({name: out[name]}), flush=True)
+            r = m.solve_counterfactual(tariffs_new=1 + tau.transpose(2, 0, 1), deficit_rule="zero")
+            out = {"seconds": time.perf_counter() - t, "iterations": int(r.iterations),
+                   "converged": bool(r.converged), "residual": float(r.max_residual),
+                   "real_wage_hat": [float(x) for x in r.real_wage_hat]}
+            print(json.dumps({name: out}), flush=True)
 """)
 
 
-def bench_peer(timeout: float, usmca_warm: float) -> None:
-    py = os.environ.get("USMCA_BENCH_PEER_PYTHON") or (sys.executable if find_spec("puremacro") else None)
-    print("\n[5] Runnable peer: puremacro 5.7.1 CaliendoParroModel (PyPI), same data, same two solves")
-    if not py:
-        print("    skipped: set USMCA_BENCH_PEER_PYTHON to an interpreter with `puremacro` installed")
-        return
-    d = str(resolve_cp2015_dir())
-    t = time.perf_counter()
-    try:
-        proc = subprocess.run([py, "-c", PEER, d], capture_output=True, text=True, timeout=timeout)
-        lines = proc.stdout.strip().splitlines()
-    except subprocess.TimeoutExpired as exc:
-        lines = (exc.stdout or b"").decode().strip().splitlines() if isinstance(exc.stdout, bytes) else (exc.stdout or "").strip().splitlines()
-    wall = time.perf_counter() - t
-    res = {}
+def _peer_case(py: str, label: str, inputs, tau1: np.ndarray, timeout: float, names: tuple[str, ...]) -> None:  # noqa: ANN001
+    import tempfile
+
+    ours_t = _timeit(lambda: solve(inputs, tau1, balanced=True), 3)
+    ours = solve(inputs, tau1, balanced=True).countries.set_index("country")
+    with tempfile.TemporaryDirectory() as tmp:
+        f = Path(tmp) / "case.npz"
+        np.savez(f, pi=inputs.pi, tau0=inputs.tariffs, tau1=tau1, va=inputs.va_share, io=inputs.io_share,
+                 alpha=inputs.final_share, theta=inputs.theta, wl=inputs.value_added)
+        t = time.perf_counter()
+        try:
+            proc = subprocess.run([py, "-c", PEER, str(f)], capture_output=True, text=True, timeout=timeout)
+            lines = proc.stdout.strip().splitlines()
+        except subprocess.TimeoutExpired as exc:
+            raw = exc.stdout or ""
+            lines = (raw.decode() if isinstance(raw, bytes) else raw).strip().splitlines()
+        wall = time.perf_counter() - t
+    res: dict = {}
     for ln in lines:
         res.update(json.loads(ln))
+    med = statistics.median(ours_t)
+    print(f"    {label}: usmca both solves {med:.3f} s")
     for name in ("baseline", "counterfactual"):
         if name in res:
             r = res[name]
-            print(f"    {name:14s} {r['seconds']:8.2f} s  iterations {r['iterations']}  converged {r['converged']}"
-                  f"  residual {r['residual']:.1e}")
+            print(f"      puremacro {name:14s} {r['seconds']:8.2f} s  iterations {r['iterations']}  "
+                  f"converged {r['converged']}  residual {r['residual']:.1e}")
         else:
-            print(f"    {name:14s} did not finish within the {timeout:.0f} s cap (wall {wall:.0f} s)")
+            print(f"      puremacro {name:14s} did not finish within the {timeout:.0f} s cap (wall {wall:.0f} s)")
     if "baseline" in res and "counterfactual" in res:
         both = res["baseline"]["seconds"] + res["counterfactual"]["seconds"]
-        print(f"    both solves {both:.2f} s vs usmca {usmca_warm:.3f} s: ratio {both / usmca_warm:.0f}x")
-        data = load_cp2015()
-        ours = solve(data.inputs, data.tariffs_nafta, balanced=True).countries.set_index("country")
-        names = data.inputs.countries
-        for c in ("Mexico", "Canada", "USA"):
-            k = names.index(c)
+        print(f"      ratio puremacro/usmca: {both / med:.0f}x")
+        for c in names:
+            k = inputs.countries.index(c)
             peer = 100 * (res["counterfactual"]["real_wage_hat"][k] / res["baseline"]["real_wage_hat"][k] - 1)
-            print(f"    real wage {c:7s} usmca {ours.loc[c, 'real_wage_pct']:.4f} %   puremacro {peer:.4f} %")
+            print(f"      real wage {c:8s} usmca {ours.loc[c, 'real_wage_pct']:+.5f} %   puremacro {peer:+.5f} %")
     else:
-        print(f"    lower bound on the ratio: > {timeout / usmca_warm:.0f}x")
+        print(f"      ratio puremacro/usmca: > {timeout / med:.0f}x (lower bound)")
+
+
+def bench_peer(timeout: float) -> None:
+    py = os.environ.get("USMCA_BENCH_PEER_PYTHON") or (sys.executable if find_spec("puremacro") else None)
+    print("\n[5] Runnable peer: puremacro 5.7.1 CaliendoParroModel (PyPI), same inputs, same two solves")
+    if not py:
+        print("    skipped: set USMCA_BENCH_PEER_PYTHON to an interpreter with `puremacro` installed")
+        return
+    econ = synthetic_inputs(10, 10, seed=1)
+    _peer_case(py, "synthetic 10 x 10, tariffs halved", econ, econ.tariffs * 0.5, timeout, ("C000", "C001", "C002"))
+    data = load_cp2015()
+    _peer_case(py, "CP2015 31 x 40, NAFTA", data.inputs, data.tariffs_nafta, timeout, ("Mexico", "Canada", "USA"))
 
 
 def main() -> None:
@@ -221,12 +222,12 @@ def main() -> None:
     ap.add_argument("--quick", action="store_true", help="fewer repeats, smaller scaling table")
     a = ap.parse_args()
     rep = 3 if a.quick else 7
-    warm = bench_warm(rep)
+    bench_warm(rep)
     bench_cold(2 if a.quick else 3)
     bench_mc(a.mc_draws, a.workers)
     sizes = [(10, 10), (31, 40), (77, 45)] if a.quick else [(10, 10), (20, 20), (31, 40), (50, 45), (64, 45), (77, 45)]
     bench_scaling(sizes)
-    bench_peer(a.peer_timeout, warm)
+    bench_peer(a.peer_timeout)
 
 
 if __name__ == "__main__":

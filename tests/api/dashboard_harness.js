@@ -3,7 +3,7 @@
 //
 //   node dashboard_harness.js SCRIPT.js BASE_URL BOM_FILE
 //
-// Output: one JSON object {review, law, law_detail, origin, origin_bad, duty, links}; each entry the
+// Output: one JSON object {review, law, law_detail, origin, origin_bad, rule, duty, links}; each the
 // visible text of a box after the action, or {error} with the text of an error box.
 "use strict";
 const fs = require("fs");
@@ -45,9 +45,11 @@ const forms = {
                               usmca: true, us_content: "", quantity: ""}),
   "law-form": new FakeForm({prefix: "usmca/ch04/de_minimis", date: "2025-03-01"}),
   "origin-form": new FakeForm({bom: fs.readFileSync(bomPath, "utf-8"), date: ""}),
+  "rule-form": new FakeForm({hs: "2202.90.10", date: "2025-03-01"}),
 };
 const boxes = {};
-for (const id of ["duty-out", "origin-out", "law-out", "law-detail", "review-out", "review-detail", "briefing-link"]) {
+for (const id of ["duty-out", "origin-out", "rule-out", "law-out", "law-detail", "review-out", "review-detail", "briefing-link",
+                  "origin-scenario"]) {
   boxes[id] = new FakeNode("div");
 }
 globalThis.Node = FakeNode;
@@ -80,11 +82,22 @@ const submit = (id) => forms[id].fire("submit", {preventDefault() {}, target: fo
   if (first) { await first.fire("click", {}); out.law_detail = shown(boxes["law-detail"]); }
   out.links = [...boxes["law-detail"].walk()].filter((n) => n.tagName === "a").map((n) => n.attrs.href);
 
+  boxes["origin-scenario"].value = "";
   await submit("origin-form");
   out.origin = shown(boxes["origin-out"]);
+  out.scenario_options = boxes["origin-scenario"].children.map((o) => o.attrs.value);
+  if (process.env.ORIGIN_SCENARIO) {
+    boxes["origin-scenario"].value = process.env.ORIGIN_SCENARIO;
+    await submit("origin-form");
+    out.origin_scenario = shown(boxes["origin-out"]);
+    boxes["origin-scenario"].value = "";
+  }
   forms["origin-form"].bom.value = "good: {hs: not-a-code, produced_in: MX}\nmaterials: []\n";
   await submit("origin-form");
   out.origin_bad = shown(boxes["origin-out"]);
+
+  await submit("rule-form");
+  out.rule = shown(boxes["rule-out"]);
 
   await submit("duty-form");
   out.duty = shown(boxes["duty-out"]);

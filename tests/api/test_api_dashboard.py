@@ -45,8 +45,8 @@ def test_dashboard_has_its_four_tools(page, part):
 def test_every_route_the_page_calls_exists(client, page):
     calls = set(re.findall(r"""["']((?:law|origin|tariffs|review)/[a-z/]*)""", page))
     calls |= set(re.findall(r"""href=["']([a-z/]+)["']""", page))
-    assert {"tariffs/duty", "law/parameters", "law/parameter/", "origin/qualify", "review/scenarios", "review/",
-            "review/briefing", "spec"} <= calls
+    assert {"tariffs/duty", "law/parameters", "law/parameter/", "origin/qualify", "origin/rule", "review/scenarios",
+            "review/", "review/briefing", "spec"} <= calls
     paths = set(client.get("/openapi.json").json()["paths"]) | {"/"}
     for call in calls:
         url = "/" + call
@@ -57,7 +57,9 @@ def test_spec_is_the_openapi_document_with_every_route(client):
     spec = client.get("/spec").json()
     assert spec == client.get("/openapi.json").json()
     assert {"/law/parameters", "/law/parameter/{path}", "/law/diff", "/origin/qualify", "/tariffs/duty",
-            "/review/scenarios", "/review/{name}", "/review/briefing"} <= set(spec["paths"])
+            "/review/scenarios", "/review/{name}", "/review/briefing", "/origin/rule", "/origin/coverage",
+            "/spec"} <= set(spec["paths"])
+    assert {"get", "post"} <= set(spec["paths"]["/tariffs/duty"])
     assert "application/yaml" in spec["paths"]["/origin/qualify"]["post"]["requestBody"]["content"]
 
 

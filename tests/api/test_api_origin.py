@@ -252,9 +252,15 @@ def test_a_scenario_name_applies_that_scenarios_law_reform(client):
     name, s = next(iter(scenarios.items()))
     bom = _plain(yaml.safe_load(_example_boms()[0].read_text(encoding="utf-8")))
     by_name = client.post("/origin/qualify", json={"bom": bom, "scenario": name})
-    by_diff = client.post("/origin/qualify", json={"bom": bom, "reform": _plain(dict(s.reform))})
+    from usmca.cli.output import to_jsonable
+
+    by_diff = client.post("/origin/qualify", json={"bom": bom, "reform": to_jsonable(dict(s.reform)),
+                                                   "date": s.date.isoformat()})
     assert by_name.status_code == 200, by_name.text
+    assert by_name.json()["date"] == s.date.isoformat()  # the scenario's date, as in the briefing's what-if
     assert by_name.json()["reform"] == by_diff.json()["reform"]
+    on_date = client.post("/origin/qualify", json={"bom": bom, "scenario": name, "date": "2025-01-02"}).json()
+    assert on_date["date"] == "2025-01-02"
     assert by_name.json()["reform"]["description"] == s.reform.get("description", "")
     listed = {x["name"]: x for x in client.get("/review/scenarios").json()["scenarios"]}
     assert listed[name]["changes_law"] is True

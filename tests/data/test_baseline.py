@@ -148,3 +148,14 @@ def test_shipped_provenance_report_is_current(b):
 
     shipped = BASELINE_PATH.with_name("baseline_2024_report.md").read_text(encoding="utf-8")
     assert shipped == provenance_markdown(b)
+
+
+def test_engine_reproduces_the_baseline_as_its_equilibrium(b):
+    """The Caliendo-Parro engine, fed the baseline's own tariffs and deficits, finds no change."""
+    from usmca.ge.caliendo_parro.solve import solve_equilibrium
+
+    inputs = b.to_cp_inputs()
+    eq, diag = solve_equilibrium(inputs, inputs.tariffs, inputs.deficits)
+    np.testing.assert_allclose(eq.w_hat, 1.0, atol=1e-10)
+    np.testing.assert_allclose(eq.p_hat, 1.0, atol=1e-10)
+    np.testing.assert_allclose(eq.expenditure, b.expenditure, rtol=1e-9)

@@ -119,3 +119,31 @@ def test_baci_bad_line_rejected_whole(tmp_path: Path) -> None:
         assert con.execute("select count(*) from information_schema.tables where table_name='baci'").fetchall()[0][0] in (0, 1)
         if con.execute("select count(*) from information_schema.tables where table_name='baci'").fetchall()[0][0]:
             assert con.execute("select count(*) from baci").fetchall()[0][0] == 0
+
+
+def test_cli_load_dataweb_into_store(cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: ANN001
+    monkeypatch.setenv("USMCA_STORE", str(tmp_path / "store.duckdb"))
+    f = tmp_path / "dw.csv"
+    f.write_text(DATAWEB)
+    r = cli("data", "load", "dataweb", str(f), "--json")
+    assert r.code == 0, r.err
+    assert r.json()["flows_rows"] == 2
+    bad = tmp_path / "bad.csv"
+    bad.write_text(DATAWEB.replace("8703230190,2025,5,S", "87X3230190,2025,5,S"))
+    r = cli("data", "load", "dataweb", str(bad), "--json")
+    assert r.code == 2 and "line 4 column 'HTS Number'" in r.err
+
+
+def test_cli_load_hts_into_store(cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, shared_data: Path) -> None:  # noqa: ANN001
+    monkeypatch.setenv("USMCA_STORE", str(tmp_path / "store.duckdb"))
+    r = cli("data", "load", "hts", str(shared_data / "us_tariffs/hts/hts_2026_basic.json.gz"), "--json")
+    assert r.code == 0, r.err
+    assert r.json()["revision"] == "2026 Basic"
+    r = cli("tariffs", "duty", "--hts", "8703.23.01", "--origin", "MX", "--date", "2026-03-02", "--value", "100", "--json")
+    assert r.code == 0, r.err
+    assert r.json()["schedule"]["source"].startswith("store:")
+    r = cli("tariffs", "duty", "--hts", "8703.23.01", "--origin", "MX", "--date", "2025-03-02", "--value", "100", "--json")
+    assert r.code == 2  # the store holds only 2026
+    from usmca.tariffs.schedule import clear_cache
+
+    clear_cache()

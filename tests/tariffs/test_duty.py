@@ -139,3 +139,24 @@ def test_user_errors(schedule, hts, origin, date, value, kw, field) -> None:  # 
     with pytest.raises(UserInputError) as err:
         duty(hts, origin, date, value, schedule=schedule, **kw)
     assert err.value.source == field
+
+
+def test_reform_changes_the_answer(schedule) -> None:  # noqa: ANN001
+    from usmca.law import Reform, default_tree
+
+    reform = Reform.from_dict({
+        "description": "Scenario: the IEEPA duty also falls on USMCA-claimed goods",
+        "reference": {"instrument": "scenario", "provision": "n/a", "url": "https://example.org/scenario"},
+        "changes": {"us/ieepa/fentanyl/usmca_treatment": {"2025-03-07": "none"}},
+    })
+    tree = default_tree().with_reform(reform)
+    base = run(schedule, "8528.72.64", "MX", "2025-05-01", usmca_claim=True)
+    alt = duty("8528.72.64", "MX", "2025-05-01", 1000.0, usmca_claim=True, schedule=schedule, tree=tree)
+    assert base.total_rate == pytest.approx(0.0)
+    assert alt.total_rate == pytest.approx(25.0)
+
+
+def test_http_api_alias(schedule) -> None:  # noqa: ANN001
+    res = duty(hts="8528.72.64", origin="MX", date="2025-05-01", value=100.0, usmca=True, us_content=None,
+               schedule=schedule)
+    assert res.usmca_claim is True and res.total_rate == pytest.approx(0.0)

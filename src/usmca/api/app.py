@@ -10,6 +10,8 @@ a user error is HTTP 422 with the one line of :class:`usmca.errors.UserInputErro
 ``GET /law/parameter/P``   ``?date=``: value, unit, reference, description, history
 ``POST /law/diff``         a reform (parameter diff) -> the law before and after, per change
 ``POST /origin/qualify``   a BOM or ``{boms: [...]}`` (+ ``date``, ``reform``) -> ``usmca origin qualify --json``
+``GET /origin/rule``       ``?hs=&date=``: the product-specific rule (``encoded: false`` if not)
+``GET /origin/coverage``   which HS chapters' rules are encoded, from which source
 ``GET /tariffs/duty``      ``?hts=&origin=&date=&value=&usmca=&us_content=&quantity=`` -> the duty
 ``POST /tariffs/duty``     the same fields as JSON, plus an optional ``reform``
 ``GET /review/scenarios``  the scenario library; ``GET /review/{name}`` one result (cached)

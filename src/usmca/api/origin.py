@@ -4,7 +4,8 @@ The body is a JSON (or YAML, with ``Content-Type: application/yaml``) document, 
 ``{"bom": {...}, "date": "YYYY-MM-DD", "reform": {...}}`` or the BOM itself (``{"good": ...,
 "materials": [...]}``), or a portfolio ``{"boms": [...], "date", "reform"}`` (answered as
 ``usmca origin qualify FOLDER --json``); ``"scenario": name`` in place of ``reform`` applies the law
-reform of a scenario of the review library. The answer is the document of ``usmca origin qualify BOM --json``
+reform of a scenario of the review library on the scenario's date (unless a date is given). The
+answer is the document of ``usmca origin qualify BOM --json``
 (:meth:`usmca.origin.QualificationResult.to_dict`): status, criterion, rule, RVC, the trace with
 the provision of every step, content by country and what would make it qualify. With a reform
 (the parameter diff of ``usmca law diff``), the result compares reform and baseline.
@@ -27,7 +28,7 @@ from .body import body_doc, read_body
 from .law import reform_from_body
 from .responses import JSONDocument
 
-__all__ = ["router", "qualify_doc"]
+__all__ = ["router", "qualify_doc", "rule_doc"]
 
 router = APIRouter(prefix="/origin", tags=["origin"])
 
@@ -87,10 +88,11 @@ def _one(raw: Any, field: str, when: Any, tree: Any, reform: Any) -> dict[str, A
     return _public_qualify()(bom, date=when, tree=tree, reform=reform).to_dict()
 
 
-def _reform(raw: Any, library: Callable[[], Mapping[str, Any]] | None) -> Any:
-    """The reform of the body: a parameter diff, or the law reform of a scenario of the library."""
+def _reform(raw: Any, library: Callable[[], Mapping[str, Any]] | None) -> tuple[Any, dt.date | None]:
+    """The reform of the body (a parameter diff, or the law reform of a scenario of the library) and,
+    for a scenario, its date."""
     if raw is None:
-        return None
+        return None, None
     if isinstance(raw, Mapping) and set(raw) == {"scenario"}:
         name = raw["scenario"]
         scenarios = library() if library is not None else {}
@@ -100,8 +102,8 @@ def _reform(raw: Any, library: Callable[[], Mapping[str, Any]] | None) -> Any:
             with_reform = [n for n, s in scenarios.items() if s.reform is not None]
             raise UserInputError("body", "scenario", name, "this scenario changes no law; one of "
                                  + ", ".join(with_reform))
-        return reform_from_body(scenarios[name].reform, scenarios[name].source)
-    return reform_from_body(raw, "body.reform")
+        return reform_from_body(scenarios[name].reform, scenarios[name].source), scenarios[name].date
+    return reform_from_body(raw, "body.reform"), None
 
 
 def qualify_doc(doc: Any, date: Any = None, tree: Any = None,
@@ -113,7 +115,8 @@ def qualify_doc(doc: Any, date: Any = None, tree: Any = None,
     doc
         A BOM mapping, ``{"bom", "date"?, "reform"?}``, or a portfolio ``{"boms": [...], "date"?,
         "reform"?}``; ``"scenario": name`` instead of ``reform`` takes the law reform of that
-        scenario of the review library.
+        scenario of the review library, and its date unless a date is given (as the origin
+        what-if of the review briefing).
     date
         Overrides the body's date (the ``?date=`` query parameter).
     tree
@@ -135,8 +138,8 @@ def qualify_doc(doc: Any, date: Any = None, tree: Any = None,
         For a malformed BOM, date or reform, naming the field at fault (``bom.materials[2].value``).
     """
     boms, body_date, reform_raw, portfolio = _envelope(doc)
-    reform = _reform(reform_raw, library)
-    when = _when(date, body_date)
+    reform, scenario_date = _reform(reform_raw, library)
+    when = _when(date, body_date) or scenario_date
     if not portfolio:
         return _one(boms, "bom" if isinstance(doc, Mapping) and "bom" in doc else "", when, tree, reform)
     results, errors = [], []
@@ -167,3 +170,38 @@ async def post_qualify(request: Request,
     result = await run_in_threadpool(qualify_doc, doc, date, request.app.state.tree(),
                                      request.app.state.review.library)
     return JSONDocument(result)
+
+
+def rule_doc(hs: str, date: Any = None) -> dict[str, Any]:
+    """The product-specific rule of ``hs`` in force on ``date`` (:func:`usmca.origin.psr.lookup`).
+
+    ``encoded`` is false, and ``rule`` null, when the library does not encode the good's rule: the
+    engine never guesses one.
+    """
+    from usmca.law import parse_date
+    from usmca.origin import psr
+
+    when = parse_date(date, "query", "date") if date is not None else dt.date.today()
+    try:
+        rule = psr.lookup(hs, when)
+    except UserInputError as exc:
+        raise UserInputError("query", "hs", exc.value, exc.reason) from None
+    return {"hs": hs, "date": when.isoformat(), "encoded": rule is not None, "rule": rule}
+
+
+@router.get("/rule", response_class=JSONDocument, summary="The product-specific rule of an HS code")
+def get_rule(hs: str = Query(..., description="HS code of the good (6 to 10 digits, dots optional)."),
+             date: str | None = Query(None, description="Date the rule must be in force on (default today).")
+             ) -> JSONDocument:
+    """The rule of USMCA Annex 4-B (HTSUS General Note 11(o)) with its legal text and source, or
+    ``encoded: false``."""
+    return JSONDocument(rule_doc(hs, date))
+
+
+@router.get("/coverage", response_class=JSONDocument, summary="Which chapters' rules are encoded")
+def get_coverage() -> JSONDocument:
+    """One row per HS chapter: status, rules encoded, source and URL (:func:`usmca.origin.psr.coverage`)."""
+    from usmca.origin import psr
+
+    rows = psr.coverage().to_dict(orient="records")
+    return JSONDocument({"chapters": rows})

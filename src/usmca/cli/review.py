@@ -35,12 +35,21 @@ def _etr(baseline: Any, results: dict[str, Any]) -> dict[str, Any] | None:
     return effective_rate_table(baseline, results)
 
 
+def _headline(b: Any) -> tuple[str, ...]:
+    """The regions the terminal shows: all of a compact baseline, the named ones of a large one."""
+    if len(b.countries) <= 10:
+        return tuple(b.countries)
+    groups = getattr(b, "region_groups", {}) or {}
+    named = [groups[c][0] for c in ("USA", "MEX", "CAN", "CHN", "JPN", "KOR") if len(groups.get(c, [])) == 1]
+    return tuple(named) or tuple(b.countries[:8])
+
+
 def _fmt(v: float | None) -> str:
     return "n/a" if v is None else f"{v:+.2f}"
 
 
 def _terminal_summary(results: dict[str, Any], countries: tuple[str, ...]) -> None:
-    t = Table(title="Welfare change by country, % (Caliendo-Parro; vs 2024 baseline)")
+    t = Table(title="Welfare change by country, % (Caliendo-Parro, vs the baseline)")
     t.add_column("scenario", no_wrap=True)
     for c in countries:
         t.add_column(c, justify="right")
@@ -49,13 +58,13 @@ def _terminal_summary(results: dict[str, Any], countries: tuple[str, ...]) -> No
     console.print(t)
     t2 = Table(title="USMCA members: real wage and trade, %")
     t2.add_column("scenario", no_wrap=True)
-    for c in ("USA", "MEX", "CAN"):
-        if c in countries:
-            t2.add_column(f"{c} real wage", justify="right")
-            t2.add_column(f"{c} exports", justify="right")
+    members = list(countries[:3])
+    for c in members:
+        t2.add_column(f"{c} real wage", justify="right")
+        t2.add_column(f"{c} exports", justify="right")
     for r in results.values():
         row = []
-        for c in ("USA", "MEX", "CAN"):
+        for c in members:
             if c in countries:
                 row += [_fmt(r.countries[c]["real_wage_pct"]), _fmt(r.countries[c]["exports_pct"])]
         t2.add_row(r.name, *row)
@@ -66,7 +75,7 @@ def _terminal_summary(results: dict[str, Any], countries: tuple[str, ...]) -> No
     for col in ("scenario", "country", "sector", "output %"):
         t3.add_column(col)
     for r in results.values():
-        for c, s, v in top_sectors(r.sectors, k=2):
+        for c, s, v in top_sectors({c: r.sectors.get(c, {}) for c in countries}, k=2):
             t3.add_row(r.name, c, s, _fmt(v))
     console.print(t3)
 
@@ -105,6 +114,6 @@ def review(
                    "scenarios": {n: r.to_dict() for n, r in results.items()}, "origin_whatif": origin,
                    "effective_rates": etr})
         return
-    _terminal_summary(results, b.countries)
+    _terminal_summary(results, _headline(b))
     path = write_briefing(out / "briefing.html", render_briefing(list(results.values()), b, etr=etr, origin=origin))
     console.print(f"Briefing written to [bold]{path}[/bold]")

@@ -15,6 +15,8 @@ from typing import Any, Mapping, Sequence
 import jinja2
 from markupsafe import Markup
 
+from usmca.data.baseline.sectors import SECTOR_LABELS
+
 from .svg import bar_chart, grouped_bar_chart
 
 __all__ = ["render_briefing", "write_briefing", "top_sectors"]
@@ -76,7 +78,7 @@ def render_briefing(results: Sequence[Any], baseline: Any, *, etr: Mapping[str, 
                   else str(baseline.source), "cells": baseline.status_table() if hasattr(baseline, "status_table") else {}},
         results=list(results), countries=countries, metrics=list(METRIC_LABELS), metric_labels=METRIC_LABELS,
         charts=charts, summary_chart=summary, top_sectors={r.name: top_sectors(r.sectors) for r in results},
-        by_name=by_name, diff=diff, cell=_cell, qual=_qual, etr=etr, origin=list(origin), base_wedges=base)
+        by_name=by_name, diff=diff, sector_labels=SECTOR_LABELS, cell=_cell, qual=_qual, etr=etr, origin=list(origin), base_wedges=base)
 
 
 def _avg_tariff(b: Any, imp: str, exp: str) -> float:

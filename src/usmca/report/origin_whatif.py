@@ -17,7 +17,7 @@ from usmca.paths import REPO_ROOT
 
 __all__ = ["EXAMPLE_BOMS", "origin_whatif"]
 
-EXAMPLE_BOMS = ("auto_part_bom.yaml", "electronics_bom.yaml")
+EXAMPLE_BOMS = ("auto_part_bom.yaml", "vehicle_bom.yaml", "electronics_bom.yaml")
 
 
 def _summary(res: Any) -> dict[str, Any]:
@@ -47,17 +47,9 @@ def origin_whatif(scenarios: Iterable[Any], examples_dir: Path | None = None) ->
         reform = None
         status = "ok"
         if s.reform is not None:
-            from usmca.law import Reform, default_tree
+            from usmca.law import Reform
 
-            r = Reform.from_dict(s.reform, source=s.source)
-            tree = default_tree()
-            known = tuple(c for c in r.changes if c.path in tree)
-            missing = [c.path for c in r.changes if c.path not in tree]
-            if known:
-                reform = Reform(description=r.description, changes=known, reference=r.reference, source=r.source)
-            if missing:
-                status = ("reform partly applied; " if known else "reform pending; ") + \
-                    "law tree lacks " + ", ".join(missing)
+            reform = Reform.from_dict(s.reform, source=s.source)  # validated when applied
         for name in EXAMPLE_BOMS:
             path = d / name
             row: dict[str, Any] = {"bom": name, "scenario": s.name, "date": s.date.isoformat(), "before": None,

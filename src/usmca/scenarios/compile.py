@@ -138,16 +138,8 @@ def _law_env(s: Scenario) -> tuple[dict[str, Any], list[dict[str, Any]], dict[st
     status: dict[str, Any] = {"reform": None}
     if s.reform is not None:
         reform = Reform.from_dict(s.reform, source=s.source)
-        known = tuple(c for c in reform.changes if c.path in tree)
-        missing = [c.path for c in reform.changes if c.path not in tree]
-        if known:
-            tree = tree.with_reform(Reform(description=reform.description, changes=known,
-                                           reference=reform.reference, source=reform.source))
-        status = {"reform": "applied" if not missing else ("partly applied" if known else "pending"),
-                  "changes": [c.path for c in known]}
-        if missing:
-            status |= {"missing_paths": missing, "reason": "the law tree does not encode these parameters yet; "
-                       "the GE shocks use the scenario's cited assumptions"}
+        tree = tree.with_reform(reform)  # validated all-or-nothing: an unknown path is the user's error
+        status = {"reform": "applied", "changes": [c.path for c in reform.changes]}
     env: dict[str, Any] = {}
     used = []
     for ref in s.law:

@@ -12,9 +12,13 @@ from typing import Any
 
 import numpy as np
 
+from usmca.errors import ConvergenceError
 from usmca.ge.caliendo_parro import CPInputs, solve
 
-__all__ = ["cp_solver", "to_cp_inputs"]
+__all__ = ["cp_solver", "to_cp_inputs", "THETA_FACTORS"]
+
+THETA_FACTORS = (0.5, 2.0)
+"""Robustness: every scenario is solved again with all trade elasticities halved and doubled."""
 
 
 def to_cp_inputs(b: Any) -> CPInputs:
@@ -44,4 +48,14 @@ def cp_solver(baseline: Any, new_tariffs: np.ndarray, trade_cost_hat: np.ndarray
     diag = {"seconds": round(float(d.get("seconds", 0.0)), 4),
             "iterations": d.get("counterfactual", {}).get("outer_iterations"),
             "residual": d.get("counterfactual", {}).get("residual")}
-    return {"countries": countries, "sectors": sectors, "diagnostics": diag}
+    sens: dict[str, list[float | None]] = {c: [] for c in countries}
+    for f in THETA_FACTORS:
+        try:
+            alt = solve(inputs, new_tariffs, trade_cost_hat=dhat, balanced=False, theta=inputs.theta * f)
+            w = dict(zip(alt.countries["country"], alt.countries["welfare_pct"]))
+        except ConvergenceError:
+            w = {}
+        for c in sens:
+            sens[c].append(float(w[c]) if c in w else None)
+    return {"countries": countries, "sectors": sectors, "diagnostics": diag,
+            "sensitivity": {"theta_factors": list(THETA_FACTORS), "welfare_pct": sens}}

@@ -49,6 +49,7 @@ class ScenarioResult:
     diagnostics: dict[str, Any] = field(default_factory=dict)
     compare_to: str | None = None
     origin_whatif: bool = False
+    sensitivity: dict[str, Any] = field(default_factory=dict)
     reform_raw: Mapping[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
@@ -102,7 +103,14 @@ def run_scenario(s: Scenario, baseline: Any, solver: Solver | None = None) -> Sc
                                                      baseline.flows),
         law_used=compiled.law_used, assumptions=assumptions, reform=compiled.reform_status, notes=compiled.notes,
         diagnostics=dict(res.get("diagnostics", {})), compare_to=s.compare_to, origin_whatif=s.origin_whatif,
-        reform_raw=s.reform)
+        sensitivity=_sensitivity(res.get("sensitivity")), reform_raw=s.reform)
+
+
+def _sensitivity(raw: Any) -> dict[str, Any]:
+    if not raw:
+        return {}
+    return {"theta_factors": list(raw.get("theta_factors", [])),
+            "welfare_pct": {c: [_finite(v) for v in vals] for c, vals in raw.get("welfare_pct", {}).items()}}
 
 
 def run_scenarios(scenarios: Iterable[Scenario], baseline: Any, solver: Solver | None = None,

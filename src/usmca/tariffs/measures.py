@@ -148,6 +148,7 @@ class Goods:
         self.n = len(h_idx)
         self._masks: dict[tuple[str, ...], np.ndarray] = {}
         self._parties: dict[tuple[str, ...], np.ndarray] = {}
+        self._one: str | None = None
 
     @classmethod
     def one(cls, hts: str, origin: str) -> "Goods":
@@ -155,29 +156,30 @@ class Goods:
         g.hts_i, g.hts_u = np.zeros(1, dtype=np.intp), pd.Series([hts], dtype=object)
         g.org_i, g.org_u = np.zeros(1, dtype=np.intp), np.array([origin], dtype=object)
         g.n, g._masks, g._parties = 1, {}, {}
+        g._one = hts
         return g
 
     def in_scope(self, codes: Any) -> np.ndarray:
-        """Boolean per good: its HTS code is in the scope ``codes``."""
+        """Boolean per good: its HTS code is in the scope ``codes`` (cached: do not modify)."""
         key = tuple(str(c) for c in codes)
         mask = self._masks.get(key)
         if mask is None:
             scope = scope_of(key)
-            if len(self.hts_u) == 1:
-                mask = np.array([scope.contains(str(self.hts_u.iloc[0]))])
+            if self._one is not None:
+                mask = np.array([scope.contains(self._one)])
             else:
-                mask = scope.contains_many(self.hts_u)
+                mask = scope.contains_many(self.hts_u)[self.hts_i]
             self._masks[key] = mask
-        return mask[self.hts_i]
+        return mask
 
     def origin_in(self, countries: Any) -> np.ndarray:
         """Boolean per good: its origin is one of ``countries``."""
         key = tuple(countries)
         mask = self._parties.get(key)
         if mask is None:
-            mask = np.isin(self.org_u, list(key))
+            mask = np.isin(self.org_u, list(key))[self.org_i]
             self._parties[key] = mask
-        return mask[self.org_i]
+        return mask
 
     def origin_is(self, country: str) -> np.ndarray:
         return self.origin_in((country,))
@@ -186,6 +188,48 @@ class Goods:
         """Rate per good from a mapping country -> rate (NaN for other origins)."""
         per = np.array([float(value[o]) if o in value else np.nan for o in self.org_u], dtype=float)
         return per[self.org_i]
+
+
+@dataclass(frozen=True)
+class _Resolved:
+    """The law-tree values a measure needs on one date."""
+
+    spec: MeasureSpec
+    value: Any
+    entry: Entry | None
+    scope: Any
+    exempt_scopes: tuple[Any, ...]
+    exempt: Any
+    treatment: Any
+
+
+_RESOLVED: dict[tuple[int, dt.date], tuple[LawTree, tuple[Any, ...], tuple[_Resolved, ...], dict[str, Any]]] = {}
+
+
+def _resolve(tree: LawTree, date: dt.date) -> tuple[tuple[Any, ...], tuple[_Resolved, ...], dict[str, Any]]:
+    """Parties, the measures in force and the stacking rules on ``date`` (cached per tree and date)."""
+    key = (id(tree), date)
+    hit = _RESOLVED.get(key)
+    if hit is not None and hit[0] is tree:
+        return hit[1], hit[2], hit[3]
+    parties = tuple(_safe(tree, PARTIES_PATH, date) or ())
+    out = []
+    for m in MEASURES:
+        value = _safe(tree, m.rate, date)
+        if value is None:
+            continue
+        scope = _safe(tree, m.scope, date) if m.scope else None
+        if m.scope and scope is None:
+            continue
+        out.append(_Resolved(m, value, _safe_entry(tree, m.rate, date), scope,
+                             tuple(x for x in (_safe(tree, p, date) for p in m.exempt_scope) if x),
+                             _safe(tree, m.exempt, date) if m.exempt else None,
+                             _safe(tree, m.usmca, date) if m.usmca else "none"))
+    rules = dict(_safe(tree, STACKING_PATH, date) or {})
+    if len(_RESOLVED) > 512:
+        _RESOLVED.clear()
+    _RESOLVED[key] = (tree, parties, tuple(out), rules)
+    return parties, tuple(out), rules
 
 
 def evaluate(goods: "Goods", date: dt.date, claim: np.ndarray, tree: LawTree,
@@ -206,51 +250,40 @@ def evaluate(goods: "Goods", date: dt.date, claim: np.ndarray, tree: LawTree,
         Record which measure excluded which (``Evaluation.excluded_by``), for one-line answers.
     """
     n = goods.n
-    parties = _safe(tree, PARTIES_PATH, date) or []
+    parties, resolved, rules = _resolve(tree, date)
     valid_claim = np.asarray(claim, dtype=bool) & goods.origin_in(parties)
     usc = np.zeros(n) if us_content is None else np.nan_to_num(np.asarray(us_content, dtype=float), nan=0.0)
     rate: dict[str, np.ndarray] = {}
     base: dict[str, np.ndarray] = {}
     entries: dict[str, Entry] = {}
-    for m in MEASURES:
-        value = _safe(tree, m.rate, date)
-        if value is None:
-            continue
-        entry = _safe_entry(tree, m.rate, date)
+    for res in resolved:
+        m, value, scope = res.spec, res.value, res.scope
         if isinstance(value, dict):
             r = np.nan_to_num(goods.by_origin(value), nan=0.0)
         else:
             r = np.broadcast_to(np.float64(value), (n,))
-        scope = _safe(tree, m.scope, date) if m.scope else None
-        if m.scope and scope is None:
-            continue
         if isinstance(scope, dict):
             inside = np.zeros(n, dtype=bool)
             for country, codes in scope.items():
                 inside |= goods.origin_is(country) & goods.in_scope(codes)
         elif scope is not None:
-            inside = goods.in_scope(scope)
+            inside = goods.in_scope(scope).copy()  # the cached mask must not be modified below
         else:
             inside = np.ones(n, dtype=bool)
-        for path in m.exempt_scope:
-            ex = _safe(tree, path, date)
-            if ex:
-                inside &= ~goods.in_scope(ex)
-        exempt = _safe(tree, m.exempt, date) if m.exempt else None
-        if exempt:
-            inside &= ~goods.origin_in(exempt)
-        treatment = _safe(tree, m.usmca, date) if m.usmca else "none"
+        for ex in res.exempt_scopes:
+            inside &= ~goods.in_scope(ex)
+        if res.exempt:
+            inside &= ~goods.origin_in(res.exempt)
         b = _ONES(n)
-        if treatment == "exempt":
+        if res.treatment == "exempt":
             inside &= ~valid_claim
-        elif treatment == "non_us_content":
+        elif res.treatment == "non_us_content":
             b = np.where(valid_claim, 1.0 - usc, 1.0)
         rate[m.key] = np.where(inside & (r > 0), r, 0.0)
         base[m.key] = b
-        if entry is not None:
-            entries[m.key] = entry
+        if res.entry is not None:
+            entries[m.key] = res.entry
     excluded_by: dict[str, np.ndarray] = {}
-    rules = _safe(tree, STACKING_PATH, date) or {}
     for winner, losers in rules.items():
         if winner not in rate:
             continue

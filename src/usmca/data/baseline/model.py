@@ -94,25 +94,10 @@ class Baseline:
         return {STATUS_CODES.get(int(c), str(c)): int(((codes == c) & goods).sum()) for c in np.unique(codes)}
 
     def to_cp_inputs(self) -> Any:
-        """Convert to the Caliendo-Parro engine's ``CPInputs`` (imported lazily)."""
-        from usmca.ge.caliendo_parro import CPInputs  # noqa: PLC0415 - optional engine
+        """The Caliendo-Parro engine's ``CPInputs`` (:mod:`usmca.ge.caliendo_parro`, imported lazily)."""
+        from usmca.scenarios.cp_adapter import to_cp_inputs  # noqa: PLC0415 - optional engine
 
-        return _make_cp_inputs(CPInputs, self)
-
-
-def _make_cp_inputs(cls: Any, b: Baseline) -> Any:
-    import inspect
-
-    params = set(inspect.signature(cls).parameters)
-    values = {
-        "countries": b.countries, "sectors": b.sectors, "flows": b.flows, "shares": b.shares, "pi": b.shares,
-        "tariffs": b.tariffs, "va_share": b.va_share, "value_added_shares": b.va_share, "gamma": b.va_share,
-        "io_share": b.io_share, "io_shares": b.io_share, "final_share": b.final_share,
-        "final_demand_shares": b.final_share, "alpha": b.final_share, "theta": b.theta,
-        "value_added": b.value_added, "wL": b.value_added, "deficits": b.deficits, "D": b.deficits,
-        "expenditure": b.expenditure, "X": b.expenditure,
-    }
-    return cls(**{k: v for k, v in values.items() if k in params})
+        return to_cp_inputs(self)
 
 
 def load_baseline(path: Path | str | None = None) -> Baseline:

@@ -1,14 +1,13 @@
 """Pure array kernels of the Caliendo-Parro (2015) equilibrium in changes ("exact hat algebra").
 
 Caliendo, L. and Parro, F. (2015), "Estimates of the Trade and Welfare Effects of NAFTA",
-*Review of Economic Studies* 82(1): 1-44, https://doi.org/10.1093/restud/rdu035, Section 3.3
-(equilibrium conditions in changes) and Appendix C (the algorithm). A hat is the ratio of a
+*Review of Economic Studies* 82(1): 1-44, https://doi.org/10.1093/restud/rdu035: the equilibrium conditions in
+relative changes and Appendix C (the algorithm). A hat is the ratio of a
 counterfactual to a baseline value; primes are counterfactual levels. ``n`` importer, ``i``
 exporter, ``j, k`` sectors. No validation happens here (see :mod:`.solve`); every function is
 vectorised over countries and sectors.
 
-Equations (CP 2015, Section 3.3, the equilibrium conditions in relative changes; the
-conditions are named here by role, [C] cost, [P] price, [S] shares, [X] expenditure, [I] income,
+Equations (CP 2015, the equilibrium conditions in relative changes; the conditions are named here by role, [C] cost, [P] price, [S] shares, [X] expenditure, [I] income,
 [TB] trade balance, rather than by equation number):
 
 * [C] input-bundle cost   :math:`\\hat c_{nj} = \\hat w_n^{\\gamma_{nj}} \\prod_k \\hat P_{nk}^{\\gamma_{nkj}}`
@@ -36,7 +35,7 @@ __all__ = ["Equilibrium", "cost_and_price", "trade_shares", "expenditure", "trad
 
 
 class Equilibrium(NamedTuple):
-    """One solved equilibrium in changes relative to the data (arrays are read-only copies)."""
+    """One solved equilibrium in changes relative to the data."""
 
     w_hat: np.ndarray      #: (N,) wage (value-added price) change
     c_hat: np.ndarray      #: (N, J) input-bundle cost change

@@ -1,7 +1,7 @@
 """Validating shell of the Caliendo-Parro (2015) model: check inputs, solve twice, report.
 
-A counterfactual is two solves of the equilibrium in changes (CP 2015, Section 3.3 and
-Appendix C, https://doi.org/10.1093/restud/rdu035): a *baseline* with the data's tariffs and
+A counterfactual is two solves of the equilibrium in changes (CP 2015, equilibrium in
+relative changes and Appendix C, https://doi.org/10.1093/restud/rdu035): a *baseline* with the data's tariffs and
 the chosen deficit rule, and the *counterfactual* with the new tariffs (and trade costs) under
 the same rule. Every reported change is counterfactual relative to baseline; with
 ``balanced=True`` both solves set :math:`D'_n = 0` (the paper's NAFTA experiment, Section 5.1),

@@ -1,7 +1,7 @@
 """Synthetic, internally consistent Caliendo-Parro economies (tests and benchmarks).
 
 Random shares are drawn, expenditure is solved from the model's expenditure equation
-(CP 2015, Section 3.3) and the economy is then moved to its own balanced-trade equilibrium, so that
+(CP 2015, equilibrium in relative changes) and the economy is then moved to its own balanced-trade equilibrium, so that
 the returned :class:`CPInputs` satisfy every equilibrium condition exactly: solving it with
 unchanged tariffs returns hats of one.
 """

@@ -1,7 +1,7 @@
 """Welfare and trade measures of a Caliendo-Parro counterfactual (pure kernels).
 
 Caliendo and Parro (2015), *Review of Economic Studies* 82(1): 1-44,
-https://doi.org/10.1093/restud/rdu035, Section 4 (the welfare decomposition) and Table 2. The welfare effect of
+https://doi.org/10.1093/restud/rdu035, the welfare decomposition behind Table 2. The welfare effect of
 a tariff change is decomposed, to first order, into terms of trade and volume of trade, both
 divided by baseline income :math:`I_n`:
 

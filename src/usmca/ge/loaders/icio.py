@@ -7,7 +7,7 @@ first column the row labels; rows ``CCC_IND`` (country, industry: ``USA_C29``), 
 Extended editions split Mexico and China (``MX1``/``MX2``, ``CN1``/``CN2``); they are summed
 into ``MEX`` and ``CHN``. Values are millions of US$ at basic prices.
 
-Mapping to the model (CP 2015, Section 4, https://doi.org/10.1093/restud/rdu035), for user
+Mapping to the model (CP 2015, https://doi.org/10.1093/restud/rdu035), for user
 ``n`` of good ``s`` from ``i``: flow :math:`T_{nis} = \\sum_k Z_{is,nk} + F_{is,n}`; expenditure
 :math:`X_{ns} = \\sum_i T_{nis}(1+\\tau_{nis})`; shares :math:`\\pi_{nis} = T_{nis}(1+\\tau_{nis})/X_{ns}`;
 input shares :math:`\\gamma_{nsk} = \\sum_i Z_{is,nk}/Y_{nk}`; value-added share

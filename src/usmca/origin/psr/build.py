@@ -3,7 +3,9 @@
 The registry (``registry.csv`` beside the chapter files) has one row per HS chapter 1-97: whether
 the chapter's rules are encoded, how many rules and alternatives, how many alternatives carry a
 condition the engine cannot evaluate, how many rules were cut off in the source (not encoded),
-and the source and URL(s) they were read from.
+and the source and URL(s) they were read from. ``source_kind`` says which texts the chapter was
+read from: ``shared-excerpts`` (``shared/data/legal/gn11``), ``harvested-excerpts`` (further pages
+of the same mirror, :mod:`.harvest`), both joined by ``+``, or ``import`` (a user's text).
 """
 
 from __future__ import annotations
@@ -22,7 +24,8 @@ __all__ = ["INSTRUMENT", "TREATY", "chapter_documents", "write_library", "REGIST
 INSTRUMENT = "HTSUS General Note 11(o)"
 TREATY = "USMCA Annex 4-B, Section B"
 REGISTRY_COLUMNS = ["chapter", "status", "rules", "entries", "alternatives", "alternatives_unsupported",
-                    "rules_cut_off", "pages", "source", "url", "retrieved"]
+                    "rules_cut_off", "pages", "source", "source_kind", "url", "retrieved"]
+_SOURCE_KEYS = ["instrument", "treaty", "retrieved", "retrieved_from", "kinds", "harvest_status", "urls"]
 
 
 def _reference(rule: Gn11Rule, url: str, retrieved_from: str) -> dict[str, Any]:
@@ -100,8 +103,8 @@ def chapter_documents(parsed: Iterable[tuple[Gn11Text, Callable[[int | None], st
 def _registry_row(ch: int, d: dict[str, Any] | None, status: str) -> dict[str, Any]:
     if d is None:
         return {"chapter": ch, "status": status, "rules": 0, "entries": 0, "alternatives": 0,
-                "alternatives_unsupported": 0, "rules_cut_off": 0, "pages": "", "source": "", "url": "",
-                "retrieved": ""}
+                "alternatives_unsupported": 0, "rules_cut_off": 0, "pages": "", "source": "", "source_kind": "",
+                "url": "", "retrieved": ""}
     alts = [a for r in d["rules"] for a in r["alternatives"]]
     unsup = sum(1 for r in d["rules"] for a in r["alternatives"] if a.get("unsupported") or r.get("goods"))
     pages = sorted({r["reference"].get("page") for r in d["rules"] if r["reference"].get("page") is not None}
@@ -110,6 +113,7 @@ def _registry_row(ch: int, d: dict[str, Any] | None, status: str) -> dict[str, A
             "entries": len(d["rules"]), "alternatives": len(alts), "alternatives_unsupported": unsup,
             "rules_cut_off": len(d["cut_off"]), "pages": " ".join(map(str, pages)),
             "source": d["source"]["instrument"] + " (" + d["source"].get("retrieved_from", "see urls") + ")",
+            "source_kind": "+".join(d["source"].get("kinds") or ["import"]),
             "url": " ".join(d["source"]["urls"]), "retrieved": d["source"]["retrieved"]}
 
 
@@ -127,7 +131,8 @@ def write_library(docs: dict[int, dict[str, Any]], out: Path, status: dict[int, 
         Status per chapter (``complete``, ``partial``, ``fragment``); default ``imported`` for
         chapters with rules and ``missing`` for the others.
     source_note
-        Sentence naming the source, stored in each file's ``source.retrieved_from``.
+        Sentence naming the source, stored in each file's ``source.retrieved_from`` (unless the
+        document already names its own, as merged harvested chapters do).
 
     Returns
     -------
@@ -138,7 +143,10 @@ def write_library(docs: dict[int, dict[str, Any]], out: Path, status: dict[int, 
     written = []
     for ch, d in sorted(docs.items()):
         if source_note:
-            d["source"]["retrieved_from"] = source_note
+            d["source"].setdefault("retrieved_from", source_note)
+        src = d["source"]
+        d["source"] = {k: src[k] for k in _SOURCE_KEYS if k in src} | {k: v for k, v in src.items()
+                                                                      if k not in _SOURCE_KEYS}
         f = out / f"ch{ch:02d}.yaml"
         with open(f, "w", encoding="utf-8") as fh:
             fh.write(f"# USMCA product-specific rules, HS chapter {ch}: {INSTRUMENT} ({TREATY}).\n"

@@ -22,7 +22,8 @@ def coverage() -> pd.DataFrame:
     -------
     pandas.DataFrame
         Columns ``chapter, status, rules, entries, alternatives, alternatives_unsupported,
-        rules_cut_off, pages, source, url, retrieved, library``. ``status`` is ``complete``,
+        rules_cut_off, pages, source, source_kind, url, retrieved, library``; ``source_kind`` is
+        ``shared-excerpts``, ``harvested-excerpts``, both joined by ``+``, or ``import``. ``status`` is ``complete``,
         ``partial``, ``fragment`` (the source text of the chapter is cut), ``imported`` (read from a
         user-supplied text), ``missing`` (nothing encoded: a lookup answers "not encoded") or
         ``reserved`` (chapter 77). ``rules`` counts the numbered rules encoded,
@@ -33,7 +34,8 @@ def coverage() -> pd.DataFrame:
     for origin, d in library_dirs():
         f = d / "registry.csv"
         if f.is_file():
-            df = pd.read_csv(f, dtype={"pages": str, "source": str, "url": str, "retrieved": str},
+            df = pd.read_csv(f, dtype={"pages": str, "source": str, "source_kind": str, "url": str,
+                                       "retrieved": str},
                              keep_default_na=False)
             df["library"] = origin
             has = {int(p.stem[2:]) for p in d.glob("ch[0-9][0-9].yaml")}
@@ -42,4 +44,5 @@ def coverage() -> pd.DataFrame:
     if not frames:
         return pd.DataFrame(columns=REGISTRY_COLUMNS + ["library"])
     out = pd.concat(frames, ignore_index=True).drop_duplicates("chapter", keep="first")
-    return out.sort_values("chapter").reset_index(drop=True)[REGISTRY_COLUMNS + ["library"]]
+    out = out.reindex(columns=REGISTRY_COLUMNS + ["library"], fill_value="")  # older registries: no source_kind
+    return out.sort_values("chapter").reset_index(drop=True)

@@ -20,6 +20,8 @@ Each numbered rule (``N.``; the source also has ``N,``) is split into alternativ
 alternative; a line ``For a good of ... :`` before ``(A)`` qualifies the goods. Lines before the
 first rule of the text are the tail of a rule that started earlier (not encoded); the last rule
 is complete only when its text ends with a full stop (the mirror excerpts are cut mid-word).
+Subdivision ``(p)`` of the note ("Goods that shall be deemed to be originating goods") ends the
+rules: nothing after it is read.
 Every alternative sentence is read by :func:`.phrases.parse_alternative`.
 """
 
@@ -44,6 +46,7 @@ _LABEL = re.compile(r"^\(?([A-Ha-h])\)\s*(.*)$")
 _DATED = re.compile(r"Beginning on (?P<start>[A-Z][a-z]+ \d{1,2}, \d{4})(?:,? and thereafter| until "
                     r"(?P<end>[A-Z][a-z]+ \d{1,2}, \d{4}))?,? the following rules? of origin shall apply to "
                     r"(?P<scope>.+?):?\s*$")
+_END_OF_O = re.compile(r"^\(p\)\s+[A-Z]")  # subdivision (p) of the note follows the last rule of (o)
 _SUBDIVISIONS = re.compile(r"subdivisions? (\d+)(?: (?:through|and) (\d+))?")
 
 
@@ -242,6 +245,8 @@ def parse_gn11(text: str, *, first_page: int | None = None, first_chapter: int |
                 current = None
             page = new_page
             continue
+        if _END_OF_O.match(line):  # "(p) Goods that shall be deemed to be originating ...": (o) has ended
+            break
         m = _CHAPTER.match(line)
         if m:
             close()

@@ -29,10 +29,17 @@ except from <goods> of CODES (a description)          ``except: CODES`` (stricte
 except from more than one of the following: LIST       ``except: LIST`` (sufficient) plus an
                                                        ``unsupported`` alternative for "at most
                                                        one of the groups"
+except from CODES or <goods by description only>       ``except: CODES`` flagged ``unsupported``
+                                                       (excepting the codes alone is too loose)
+any other subheading within that group [or CODES],     ``shift: CTSH``, ``except`` the rest of
+whether or not ... from any other heading               the heading (:func:`.codes.complement_within`)
+any other good within that subheading, whether or not  as "any other good within that subheading
+... from any other subheading                          or any other subheading"
 =====================================================  ========================================
 
-``provided there is a regional value content of not less than X / Y`` gives ``rvc: {tv: X, nc:
-Y}``; any other proviso (weight, volume, alcohol content, juice ingredients) is kept as
+``provided there is [also] a regional value content of not less than X / Y`` gives ``rvc: {tv: X,
+nc: Y}``; "No change in tariff classification ..., whether or not there is also a change from
+another subheading" is still ``shift: none``; any other proviso (weight, volume, alcohol content, juice ingredients) is kept as
 ``unsupported`` with its text. A sentence this grammar does not cover becomes one alternative
 ``{shift: none, unsupported: "text not read by the importer: ..."}``: never a guess.
 """
@@ -53,19 +60,20 @@ _DIGITS_SHIFT = {2: "CC", 4: "CTH", 6: "CTSH", 8: "CTI"}
 
 _FIXES = [  # typos of the source text that break the grammar (kept verbatim in `text`)
     (r"includinganother", "including another"), (r"thatgroup", "that group"),
-    (r"aregional", "a regional"), (r",or\b", ", or"), (r"\(A\)A", "(A) A"),
+    (r"aregional", "a regional"), (r",or\b", ", or"), (r"\(A\)A", "(A) A"), (r"\bofnot\b", "of not"),
 ]
 _COMPILER = re.compile(r"\[Compiler's note:[^\]]*\]\s*", re.I)
 _TV = re.compile(r"(\d+(?:\.\d+)?) percent where the transaction value (?:method )?is used", re.I)
 _NC = re.compile(r"(\d+(?:\.\d+)?) percent (?:where the net cost (?:method )?is used|under the net cost method)",
                  re.I)
-_RVC_CLAUSE = re.compile(r",?\s*provided (?:that )?there is a regional value content of (?:not less than|at least)\b.*$",
+_RVC_CLAUSE = re.compile(r",?\s*provided (?:that )?there is (?:also )?a regional value content of "
+                         r"(?:not less than|at least)\b.*$",
                          re.I | re.S)
 _PROVISO = re.compile(r",?\s*provided (?:that )?(?P<cond>.*)$", re.I | re.S)
 _NO_CHANGE = re.compile(r"^No (?:required )?(?:change in tariff classification|tariff change|required change in "
                         r"tariff classification) (?:is required )?to (?P<target>.+)$", re.I | re.S)
 _CHANGE = re.compile(r"^A change to (?P<target>.+?) from (?P<source>.+)$", re.I | re.S)
-_WHETHER = re.compile(r",?\s*whether or not there is also a change from any other "
+_WHETHER = re.compile(r",?\s*whether or not there is also a change from (?:any other|another) "
                       r"(?P<level>chapter|heading|subheading|tariff item)(?:, including another \w+ within that group)?",
                       re.I)
 _EXCEPT = re.compile(r",?\s*except from (?P<codes>.+)$", re.I | re.S)
@@ -74,6 +82,8 @@ _ANY_OTHER = re.compile(r"^any other (?P<level>chapter|heading|subheading|tariff
 _OUTSIDE = re.compile(r"^any (?P<level>heading|subheading|tariff item) outside that group$", re.I)
 _OTHER_GOOD = re.compile(r"^any other good (?:within (?:that|these) subheadings?|of subheadings? [\d.]+)"
                          r"(?: or any other subheading)?(?:,? including another subheading within that group)?$", re.I)
+_WITHIN_GROUP = re.compile(r"^any other (?P<level>heading|subheading|tariff item) within that group"
+                           r"(?:,? or (?P<codes>.+))?$", re.I)
 _MORE_THAN_ONE = re.compile(r"^more than one of the following:?\s*", re.I)
 _TARGET = re.compile(r"^(?:(?P<desc>.+?) of )?(?:any of )?(?P<codes>(?:chapters?|headings?|subheadings?|tariff items?|\d).*)$",
                      re.I | re.S)
@@ -201,7 +211,7 @@ def parse_alternative(raw: str) -> ParsedAlternative:
 
 
 def _shift_part(body: str, text: str) -> tuple[list[dict[str, Any]], list[str], str | None]:
-    m0 = _NO_CHANGE.match(body)
+    m0 = _NO_CHANGE.match(_WHETHER.sub("", body))  # "No change ..., whether or not ...": still no change
     if m0:
         target, desc = _target(m0.group("target"))
         return [{"shift": "none"}], target, desc
@@ -237,7 +247,12 @@ def _shift_part(body: str, text: str) -> tuple[list[dict[str, Any]], list[str], 
     if excepted:
         for a in alts:
             a["except"] = a.get("except", []) + excepted
-    if described is not None:  # excepting whole codes is stricter than the text: sufficient
+    untied = _untied_description(described) if described is not None else None
+    if untied is not None:  # goods excepted by description only: excepting the codes is not enough
+        for a in alts:
+            a["unsupported"] = (f"the exception also names goods by description only ({untied}); the engine "
+                                "cannot tell which materials they are")
+    elif described is not None:  # excepting whole codes is stricter than the text: sufficient
         alts.append({"shift": alts[0]["shift"], "unsupported": f"the exception covers only some goods of "
                      f"{', '.join(excepted)} ({described}); the engine cannot tell which"})
     if at_most_one:
@@ -263,14 +278,49 @@ def _codes_in(text: str) -> list[str]:
     return out
 
 
+def _untied_description(text: str) -> str | None:
+    """The part of a described exception that qualifies no code ("or assemblies incorporating ..."), if any.
+
+    A description tied to codes ends in "of" before them ("housings of subheadings 8467.91 or 8467.99"):
+    excepting the whole codes is then stricter than the text. Words after the last code, or before a
+    code without "of", name goods by description alone.
+    """
+    parts = _CODE_RUN.split(text)
+    for i, seg in enumerate(parts):
+        core = re.sub(r"^(?:[\s,;]|\bor\b|\band\b)+|(?:[\s,;]|\bor\b|\band\b)+$", "", seg).strip()
+        if not core:
+            continue
+        if i < len(parts) - 1 and re.search(r"\bof$", core):
+            continue
+        return core
+    return None
+
+
+def _within_group(m: re.Match[str], whether: str | None, target: list[str]) -> list[dict[str, Any]]:
+    """ "from any other subheading within that group [or CODES][, whether or not ... any other LEVEL]"."""
+    shift = _LEVEL_SHIFT[m.group("level").lower()]
+    extra = parse_code_list(m.group("codes")) if m.group("codes") else []
+    allowed = list(target) + extra
+    if whether is None:
+        return [{"shift": shift, "from_only": allowed}]
+    prefix = _group_prefix(target, _SHIFT_DIGITS[whether])
+    rest = complement_within(prefix, allowed) if prefix is not None else None
+    if rest is None:
+        raise ValueError("the codes the change may come from are not inside the good's group at one level")
+    return [{"shift": shift, "except": rest}] if rest else [{"shift": shift}]
+
+
 def _source(source: str, whether: str | None, target: list[str]) -> list[dict[str, Any]]:
+    m = _WITHIN_GROUP.match(source)
+    if m and (m.group("codes") is None or is_code_list(m.group("codes"))):
+        return _within_group(m, whether, target)
     m = _ANY_OTHER.match(source)
     if m and whether is None:
         return [{"shift": _LEVEL_SHIFT[m.group("level").lower()]}]
     m = _OUTSIDE.match(source)
     if m and whether is None:
         return [{"shift": _LEVEL_SHIFT[m.group("level").lower()], "except": list(target)}]
-    if _OTHER_GOOD.match(source) and whether is None:
+    if _OTHER_GOOD.match(source) and whether in (None, "CTSH"):  # "..., whether or not ... any other subheading"
         return [{"shift": "CTSH"},
                 {"shift": "none", "unsupported": "a change from another good within the same subheading "
                                                  "(the engine does not know which good a material is)"}]

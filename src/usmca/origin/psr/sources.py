@@ -5,7 +5,8 @@
   optional ``pypdf`` package is installed; otherwise the user is told to convert it to text).
 * :func:`build_from_fragments` rebuilds the packaged library from the General Note 11 page
   excerpts under ``shared/data/legal/gn11`` (``index.csv`` gives each page's URL and the chapter
-  it starts in; ``chapter_coverage.csv`` how complete each chapter's text is).
+  it starts in; ``chapter_coverage.csv`` how complete each chapter's text is), merging in the
+  rules read from further harvested pages (:mod:`.harvest`).
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ from usmca.errors import UserInputError
 
 from .build import chapter_documents, write_library
 from .gn11 import Gn11Text, parse_gn11
+from .harvest import (FRAGMENT_KIND, HARVEST_KIND, HARVEST_SOURCE, committed_harvest, harvest_documents,
+                      merge_documents)
 
 __all__ = ["read_source", "html_to_text", "import_text", "build_from_fragments", "FRAGMENT_SOURCE"]
 
@@ -103,7 +106,8 @@ def import_text(text: str, source: str, out: Path, *, retrieved: str | None = No
             "files": [str(f) for f in files]}
 
 
-def build_from_fragments(shared: Path, out: Path, *, retrieved: str = "2026-11-23") -> dict[str, Any]:
+def build_from_fragments(shared: Path, out: Path, *, retrieved: str = "2026-11-23",
+                         harvest: Path | None = None) -> dict[str, Any]:
     """Rebuild the packaged library from the General Note 11 page excerpts in ``shared``.
 
     Parameters
@@ -114,6 +118,10 @@ def build_from_fragments(shared: Path, out: Path, *, retrieved: str = "2026-11-2
         Where to write (the package's ``library`` folder when rebuilding the shipped data).
     retrieved
         The date the excerpts were collected (``legal/README.md``).
+    harvest
+        Further pages to merge in (:mod:`.harvest`): a folder of harvested page excerpts (with
+        ``index.csv``), or a library folder whose committed harvested rules are kept (the packaged
+        library, to rebuild it reproducibly without the harvested texts). ``None``: excerpts only.
     """
     gn = shared / "legal" / "gn11"
     with open(gn / "index.csv", newline="", encoding="utf-8") as fh:
@@ -121,6 +129,7 @@ def build_from_fragments(shared: Path, out: Path, *, retrieved: str = "2026-11-2
     with open(gn / "chapter_coverage.csv", newline="", encoding="utf-8") as fh:
         status = {int(r["hs_chapter"]): r["gn11_o_text_status"].split(" ")[0] for r in csv.DictReader(fh)}
     parsed = []
+    shared_pages = {int(r["page"]) for r in pages}
     for row in pages:
         page = int(row["page"])
         text = (gn / row["file"]).read_text(encoding="utf-8")
@@ -129,8 +138,18 @@ def build_from_fragments(shared: Path, out: Path, *, retrieved: str = "2026-11-2
         parsed.append((parse_gn11(text, first_page=page, first_chapter=first), lambda _p, u=url: u,
                        f"{FRAGMENT_SOURCE} {page}"))
     docs = chapter_documents(parsed, retrieved)
-    files = write_library(docs, out, status=status, source_note=FRAGMENT_SOURCE + "s (first ~2,000 characters "
-                          "of each page; see registry.csv for what is encoded)")
+    note = FRAGMENT_SOURCE + "s (first ~2,000 characters of each page; see registry.csv for what is encoded)"
+    extra: dict[int, dict[str, Any]] = {}
+    extra_status: dict[int, str] = {}
+    if harvest is not None and (harvest / "index.csv").is_file():
+        extra, extra_status = harvest_documents(harvest, exclude_pages=shared_pages)
+    elif harvest is not None:
+        extra, extra_status = committed_harvest(harvest)
+    docs, status = merge_documents(docs, status, extra, extra_status)
+    for ch, d in docs.items():
+        if d["source"]["kinds"] == [FRAGMENT_KIND, HARVEST_KIND]:
+            d["source"]["retrieved_from"] = f"{note}; and {HARVEST_SOURCE}s (see urls)"
+    files = write_library(docs, out, status=status, source_note=note)
     return {"chapters": sorted(docs), "rules": sum(len(d["rules"]) for d in docs.values()),
             "files": [str(f) for f in files]}
 
@@ -140,8 +159,12 @@ if __name__ == "__main__":  # pragma: no cover - maintenance entry point
 
     from usmca.paths import shared_data_dir
 
-    target = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).resolve().parent / "library"
+    # python -m usmca.origin.psr.sources [TARGET] [HARVEST_FOLDER]; without HARVEST_FOLDER the harvested
+    # rules already committed in the packaged library are kept.
+    package = Path(__file__).resolve().parent / "library"
+    target = Path(sys.argv[1]) if len(sys.argv) > 1 else package
+    harvest = Path(sys.argv[2]) if len(sys.argv) > 2 else package
     d = shared_data_dir()
     if d is None:
         raise SystemExit("shared/data not found")
-    print(build_from_fragments(d, target))
+    print(build_from_fragments(d, target, harvest=harvest))
