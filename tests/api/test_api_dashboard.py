@@ -76,3 +76,9 @@ def test_the_script_is_valid_javascript(page, tmp_path):
     f.write_text(scripts[0], encoding="utf-8")
     out = subprocess.run([node, "--check", str(f)], capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr
+
+
+def test_the_browser_is_told_to_load_nothing_from_elsewhere(client):
+    csp = client.get("/").headers["content-security-policy"]
+    assert "default-src 'none'" in csp and "connect-src 'self'" in csp and "http" not in csp
+    assert client.get("/law/parameters").headers["x-content-type-options"] == "nosniff"

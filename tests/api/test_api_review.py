@@ -88,7 +88,8 @@ warnings.simplefilter("ignore")
 from fastapi.testclient import TestClient
 from usmca.api import create_app
 r = TestClient(create_app()).get("/review/briefing")
-json.dump({"status": r.status_code, "type": r.headers["content-type"], "text": r.text}, sys.stdout)
+json.dump({"status": r.status_code, "type": r.headers["content-type"], "text": r.text,
+           "csp": r.headers.get("content-security-policy", "")}, sys.stdout)
 """
 
 
@@ -99,6 +100,7 @@ def test_briefing_is_a_self_contained_page_with_every_scenario(library):
     r = json.loads(out.stdout)
     assert r["status"] == 200, r["text"][:500] + out.stderr[-2000:]
     assert r["type"].startswith("text/html")
+    assert "default-src 'none'" in r["csp"] and "script-src" not in r["csp"]
     html = r["text"]
     for s in library.values():
         assert s.name in html

@@ -105,6 +105,9 @@ def test_specific_duty_needs_quantity(schedule) -> None:  # noqa: ANN001
     res = run(schedule, "0804.40.00", "MX", "2025-03-04", value=2000.0, quantity=1000.0)
     # 11.2 cents/kg x 1000 kg = 112 USD = 5.6% of 2000, plus 25%
     assert res.total_rate == pytest.approx(30.6)
+    # the same through the ad valorem equivalent at 2.00 USD/kg: 100 x 0.112 / 2 = 5.6%
+    res = run(schedule, "0804.40.00", "MX", "2025-03-04", value=2000.0, unit_value=2.0)
+    assert res.total_rate == pytest.approx(30.6)
 
 
 def test_stacking_is_explained(schedule) -> None:  # noqa: ANN001

@@ -41,3 +41,14 @@ def test_statutory_etr_2025_vs_public_collected(shared_data) -> None:  # noqa: A
     assert jan["CA"] < 0.5 and jan["MX"] < 0.5
     # statutory exceeds the quoted collected rates (3.7% MX, 2.4% CA): the gap is the subject of docs/etr.md
     assert etr["MX"] > 3.7 and etr["CA"] > 2.4
+
+
+def test_gtap_sectors_from_crosswalk(shared_data) -> None:  # noqa: ANN001
+    from usmca.tariffs.schedule import _sample_schedule
+
+    f = shared_flows("MX", "2025-07", "2025-07")
+    out = effective_rates(f, by=("gtap",), schedule=_sample_schedule())
+    assert out["value"].sum() == pytest.approx(f["value"].sum())
+    mvh = out.set_index("gtap").loc["MVH"]
+    # motor vehicles and parts carry the section 232 auto duties: far above the average
+    assert mvh["etr"] > out["duty"].sum() / out["value"].sum() * 100

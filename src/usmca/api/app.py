@@ -22,16 +22,23 @@ a user error is HTTP 422 with the one line of :class:`usmca.errors.UserInputErro
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import Any, Awaitable, Callable
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request, Response
 from fastapi.responses import HTMLResponse
 
 from . import law, origin, review, tariffs
 from .errors import install_error_handlers
 from .responses import JSONDocument
 
-__all__ = ["create_app"]
+__all__ = ["create_app", "DASHBOARD_CSP", "BRIEFING_CSP"]
+
+#: Content-Security-Policy of the dashboard: its own inline script and style, requests to this server
+#: only; links to the legal sources stay ordinary links.
+DASHBOARD_CSP = ("default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'; "
+                 "img-src 'self' data:; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+#: The briefing has no script at all (inline CSS and SVG).
+BRIEFING_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; frame-ancestors 'none'"
 
 
 def _version() -> str:
@@ -68,6 +75,16 @@ def create_app(tree: Any = None, review_cache: review.ReviewCache | None = None)
     install_error_handlers(app)
     for module in (law, origin, tariffs, review):
         app.include_router(module.router)
+
+    @app.middleware("http")
+    async def _headers(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        response = await call_next(request)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        if request.url.path == "/":
+            response.headers["Content-Security-Policy"] = DASHBOARD_CSP
+        elif request.url.path == "/review/briefing":
+            response.headers["Content-Security-Policy"] = BRIEFING_CSP
+        return response
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def dashboard() -> HTMLResponse:

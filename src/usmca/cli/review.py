@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 import typer
+from rich import box
 from rich.table import Table
 
 from usmca.errors import UserInputError
@@ -49,19 +50,21 @@ def _fmt(v: float | None) -> str:
 
 
 def _terminal_summary(results: dict[str, Any], countries: tuple[str, ...]) -> None:
-    t = Table(title="Welfare change by country, % (Caliendo-Parro, vs the baseline)")
+    t = Table(title="Welfare change by country, % (Caliendo-Parro, vs the baseline)", box=box.SIMPLE_HEAD,
+              padding=(0, 1), pad_edge=False)
     t.add_column("scenario", no_wrap=True)
     for c in countries:
-        t.add_column(c, justify="right")
+        t.add_column(c, justify="right", no_wrap=True, min_width=5)
     for r in results.values():
         t.add_row(r.name, *[_fmt(r.countries[c]["welfare_pct"]) for c in countries])
     console.print(t)
-    t2 = Table(title="USMCA members: real wage and trade, %")
+    t2 = Table(title="USMCA members: real wage and exports, %", box=box.SIMPLE_HEAD, padding=(0, 1),
+               pad_edge=False)
     t2.add_column("scenario", no_wrap=True)
     members = list(countries[:3])
     for c in members:
-        t2.add_column(f"{c} real wage", justify="right")
-        t2.add_column(f"{c} exports", justify="right")
+        t2.add_column(f"{c} wage", justify="right", no_wrap=True, min_width=6)
+        t2.add_column(f"{c} exp.", justify="right", no_wrap=True, min_width=6)
     for r in results.values():
         row = []
         for c in members:
@@ -71,7 +74,7 @@ def _terminal_summary(results: dict[str, Any], countries: tuple[str, ...]) -> No
     console.print(t2)
     from usmca.report import top_sectors
 
-    t3 = Table(title="Most affected sectors (gross output, %)")
+    t3 = Table(title="Most affected sectors (gross output, %)", box=box.SIMPLE_HEAD, pad_edge=False)
     for col in ("scenario", "country", "sector", "output %"):
         t3.add_column(col)
     for r in results.values():

@@ -31,6 +31,8 @@ def duty_cmd(
     usmca: bool = typer.Option(False, "--usmca", help="Claim USMCA treatment (General Note 11)."),
     us_content: Optional[float] = typer.Option(None, "--us-content", help="US content as a fraction of value."),
     quantity: Optional[float] = typer.Option(None, "--quantity", help="Quantity in the specific-rate unit."),
+    unit_value: Optional[float] = typer.Option(None, "--unit-value", help="USD per unit, for the ad valorem "
+                                               "equivalent of a specific duty."),
     reform: Optional[Path] = typer.Option(None, "--reform", help="A reform file (parameter diff)."),
     json_out: bool = typer.Option(False, "--json", help="Write one JSON document."),
 ) -> None:
@@ -38,7 +40,7 @@ def duty_cmd(
     from usmca.tariffs import duty
 
     res = duty(hts, origin, date, value, usmca_claim=usmca, us_content=us_content, quantity=quantity,
-               tree=_tree(reform))
+               unit_value=unit_value, tree=_tree(reform))
     if json_out:
         emit_json(res.to_dict())
         return

@@ -84,7 +84,8 @@ def _line(schedule: Schedule, hts: str, date: dt.date) -> HtsLine:
 
 def duty(hts: str, origin: str, date: Any, value: float, *, usmca_claim: bool = False,
          us_content: float | None = None, tree: LawTree | None = None, quantity: float | None = None,
-         usmca: bool | None = None, schedule: Schedule | None = None) -> DutyResult:
+         unit_value: float | None = None, usmca: bool | None = None,
+         schedule: Schedule | None = None) -> DutyResult:
     """Duty owed on one entry line.
 
     Parameters
@@ -105,6 +106,9 @@ def duty(hts: str, origin: str, date: Any, value: float, *, usmca_claim: bool = 
         The law tree (default: the law in force); pass a reformed tree for scenarios.
     quantity
         Quantity in the line's specific-rate unit, for specific and compound duties.
+    unit_value
+        Value per unit of that quantity (USD); without a quantity, the specific part is taken as
+        its ad valorem equivalent :math:`100 s / u` (:func:`usmca.tariffs.rates.ave`).
     usmca
         Alias of ``usmca_claim`` (the HTTP API's name).
     schedule
@@ -128,6 +132,8 @@ def duty(hts: str, origin: str, date: Any, value: float, *, usmca_claim: bool = 
         raise UserInputError("--us-content", "", us_content, "US content is a fraction between 0 and 1")
     if quantity is not None and (not math.isfinite(float(quantity)) or float(quantity) < 0):
         raise UserInputError("--quantity", "", quantity, "a quantity is a finite number >= 0")
+    if unit_value is not None and (not math.isfinite(float(unit_value)) or float(unit_value) <= 0):
+        raise UserInputError("--unit-value", "", unit_value, "a unit value is a finite number > 0")
     law = tree if tree is not None else default_tree()
     sched = schedule if schedule is not None else load_schedule()
     line = _line(sched, code, when)
@@ -135,7 +141,7 @@ def duty(hts: str, origin: str, date: Any, value: float, *, usmca_claim: bool = 
                   None if us_content is None else np.array([float(us_content)]), explain=True)
     valid = bool(ev.claim[0])
     warnings: list[str] = []
-    comps = [_column1(line, v, valid, claim, quantity, warnings)]
+    comps = [_column1(line, v, valid, quantity, unit_value, warnings)]
     if claim and not valid:
         warnings.append(f"USMCA claim ignored: origin {cc} is not a USMCA party")
     for key, r in ev.rate.items():
@@ -177,7 +183,7 @@ def _treatment(law: LawTree, key: str, when: dt.date) -> str:
         return "none"
 
 
-def _column1(line: HtsLine, v: float, valid: bool, claim: bool, quantity: float | None,
+def _column1(line: HtsLine, v: float, valid: bool, quantity: float | None, unit_value: float | None,
              warnings: list[str]) -> Component:
     ref = {"instrument": f"HTSUS {line.revision}", "provision": f"{line.htsno}, column 1", "url": HTS_URL}
     if valid and line.usmca_spi:
@@ -195,9 +201,11 @@ def _column1(line: HtsLine, v: float, valid: bool, claim: bool, quantity: float 
         if quantity is not None:
             d += float(quantity) * line.specific_usd
             note = f"specific part {line.specific_usd:g} USD/{line.specific_unit} x {float(quantity):g}"
+        elif unit_value is not None:
+            d += v * line.specific_usd / float(unit_value)
+            note = f"specific part as ad valorem equivalent at {float(unit_value):g} USD/{line.specific_unit}"
         else:
             warnings.append(f"specific duty {line.general!r} not computed: give a quantity in {line.specific_unit}")
     elif line.rate_type in ("none", "other"):
         warnings.append(f"column 1 rate {line.general!r} could not be read as ad valorem")
-    _ = claim
     return Component("mfn", "Column 1 general (MFN)", 100.0 * d / v if v > 0 else adv, v, d, ref, note)

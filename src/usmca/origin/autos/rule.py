@@ -8,20 +8,32 @@ its RVC thresholds replaced by the Appendix's (ss. 14(13), (15), (17); 15(2)-(4)
 core part (Table A.1, s. 14(2)) and a heavy-truck engine (s. 15(4)) must meet the RVC, so their
 shift-only alternatives are dropped. When the library does not encode the Annex 4-B rule the RVC
 alternative is returned with an ``unsupported`` note for the tariff-shift part: never a guess.
+
+Further, from this module's helpers:
+
+- description-limited s. 13 alternatives are settled by a declared description class
+  (:mod:`.descriptions`), else keep their ``unsupported`` condition;
+- a heavy truck gains, while s. 18(22) is in force, an alternative at the RVC floor whose credit
+  is checked among the vehicle requirements (:mod:`.heavy_credit`);
+- a good for use as original equipment in an other vehicle of s. 20(2)(a)-(g) or (3)(a) gets the
+  RVC of s. 20(2)(h), (3)(b) or (3)(c) (:mod:`.other_vehicles`); an aftermarket part keeps the
+  s. 13 / Schedule 1 rule.
 """
 
 from __future__ import annotations
 
 import copy
 import datetime as dt
-from decimal import Decimal
-from typing import Any, Mapping
+from typing import Any
 
 from usmca.errors import UserInputError
 
-from ..hs import HsSet, dotted, normalize
-from .classify import regime
+from ..hs import normalize
+from .classify import regime, split_use
+from .descriptions import check_description, resolve
+from .heavy_credit import credit_in_force
 from .law import AutoLaw, auto_law
+from .other_vehicles import library_alternatives, other_vehicle_part, s20_override
 
 __all__ = ["automotive_rule"]
 
@@ -37,15 +49,14 @@ _PART_TABLES: dict[str, tuple[tuple[str, str, str | None, bool], ...]] = {
         ("tables/d", "heavy_truck/principal_parts_rvc_nc", "heavy_truck/principal_parts_rvc_tv", False),
         ("tables/e", "heavy_truck/complementary_parts_rvc_nc", "heavy_truck/complementary_parts_rvc_tv", False),
     ),
-    "other": (("tables/f", "other_vehicles/rvc_nc_60", None, False),),
 }
 _TABLE_NAME = {"tables/a1": "Table A.1", "tables/b": "Table B", "tables/c": "Table C", "tables/d": "Table D",
-               "tables/e": "Table E", "tables/f": "Table F"}
+               "tables/e": "Table E"}
 _PROVISION = {"tables/a1": "s. 14(2), (13)", "tables/b": "s. 14(14)-(15)", "tables/c": "s. 14(16)-(17)",
-              "tables/d": "s. 15(2)", "tables/e": "s. 15(3)", "tables/f": "s. 20(3)(c)"}
+              "tables/d": "s. 15(2)", "tables/e": "s. 15(3)"}
 
 
-def _num(x: Decimal) -> int | float:
+def _num(x: Any) -> int | float:
     return int(x) if x == x.to_integral_value() else float(x)
 
 
@@ -54,7 +65,20 @@ def _ref(law: AutoLaw, provision: str, url: str | None = None) -> dict[str, str]
     return {"instrument": e.reference.instrument, "provision": provision, "url": url or e.reference.url}
 
 
-def _s13(law: AutoLaw, digits: str, reg: str) -> list[dict[str, Any]] | None:
+def _credit_alt(law: AutoLaw, alt: dict[str, Any]) -> dict[str, Any]:
+    """The s. 18(22) alternative: the same shift with the floor as threshold (credit checked later)."""
+    floor = law.number("lvc/heavy_truck_excess_credit_rvc_floor")
+    out = {k: v for k, v in alt.items() if k not in ("rvc", "text", "reference")}
+    out["rvc"] = {"nc": _num(floor)}
+    out["text"] = "s. 13 with the s. 18(22) LVC credit (heavy truck)"
+    out["note"] = ("the RVC may be below the s. 13 threshold by the LVC credit, never below this floor; the credit "
+                   "is checked among the vehicle requirements ('heavy-truck RVC with LVC credit')")
+    e = law.entry("lvc/heavy_truck_excess_credit_rvc_floor")
+    out["reference"] = {"instrument": e.reference.instrument, "provision": e.reference.provision, "url": e.reference.url}
+    return out
+
+
+def _s13(law: AutoLaw, digits: str, reg: str, cls: str | None, desc: str | None) -> list[dict[str, Any]] | None:
     t = law.table("s13_rules")
     hit = t[[bool(c.contains(digits)) for c in law.row_codes("s13_rules")]]
     if hit.empty:
@@ -65,7 +89,11 @@ def _s13(law: AutoLaw, digits: str, reg: str) -> list[dict[str, Any]] | None:
     if rows.empty:
         return None
     out = []
+    heavy_vehicle = law.codes("definitions/heavy_truck_hs").contains(digits) and cls in (None, "heavy_truck")
     for r in rows.to_dict("records"):
+        applies = resolve(r.get("applies_to") or "", desc, cls)
+        if applies is False:
+            continue
         alt: dict[str, Any] = {"shift": r["shift"]}
         if r["except"]:
             alt["except"] = r["except"].split()
@@ -74,77 +102,37 @@ def _s13(law: AutoLaw, digits: str, reg: str) -> list[dict[str, Any]] | None:
         rvc = {m: _num(law.number(r[f"rvc_{m}"])) for m in ("nc", "tv") if r[f"rvc_{m}"]}
         if rvc:
             alt["rvc"] = rvc
-        if r["unsupported"]:
+        if r["unsupported"] and applies is None:
             alt["unsupported"] = r["unsupported"]
-        if r["note"]:
-            alt["note"] = r["note"]
+        note = [r["note"]] if r["note"] else []
+        if r["unsupported"] and applies:
+            note.append(f"limit '{r['unsupported']}' settled by the declared description or use")
+        if note:
+            alt["note"] = "; ".join(note)
         alt["text"] = f"{r['provision']} ({r['vehicle_class']})"
         alt["reference"] = {"instrument": r["instrument"], "provision": r["provision"], "url": r["url"]}
         out.append(alt)
-    return out
-
-
-def _library(hs: str, date: Any) -> Mapping[str, Any] | None:
-    try:
-        from usmca.origin.psr import lookup
-    except ImportError:
+        if heavy_vehicle and r["rvc_nc"] == "heavy_truck/vehicle_rvc" and credit_in_force(law):
+            out.append(_credit_alt(law, alt))
+    if not out:
         return None
-    try:
-        return lookup(hs, date)
-    except UserInputError:
-        return None
+    return s20_override(law, digits, cls, out)
 
 
-def _other_engine(law: AutoLaw) -> list[dict[str, Any]]:
-    """Engines of 84.07/84.08 for other vehicles: s. 20(2)(h) (62.5%) or s. 20(3)(b) (60%).
-
-    The class ``other`` does not say which other vehicle (or an aftermarket use, where Schedule 1
-    alone applies), so each alternative carries its condition as ``unsupported``.
-    """
-    out = []
-    for rel, prov, cond in (("other_vehicles/rvc_nc_62_5", "s. 20(2)(h)", "s. 20(2)(a)-(g)"),
-                            ("other_vehicles/rvc_nc_60", "s. 20(3)(b)", "s. 20(3)(a)")):
-        out.append({"shift": "none", "rvc": {"nc": _num(law.number(rel))}, "reference": _ref(law, prov),
-                    "unsupported": f"applies only to an engine for use in a vehicle of {cond}; the Annex 4-B "
-                                   "tariff-shift condition is not evaluated"})
-    return out
-
-
-def _part(law: AutoLaw, digits: str, reg: str, date: Any) -> list[dict[str, Any]] | None:
-    if reg == "other" and digits[:4] in ("8407", "8408"):
-        return _other_engine(law)
+def _part(law: AutoLaw, digits: str, reg: str, cls: str | None, date: Any) -> list[dict[str, Any]] | None:
+    if reg == "other":
+        return other_vehicle_part(law, digits, cls, date)
     for table, nc_path, tv_path, mandatory in _PART_TABLES[reg]:
         if not law.table_codes(table).contains(digits):
             continue
         if table == "tables/a1" and digits.startswith("850760"):
             return None  # s. 14(3), (6): traction batteries keep their Schedule 1 rule
         heavy_engine = reg == "heavy_truck" and digits[:4] in ("8407", "8408")
-        mandatory = mandatory or heavy_engine
-        nc = law.number(nc_path)
-        tv = law.number(tv_path) if tv_path else None
         ref = _ref(law, f"{_PROVISION[table]}{'; s. 15(4)' if heavy_engine else ''}; {_TABLE_NAME[table]}")
-        lib = _library(dotted(digits), date)
-        alts: list[dict[str, Any]] = []
-        if lib and lib.get("alternatives"):
-            for a in lib["alternatives"]:
-                a = {k: v for k, v in dict(a).items() if k != "reference"}
-                if a.get("rvc"):
-                    new = {"nc": _num(nc)}
-                    if tv is not None and "tv" in {str(k).lower() for k in a["rvc"]}:
-                        new["tv"] = _num(tv)
-                    a["rvc"] = new
-                elif mandatory:
-                    continue
-                a["reference"] = ref
-                alts.append(a)
-        if not alts:
-            # heavy trucks: TV only "if the corresponding rule includes" it (s. 15(2)-(3)): unknown here
-            with_tv = tv is not None and reg != "heavy_truck"
-            rvc = {"nc": _num(nc)} | ({"tv": _num(tv)} if with_tv else {})
-            alts = [{"shift": "none", "rvc": rvc, "reference": ref,
-                     "unsupported": f"the Annex 4-B tariff-shift condition of the rule for {dotted(digits)} is not "
-                                    "encoded in the PSR library; only its RVC threshold (Appendix) is known"}]
-        return alts
+        # heavy trucks: TV only "if the corresponding rule includes" it (s. 15(2)-(3)): unknown without the rule
+        return library_alternatives(law, digits, date, law.number(nc_path),
+                                    law.number(tv_path) if tv_path else None, mandatory or heavy_engine, ref,
+                                    tv_without_library=reg != "heavy_truck")
     return None
 
 
@@ -155,7 +143,8 @@ def _cached(law: AutoLaw, key: str, build: Any) -> list[dict[str, Any]] | None:
     return copy.deepcopy(found) if found is not None else None
 
 
-def automotive_rule(hs: str, use: str | None, date: dt.date | str, tree: Any) -> list[dict[str, Any]] | None:
+def automotive_rule(hs: str, use: str | None, date: dt.date | str, tree: Any,
+                    description: str | None = None) -> list[dict[str, Any]] | None:
     """The Automotive Appendix rule of a good, or ``None`` when the good is not automotive.
 
     Parameters
@@ -163,12 +152,18 @@ def automotive_rule(hs: str, use: str | None, date: dt.date | str, tree: Any) ->
     hs
         HS code of the good (dotted or digits, 6 digits or more).
     use
-        Vehicle class the good is, or is for: ``passenger_vehicle``, ``light_truck``,
-        ``heavy_truck``, ``other`` (other vehicles, aftermarket) or ``None`` (read as ``other``).
+        Vehicle class the good is, or is for (:data:`usmca.origin.autos.classify.USES`):
+        ``passenger_vehicle``, ``light_truck``, ``heavy_truck``, ``other_vehicle_s20_2``,
+        ``other_vehicle_s20_3`` (original equipment of an other vehicle of s. 20(2)(a)-(g) /
+        (3)(a)), ``aftermarket``, ``other`` (not said which) or ``None`` (read as ``other``);
+        optionally followed by ``:<description class>`` (``passenger_vehicle:body_stamping``).
     date
         Date the rule must be in force on (selects the RVC phase-in step).
     tree
         The law tree (:func:`usmca.law.default_tree` or a reformed tree).
+    description
+        The declared description class (``automotive.part_description_class``), settling the
+        description-limited alternatives of s. 13; same as the ``use`` qualifier.
 
     Returns
     -------
@@ -180,14 +175,24 @@ def automotive_rule(hs: str, use: str | None, date: dt.date | str, tree: Any) ->
     Raises
     ------
     UserInputError
-        When ``hs`` is not an HS code or ``use`` not a known class.
+        When ``hs`` is not an HS code, ``use`` not a known class or the description unknown or
+        contradicting the one in ``use``.
     """
     try:
         digits = normalize(hs)
     except ValueError as exc:
         raise UserInputError("BOM", "good.hs", hs, str(exc)) from None
-    reg = regime(use)
+    cls, in_use = split_use(use)
+    reg = regime(cls)
     law = auto_law(tree, date)
+    desc = check_description(law, description)
+    in_use = check_description(law, in_use, field="good.use")
+    if desc is not None and in_use is not None and desc != in_use:
+        raise UserInputError("BOM", "automotive.part_description_class", description,
+                             f"contradicts the description in good.use ({in_use})")
+    desc = desc or in_use
     if law.codes("definitions/automotive_headings_hs").contains(digits):
-        return _cached(law, f"s13:{digits}:{reg}", lambda: _s13(law, digits, reg))
-    return _cached(law, f"part:{digits}:{reg}", lambda: _part(law, digits, reg, date))
+        return _cached(law, f"s13:{digits}:{cls}:{desc}", lambda: _s13(law, digits, reg, cls, desc))
+    return _cached(law, f"part:{digits}:{cls}", lambda: _part(law, digits, reg, cls, date))
+
+
