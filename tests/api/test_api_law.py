@@ -186,3 +186,12 @@ def test_nan_is_not_json_and_is_422(client):
            '"changes": {"%s": {"2027-01-01": NaN}}}' % path
     assert_user_error(client.post("/law/diff", content=body.encode(), headers={"content-type": "application/json"}),
                       "body")
+
+
+def test_yaml_nan_is_422_too(client):
+    tree = default_tree()
+    path = next(p for p in _scalar_paths() if tree.parameter(p).unit == "percent")
+    text = yaml.safe_dump({"reference": REFERENCE, "changes": {path: {"2027-01-01": 0.5}}}).replace("0.5", ".nan")
+    doc = assert_user_error(client.post("/law/diff", content=text.encode(),
+                                        headers={"content-type": "application/yaml"}), "body")
+    assert doc["field"] == f"changes.{path}.2027-01-01"

@@ -105,3 +105,14 @@ def test_briefing_is_a_self_contained_page_with_every_scenario(library):
     for s in library.values():
         assert s.name in html
     assert not re.search(r"<(script|link|img|iframe)[^>]+(src|href)\s*=\s*[\"']?(https?:)?//", html, re.I)
+
+
+def test_the_whole_review_is_the_cli_json(client, cli):
+    out = cli("review", "--json")
+    assert out.code == 0, out.err
+    shown = out.json()
+    served = client.get("/review").json()
+    for doc in (shown, served):
+        for sc in doc["scenarios"].values():
+            sc["diagnostics"].pop("seconds", None)
+    assert served == shown

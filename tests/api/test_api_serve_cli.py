@@ -66,3 +66,9 @@ def test_a_port_in_use_is_one_line_exit_2(cli, started):
         r = cli("serve", "--port", str(port))
     assert r.code == 2 and not started
     assert r.err.startswith("error: --port") and "cannot listen" in r.err
+
+
+def test_serve_loads_the_engines_before_listening(cli, started):
+    r = cli("serve", "--port", str(_free_port()))
+    assert r.code == 0, r.err
+    assert "loaded law" in r.err and "review" in r.err

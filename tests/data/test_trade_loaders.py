@@ -24,7 +24,7 @@ Imports,Canada,7208101500,2025,June,No program claimed,200,0
 """
 
 
-def test_dataweb_to_flows(tmp_path: Path) -> None:
+def test_dataweb_to_flows(tmp_path: Path, shared_data: Path) -> None:
     f = tmp_path / "dw.csv"
     f.write_text(DATAWEB)
     df = read_dataweb(f)
@@ -36,6 +36,12 @@ def test_dataweb_to_flows(tmp_path: Path) -> None:
     assert info["flows_rows"] == 2
     row = flows.iloc[0]
     assert (row["value"], row["usmca_value"]) == (1500.0, 1000.0)
+    from usmca.tariffs.etr import effective_rates
+
+    out = effective_rates(flows, by=("partner",))
+    # calculated duty 137.5 on 1500 of customs value: the collected rate beside the statutory one
+    assert out.loc[0, "collected_etr"] == pytest.approx(100 * 137.5 / 1500)
+    assert out.loc[0, "etr"] > 0
 
 
 def test_dataweb_bad_cell_names_line_and_column(tmp_path: Path) -> None:
@@ -78,6 +84,12 @@ def test_census_client_replays(tmp_path: Path) -> None:
         assert load_census(df, con) == 2  # same month replaced, not duplicated
         n = con.execute("select count(*), sum(customs_value) from census_imports").fetchall()[0]
     assert n == (2, 1500000.0)
+    from usmca.data.loaders.census import collected_rates
+
+    with connect(tmp_path / "s.duckdb") as con:
+        out = collected_rates(con, by=("cty_code", "year"))
+    # (25,000 + 125,000) / 1,500,000: dollars summed before dividing
+    assert out.loc[0, "collected_etr"] == pytest.approx(10.0)
 
 
 def test_census_errors() -> None:

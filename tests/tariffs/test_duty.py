@@ -54,7 +54,10 @@ CASES = [
     ("8528.72.64", "MX", "2025-03-04", {}, 28.9, {"mfn", "ieepa_fentanyl"}),
     ("8528.72.64", "MX", "2025-03-07", {"usmca_claim": True}, 0.0, set()),
     ("8528.72.64", "MX", "2025-04-05", {}, 28.9, {"mfn", "ieepa_fentanyl"}),
-    ("8528.72.64", "CN", "2025-04-05", {}, 13.9, {"mfn", "reciprocal"}),
+    ("8528.72.64", "CN", "2025-02-03", {}, 3.9, {"mfn"}),
+    ("8528.72.64", "CN", "2025-02-04", {}, 13.9, {"mfn", "ieepa_fentanyl_china"}),
+    ("8528.72.64", "CN", "2025-04-05", {}, 33.9, {"mfn", "ieepa_fentanyl_china", "reciprocal"}),
+    ("8528.72.64", "CN", "2025-11-10", {}, 23.9, {"mfn", "ieepa_fentanyl_china", "reciprocal"}),
     ("8528.72.64", "MX", "2026-02-20", {}, 3.9, {"mfn"}),
     ("8528.72.64", "MX", "2026-02-24", {}, 13.9, {"mfn", "section122"}),
     ("8528.72.64", "MX", "2026-02-24", {"usmca_claim": True}, 0.0, set()),
@@ -117,7 +120,8 @@ def test_stacking_is_explained(schedule) -> None:  # noqa: ANN001
 
 def test_claim_from_non_party_is_ignored(schedule) -> None:  # noqa: ANN001
     res = run(schedule, "8528.72.64", "CN", "2025-04-05", usmca_claim=True)
-    assert res.total_rate == pytest.approx(13.9)
+    assert res.total_rate == pytest.approx(33.9)
+    assert any("not encoded" in w for w in res.warnings)
     assert any("not a USMCA party" in w for w in res.warnings)
 
 
@@ -131,6 +135,7 @@ def test_result_reports_schedule_revision(schedule) -> None:  # noqa: ANN001
 @pytest.mark.parametrize("hts, origin, date, value, kw, field", [
     ("9999.99.99", "MX", "2025-05-01", 1.0, {}, "--hts"),
     ("87A3", "MX", "2025-05-01", 1.0, {}, "--hts"),
+    ("9903.01.10", "CA", "2025-08-01", 1.0, {}, "--hts"),
     ("8703.23.01", "MEX", "2025-05-01", 1.0, {}, "--origin"),
     ("8703.23.01", "MX", "2024-12-31", 1.0, {}, "--date"),
     ("8703.23.01", "MX", "2027-01-01", 1.0, {}, "--date"),

@@ -14,6 +14,7 @@ a user error is HTTP 422 with the one line of :class:`usmca.errors.UserInputErro
 ``GET /origin/coverage``   which HS chapters' rules are encoded, from which source
 ``GET /tariffs/duty``      ``?hts=&origin=&date=&value=&usmca=&us_content=&quantity=`` -> the duty
 ``POST /tariffs/duty``     the same fields as JSON, plus an optional ``reform``
+``GET /review``            every scenario, origin what-if, effective rates (``usmca review --json``)
 ``GET /review/scenarios``  the scenario library; ``GET /review/{name}`` one result (cached)
 ``GET /review/briefing``   the review briefing (HTML)
 ``GET /spec``              the OpenAPI document (also at ``/openapi.json``; ``/docs``)
@@ -22,6 +23,7 @@ a user error is HTTP 422 with the one line of :class:`usmca.errors.UserInputErro
 
 from __future__ import annotations
 
+import importlib
 from typing import Any, Awaitable, Callable
 
 from fastapi import FastAPI, Request, Response
@@ -29,16 +31,9 @@ from fastapi.responses import HTMLResponse
 
 from . import law, origin, review, tariffs
 from .errors import install_error_handlers
-from .responses import JSONDocument
+from .responses import DASHBOARD_CSP, JSONDocument
 
-__all__ = ["create_app", "DASHBOARD_CSP", "BRIEFING_CSP"]
-
-#: Content-Security-Policy of the dashboard: its own inline script and style, requests to this server
-#: only; links to the legal sources stay ordinary links.
-DASHBOARD_CSP = ("default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'; "
-                 "img-src 'self' data:; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
-#: The briefing has no script at all (inline CSS and SVG).
-BRIEFING_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; frame-ancestors 'none'"
+__all__ = ["create_app", "warm_up"]
 
 
 def _version() -> str:
@@ -80,17 +75,13 @@ def create_app(tree: Any = None, review_cache: review.ReviewCache | None = None)
     async def _headers(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
         response = await call_next(request)
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        if request.url.path == "/":
-            response.headers["Content-Security-Policy"] = DASHBOARD_CSP
-        elif request.url.path == "/review/briefing":
-            response.headers["Content-Security-Policy"] = BRIEFING_CSP
         return response
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def dashboard() -> HTMLResponse:
         from usmca.web import dashboard_html
 
-        return HTMLResponse(dashboard_html())
+        return HTMLResponse(dashboard_html(), headers={"Content-Security-Policy": DASHBOARD_CSP})
 
     @app.get("/spec", summary="The OpenAPI document of this API", tags=["meta"])
     def spec() -> JSONDocument:
@@ -105,3 +96,36 @@ def _tree_getter(tree: Any) -> Callable[[], Any]:
     from usmca.law import default_tree
 
     return default_tree
+
+
+def warm_up(app: FastAPI) -> dict[str, float]:
+    """Load what the first requests would otherwise load all at once: the law tree, the scenario
+    library and baseline, the HTS schedule of the tariffs engine.
+
+    Without it, concurrent first requests each build the same cached object (the engines' caches are
+    not locked): measured 44 s for 96 concurrent cold duty requests against 1.3 s warm.
+
+    Returns
+    -------
+    dict
+        Seconds spent per part (a part whose engine or data is absent is skipped).
+    """
+    import time
+
+    from usmca.errors import UserInputError
+
+    spent: dict[str, float] = {}
+
+    def timed(name: str, load: Callable[[], Any]) -> None:
+        start = time.perf_counter()
+        try:
+            load()
+        except (ImportError, UserInputError):  # engine not installed, or its data absent
+            return
+        spent[name] = time.perf_counter() - start
+
+    timed("law", app.state.tree)
+    timed("review", lambda: (app.state.review.library(), app.state.review.baseline()))
+    if tariffs.duty_engine() is not None:
+        timed("tariffs", lambda: importlib.import_module("usmca.tariffs.schedule").load_schedule())
+    return spent

@@ -8,6 +8,7 @@ request says ``Content-Type: application/yaml``. Whatever is wrong with a body i
 from __future__ import annotations
 
 import json
+import math
 from typing import Any
 
 import yaml
@@ -33,8 +34,8 @@ def read_body(raw: bytes, content_type: str) -> Any:
     Raises
     ------
     UserInputError
-        When the body is empty, too large, not UTF-8, or not valid JSON/YAML, or when YAML uses
-        aliases or nests deeper than :data:`MAX_DEPTH`.
+        When the body is empty, too large, not UTF-8, or not valid JSON/YAML, holds a non-finite
+        number, or when YAML uses aliases or nests deeper than :data:`MAX_DEPTH`.
     """
     if not raw.strip():
         raise UserInputError("body", "", "", "empty body: send a JSON object")
@@ -48,7 +49,9 @@ def read_body(raw: bytes, content_type: str) -> Any:
     try:
         if kind in _YAML_TYPES:
             _check_yaml(text)
-            return yaml.load(text, Loader=_YAML_LOADER)
+            doc = yaml.load(text, Loader=_YAML_LOADER)
+            _check_finite(doc, "")
+            return doc
         return json.loads(text, parse_constant=_no_constant)
     except UserInputError:
         raise
@@ -79,6 +82,18 @@ def _check_yaml(text: str) -> None:
             depth -= 1
         elif isinstance(token, yaml.AliasToken):
             raise UserInputError("body", "", f"*{token.value}", "YAML aliases are not accepted in a request body")
+
+
+def _check_finite(doc: Any, field: str) -> None:
+    """Refuse YAML's ``.nan`` and ``.inf`` anywhere in the document, as JSON has no such numbers."""
+    if isinstance(doc, float) and not math.isfinite(doc):
+        raise UserInputError("body", field, repr(doc), "not a finite number")
+    if isinstance(doc, dict):
+        for k, v in doc.items():
+            _check_finite(v, f"{field}.{k}" if field else str(k))
+    elif isinstance(doc, list):
+        for i, v in enumerate(doc):
+            _check_finite(v, f"{field}[{i}]")
 
 
 def _no_constant(name: str) -> Any:

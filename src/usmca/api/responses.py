@@ -1,8 +1,10 @@
-"""JSON responses that match the command line's ``--json`` documents byte for byte in content.
+"""Responses: JSON that matches the command line's ``--json`` documents byte for byte in content.
 
 The engines return dataclasses, numpy scalars, Decimals and dates; :func:`plain` converts them
 with the same rules as :func:`usmca.cli.output.to_jsonable` (non-finite floats become ``null``),
-so ``GET /tariffs/duty`` and ``usmca tariffs duty --json`` give the same document.
+so ``GET /tariffs/duty`` and ``usmca tariffs duty --json`` give the same document. The HTML pages
+(dashboard, briefing) are sent with a Content-Security-Policy that lets them load nothing from
+another host.
 """
 
 from __future__ import annotations
@@ -12,7 +14,14 @@ from typing import Any
 
 from fastapi.responses import JSONResponse
 
-__all__ = ["JSONDocument", "plain"]
+__all__ = ["JSONDocument", "plain", "DASHBOARD_CSP", "BRIEFING_CSP"]
+
+#: Content-Security-Policy of the dashboard: its own inline script and style, requests to this server
+#: only; links to the legal sources stay ordinary links.
+DASHBOARD_CSP = ("default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'; "
+                 "img-src 'self' data:; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+#: The review briefing has no script at all (inline CSS and SVG).
+BRIEFING_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; frame-ancestors 'none'"
 
 
 def plain(obj: Any) -> Any:

@@ -1,6 +1,7 @@
 """``/review``: the scenario library of the 2026 joint review, run on demand and kept in memory.
 
 ``GET /review/scenarios`` lists the library (:func:`usmca.scenarios.load_library`);
+``GET /review`` gives the whole document of ``usmca review --json``;
 ``GET /review/{name}`` runs one scenario on the embedded 2024 baseline with the Caliendo-Parro
 engine (:func:`usmca.scenarios.run_scenario`) the first time it is asked for, and serves the
 cached :class:`~usmca.scenarios.runner.ScenarioResult` afterwards: welfare, real wage, terms and
@@ -20,7 +21,7 @@ from starlette.concurrency import run_in_threadpool
 
 from usmca.errors import UserInputError
 
-from .responses import JSONDocument
+from .responses import BRIEFING_CSP, JSONDocument
 
 __all__ = ["router", "ReviewCache"]
 
@@ -45,6 +46,7 @@ class ReviewCache:
         self._library: dict[str, Any] | None = None
         self._baseline: Any = None
         self._results: dict[str, Any] = {}
+        self._whole: tuple[Any, Any] | None = None
 
     def library(self) -> dict[str, Any]:
         """The resolved scenario library, keyed by name."""
@@ -93,17 +95,41 @@ class ReviewCache:
                  "computed": s.name in self._results, "href": f"review/{s.name}"}
                 for s in self.library().values()]
 
-    def briefing(self) -> str:
-        """The review briefing (HTML) over every scenario of the library."""
-        from usmca.report import render_briefing
+    def whole(self) -> tuple[dict[str, Any], Any, Any]:
+        """Every result, the effective-rate table and the origin what-if (computed once)."""
         from usmca.report.origin_whatif import origin_whatif
         from usmca.scenarios.etr import effective_rate_table
 
         lib = self.library()
-        results = [self.result(n) for n in lib]
+        results = {n: self.result(n) for n in lib}
         b = self.baseline()
-        etr = effective_rate_table(b, {r.name: r for r in results})
-        return render_briefing(results, b, etr=etr, origin=origin_whatif(list(lib.values())))
+        with self._lock:
+            if self._whole is None:
+                self._whole = (effective_rate_table(b, results), origin_whatif(list(lib.values())))
+            etr, origin = self._whole
+        return results, etr, origin
+
+    def document(self) -> dict[str, Any]:
+        """The document of ``usmca review --json``: every scenario, origin what-if, effective rates."""
+        results, etr, origin = self.whole()
+        b = self.baseline()
+        return {"baseline": getattr(b, "source", None), "countries": list(b.countries),
+                "scenarios": {n: r.to_dict() for n, r in results.items()}, "origin_whatif": origin,
+                "effective_rates": etr}
+
+    def briefing(self) -> str:
+        """The review briefing (HTML) over every scenario of the library (``usmca review``)."""
+        from usmca.report import render_briefing
+
+        results, etr, origin = self.whole()
+        return render_briefing(list(results.values()), self.baseline(), etr=etr, origin=origin)
+
+
+@router.get("", response_class=JSONDocument, summary="Every scenario, as `usmca review --json`")
+async def get_review(request: Request) -> JSONDocument:
+    """Results of every scenario, the origin what-if of the example BOMs and the effective US rates."""
+    cache: ReviewCache = request.app.state.review
+    return JSONDocument(await run_in_threadpool(cache.document))
 
 
 @router.get("/scenarios", response_class=JSONDocument, summary="The scenario library")
@@ -118,7 +144,7 @@ async def get_scenarios(request: Request) -> JSONDocument:
 async def get_briefing(request: Request) -> HTMLResponse:
     """The self-contained briefing page of ``usmca review`` (every scenario; cached results)."""
     cache: ReviewCache = request.app.state.review
-    return HTMLResponse(await run_in_threadpool(cache.briefing))
+    return HTMLResponse(await run_in_threadpool(cache.briefing), headers={"Content-Security-Policy": BRIEFING_CSP})
 
 
 @router.get("/{name}", response_class=JSONDocument, summary="Results of one scenario")

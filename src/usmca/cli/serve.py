@@ -36,9 +36,13 @@ def serve(
         raise UserInputError("usmca serve", "", "uvicorn", "not installed: pip install 'uvicorn>=0.29'") from None
     _check_bindable(host, port)
     from usmca.api import create_app
+    from usmca.api.app import warm_up
 
+    application = create_app()
+    spent = warm_up(application)
+    err_console.print("usmca: loaded " + ", ".join(f"{k} ({v:.1f} s)" for k, v in spent.items()), highlight=False)
     err_console.print(f"usmca: dashboard at http://{host}:{port}/ , API specification at /spec", highlight=False)
-    uvicorn.run(create_app(), host=host, port=port, log_level=log_level)
+    uvicorn.run(application, host=host, port=port, log_level=log_level)
 
 
 def _check_bindable(host: str, port: int) -> None:

@@ -28,12 +28,15 @@ from .bom import Bom, Good, Material
 from .context import PARTIES, Context, P, RuleChoice
 from .hs import dotted
 from .lines import Line, add_ledger, evaluate_lines
+from .remanufactured import remanufactured_status
 from .result import Trace, TraceStep
 from .rules import parse_rule
 
-__all__ = ["NodeSpec", "NodeResult", "evaluate_node", "evaluate_bom"]
+__all__ = ["NodeSpec", "NodeResult", "evaluate_node", "evaluate_bom", "PRODUCER_PREFIX"]
 
 ZERO = Decimal(0)
+#: Key prefix of the producer's own value in the content ledger (``producer:MX``).
+PRODUCER_PREFIX = "producer:"
 HUNDRED = Decimal(100)
 
 
@@ -114,7 +117,8 @@ def evaluate_node(spec: NodeSpec, ctx: Context, depth: int = 0) -> NodeResult:
         trace.extend(r.steps)
         return r
 
-    lines = evaluate_lines(spec.materials, spec.path, spec.produced_in, ctx, trace, sub, spec.remanufactured)
+    reman = spec.top and remanufactured_status(spec.hs, spec.remanufactured, spec.materials, ctx, trace)
+    lines = evaluate_lines(spec.materials, spec.path, spec.produced_in, ctx, trace, sub, reman)
     counted = [ln for ln in lines if ln.role in ("material", "accessory")]
     vnm_tv = sum((ln.vnm_tv for ln in counted), ZERO)
     vnm_nc = sum((ln.vnm_nc for ln in counted), ZERO)
@@ -125,6 +129,8 @@ def evaluate_node(spec: NodeSpec, ctx: Context, depth: int = 0) -> NodeResult:
         if ln.role != "packing":
             add_ledger(ledger, ln.ledger)
     mval = sum((ln.material.material_value for ln in lines if ln.role != "packing"), ZERO)
+    if spec.top:
+        _producer_value(spec, ledger, mval, trace)
     apparel = spec.hs is not None and ctx.codes(P.DM_APPAREL_CHAPTERS).contains(spec.hs)
     weight = spec.component_weight if (apparel and spec.component_weight is not None) else spec.weight
     b = Bases(spec.tv, nc, spec.total_cost, vnm_tv, vnm_nc, spec.method, weight)
@@ -140,6 +146,27 @@ def evaluate_node(spec: NodeSpec, ctx: Context, depth: int = 0) -> NodeResult:
     trace.add("determination", verdict + (f" (criterion {res.criterion})" if res.criterion else ""),
               "USMCA Art. 4.2", res.originating)
     return res
+
+
+def _producer_value(spec: NodeSpec, ledger: dict[str, Decimal], materials: Decimal, trace: Trace) -> None:
+    """Add the producer's own value to the content ledger so that it sums to the good's value.
+
+    .. math:: V_{producer} = V_{good} - \\sum_i V_i
+
+    with ``V_good`` the transaction value adjusted to exclude international shipping (Art. 4.5.2)
+    when given, else the total cost (Art. 4.5.3), and ``V_i`` the value of every material except
+    packing for shipment (disregarded, Art. 4.16). It is attributed to ``produced_in`` under the
+    labelled key ``producer:<country>``: the value added (labour, overhead, profit) where the good
+    is produced; it may be negative when the materials cost more than the good's value.
+    """
+    good_value = spec.tv if spec.tv is not None else spec.total_cost
+    if good_value is None:
+        return
+    basis = "transaction value (adjusted)" if spec.tv is not None else "total cost"
+    own = good_value - materials
+    ledger[PRODUCER_PREFIX + (spec.produced_in or "unknown")] = own
+    trace.add("content ledger", f"producer's own value {own} = {basis} {good_value} - materials {materials}, "
+              f"attributed to {spec.produced_in}", "USMCA Art. 4.5-4.6 (value of the good and of materials)")
 
 
 def _routes(spec: NodeSpec, ctx: Context, res: NodeResult, trace: Trace) -> None:

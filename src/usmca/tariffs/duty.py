@@ -122,6 +122,9 @@ def duty(hts: str, origin: str, date: Any, value: float, *, usmca_claim: bool = 
     claim = bool(usmca_claim or usmca)
     when = parse_date(date, "--date")
     code = normalise_hts(hts)
+    if code.startswith("99"):
+        raise UserInputError("--hts", "", hts, "chapter 99 headings are additional duties, not classifications: "
+                             "give the chapter 1-98 code of the good")
     cc = str(origin).strip().upper()
     if len(cc) != 2 or not cc.isalpha():
         raise UserInputError("--origin", "", origin, "a country of origin is an ISO 3166-1 alpha-2 code")
@@ -144,6 +147,9 @@ def duty(hts: str, origin: str, date: Any, value: float, *, usmca_claim: bool = 
     comps = [_column1(line, v, valid, quantity, unit_value, warnings)]
     if claim and not valid:
         warnings.append(f"USMCA claim ignored: origin {cc} is not a USMCA party")
+    if not ev.origin_is_party[0]:
+        warnings.append(f"origin {cc}: Section 301, country-specific reciprocal rates and other origin-specific "
+                        "measures outside us/ are not encoded; the duty may be understated")
     for key, r in ev.rate.items():
         rate = float(r[0])
         if rate <= 0:

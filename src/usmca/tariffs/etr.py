@@ -156,6 +156,12 @@ def effective_rates(flows: pd.DataFrame, *, by: Sequence[str] = ("partner", "mon
     components
         Add one ``duty_<measure>`` column per measure (unclaimed and claimed values together).
 
+    Notes
+    -----
+    When the flows carry ``calculated_duties`` (DataWeb/Census calculated duty, USD), the output
+    adds ``calculated_duties`` and ``collected_etr`` = 100 x calculated duties / value, the
+    collected rate beside the statutory one.
+
     Returns
     -------
     DataFrame
@@ -185,6 +191,9 @@ def effective_rates(flows: pd.DataFrame, *, by: Sequence[str] = ("partner", "mon
     ru = (w @ rates["unclaimed"])[m_idx, k_idx]
     rc = (w @ rates["claimed"])[m_idx, k_idx]
     sums: dict[str, np.ndarray] = {"value": v, "usmca_value": c, "duty": ((v - c) * ru + c * rc) / 100.0}
+    collected = "calculated_duties" in f.columns
+    if collected:
+        sums["calculated_duties"] = pd.to_numeric(f["calculated_duties"], errors="coerce").to_numpy(dtype=float)
     if components:
         for name in ["mfn"] + [m.key for m in MEASURES]:
             ku, kc = f"{name}:unclaimed", f"{name}:claimed"
@@ -220,6 +229,8 @@ def effective_rates(flows: pd.DataFrame, *, by: Sequence[str] = ("partner", "mon
     out = _group_sum(list(by), codes, labels, sums)
     out["usmca_share"] = 100.0 * out["usmca_value"] / out["value"].where(out["value"] > 0)
     out["etr"] = 100.0 * out["duty"] / out["value"].where(out["value"] > 0)
+    if collected:
+        out["collected_etr"] = 100.0 * out["calculated_duties"] / out["value"].where(out["value"] > 0)
     return out
 
 

@@ -57,6 +57,8 @@ MEASURES: tuple[MeasureSpec, ...] = (
     MeasureSpec("ieepa_energy_potash", "IEEPA reduced rate: energy and potash", "us/ieepa/fentanyl/energy_potash_rate",
                 scope="us/ieepa/fentanyl/energy_potash_scope", usmca="us/ieepa/fentanyl/usmca_treatment",
                 exempt_scope=(_CH98,)),
+    MeasureSpec("ieepa_fentanyl_china", "IEEPA duty on China", "us/ieepa/fentanyl_china/rate",
+                exempt_scope=(_CH98,)),
     MeasureSpec("reciprocal", "IEEPA reciprocal tariff (baseline)", "us/reciprocal/baseline_rate",
                 exempt="us/reciprocal/excluded_countries", exempt_scope=(_CH98,)),
     MeasureSpec("section122", "Section 122 import surcharge", "us/section122/rate",
@@ -103,6 +105,7 @@ class Evaluation:
     entries: dict[str, Entry]
     claim: np.ndarray
     excluded_by: dict[str, np.ndarray] = field(default_factory=dict)
+    origin_is_party: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
 
     def total_pct(self) -> np.ndarray:
         """:math:`\\sum_m r_m b_m` in percent of value."""
@@ -251,7 +254,8 @@ def evaluate(goods: "Goods", date: dt.date, claim: np.ndarray, tree: LawTree,
     """
     n = goods.n
     parties, resolved, rules = _resolve(tree, date)
-    valid_claim = np.asarray(claim, dtype=bool) & goods.origin_in(parties)
+    is_party = goods.origin_in(parties)
+    valid_claim = np.asarray(claim, dtype=bool) & is_party
     usc = np.zeros(n) if us_content is None else np.nan_to_num(np.asarray(us_content, dtype=float), nan=0.0)
     rate: dict[str, np.ndarray] = {}
     base: dict[str, np.ndarray] = {}
@@ -297,4 +301,5 @@ def evaluate(goods: "Goods", date: dt.date, claim: np.ndarray, tree: LawTree,
                             excluded_by[loser] = np.full(n, "", dtype=object)
                         excluded_by[loser][hit] = winner
                 rate[loser] = np.where(wins, 0.0, rate[loser])
-    return Evaluation(rate=rate, base=base, entries=entries, claim=valid_claim, excluded_by=excluded_by)
+    return Evaluation(rate=rate, base=base, entries=entries, claim=valid_claim, excluded_by=excluded_by,
+                      origin_is_party=is_party)

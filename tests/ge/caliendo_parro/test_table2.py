@@ -90,3 +90,19 @@ def test_diagnostics(nafta) -> None:
         assert d[k]["converged"] and d[k]["residual"] < d[k]["tol"]
         assert d[k]["outer_iterations"] >= 2 and d[k]["seconds"] > 0
     assert d["balanced"] is True
+
+
+def test_welfare_by_partner_group(nafta) -> None:
+    """CP's bilateral split (Table 3 layout). Reference: the JAX replication's
+    ``bilateral_welfare_nafta_row_jax.csv`` as quoted in shared/research/ge-models.md (3 decimals):
+    Mexico ToT -0.395 (NAFTA) / -0.017 (rest of world), VoT +1.804 / -0.080."""
+    split = nafta.welfare_by_partner({"NAFTA": NAFTA}).set_index(["country", "partner_group"])
+    mex = split.loc["Mexico"]
+    assert mex.loc["NAFTA", "tot_pct"] == pytest.approx(-0.395, abs=6e-4)
+    assert mex.loc["other", "tot_pct"] == pytest.approx(-0.017, abs=6e-4)
+    assert mex.loc["NAFTA", "vot_pct"] == pytest.approx(1.804, abs=6e-4)
+    assert mex.loc["other", "vot_pct"] == pytest.approx(-0.080, abs=6e-4)
+    totals = split.groupby(level="country")[["tot_pct", "vot_pct"]].sum()
+    c = nafta.countries.set_index("country")
+    np.testing.assert_allclose(totals.loc[c.index, "tot_pct"], c.tot_pct, atol=1e-10)
+    np.testing.assert_allclose(totals.loc[c.index, "vot_pct"], c.vot_pct, atol=1e-10)

@@ -2,8 +2,9 @@
 
 A case gives ``date``, ``good`` (hs, use), ``automotive`` (the BOM mapping) and optionally a
 ``reform`` (``{path: {date: value}}``); ``expect`` lists requirements by ``step`` with ``passed``,
-``value`` (compared exactly, or rounded half-up to ``places`` decimals) and ``threshold``, or
-``absent: true``. ``kind: averaging`` cases check the s. 16(4) period.
+``value`` (compared exactly, or rounded half-up to ``places`` decimals), ``threshold`` and ``gap``
+(keys of the requirement's gap), or ``absent: true``. A case may give ``materials`` (and
+``good.produced_in``, ``good.costs``) when the requirement needs the core's roll-up. ``kind: averaging`` cases check the s. 16(4) period.
 """
 
 from __future__ import annotations
@@ -57,7 +58,10 @@ def test_case(case: dict) -> None:
         months = (got[1].year - got[0].year) * 12 + got[1].month - got[0].month + 1
         assert months == exp["months"]
         return
-    reqs = automotive_requirements({"good": case["good"], "automotive": case.get("automotive")}, case["date"], _tree(case))
+    bom = {"good": case["good"], "automotive": case.get("automotive")}
+    if "materials" in case:
+        bom["materials"] = case["materials"]
+    reqs = automotive_requirements(bom, case["date"], _tree(case))
     by_step = {r["step"]: r for r in reqs}
     for exp in case["expect"]:
         if exp.get("absent"):
@@ -73,3 +77,11 @@ def test_case(case: dict) -> None:
             assert v == _dec(exp["value"]), r["result"]
         if "threshold" in exp:
             assert r["threshold"] == _dec(exp["threshold"])
+        if "gap" in exp:
+            for k, want in exp["gap"].items():
+                got = r["gap"][k]
+                if "places" in exp:
+                    got = got.quantize(Decimal(1).scaleb(-exp["places"]), rounding=ROUND_HALF_UP)
+                assert got == _dec(want), (k, r["gap"])
+        elif "passed" in exp and exp["passed"] is not False:
+            assert r.get("gap") is None

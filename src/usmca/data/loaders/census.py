@@ -26,7 +26,7 @@ import pandas as pd
 
 from usmca.errors import UserInputError
 
-__all__ = ["CensusClient", "parse_census_response", "load_census", "CENSUS_URL", "CENSUS_VARIABLES"]
+__all__ = ["CensusClient", "parse_census_response", "load_census", "collected_rates", "CENSUS_URL", "CENSUS_VARIABLES"]
 
 CENSUS_URL = "https://api.census.gov/data/timeseries/intltrade/imports/hs"
 CENSUS_VARIABLES = ("CTY_CODE", "CTY_NAME", "I_COMMODITY", "CON_VAL_MO", "CAL_DUT_MO")
@@ -121,3 +121,34 @@ def load_census(frame: pd.DataFrame, con: Any) -> int:
     con.execute("insert into census_imports select cty_code, cty_name, hts, month, customs_value, calculated_duty from _cen")
     con.unregister("_cen")
     return int(len(frame))
+
+
+def collected_rates(con: Any, *, by: tuple[str, ...] = ("cty_code", "month"), start: str | None = None,
+                    end: str | None = None, level_digits: int | None = None) -> pd.DataFrame:
+    """Collected effective rates from ``census_imports``: :math:`100 \\sum CAL\\_DUT / \\sum CON\\_VAL`.
+
+    Dollars are summed over the group before dividing (research/trade-facts.md §5). Give
+    ``level_digits`` (2, 4, 6 or 10) when several commodity levels were loaded, so that each
+    dollar is counted once.
+    """
+    allowed = {"cty_code", "cty_name", "month", "year"}
+    bad = [b for b in by if b not in allowed]
+    if bad:
+        raise UserInputError("by", "", bad[0], f"one of {sorted(allowed)}")
+    cols = ", ".join("substr(month, 1, 4) as year" if b == "year" else b for b in by)
+    where, args = ["1=1"], []
+    if start:
+        where.append("month >= ?")
+        args.append(start)
+    if end:
+        where.append("month <= ?")
+        args.append(end)
+    if level_digits:
+        where.append("length(hts) = ?")
+        args.append(int(level_digits))
+    group = ", ".join(str(i + 1) for i in range(len(by)))
+    q = (f"select {cols}, sum(customs_value) as customs_value, sum(calculated_duty) as calculated_duty "
+         f"from census_imports where {' and '.join(where)} group by {group} order by {group}")
+    df = con.execute(q, args).df()
+    df["collected_etr"] = 100.0 * df["calculated_duty"] / df["customs_value"].where(df["customs_value"] > 0)
+    return df

@@ -75,7 +75,9 @@ def load_flows(con, partner: str | None = None, start: str | None = None, end: s
     has = con.execute("select count(*) from information_schema.tables where table_name = 'flows'").fetchall()[0][0]
     if not has:
         return None
-    q = "select hts10, partner, month, value, usmca_value from flows where 1=1"
+    cols = {r[0] for r in con.execute("select column_name from information_schema.columns where table_name = 'flows'").fetchall()}
+    extra = ", calculated_duties" if "calculated_duties" in cols else ""
+    q = f"select hts10, partner, month, value, usmca_value{extra} from flows where 1=1"
     args: list = []
     if partner:
         q += " and partner = ?"

@@ -13,6 +13,8 @@ from typing import Any, Iterable
 import numpy as np
 import pandas as pd
 
+from usmca.errors import UserInputError
+
 from .welfare import Decomposition
 
 __all__ = ["CPResults", "build_results"]
@@ -41,7 +43,8 @@ class CPResults:
         over sectors to the country's value).
     bilateral : DataFrame
         Importer x exporter (all sectors): ``imports_baseline``, ``imports_counterfactual``
-        (net of tariffs, currency units), ``imports_pct``.
+        (net of tariffs, currency units), ``imports_pct``; ``tot_pct`` / ``vot_pct``: the part of
+        the importer's ToT / VoT due to trade with that exporter (CP 2015's bilateral split).
     diagnostics : dict
         Per solve (``baseline``, ``counterfactual``): iterations, residual, seconds.
     flows_baseline, flows_counterfactual : ndarray (N, N, J)
@@ -63,6 +66,22 @@ class CPResults:
         idx = [self.country_names.index(p) for p in partners if p != importer]
         old = self.flows_baseline[n, idx].sum()
         return float(100.0 * (self.flows_counterfactual[n, idx].sum() / old - 1.0))
+
+    def welfare_by_partner(self, groups: dict[str, Iterable[str]]) -> pd.DataFrame:
+        """ToT and VoT of every region split by partner group (e.g. NAFTA vs rest of world).
+
+        ``groups`` maps a label to region names; regions in no group are ``"other"``. Returns
+        columns ``country, partner_group, tot_pct, vot_pct``.
+        """
+        label = {c: "other" for c in self.country_names}
+        for g, members in groups.items():
+            for m in members:
+                if m not in label:
+                    raise UserInputError("groups", g, m, "unknown region")
+                label[m] = g
+        b = self.bilateral.assign(partner_group=self.bilateral["exporter"].map(label))
+        out = b.groupby(["importer", "partner_group"], sort=False)[["tot_pct", "vot_pct"]].sum()
+        return out.reset_index().rename(columns={"importer": "country"})
 
     def bilateral_by_sector(self) -> pd.DataFrame:
         """Importer x exporter x sector flows (net of tariffs) and their percent change."""
@@ -125,6 +144,7 @@ def build_results(countries: tuple[str, ...], sectors: tuple[str, ...], dec: Dec
         "importer": np.repeat(countries, n), "exporter": np.tile(countries, n),
         "imports_baseline": b0.ravel(), "imports_counterfactual": b1.ravel(),
         "imports_pct": _pct(b1, b0).ravel(),
+        "tot_pct": dec.tot_partner.ravel(), "vot_pct": dec.vot_partner.ravel(),
     })
     for a in (m0, m1):
         a.setflags(write=False)

@@ -41,6 +41,8 @@ class Decomposition(NamedTuple):
     te: np.ndarray           #: (N,) technical efficiency (iceberg cost changes)
     tot_sector: np.ndarray   #: (N, J) contribution of sector j to ToT_n
     vot_sector: np.ndarray   #: (N, J)
+    tot_partner: np.ndarray  #: (N, N) contribution of trade with partner i to ToT_n
+    vot_partner: np.ndarray  #: (N, N) contribution of imports from partner i to VoT_n
     real_wage: np.ndarray    #: (N,)
     w_hat: np.ndarray        #: (N,) wage change cfl / bln
     c_hat: np.ndarray        #: (N, J)
@@ -70,12 +72,15 @@ def decompose(bln: Equilibrium, cfl: Equilibrium, final_share: np.ndarray,
     cpi = np.exp(np.einsum("nj,nj->n", final_share, np.log(p)))
     w = cfl.w_hat / bln.w_hat
     scale = 100.0 / income[:, None]
+    tot_p = np.einsum("nij,nj->ni", e0, dc) - np.einsum("nij,ij->ni", m0, dc)
+    vot_p = np.einsum("nij,nij->ni", bln.tariffs, m1 - m0 * c[None, :, :])
     if d_hat is None:
         te = np.zeros(income.shape)
     else:
         te = -np.einsum("nij,nij->n", m0 * (1.0 + bln.tariffs), d_hat - 1.0) * 100.0 / income
     return Decomposition(tot=(tot_s * scale).sum(axis=1), vot=(vot_s * scale).sum(axis=1), te=te,
                          tot_sector=tot_s * scale, vot_sector=vot_s * scale,
+                         tot_partner=tot_p * scale, vot_partner=vot_p * scale,
                          real_wage=100.0 * (w / cpi - 1.0), w_hat=w, c_hat=c, p_hat=p,
                          cpi_hat=cpi, income=income,
                          real_income=100.0 * (cfl.income / bln.income / cpi - 1.0))

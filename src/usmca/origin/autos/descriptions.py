@@ -19,8 +19,6 @@ condition (the engine never guesses). ``other`` declares a good of none of the l
 
 from __future__ import annotations
 
-from typing import Iterable
-
 from usmca.errors import UserInputError
 
 from .classify import S20_USES
@@ -91,8 +89,3 @@ def resolve(applies_to: str, description: str | None, use: str | None) -> bool |
     if description is not None or (use in S20_USES and set(pos) & set(S20_USES)):
         return False
     return None
-
-
-def settled(tokens: Iterable[str]) -> str:
-    """Readable form of an ``applies_to`` cell, for the rule's text."""
-    return ", ".join(t.replace("!", "not ").replace("_", " ") for t in tokens)

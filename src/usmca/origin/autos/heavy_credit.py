@@ -12,7 +12,10 @@ certified total, ``t`` the s. 13 heavy-truck threshold on the date and ``f`` the
     credit = P - 30   if LVC > 45 and P > 30, else 0
     RVC requirement met  iff  RVC >= t  or  (RVC >= f and RVC + credit >= t)
 
-All four numbers (45, 30, f, the end of the period) are law-tree parameters under ``lvc/``.
+The literal reading credits all points above 30, even those that bring the LVC up to 45; a
+narrower reading (only the LVC points above 45) would credit ``min(P - 30, LVC - 45)``: the text
+says "the points above 30 percentage points", so the literal one is implemented. All four
+numbers (45, 30, f, the end of the period) are law-tree parameters under ``lvc/``.
 The s. 13 rule of a heavy truck gains a second alternative with the floor as its threshold
 while the credit is in force (:mod:`usmca.origin.autos.rule`); this requirement then checks
 that the credit covers the shortfall, with the vehicle's RVC rolled up by the origin core.
@@ -24,6 +27,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any, Mapping
 
+from .gaps import describe
 from .law import AutoLaw
 from .nested import rollup
 
@@ -93,11 +97,11 @@ def credit_requirement(law: AutoLaw, bom: Mapping[str, Any], date: dt.date | str
                  "value": rvc, "gap": None}]
     credit, why = excess_credit(law, points, total)
     if rvc < floor:
+        gap = _gap(max(floor - rvc, thr - rvc - credit), roll.net_cost)
         return [{**base, "result": f"RVC {_fmt(rvc)}% is below the floor of {_fmt(floor)}%: the LVC credit cannot "
-                 "be used", "passed": False, "value": rvc,
-                 "gap": _gap(max(floor - rvc, thr - rvc - credit), roll.net_cost)}]
+                 "be used" + describe(gap), "passed": False, "value": rvc, "gap": gap}]
     total_rvc = rvc + credit
     ok = total_rvc >= thr
+    gap = None if ok else _gap(thr - total_rvc, roll.net_cost)
     return [{**base, "result": f"RVC {_fmt(rvc)}% + credit {_fmt(credit)} ({why}) = {_fmt(total_rvc)}% "
-             f"{'>=' if ok else '<'} {_fmt(thr)}%", "passed": ok, "value": total_rvc,
-             "gap": None if ok else _gap(thr - total_rvc, roll.net_cost)}]
+             f"{'>=' if ok else '<'} {_fmt(thr)}%" + describe(gap), "passed": ok, "value": total_rvc, "gap": gap}]

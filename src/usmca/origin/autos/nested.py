@@ -28,11 +28,13 @@ __all__ = ["Rollup", "rollup"]
 
 @dataclass(frozen=True)
 class Rollup:
-    """The core's roll-up of a good: adjusted net cost, VNM (NC method) and the material lines."""
+    """The core's roll-up of a good: adjusted net cost, VNM (NC method), the material lines and the
+    core's verdict under the rule given (the neutral rule unless one is passed)."""
 
     net_cost: Decimal | None
     vnm_nc: Decimal
     lines: tuple[Any, ...]
+    originating: bool | None = None
 
     @property
     def rvc_nc(self) -> Decimal | None:
@@ -44,7 +46,8 @@ class Rollup:
         return rvc_net_cost(self.net_cost, self.vnm_nc)
 
 
-def rollup(bom: Mapping[str, Any], date: dt.date | str, tree: Any) -> Rollup | None:
+def rollup(bom: Mapping[str, Any], date: dt.date | str, tree: Any,
+           rule: list[dict[str, Any]] | None = None) -> Rollup | None:
     """Roll the BOM's materials up with the origin core; None when the BOM is not complete.
 
     Parameters
@@ -53,6 +56,8 @@ def rollup(bom: Mapping[str, Any], date: dt.date | str, tree: Any) -> Rollup | N
         The BOM mapping passed to :func:`usmca.origin.autos.automotive_requirements`.
     date, tree
         Date and law tree of the determination.
+    rule
+        An inline rule to determine the good under (default: a neutral rule, no shift, no RVC).
 
     Returns
     -------
@@ -71,7 +76,7 @@ def rollup(bom: Mapping[str, Any], date: dt.date | str, tree: Any) -> Rollup | N
     if "materials" not in raw or "produced_in" not in good:
         return None
     good.pop("use", None)
-    good["rule"] = [{"shift": "none", "text": "neutral rule: roll-up for the automotive step"}]
+    good["rule"] = rule or [{"shift": "none", "text": "neutral rule: roll-up for the automotive step"}]
     raw["good"] = good
     raw.pop("automotive", None)
     try:
@@ -79,4 +84,4 @@ def rollup(bom: Mapping[str, Any], date: dt.date | str, tree: Any) -> Rollup | N
     except UserInputError:
         return None
     res = evaluate_bom(parsed, Context(tree, parse_date(date)))
-    return Rollup(res.bases.nc, res.vnm_nc, tuple(res.lines))
+    return Rollup(res.bases.nc, res.vnm_nc, tuple(res.lines), res.originating)

@@ -16,8 +16,14 @@ A heavy truck has no core-parts requirement but meets 2 and 3. Under an approved
 staging regime (s. 19) the thresholds of s. 19(4) apply and core parts are exempt (s. 19(5)).
 The review option ``usmca/review/us_content`` (off in the baseline) adds a US-content share.
 
-Each requirement is a dict ``{"step", "result", "reference", "passed", "value", "threshold"}``;
-``passed`` is None when the BOM lacks the data to decide (the answer says so, never guesses).
+A heavy truck may credit LVC points towards its s. 13 RVC while s. 18(22) is in force
+(:mod:`.heavy_credit`); a Table F/G good for an other vehicle may trace its listed materials
+(s. 20(4), :mod:`.tracing`).
+
+Each requirement is a dict ``{"step", "result", "reference", "passed", "value", "threshold",
+"gap"}``; ``passed`` is None when the BOM lacks the data to decide (the answer says so, never
+guesses); ``gap`` (failing requirements only, else None) says by how much the share must rise
+and what value must move (:mod:`.gaps`), and the result text repeats it.
 """
 
 from __future__ import annotations
@@ -30,10 +36,15 @@ from usmca.errors import UserInputError
 
 from ..hs import normalize
 from ..rvc import HUNDRED, rvc_net_cost, rvc_transaction_value
-from .classify import regime, vehicle_use
+from .classify import regime, split_use, vehicle_use
+from .declared import declared_description_requirement
+from .descriptions import check_description
+from .gaps import describe, lvc_gap, rvc_gap, share_gap, status_gap, wage_gap
+from .heavy_credit import credit_requirement
 from .law import AutoLaw, auto_law
 from .lvc import high_wage_points_apv, high_wage_points_nc, lvc_total, technology_credit
 from .schema import Automotive, CorePart, Lvc, parse_automotive
+from .tracing import traced_rvc_requirement
 
 __all__ = ["automotive_requirements"]
 
@@ -41,9 +52,11 @@ _RATE = {"USD": "lvc/high_wage_rate", "CAD": "lvc/high_wage_rate_cad", "MXN": "l
 
 
 def _req(step: str, result: str, reference: str, passed: bool | None,
-         value: Decimal | None = None, threshold: Decimal | None = None) -> dict[str, Any]:
-    return {"step": step, "result": result, "reference": reference, "passed": passed,
-            "value": value, "threshold": threshold}
+         value: Decimal | None = None, threshold: Decimal | None = None,
+         gap: dict[str, Any] | None = None) -> dict[str, Any]:
+    gap = gap if passed is False else None
+    return {"step": step, "result": result + describe(gap), "reference": reference, "passed": passed,
+            "value": value, "threshold": threshold, "gap": gap}
 
 
 def _fmt(x: Decimal) -> str:
@@ -90,14 +103,17 @@ def _core_parts(law: AutoLaw, auto: Automotive, staging: bool) -> list[dict[str,
         v = rvc_net_cost(nc, vnm)
         ok = v >= nc_min
         return [_req("core parts (super-core)", f"{len(cp.parts)} parts as one: NC {nc}, VNM {vnm} ({basis}): "
-                     f"RVC {_fmt(v)}% {'>=' if ok else '<'} {_fmt(nc_min)}%", ref + "; SOR/2020-155 s. 14(10)", ok, v, nc_min)]
+                     f"RVC {_fmt(v)}% {'>=' if ok else '<'} {_fmt(nc_min)}%", ref + "; SOR/2020-155 s. 14(10)", ok, v, nc_min,
+                     rvc_gap(v, nc_min, nc, vnm, "the super-core"))]
     out = []
     for p in cp.parts:
         ok, v, why = _part_status(p, nc_min, tv_min)
         name = cats[p.category.strip().lower()]
+        gap = (rvc_gap(v, nc_min, p.net_cost, p.vnm, f"the core part ({name})")
+               if v is not None and p.net_cost is not None and p.vnm is not None else status_gap(f"the core part ({name})"))
         out.append(_req(f"core part ({name})", f"{'originating' if ok else 'not originating' if ok is False else 'undetermined'}: "
                         f"{why}" + (f" (VNM: {basis})" if v is not None else ""), ref + "; SOR/2020-155 s. 14(4)-(7)",
-                        ok, v, nc_min if v is not None else None))
+                        ok, v, nc_min if v is not None else None, gap))
     return out
 
 
@@ -124,7 +140,9 @@ def _assembly_credit(law: AutoLaw, lv: Lvc, cls: str) -> tuple[Decimal, str]:
     return (credit if ok else Decimal(0)), why
 
 
-def _lvc(law: AutoLaw, auto: Automotive, cls: str, staging: bool) -> list[dict[str, Any]]:
+def _lvc(law: AutoLaw, auto: Automotive, cls: str, staging: bool
+         ) -> tuple[list[dict[str, Any]], Decimal | None, Decimal | None]:
+    """The LVC requirement(s), with the high-wage points and the LVC total (None without data)."""
     if staging:
         tot_rel, min_rel = "alternative_staging/lvc_total", "alternative_staging/lvc_high_wage_min"
     elif cls == "passenger_vehicle":
@@ -134,7 +152,8 @@ def _lvc(law: AutoLaw, auto: Automotive, cls: str, staging: bool) -> list[dict[s
     need, need_hw, ref = law.number(tot_rel), law.number(min_rel), f"{law.cite(tot_rel)}; {law.cite(min_rel)}"
     lv = auto.lvc
     if lv is None:
-        return [_req("labour value content", "no LVC data given (automotive.lvc): cannot be evaluated", ref, None, None, need)]
+        return [_req("labour value content", "no LVC data given (automotive.lvc): cannot be evaluated", ref, None, None,
+                     need)], None, None
     out = []
     hwlc = lv.high_wage_labor_cost
     if lv.assembly_plant_hours is not None and lv.assembly_plant_wages is not None:
@@ -142,8 +161,7 @@ def _lvc(law: AutoLaw, auto: Automotive, cls: str, staging: bool) -> list[dict[s
         ok, rate, cite = _wage_ok(law, wage, lv.currency)
         out.append(_req("high-wage vehicle assembly plant", f"average base wage {_fmt(wage)} {lv.currency}/h "
                         f"{'>=' if ok else '<'} {_fmt(rate)}" + ("" if ok else ": labour costs are not high-wage (HWLC = 0)"),
-                        cite, None if ok else None, wage, rate))
-        out[-1]["passed"] = ok
+                        cite, ok, wage, rate, wage_gap(wage, rate, lv.assembly_plant_hours)))
         if not ok:
             hwlc = Decimal(0)
     if lv.formula == "net_cost":
@@ -151,6 +169,7 @@ def _lvc(law: AutoLaw, auto: Automotive, cls: str, staging: bool) -> list[dict[s
             raise UserInputError("BOM", "automotive.lvc.net_cost", None, "required when formula is net_cost")
         points = high_wage_points_nc(hwlc, lv.high_wage_material + lv.high_wage_transport, lv.net_cost)
         how = f"(HWLC {hwlc} + HWM {lv.high_wage_material + lv.high_wage_transport}) / NC {lv.net_cost} x 100"
+        base: Decimal | None = lv.net_cost
     else:
         if lv.annual_purchase_value is None or lv.total_annual_purchase_value is None:
             fld = "annual_purchase_value" if lv.annual_purchase_value is None else "total_annual_purchase_value"
@@ -158,6 +177,7 @@ def _lvc(law: AutoLaw, auto: Automotive, cls: str, staging: bool) -> list[dict[s
         lab = hwlc if lv.include_labor_in_apv else Decimal(0)
         points = high_wage_points_apv(lv.annual_purchase_value, lv.total_annual_purchase_value, lab)
         how = f"(APV {lv.annual_purchase_value} + HWLC {lab}) / (TAPV {lv.total_annual_purchase_value} + HWLC {lab}) x 100"
+        base = lv.total_annual_purchase_value + lab
     cap = law.number("lvc/technology_credit_max")
     if lv.technology_credit is not None:
         hwtc = min(lv.technology_credit, cap)
@@ -170,8 +190,9 @@ def _lvc(law: AutoLaw, auto: Automotive, cls: str, staging: bool) -> list[dict[s
     ok = points >= need_hw and total >= need
     out.append(_req("labour value content", f"{how} = {_fmt(points)} points (min {_fmt(need_hw)}); + HWTC {_fmt(hwtc)} "
                     f"(max {_fmt(cap)}) + HWAC {_fmt(hwac)} ({why}) = LVC {_fmt(total)}% {'>=' if total >= need else '<'} "
-                    f"{_fmt(need)}%", ref + "; SOR/2020-155 s. 18(6)", ok, total, need))
-    return out
+                    f"{_fmt(need)}%", ref + "; SOR/2020-155 s. 18(6)", ok, total, need,
+                    lvc_gap(points, need_hw, total, need, base, lv.formula)))
+    return out, points, total
 
 
 def _steel_aluminum(law: AutoLaw, auto: Automotive, staging: bool) -> list[dict[str, Any]]:
@@ -196,9 +217,11 @@ def _steel_aluminum(law: AutoLaw, auto: Automotive, staging: bool) -> list[dict[
             num, note = m.melted_and_poured, " (melted and poured)"
         v = num / m.total * HUNDRED
         ok = v >= share
+        gap = share_gap(f"share of originating{note} {name} purchases, percentage points", v, share, num, m.total,
+                        f"switch this value of {name} purchases to originating{note} {name}")
         out.append(_req(f"{name} purchases", f"originating{note} {num} / {m.total} = {_fmt(v)}% "
                         f"{'>=' if ok else '<'} {_fmt(share)}%", ref + ("; " + law.cite("steel_aluminum/melted_and_poured")
-                                                                        if note else ""), ok, v, share))
+                                                                        if note else ""), ok, v, share, gap))
     return out
 
 
@@ -210,8 +233,18 @@ def _us_content(law: AutoLaw, auto: Automotive) -> list[dict[str, Any]]:
     if uc is None:
         return [_req("US content (review option)", "no US content given (automotive.us_content)", ref, None, None, share)]
     v = uc.value / uc.net_cost * HUNDRED
+    gap = share_gap("US content, percentage points of net cost", v, share, uc.value, uc.net_cost,
+                    "add this value of US content (US-made materials or US labour)")
     return [_req("US content (review option)", f"{uc.value} / {uc.net_cost} = {_fmt(v)}% {'>=' if v >= share else '<'} "
-                 f"{_fmt(share)}%", ref, v >= share, v, share)]
+                 f"{_fmt(share)}%", ref, v >= share, v, share, gap)]
+
+
+def _credit_in_rule(digits: str, use: str | None, date: dt.date | str, tree: Any) -> bool:
+    """The good's rule has the s. 18(22) floor alternative (so the credit must be checked)."""
+    from .rule import automotive_rule
+
+    rule = automotive_rule(digits, use, date, tree) or []
+    return any("s. 18(22)" in str((a.get("reference") or {}).get("provision", "")) for a in rule)
 
 
 def automotive_requirements(bom: Mapping[str, Any], date: dt.date | str, tree: Any) -> list[dict[str, Any]]:
@@ -251,14 +284,25 @@ def automotive_requirements(bom: Mapping[str, Any], date: dt.date | str, tree: A
     except ValueError as exc:
         raise UserInputError("BOM", "good.hs", hs, str(exc)) from None
     law = auto_law(tree, date)
+    desc = check_description(law, auto.part_description_class)
+    use_cls, use_desc = split_use(use)
+    use_desc = check_description(law, use_desc, field="good.use")
+    if desc is not None and use_desc is not None and desc != use_desc:
+        raise UserInputError("BOM", "automotive.part_description_class", desc,
+                             f"contradicts the description in good.use ({use_desc})")
     cls = vehicle_use(law, digits, use)
     if cls is None:
-        return []
+        declared = declared_description_requirement(law, bom, digits, use, desc if use_desc is None else None,
+                                                    date, tree)
+        return declared + traced_rvc_requirement(law, bom, digits, use_cls, auto, date, tree)
     staging = auto.alternative_staging and cls != "heavy_truck" and bool(law.optional("alternative_staging/in_effect", False))
     out: list[dict[str, Any]] = []
     if cls in ("passenger_vehicle", "light_truck"):
         out += _core_parts(law, auto, staging)
-    out += _lvc(law, auto, cls, staging)
+    lvc_reqs, points, total = _lvc(law, auto, cls, staging)
+    out += lvc_reqs
+    if cls == "heavy_truck" and _credit_in_rule(digits, use, date, tree):
+        out += credit_requirement(law, bom, date, tree, points, total)
     out += _steel_aluminum(law, auto, staging)
     out += _us_content(law, auto)
     return out

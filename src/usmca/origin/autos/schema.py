@@ -4,6 +4,17 @@
 
     automotive:
       vehicle_class: passenger_vehicle      # optional; default good.use, else read from the HS code
+                                            # passenger_vehicle | light_truck | heavy_truck |
+                                            # other_vehicle_s20_2 | other_vehicle_s20_3 (original
+                                            # equipment of an other vehicle of s. 20(2)(a)-(g) /
+                                            # (3)(a)) | aftermarket | other (not said which)
+      part_description_class: body_stamping # settles a description-limited s. 13 alternative:
+                                            # body_stamping, chassis_frame, chassis, radiator,
+                                            # silencer_or_exhaust_pipe, transport_15_or_fewer,
+                                            # transport_16_or_more, or other (none of them); the
+                                            # rule reads it from good.use "<class>:<description>"
+                                            # (or automotive_rule(..., description=...))
+      table_g_materials: [block, head]      # ids of materials named in Table G column 2 (s. 20(4))
       alternative_staging: false            # approved alternative staging regime (s. 19)
       core_parts:                           # s. 14(4)-(13); Table A.2 column 1
         method: per_part                    # per_part | super_core (s. 14(10))
@@ -125,7 +136,10 @@ class UsContent(_M):
 
 
 class Automotive(_M):
-    vehicle_class: Optional[Literal["passenger_vehicle", "light_truck", "heavy_truck", "other"]] = None
+    vehicle_class: Optional[Literal["passenger_vehicle", "light_truck", "heavy_truck", "other_vehicle_s20_2",
+                                    "other_vehicle_s20_3", "aftermarket", "other"]] = None
+    part_description_class: Optional[str] = None
+    table_g_materials: list[str] = Field(default_factory=list)
     alternative_staging: bool = False
     core_parts: Optional[CoreParts] = None
     lvc: Optional[Lvc] = None
