@@ -94,3 +94,19 @@ def test_s13_description_limits_match_the_rows() -> None:
     assert set(limited["hs"]) == {"8702.10-8702.90", "8708.29", "8708.91", "8708.92", "8708.99"}
     # every limited row states the limit as a condition in words, so it stays unsupported without a declaration
     assert (limited["unsupported"].fillna("") != "").all()
+
+
+def test_s20_8_reduced_rvc_and_periods(body: ET.Element) -> None:
+    text = _sub(body, "20", "(8)")
+    m = re.search(r"\(a\) (\d+)% for (\w+) years after .* \(b\) (\d+)% for (\w+) years after", text)
+    assert m, text
+    words = {"two": 2, "five": 5}
+    assert _num("other_vehicles/new_plant_rvc") == Decimal(m.group(1)) == Decimal(m.group(3))
+    assert _num("other_vehicles/new_plant_years") == words[m.group(2)]
+    assert _num("other_vehicles/refit_years") == words[m.group(4)]
+    scope = HsSet.parse(default_tree().at(f"{ROOT}/other_vehicles/motor_vehicle_hs", "2025-03-01"))
+    two, three = _sub(body, "20", "(2)"), _sub(body, "20", "(3)")
+    # every subheading or heading of 87.xx named for a motor vehicle in s. 20(2)(a)-(g), (3)(a)(i)-(v)
+    named = set(re.findall(r"(87\d\d\.\d\d|87\.0\d)", two.split("(h)")[0] + " " + three.split("(vi)")[0]))
+    assert named and all(scope.contains(c.replace(".", "")) for c in named), named
+    assert not scope.contains("870600") and not scope.contains("870840")

@@ -56,6 +56,7 @@ def test_reforms_compose_in_order() -> None:
     ({"usmca/ch04/nope": {"2027-01-01": 1}}, "unknown parameter path"),
     ({DM: {"2027-01-01": 150}}, "above the maximum"),
     ({DM: {"2027-01-01": "ten"}}, "needs a number"),
+    ({DM: {"2027-01-01": float("nan")}}, "needs a finite number"),
     ({DM: {"2027-02-30": 10}}, "not a date"),
     ({DM: {"2028-01-01..2027-01-01": 10}}, "ends before it starts"),
     ({"usmca/ch04/de_minimis/exceptions": {"2027-01-01": 1}}, "tables cannot be changed"),

@@ -21,6 +21,7 @@ EXPECTED = {
     "no_description": ("description", "needs a description"),
     "out_of_range": ("values.2020-07-01.value", "above the maximum 100"),
     "wrong_type": ("values.2020-07-01.value", "needs a number"),
+    "not_finite": ("values.2020-07-01.value", "needs a finite number"),
     "bad_url": ("values.2020-07-01.reference.url", "must start with http"),
     "reference_without_provision": ("values.2020-07-01.reference.provision", "a reference needs this field"),
     "bad_date": ("values.2020-13-01", "not a date"),

@@ -95,11 +95,19 @@ def solve_cmd(
     tariffs: Path = typer.Option(..., "--tariffs", help="CSV: importer,exporter,sector,tariff (fraction)."),
     hold_deficits: bool = typer.Option(False, "--hold-deficits",
                                        help="Caliendo-Parro: keep data deficits (default: removed, as in CP 2015)."),
+    theta: Optional[float] = typer.Option(None, "--theta",
+                                          help="Caliendo-Parro: one trade elasticity for every sector (overrides the data's)."),
+    sigma: Optional[float] = typer.Option(None, "--sigma", help="Gravity: elasticity of substitution."),
     json_out: bool = typer.Option(False, "--json", help="Write one JSON document to stdout."),
 ) -> None:
     """Solve a tariff counterfactual: per region welfare, ToT, VoT, real wage, imports."""
     fn = get_solver(model)
+    if theta is not None and not theta > 0:
+        raise UserInputError("--theta", "", theta, "must be > 0")
+    if sigma is not None and not sigma > 1:
+        raise UserInputError("--sigma", "", sigma, "must be > 1")
     opts: dict[str, Any] = {"hold_deficits": True} if hold_deficits else {}
+    opts.update({k: v for k, v in (("theta", theta), ("sigma", sigma)) if v is not None})
     if json_out:
         emit_json(fn(data, tariffs, **opts).to_dict())
         return

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import math
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any, Mapping
@@ -133,6 +134,8 @@ def check_value(value: Any, unit: Unit, source: str, field: str) -> Any:
     if kind == "number":
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise LawError(source, field, value, f"unit {unit.name} needs a number")
+        if not math.isfinite(value):
+            raise LawError(source, field, value, f"unit {unit.name} needs a finite number")
         if unit.min is not None and value < unit.min:
             raise LawError(source, field, value, f"below the minimum {unit.min} of unit {unit.name}")
         if unit.max is not None and value > unit.max:

@@ -41,6 +41,7 @@ class Bases:
     vnm_nc: Decimal
     method: str                       # TV | NC | best
     weight: Decimal | None = None     # weight for the textile de minimis (good or component)
+    averaged: bool = False            # nc / vnm_nc are sums over an averaging period (UR s. 7(15))
 
 
 @dataclass

@@ -22,6 +22,7 @@ Fields beyond DESIGN.md (all optional):
   ``nc_vnm`` {net_cost, vnm, added_costs, averaging_months}, ``amount`` {amount}, ``tv_vnm``
   {vnm}, ``tariff_classification`` {non_originating_hs, produced_entirely_in_territory};
   ``fungible`` {method: FIFO|LIFO|average, inventory, withdrawal, units_per_good} (Art. 4.13).
+* bom: ``shipment`` (:mod:`.transit`, Art. 4.18) and ``averaging`` (:mod:`.averaging`, UR s. 7(15)).
 """
 
 from __future__ import annotations
@@ -37,8 +38,10 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from usmca.errors import UserInputError
 
+from .averaging import Averaging
 from .hs import normalize
 from .rules import parse_rule
+from .transit import Shipment
 
 __all__ = ["Bom", "Good", "Material", "Costs", "SupplierStatement", "load_bom", "load_boms", "parse_bom",
            "MATERIAL_FLAGS", "WHOLLY_OBTAINED"]
@@ -321,6 +324,8 @@ class Bom(_Model):
     good: Good
     materials: list[Material] = Field(default_factory=list)
     automotive: Optional[dict[str, Any]] = None
+    shipment: Optional[Shipment] = None          # route outside the territories (Art. 4.18; UR s. 10)
+    averaging: Optional[Averaging] = None        # net-cost averaging election (UR s. 7(15)-(20))
     source: str = Field(default="<bom>", exclude=True)
 
 

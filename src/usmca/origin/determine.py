@@ -23,6 +23,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Mapping
 
+from .averaging import PeriodResult
+from .averaging_node import averaged_bases
 from .alternatives import AltResult, Bases, evaluate_alternative, rvc_tests, same_subheading
 from .bom import Bom, Good, Material
 from .context import PARTIES, Context, P, RuleChoice
@@ -31,6 +33,7 @@ from .lines import Line, add_ledger, evaluate_lines
 from .remanufactured import remanufactured_status
 from .result import Trace, TraceStep
 from .rules import parse_rule
+from .transit import check_transit
 
 __all__ = ["NodeSpec", "NodeResult", "evaluate_node", "evaluate_bom", "PRODUCER_PREFIX"]
 
@@ -64,6 +67,8 @@ class NodeSpec:
     top: bool = False
     bom: Mapping[str, Any] | None = None
     remanufactured: bool = False
+    shipment: Any = None
+    averaging: Any = None
 
     @classmethod
     def from_good(cls, bom: Bom) -> "NodeSpec":
@@ -72,8 +77,9 @@ class NodeSpec:
         return cls("", g.hs, g.rule, tv, g.costs.net_cost if g.costs else None,
                    g.costs.total_cost if g.costs else None, g.method, list(bom.materials), g.produced_in,
                    g.wholly_obtained, g.weight, g.component_weight, g.set, g.unassembled_gri2a, g.use,
-                   bom.automotive, g.imported_from, True, bom.model_dump(mode="json", exclude={"source"}),
-                   g.remanufactured)
+                   bom.automotive, g.imported_from, True,
+                   bom.model_dump(mode="json", exclude={"source", "shipment", "averaging"}),
+                   g.remanufactured, bom.shipment, bom.averaging)
 
     @classmethod
     def from_material(cls, m: Material, path: str, produced_in: str | None) -> "NodeSpec":
@@ -101,6 +107,7 @@ class NodeResult:
     alts: list[AltResult] = field(default_factory=list)
     rvc: dict[str, Any] | None = None
     margins: list[dict[str, Any]] = field(default_factory=list)
+    averaging: list[PeriodResult] | None = None
 
 
 def evaluate_bom(bom: Bom, ctx: Context) -> NodeResult:
@@ -134,14 +141,20 @@ def evaluate_node(spec: NodeSpec, ctx: Context, depth: int = 0) -> NodeResult:
     apparel = spec.hs is not None and ctx.codes(P.DM_APPAREL_CHAPTERS).contains(spec.hs)
     weight = spec.component_weight if (apparel and spec.component_weight is not None) else spec.weight
     b = Bases(spec.tv, nc, spec.total_cost, vnm_tv, vnm_nc, spec.method, weight)
+    periods = None
+    if spec.top and spec.averaging is not None:
+        b, periods = averaged_bases(spec, ctx, b, trace)
     trace.add("value of non-originating materials", f"VNM {vnm_tv} (TV method), {vnm_nc} (NC method)"
               + (f"; net cost adjusted by accumulation {nc_adj}" if nc_adj else ""),
               "USMCA Art. 4.5-4.7, 4.11; UR s. 7(4)-(5), s. 8, s. 9")
     res = NodeResult(None, None, lines, vnm_tv, vnm_nc, ledger, mval, b, trace.steps)
+    res.averaging = periods
     _routes(spec, ctx, res, trace)
     if spec.top:
         _automotive(spec, ctx, res, trace)
         _nme_cap(spec, ctx, res, trace)
+        if spec.shipment is not None:
+            _transit(spec, ctx, res, trace)
     verdict = {True: "originating", False: "not originating", None: "undetermined"}[res.originating]
     trace.add("determination", verdict + (f" (criterion {res.criterion})" if res.criterion else ""),
               "USMCA Art. 4.2", res.originating)
@@ -167,6 +180,20 @@ def _producer_value(spec: NodeSpec, ledger: dict[str, Decimal], materials: Decim
     ledger[PRODUCER_PREFIX + (spec.produced_in or "unknown")] = own
     trace.add("content ledger", f"producer's own value {own} = {basis} {good_value} - materials {materials}, "
               f"attributed to {spec.produced_in}", "USMCA Art. 4.5-4.6 (value of the good and of materials)")
+
+
+def _transit(spec: NodeSpec, ctx: Context, res: NodeResult, trace: Trace) -> None:
+    """Art. 4.18 / UR s. 10: an originating good shipped through non-Parties may lose its status."""
+    if res.originating is False:
+        trace.add("transit", "the good is not originating: transit not examined", "USMCA Art. 4.18; UR s. 10")
+        return
+    kept = check_transit(spec.shipment, spec.hs, ctx, trace)
+    if kept is False:
+        trace.add("transit", "originating status lost in transit: the good is entirely non-originating",
+                  "UR s. 10(2)", False)
+        res.originating, res.criterion = False, None
+    elif kept is None and res.originating:
+        res.originating, res.criterion = None, None
 
 
 def _routes(spec: NodeSpec, ctx: Context, res: NodeResult, trace: Trace) -> None:

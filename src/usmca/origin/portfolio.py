@@ -73,7 +73,8 @@ class _Builder:
         nc = float(g.costs.net_cost) if g.costs else np.nan
         tc = float(g.costs.total_cost) if g.costs else np.nan
         ok = not (g.set or g.wholly_obtained or g.use or bom.automotive or g.unassembled_gri2a or self.review
-                  or g.produced_in not in PARTIES or self._special_good(g.hs))
+                  or g.produced_in not in PARTIES or self._special_good(g.hs)
+                  or bom.shipment is not None or bom.averaging is not None)  # Art. 4.18, UR s. 7(15): exact path
         node = self._node(g.hs, self.rule(g.rule, g.hs) if not (g.use or bom.automotive) else -1, tv, nc, tc,
                           _METHOD[g.method], 0, ok, -1)
         if not self._materials(bom.materials, node, 0, g.produced_in):

@@ -71,7 +71,8 @@ def _result(res: NodeResult, ctx: Context, bom: Bom, date: dt.date) -> Qualifica
         originating=res.originating, criterion=res.criterion if res.originating else None, rule=rule, rvc=rvc,
         trace=tuple(res.steps), content_by_country=res.ledger, to_qualify=tuple(to_qualify(res, ctx)),
         good=good, date=date.isoformat(), vnm={"TV": res.vnm_tv, "NC": res.vnm_nc}, margins=margins,
-        source=bom.source)
+        source=bom.source,
+        averaging=tuple(r.to_dict() for r in res.averaging) if res.averaging is not None else None)
 
 
 def qualify_bom(bom: Bom, *, date: Any = None, tree: Any = None, reform: Any = None,

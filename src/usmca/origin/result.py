@@ -77,9 +77,13 @@ class QualificationResult:
         Every step with its legal reference.
     content_by_country
         Value of the materials by country of origin of the underlying inputs (traced through
-        originating sub-assemblies), a ledger separate from the legal VNM.
+        originating sub-assemblies), a ledger separate from the legal VNM, plus the producer's
+        own value under the labelled key ``producer:<produced_in>`` (good's value minus all
+        materials) so that the ledger sums to the good's value (adjusted TV, else total cost).
     to_qualify
         The cheapest set of materials to source as originating per alternative, when failing.
+    averaging
+        With a net-cost averaging election (UR s. 7(15)): the sums and RVC of every period.
     """
 
     originating: bool | None
@@ -95,6 +99,7 @@ class QualificationResult:
     margins: tuple[Mapping[str, Any], ...] = ()
     reform: Mapping[str, Any] | None = None
     source: str = ""
+    averaging: tuple[Mapping[str, Any], ...] | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "content_by_country", MappingProxyType(dict(self.content_by_country)))
@@ -121,6 +126,8 @@ class QualificationResult:
         }
         if self.reform is not None:
             out["reform"] = _plain(self.reform)
+        if self.averaging is not None:
+            out["averaging"] = _plain(list(self.averaging))
         if self.source:
             out["source"] = self.source
         return out

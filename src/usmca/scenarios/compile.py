@@ -15,7 +15,11 @@ applied in file order to a copy :math:`\\tau'`:
   (the de-escalation trigger).
 
 Law parameters are read from the law tree on the scenario's date, after its reform; a parameter
-the tree does not (yet) encode uses the scenario's cited fallback, and the result says which.
+the tree does not (yet) encode uses the scenario's cited fallback (user files only: the library has
+none), and the result says which. A ``calibration`` array (new tariffs, NaN where not calibrated,
+e.g. the tariff engine's statutory rates by sector, :mod:`usmca.scenarios.calibrate`) replaces
+the law-derived tariffs of its cells after the tariff shocks and before any ``mirror`` shock, so
+countermeasures answer the calibrated tariffs.
 """
 
 from __future__ import annotations
@@ -146,7 +150,9 @@ def _law_env(s: Scenario) -> tuple[dict[str, Any], list[dict[str, Any]], dict[st
         if ref.path in tree:
             e = tree.entry(ref.path, s.date)
             val, unit, cite, origin = e.value, tree.parameter(ref.path).unit, e.reference.to_dict(), "law tree"
-            if isinstance(val, Mapping):
+            if ref.equals is not None:          # a code turned into an indicator
+                val, unit, origin = float(val == ref.equals), "number", f"law tree ({e.value!r} == {ref.equals!r})"
+            elif isinstance(val, Mapping):
                 if ref.key not in val:
                     raise UserInputError(s.source, f"law.{ref.name}.key", ref.key,
                                          f"{ref.path} on {s.date} has entries {', '.join(map(str, val))}")
@@ -162,14 +168,19 @@ def _law_env(s: Scenario) -> tuple[dict[str, Any], list[dict[str, Any]], dict[st
             raise UserInputError(s.source, f"law.{ref.name}", val, "law parameter is not a number")
         env[ref.name] = float(val) * UNITS.get(unit, 1.0)
         used.append({"name": ref.name, "path": ref.path + (f"[{ref.key}]" if ref.key else ""), "value": val,
+                     "effective_from": None if ref.path not in tree else str(tree.entry(ref.path, s.date).effective_from),
                      "unit": unit, "origin": origin, "reference": cite, "date": s.date.isoformat()})
     return env, used, status
 
 
 def compile_scenario(s: Scenario, countries: tuple[str, ...], sectors: tuple[str, ...], base_tariffs: np.ndarray,
                      flows: np.ndarray, region_groups: Mapping[str, Sequence[str]] | None = None,
-                     sector_groups: Mapping[str, Sequence[str]] | None = None) -> CompiledScenario:
-    """Compile a resolved scenario on a baseline (tariffs and flows in importer, exporter, sector order)."""
+                     sector_groups: Mapping[str, Sequence[str]] | None = None,
+                     calibration: np.ndarray | None = None) -> CompiledScenario:
+    """Compile a resolved scenario on a baseline (tariffs and flows in importer, exporter, sector order).
+
+    ``calibration``: optional (N, N, J) new tariffs, NaN where the law-derived shocks stand.
+    """
     env, used, status = _law_env(s)
     for a in s.assumptions:
         env[a.name] = _assumption_value(a, sectors, s.source, sector_groups)
@@ -182,10 +193,12 @@ def compile_scenario(s: Scenario, countries: tuple[str, ...], sectors: tuple[str
     tau = base_tariffs.astype(float).copy()
     dhat = np.ones_like(tau)
     notes: list[str] = []
+    pending = calibration
     for k, sh in enumerate(s.shocks):
         m = select(sh, countries, sectors, s.source, k, region_groups, sector_groups)
         fld = f"shocks[{k}].{sh.kind}"
         if sh.kind == "mirror":
+            tau, pending = _calibrate(tau, pending, notes), None
             tau = _mirror(sh, m, tau, base_tariffs, flows, env, countries, s.source, k, notes, region_groups)
             continue
         v = np.broadcast_to(np.asarray(evaluate(sh.rule, env, s.source, fld), dtype=float), tau.shape)
@@ -195,9 +208,22 @@ def compile_scenario(s: Scenario, countries: tuple[str, ...], sectors: tuple[str
             tau = np.where(m, v, tau)
         else:
             dhat = np.where(m, dhat * (1.0 + v), dhat)
+    tau = _calibrate(tau, pending, notes)
     if np.any(tau < 0) or np.any(dhat <= 0) or not (np.isfinite(tau).all() and np.isfinite(dhat).all()):
         raise UserInputError(s.source, "shocks", None, "the shocks give a negative tariff or a non-positive trade cost")
     return CompiledScenario(s.name, tau, dhat, used, status, notes)
+
+
+def _calibrate(tau: np.ndarray, cal: np.ndarray | None, notes: list[str]) -> np.ndarray:
+    """Replace the cells of ``tau`` where ``cal`` is finite (a calibration; see compile_scenario)."""
+    if cal is None:
+        return tau
+    cal = np.asarray(cal, dtype=float)
+    if cal.shape != tau.shape:
+        raise UserInputError("calibration", "shape", cal.shape, f"expected {tau.shape}")
+    ok = np.isfinite(cal)
+    notes.append(f"{int(ok.sum())} importer x exporter x sector tariffs calibrated to the tariff engine")
+    return np.where(ok, cal, tau)
 
 
 def _mirror(sh: Any, m: np.ndarray, tau: np.ndarray, base: np.ndarray, flows: np.ndarray, env: dict[str, Any],

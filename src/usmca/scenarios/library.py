@@ -23,7 +23,7 @@ def _merge(parent: Scenario, child: Scenario) -> Scenario:
     law = {x.name: x for x in parent.law} | {x.name: x for x in child.law}
     ass = {x.name: x for x in parent.assumptions} | {x.name: x for x in child.assumptions}
     return replace(child, law=tuple(law.values()), assumptions=tuple(ass.values()),
-                   shocks=parent.shocks + child.shocks,
+                   shocks=parent.shocks + child.shocks, calibrate=child.calibrate or parent.calibrate,
                    reform=child.reform if child.reform is not None else parent.reform)
 
 

@@ -13,8 +13,10 @@ citation for every assumed number::
     compare_to: other_scenario       # optional: the briefing also shows the difference
     reform: {description, reference, changes}   # optional, a usmca.law.Reform mapping
     law:                             # law parameters used by the shocks
-      ieepa_mx: {path: us/ieepa/fentanyl/rate, key: MX,   # key: entry of a by-country value
-                 fallback: {value: 25, unit: percent, reference: {...}}}   # used until the tree has it
+      ieepa_mx: {path: us/ieepa/fentanyl/rate, key: MX}   # key: entry of a by-partner value
+      nonus: {path: us/section232/autos/usmca_treatment, equals: non_us_content}   # 1 if equal, else 0
+    calibrate: tariff_engine         # optional: US-MEX/CAN goods wedges from usmca.tariffs.etr when
+                                     # the shared flow data is present (see usmca.scenarios.calibrate)
     assumptions:                     # every assumed number, each with its citation
       claim_mx: {value: 0.679, unit: fraction, source: "...", url: https://...}
     shocks:
@@ -43,7 +45,8 @@ BUILTINS = {"mfn", "base"}
 SHOCK_KINDS = ("tariff", "set_tariff", "trade_cost", "mirror")
 UNITS = {"fraction": 1.0, "percent": 0.01, "number": 1.0, "days": 1.0, "percent_per_day": 0.01}
 _TOP = {"name", "title", "description", "model", "date", "extends", "compare_to", "reform", "law", "assumptions",
-        "shocks", "origin_whatif", "notes"}
+        "shocks", "origin_whatif", "notes", "calibrate"}
+CALIBRATIONS = ("tariff_engine",)
 _SHOCK = {"description", "importers", "exporters", "sectors", *SHOCK_KINDS}
 MODELS = ("caliendo-parro",)
 
@@ -62,12 +65,19 @@ class Assumption:
 
 @dataclass(frozen=True)
 class LawRef:
-    """A law parameter used by the shocks; ``fallback`` (cited) until the law tree has the path."""
+    """A law parameter used by the shocks.
+
+    ``key`` picks an entry of a by-partner mapping; ``equals`` turns a code into an indicator (1.0
+    when the parameter equals it, else 0.0). ``fallback`` (a cited number used while the tree
+    lacks the path) is still accepted for user files, but no library scenario may use one
+    (tests/scenarios check it): every legal number of the library comes from the law tree.
+    """
 
     name: str
     path: str
     fallback: Mapping[str, Any] | None
     key: str | None = None
+    equals: str | None = None
 
 
 @dataclass(frozen=True)
@@ -100,6 +110,7 @@ class Scenario:
     shocks: tuple[Shock, ...] = ()
     origin_whatif: bool = False
     notes: str = ""
+    calibrate: str | None = None
     raw: Mapping[str, Any] = field(default_factory=dict, repr=False)
 
 
@@ -143,7 +154,13 @@ def _lawref(src: str, name: str, raw: Any) -> LawRef:
         if not isinstance(ref, Mapping) or not _url(ref.get("url")) or not ref.get("provision"):
             raise _err(src, f"{f}.fallback.reference", ref, "needs instrument, provision and an http(s) url")
     key = raw.get("key")
-    return LawRef(name, str(raw["path"]).strip("/"), fb, str(key) if key is not None else None)
+    eq = raw.get("equals")
+    if eq is not None and (key is not None or not isinstance(eq, str)):
+        raise _err(src, f"{f}.equals", eq, "equals is a code (string) and excludes key")
+    unknown = sorted(set(raw) - {"path", "key", "fallback", "equals"})
+    if unknown:
+        raise _err(src, f"{f}.{unknown[0]}", raw[unknown[0]], "unknown key in a law entry")
+    return LawRef(name, str(raw["path"]).strip("/"), fb, str(key) if key is not None else None, eq)
 
 
 def _codes(src: str, f: str, v: Any) -> tuple[str, ...]:
@@ -198,13 +215,16 @@ def parse_scenario(raw: Any, source: str) -> Scenario:
     law = tuple(_lawref(source, n, v) for n, v in (raw.get("law") or {}).items())
     assumptions = tuple(_assumption(source, n, v) for n, v in (raw.get("assumptions") or {}).items())
     shocks = tuple(_shock(source, k, s) for k, s in enumerate(raw.get("shocks") or []))
+    cal = raw.get("calibrate")
+    if cal is not None and cal not in CALIBRATIONS:
+        raise _err(source, "calibrate", cal, f"calibrate must be one of {', '.join(CALIBRATIONS)}")
     if not shocks and not raw.get("extends") and raw.get("reform") is None:
         raise _err(source, "shocks", None, "a scenario needs a reform, shocks, or extends")
     return Scenario(name=str(raw["name"]), title=str(raw["title"]), description=str(raw["description"]).strip(),
                     model=raw["model"], date=date, source=source, extends=raw.get("extends"),
                     compare_to=raw.get("compare_to"), reform=raw.get("reform"), law=law, assumptions=assumptions,
                     shocks=shocks, origin_whatif=bool(raw.get("origin_whatif", False)),
-                    notes=str(raw.get("notes", "")), raw=dict(raw))
+                    notes=str(raw.get("notes", "")), calibrate=cal, raw=dict(raw))
 
 
 def load_scenario(path: str | Path) -> Scenario:

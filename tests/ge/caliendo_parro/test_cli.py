@@ -87,3 +87,13 @@ def test_replicate_montecarlo_bands(cli, cp_dir: Path) -> None:
     assert doc["bands"]["draws"] == 4 and doc["bands"]["failed"] == 0
     r = cli("ge", "replicate", "cp2015", "--data", str(cp_dir), "--draws", "4", "--json")
     assert r.code == 2 and "--theta-cv" in r.err
+
+
+def test_solve_theta_option(cli, cp_dir: Path, tmp_path: Path) -> None:
+    f = _write(tmp_path, "USA,Mexico,*,0.25\n")
+    base = ["ge", "solve", "--model", "caliendo-parro", "--data", str(cp_dir), "--tariffs", str(f), "--json"]
+    a = cli(*base).json()["regions"]["Mexico"]["imports_pct"]
+    b = cli(*base, "--theta", "8").json()["regions"]["Mexico"]["imports_pct"]
+    assert a != b
+    r = cli(*base, "--theta", "0")
+    assert r.code == 2 and "--theta" in r.err

@@ -136,3 +136,13 @@ def test_from_frames_round_trip(small: CPInputs) -> None:
     bad.loc[3, "exporter"] = "Nowhere"
     with pytest.raises(UserInputError, match="Nowhere"):
         CPInputs.from_frames(bad, cs, io, country, sectors)
+
+
+def test_first_order_welfare_matches_exact_real_income_for_small_shocks(small: CPInputs) -> None:
+    """ToT + VoT is the first-order change of real income I/P: the gap shrinks quadratically."""
+    gaps = []
+    for eps in (0.02, 0.01):
+        c = solve(small, small.tariffs * (1 - eps), balanced=True).countries
+        gaps.append(float(np.max(np.abs(c.welfare_pct - c.real_income_pct))))
+        assert np.max(np.abs(c.welfare_pct)) > 50 * gaps[-1]
+    assert gaps[1] < 0.3 * gaps[0]              # ~ eps^2: halving eps quarters the gap

@@ -7,6 +7,8 @@ and real wage against the full-precision replications; 0.01 pp for trade effects
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -106,3 +108,24 @@ def test_welfare_by_partner_group(nafta) -> None:
     c = nafta.countries.set_index("country")
     np.testing.assert_allclose(totals.loc[c.index, "tot_pct"], c.tot_pct, atol=1e-10)
     np.testing.assert_allclose(totals.loc[c.index, "vot_pct"], c.vot_pct, atol=1e-10)
+
+
+def test_levels_give_the_same_economy_and_table2(cp_data, cp_dir: Path, table2: pd.DataFrame) -> None:
+    """levels/ (SAM-style, US$) -> shares: equal to model_inputs/ up to the rounding of CP's IO.txt
+    (README: Sigma gamma_nkj + gamma_nj = 1 within 4e-7), and Table 2 again within 1e-4 pp."""
+    from usmca.ge.caliendo_parro import solve
+    from usmca.ge.loaders.cp2015 import load_cp2015_levels
+
+    lv = load_cp2015_levels(cp_dir)
+    ref = cp_data.inputs
+    np.testing.assert_allclose(lv.pi, ref.pi, atol=1e-14)
+    np.testing.assert_allclose(lv.expenditure, ref.expenditure, rtol=1e-14)
+    np.testing.assert_allclose(lv.final_share, ref.final_share, atol=1e-14)
+    np.testing.assert_allclose(lv.va_share, ref.va_share, atol=1e-6)
+    np.testing.assert_allclose(lv.io_share, ref.io_share, atol=1e-6)
+    np.testing.assert_array_equal(lv.deficits, ref.deficits)
+    got = solve(lv, cp_data.tariffs_nafta, balanced=True).countries.set_index("country")
+    r = table2[table2.source == "r_cpp_replication_full_precision"].set_index("region")
+    for region in NAFTA:
+        for m in MEASURES:
+            assert abs(got.loc[region, m] - r.loc[region, m]) < 1e-4, (region, m)

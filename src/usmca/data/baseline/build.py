@@ -16,7 +16,12 @@ Method (every step is deterministic; the built file is rebuilt bit-for-bit by a 
    the flow total and their sum (a basis difference: general imports vs. imports for
    consumption, chapters 98/99) goes to ``other_manuf``.
 3. **Tariffs**: the importer's applied average where published, else the median of the
-   published ones; zero within USMCA (Art. 2.4); none on services.
+   published ones; zero within USMCA (Art. 2.4); none on services. Bilateral measures in force in
+   the base year are added from the law tree (:data:`BILATERAL_MEASURES`): Section 301 on US
+   imports from China, as its trade-weighted average (``us/section301/china/average_rate``).
+   The US average is the collected rate over all partners (it already holds the 301 duty
+   collected on China, below the statutory average because of exclusions and trade diversion),
+   so the China tariff is the statutory one and the others are slightly overstated.
 4. **Domestic sales and expenditure** from the Caliendo-Parro (2015) accounting identities, so
    that the baseline is an exact equilibrium of the model. With :math:`G_n` the input-output
    matrix (:math:`G_{n,jk}` = input j per unit of gross output of sector k), :math:`\\alpha_n` the
@@ -144,6 +149,25 @@ def _split(f: pd.DataFrame, T: np.ndarray, isknown: np.ndarray) -> tuple[np.ndar
     return S, status
 
 
+BASE_DATE = "2024-07-01"
+"""Date on which the law tree is read for the base year's bilateral measures (mid-2024)."""
+BILATERAL_MEASURES: tuple[tuple[str, str, str], ...] = (("USA", "CHN", "us/section301/china/average_rate"),)
+"""(importer, exporter, law-tree path in percent) added to the importer's average on all goods."""
+
+
+def _measures() -> list[dict[str, Any]]:
+    """The bilateral measures of the base year read from the law tree, with their references."""
+    from usmca.law import default_tree
+
+    tree = default_tree()
+    out = []
+    for imp, exp_, path in BILATERAL_MEASURES:
+        e = tree.entry(path, BASE_DATE)
+        out.append({"importer": imp, "exporter": exp_, "path": path, "value": float(e.value), "unit": "percent",
+                    "date": BASE_DATE, "url": e.reference.url})
+    return out
+
+
 def _tariffs(f: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     """Tariffs ``tau[i, e, j]`` (importer, exporter, sector) as fractions, and importer rates."""
     rate = np.full(_N, np.nan)
@@ -154,6 +178,8 @@ def _tariffs(f: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     tau = np.broadcast_to(rate[:, None, None], (_N, _N, _J)).copy()
     u = np.array([c in USMCA for c in REGIONS])
     tau[np.ix_(u, u)] = pref
+    for m in _measures():
+        tau[_IX[m["importer"]], _IX[m["exporter"]], :] += m["value"] / 100.0
     tau[:, :, _JX["services"]] = 0.0
     tau[np.arange(_N), np.arange(_N), :] = 0.0
     return tau, rate
@@ -241,7 +267,8 @@ def build(facts: pd.DataFrame) -> dict[str, Any]:
         "year": 2024, "unit": "USD bn", "countries": list(REGIONS), "sectors": list(SECTORS),
         "value_added": gdp, "flows": Z, "tariffs": tau, "va_share": va, "io_share": io,
         "final_share": alpha, "theta": theta, "deficits": deficit, "expenditure": X, "gross_output": output,
-        "tariff_by_importer": rate, "final_share_adjustments": [list(a) for a in adjusted],
+        "tariff_by_importer": rate, "bilateral_measures": _measures(),
+        "final_share_adjustments": [list(a) for a in adjusted],
         "domestic_floor": DOMESTIC_FLOOR, "cell_status": status, "status_codes": STATUS_CODES,
         "sources": sorted(set(f.source_url)),
         "array_order": {"flows": "importer, exporter, sector (net of tariffs)",

@@ -5,13 +5,14 @@ Caliendo, L. and Parro, F. (2015), "Estimates of the Trade and Welfare Effects o
 
 Public API::
 
-    from usmca.ge.caliendo_parro import CPInputs, CPResults, solve
+    from usmca.ge.caliendo_parro import CPInputs, CPResults, solve, inputs_from_levels
     res = solve(inputs, new_tariffs, trade_cost_hat=None, balanced=False)
     res.countries, res.sectors, res.bilateral, res.diagnostics, res.to_dict()
 """
 
 from .inputs import CPInputs
+from .levels import inputs_from_levels
 from .results import CPResults
 from .solve import DEFAULT_MAX_ITER, DEFAULT_TOL, solve
 
-__all__ = ["CPInputs", "CPResults", "solve", "DEFAULT_TOL", "DEFAULT_MAX_ITER"]
+__all__ = ["CPInputs", "CPResults", "solve", "inputs_from_levels", "DEFAULT_TOL", "DEFAULT_MAX_ITER"]

@@ -109,16 +109,19 @@ def load_inputs(data: str | Path | None) -> tuple[CPInputs, dict[str, str]]:
     return cp.inputs, dict(cp.aliases)
 
 
-def solve_files(data_dir: str | Path, tariffs_csv: str | Path, *, hold_deficits: bool = False,
-                tol: float | None = None, max_iter: int | None = None, **_: Any):  # noqa: ANN201
+def solve_files(data_dir: str | Path | None, tariffs_csv: str | Path, *, hold_deficits: bool = False,
+                theta: float | None = None, tol: float | None = None, max_iter: int | None = None,
+                **_: Any):  # noqa: ANN201
     """Registry entry for ``usmca ge solve --model caliendo-parro`` (returns :class:`CPResults`).
 
     Deficits are removed in baseline and counterfactual (CP 2015's convention) unless
-    ``hold_deficits`` is set.
+    ``hold_deficits`` is set; ``theta`` (> 0) replaces every sector's trade elasticity. Other
+    option names are accepted and ignored.
     """
     from .solve import DEFAULT_MAX_ITER, DEFAULT_TOL, solve
 
     inputs, aliases = load_inputs(data_dir)
     tau = read_tariff_csv(tariffs_csv, inputs, aliases)
-    return solve(inputs, tau, balanced=not hold_deficits, tol=tol or DEFAULT_TOL,
+    th = None if theta is None else np.full(len(inputs.sectors), float(theta))
+    return solve(inputs, tau, balanced=not hold_deficits, theta=th, tol=tol or DEFAULT_TOL,
                  max_iter=max_iter or DEFAULT_MAX_ITER)

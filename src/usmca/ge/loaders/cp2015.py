@@ -22,7 +22,7 @@ from usmca.paths import shared_data_dir
 
 from ..caliendo_parro.inputs import CPInputs
 
-__all__ = ["CP2015Data", "load_cp2015", "resolve_cp2015_dir", "NAFTA"]
+__all__ = ["CP2015Data", "load_cp2015", "load_cp2015_levels", "resolve_cp2015_dir", "NAFTA"]
 
 #: The three NAFTA members as named in the data set.
 NAFTA: tuple[str, ...] = ("Canada", "Mexico", "USA")
@@ -111,3 +111,16 @@ def load_cp2015(data_dir: str | Path | None = None) -> CP2015Data:
         arr.setflags(write=False)
     aliases = dict(zip(regions["iso3"].astype(str), regions["region"].astype(str))) if "iso3" in regions else {}
     return CP2015Data(inputs=inputs, tariffs_2005=t05, tariffs_nafta=tn, directory=d, aliases=aliases)
+
+
+def load_cp2015_levels(data_dir: str | Path | None = None) -> CPInputs:
+    """The same economy built from ``levels/`` (the R package's SAM-style tables, US$) via
+    :func:`usmca.ge.caliendo_parro.levels.inputs_from_levels`; 1993 tariffs, data deficits."""
+    from ..caliendo_parro.levels import inputs_from_levels
+
+    d = resolve_cp2015_dir(data_dir) / "levels"
+    regions = _read(d.parent / "model_inputs" / "regions.csv").sort_values("region_index")
+    return inputs_from_levels(_read(d / "trade.csv"), _read(d / "intermediate_consumption.csv"),
+                              _read(d / "final_consumption.csv"), _read(d / "value_added.csv"),
+                              _read(d / "theta.csv"), deficits=_read(d / "deficit.csv"),
+                              countries=list(regions["region"]), source=str(d))

@@ -10,7 +10,9 @@
   except 8482.10-8482.80, 8483.20, 8483.30 (``other_vehicles/table_f_rvc_excluded_hs``),
   ``other_vehicles/rvc_nc_60``.
 
-The provisions set the RVC *requirement*: the alternatives of the rule (s. 13 or Schedule 1)
+Engines and gear boxes are also in Table F; (3)(c) leaves out only the goods of (3)(b), so an
+engine for a vehicle of (2)(a)-(g) falls under both (2)(h) and (3)(c): the specific (2)(h) is
+applied. The provisions set the RVC *requirement*: the alternatives of the rule (s. 13 or Schedule 1)
 that carry an RVC get the s. 20 threshold, by the net-cost method only; alternatives without an
 RVC are kept (s. 15(4) for heavy trucks says a good "must meet" the RVC; s. 20 does not). An
 aftermarket part (``use: aftermarket``) keeps the s. 13 / Schedule 1 rule. With ``use: other``

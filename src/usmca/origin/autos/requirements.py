@@ -36,12 +36,13 @@ from usmca.errors import UserInputError
 
 from ..hs import normalize
 from ..rvc import HUNDRED, rvc_net_cost, rvc_transaction_value
-from .classify import regime, split_use, vehicle_use
+from .classify import S20_USES, regime, split_use, vehicle_use
 from .declared import declared_description_requirement
 from .descriptions import check_description
 from .gaps import describe, lvc_gap, rvc_gap, share_gap, status_gap, wage_gap
 from .heavy_credit import credit_requirement
 from .law import AutoLaw, auto_law
+from .new_plant import new_plant_requirement
 from .lvc import high_wage_points_apv, high_wage_points_nc, lvc_total, technology_credit
 from .schema import Automotive, CorePart, Lvc, parse_automotive
 from .tracing import traced_rvc_requirement
@@ -263,9 +264,12 @@ def automotive_requirements(bom: Mapping[str, Any], date: dt.date | str, tree: A
     Returns
     -------
     list of dict
-        ``{"step", "result", "reference", "passed", "value", "threshold"}`` per requirement;
-        empty when the good is not a passenger vehicle, light truck or heavy truck (parts and
-        other vehicles have no further requirements).
+        ``{"step", "result", "reference", "passed", "value", "threshold", "gap"}`` per
+        requirement (``gap`` on failing ones, :mod:`.gaps`). For a part: the verdict under a
+        declared description (:mod:`.declared`) and the s. 20(4) traced RVC (:mod:`.tracing`)
+        where they apply, else empty (other vehicles have no further requirements). The
+        checks that mirror the rule read ``good.use``, as the origin core does when it asks
+        for the rule (``automotive.vehicle_class`` serves the vehicle requirements only).
 
     Raises
     ------
@@ -285,23 +289,30 @@ def automotive_requirements(bom: Mapping[str, Any], date: dt.date | str, tree: A
         raise UserInputError("BOM", "good.hs", hs, str(exc)) from None
     law = auto_law(tree, date)
     desc = check_description(law, auto.part_description_class)
-    use_cls, use_desc = split_use(use)
+    _, use_desc = split_use(use)
     use_desc = check_description(law, use_desc, field="good.use")
     if desc is not None and use_desc is not None and desc != use_desc:
         raise UserInputError("BOM", "automotive.part_description_class", desc,
                              f"contradicts the description in good.use ({use_desc})")
+    rule_use = good.get("use")                       # what the core passes to automotive_rule
     cls = vehicle_use(law, digits, use)
     if cls is None:
-        declared = declared_description_requirement(law, bom, digits, use, desc if use_desc is None else None,
+        rule_cls, _ = split_use(rule_use)
+        if rule_cls in S20_USES and law.codes("other_vehicles/motor_vehicle_hs").contains(digits):
+            from .rule import automotive_rule
+
+            return new_plant_requirement(law, bom, automotive_rule(digits, rule_use, date, tree) or [], auto, date,
+                                         tree)
+        declared = declared_description_requirement(law, bom, digits, rule_use, desc if use_desc is None else None,
                                                     date, tree)
-        return declared + traced_rvc_requirement(law, bom, digits, use_cls, auto, date, tree)
+        return declared + traced_rvc_requirement(law, bom, digits, rule_cls, auto, date, tree)
     staging = auto.alternative_staging and cls != "heavy_truck" and bool(law.optional("alternative_staging/in_effect", False))
     out: list[dict[str, Any]] = []
     if cls in ("passenger_vehicle", "light_truck"):
         out += _core_parts(law, auto, staging)
     lvc_reqs, points, total = _lvc(law, auto, cls, staging)
     out += lvc_reqs
-    if cls == "heavy_truck" and _credit_in_rule(digits, use, date, tree):
+    if cls == "heavy_truck" and _credit_in_rule(digits, rule_use, date, tree):
         out += credit_requirement(law, bom, date, tree, points, total)
     out += _steel_aluminum(law, auto, staging)
     out += _us_content(law, auto)

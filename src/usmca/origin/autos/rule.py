@@ -33,6 +33,7 @@ from .classify import regime, split_use
 from .descriptions import check_description, resolve
 from .heavy_credit import credit_in_force
 from .law import AutoLaw, auto_law
+from .new_plant import new_plant_alternative
 from .other_vehicles import library_alternatives, other_vehicle_part, s20_override
 
 __all__ = ["automotive_rule"]
@@ -116,7 +117,7 @@ def _s13(law: AutoLaw, digits: str, reg: str, cls: str | None, desc: str | None)
             out.append(_credit_alt(law, alt))
     if not out:
         return None
-    return s20_override(law, digits, cls, out)
+    return new_plant_alternative(law, digits, cls, s20_override(law, digits, cls, out))
 
 
 def _part(law: AutoLaw, digits: str, reg: str, cls: str | None, date: Any) -> list[dict[str, Any]] | None:

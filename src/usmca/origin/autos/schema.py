@@ -15,6 +15,12 @@
                                             # rule reads it from good.use "<class>:<description>"
                                             # (or automotive_rule(..., description=...))
       table_g_materials: [block, head]      # ids of materials named in Table G column 2 (s. 20(4))
+      new_plant:                            # s. 20(8) claim for an s. 20(2)/(3) motor vehicle
+        basis: new_plant                    # new_plant (s. 20(8)(a)) | refit (s. 20(8)(b))
+        first_prototype: 2024-05-01         # first motor vehicle prototype (after the refit)
+        new_vehicle: true                   # class/marque (size, underbody) not produced before
+        new_building: true                  # (a)(ii); new_machinery: true for (a)(iii)
+        new_machinery: true
       alternative_staging: false            # approved alternative staging regime (s. 19)
       core_parts:                           # s. 14(4)-(13); Table A.2 column 1
         method: per_part                    # per_part | super_core (s. 14(10))
@@ -45,6 +51,7 @@ Errors name the field (``automotive.lvc.high_wage_labor_cost``) through
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from typing import Any, Literal, Mapping, Optional
 
@@ -135,11 +142,20 @@ class UsContent(_M):
     net_cost: Decimal = Field(gt=0)
 
 
+class NewPlant(_M):
+    basis: Literal["new_plant", "refit"]
+    first_prototype: dt.date
+    new_vehicle: bool = False
+    new_building: bool = False
+    new_machinery: bool = False
+
+
 class Automotive(_M):
     vehicle_class: Optional[Literal["passenger_vehicle", "light_truck", "heavy_truck", "other_vehicle_s20_2",
                                     "other_vehicle_s20_3", "aftermarket", "other"]] = None
     part_description_class: Optional[str] = None
     table_g_materials: list[str] = Field(default_factory=list)
+    new_plant: Optional[NewPlant] = None
     alternative_staging: bool = False
     core_parts: Optional[CoreParts] = None
     lvc: Optional[Lvc] = None
