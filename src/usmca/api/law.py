@@ -108,18 +108,9 @@ def diff_doc(tree: Any, raw: Any) -> dict[str, Any]:
 
     The reform is validated all-or-nothing against ``tree`` before anything is reported.
     """
-    reform = reform_from_body(raw)
-    reformed = tree.with_reform(reform)
-    rows = []
-    for c in reform.changes:
-        try:
-            before = tree.at(c.path, c.start)
-        except UserInputError:
-            before = None
-        rows.append({"path": c.path, "from": c.start.isoformat(), "to": c.end.isoformat() if c.end else None,
-                     "before": before, "after": reformed.at(c.path, c.start), "unit": tree.parameter(c.path).unit,
-                     "reference": c.reference.to_dict() if c.reference else None})
-    return {"reform": reform.description, "source": reform.source, "changes": rows}
+    from usmca.law.diff import reform_diff
+
+    return reform_diff(tree, reform_from_body(raw))
 
 
 @router.get("/parameters", response_class=JSONDocument, summary="Parameters with unit and value in force")

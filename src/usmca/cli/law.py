@@ -11,6 +11,7 @@ from rich.table import Table
 
 from usmca.errors import UserInputError
 from usmca.law import LawTree, Reform, default_tree, parse_date
+from usmca.law.diff import reform_diff
 from usmca.law.parameter import Parameter
 
 from .apps import law_app
@@ -113,26 +114,17 @@ def law_diff(
     json_out: bool = typer.Option(False, "--json", help="Write one JSON document."),
 ) -> None:
     """What a reform changes, on which dates: the law before and after, per change."""
-    base = default_tree()
     r = Reform.load(reform)
-    reformed = base.with_reform(r)  # validates all-or-nothing
-    rows = []
-    for c in r.changes:
-        try:
-            before = base.at(c.path, c.start)
-        except UserInputError:
-            before = None
-        rows.append({"path": c.path, "from": c.start.isoformat(), "to": c.end.isoformat() if c.end else None,
-                     "before": before, "after": reformed.at(c.path, c.start), "unit": base.parameter(c.path).unit,
-                     "reference": c.reference.to_dict() if c.reference else None})
+    doc = reform_diff(default_tree(), r)
+    rows = doc["changes"]
     if json_out:
-        emit_json({"reform": r.description, "source": r.source, "changes": rows})
+        emit_json(doc)
         return
     table = Table(title=f"{r.source}: {r.description}")
     for col in ("path", "period", "before", "after", "unit", "reference"):
         table.add_column(col, overflow="fold")
     for row in rows:
         period = f"{row['from']} .. {row['to'] or ''}"
-        ref = row["reference"]["provision"] if row["reference"] else ""
+        ref = _short(row["reference"]["instrument"], 28) if row["reference"] else ""
         table.add_row(row["path"], period, _short(row["before"]), _short(row["after"]), row["unit"], ref)
     console.print(table)

@@ -8,12 +8,18 @@ materials to source as originating (regionally, with a certification):
   available. Keeping the smallest failing materials that fit (a greedy knapsack) minimises the
   value to switch in the common case of few failing lines.
 * RVC: the VNM must fall to ``(1 - t/100) x base`` (Art. 4.5), i.e. by
-  ``need = VNM - (1 - t/100) x base``; switching material ``i`` removes its VNM ``v_i``. The
-  smallest single material covering ``need`` is taken if any, else the largest ones in turn.
+  ``need = VNM - (1 - t/100) x base``; switching material ``i`` removes its VNM ``g_i`` at the
+  cost of its value ``c_i``. The cheapest set (least total value, then fewest lines) is a
+  covering knapsack, solved exactly up to 25 candidates and greedily beyond
+  (:mod:`.knapsack`; the plan says which in ``solver``). Candidates are the top-level lines
+  with VNM and, inside a self-produced sub-assembly not designated intermediate (whose VNM is
+  that of its own inputs, UR s. 7(5)(a)), its non-originating inputs, recursively; a
+  designated intermediate material that does not originate is a candidate as a whole.
 
-Materials switched for the shift count toward the RVC need. The answer lists, cheapest first,
-one plan per alternative: the materials, their values, the reason and the RVC after the change.
-Only top-level lines are switched (a sub-assembly is switched as a whole).
+Materials switched for the shift count toward the RVC need (sub-assemblies are switched whole
+for the shift). Under a net-cost averaging election (UR s. 7(15)) the NC figures are period sums
+and no NC plan is drawn. The answer lists, cheapest first, one plan per alternative: the
+materials, their values, the reason and the RVC after the change.
 """
 
 from __future__ import annotations
@@ -25,6 +31,7 @@ from .alternatives import rvc_requirement
 from .context import Context, P
 from .determine import NodeResult
 from .hs import dotted
+from .knapsack import min_cost_cover
 from .lines import Line
 from .rules import Alternative
 
@@ -91,6 +98,7 @@ def _plan(a: Any, alt: Alternative, res: NodeResult, by_path: dict[str, Line], c
     # 2. RVC: lower VNM to the threshold of the cheapest method
     req = rvc_requirement(ctx, alt)
     rvc_after = None
+    solver = "exact"
     feasible = True
     if req:
         best = None
@@ -98,55 +106,51 @@ def _plan(a: Any, alt: Alternative, res: NodeResult, by_path: dict[str, Line], c
             base = b.tv if method == "TV" else b.nc
             if base is None or base <= 0 or (b.method in ("TV", "NC") and b.method != method and b.method in req):
                 continue
+            if method == "NC" and b.averaged:
+                continue
             vnm = (b.vnm_tv if method == "TV" else b.vnm_nc) - sum(
                 (_vnm(by_path[p], method) for p in switch if p in by_path), ZERO)
             need = vnm - (HUNDRED - thr) / HUNDRED * base
-            extra = _cover(need, [ln for ln in res.lines if ln.path not in switch and _vnm(ln, method) > 0], method)
-            if extra is None:
-                cand = (True, ZERO, method, [], vnm, base)  # infeasible
+            cands = _candidates([ln for ln in res.lines if ln.path not in switch], method)
+            picked, how = min_cost_cover([ln.value for ln in cands], [_vnm(ln, method) for ln in cands], need)
+            if picked is None:
+                cand = (True, ZERO, method, [], vnm, base, how)  # infeasible
             else:
-                cand = (False, sum((_vnm(ln, method) for ln in extra), ZERO), method, extra, vnm, base)
+                extra = [cands[i] for i in picked]
+                cand = (False, sum((ln.value for ln in extra), ZERO), method, extra, vnm, base, how)
             if best is None or (cand[0], cand[1]) < (best[0], best[1]):
                 best = cand
         if best is None:
             return None
-        infeasible, _, method, extra, vnm, base = best
+        infeasible, _, method, extra, vnm, base, solver = best
         feasible = not infeasible
         for ln in extra:
+            by_path.setdefault(ln.path, ln)
             switch.setdefault(ln.path, "RVC")
         vnm_after = vnm - sum((_vnm(ln, method) for ln in extra), ZERO)
         rvc_after = {"method": method, "value": (base - vnm_after) / base * HUNDRED, "threshold": req[method]}
     changes = [{"material": by_path[p].id, "path": p, "hs": _hs(by_path[p].material.hs),
                 "value": by_path[p].value, "country": by_path[p].material.country, "reason": why}
                for p, why in switch.items() if p in by_path]
-    return {"alternative": a.index + 1, "feasible": feasible,
-            "action": "source these materials as originating (regional supplier with a certification)",
-            "changes": changes, "total_value": sum((c["value"] for c in changes), ZERO), "rvc_after": rvc_after}
+    out = {"alternative": a.index + 1, "feasible": feasible,
+           "action": "source these materials as originating (regional supplier with a certification)",
+           "changes": changes, "total_value": sum((c["value"] for c in changes), ZERO), "rvc_after": rvc_after}
+    if req:
+        out["solver"] = solver
+    return out
 
 
-def _cover(need: Decimal, lines: list[Line], method: str) -> list[Line] | None:
-    """Lines whose VNM sums to at least ``need`` with a small total (None if impossible)."""
-    if need <= 0:
-        return []
-    vals = sorted(lines, key=lambda ln: _vnm(ln, method))
-    if sum((_vnm(ln, method) for ln in vals), ZERO) < need:
-        return None
-    single = [ln for ln in vals if _vnm(ln, method) >= need]
-    if single:
-        return [single[0]]
-    chosen: list[Line] = []
-    total = ZERO
-    for ln in reversed(vals):
-        chosen.append(ln)
-        total += _vnm(ln, method)
-        if total >= need:
-            break
-    # drop lines no longer needed (smallest first)
-    for ln in sorted(chosen, key=lambda x: _vnm(x, method)):
-        if total - _vnm(ln, method) >= need:
-            chosen.remove(ln)
-            total -= _vnm(ln, method)
-    return chosen
+def _candidates(lines: list[Line], method: str) -> list[Line]:
+    """Lines whose switch to originating lowers the VNM, sub-assembly inputs expanded (UR s. 7(5)(a))."""
+    out: list[Line] = []
+    for ln in lines:
+        if ln.role not in ("material", "accessory") or _vnm(ln, method) <= 0:
+            continue
+        if ln.self_produced and ln.sub is not None and not ln.material.intermediate:
+            out += _candidates(ln.sub.lines, method)
+        else:
+            out.append(ln)
+    return out
 
 
 def _nme_plan(res: NodeResult, ctx: Context) -> dict[str, Any] | None:
