@@ -40,6 +40,7 @@ def test_ledger_sums_to_total_cost_without_transaction_value() -> None:
     r = _q(_ledger_bom(costs={"total_cost": 80, "excluded": {"royalties": 5}}))
     assert r.content_by_country["producer:MX"] == Decimal(25)
     assert sum(r.content_by_country.values()) == Decimal(80)
+    assert any(s.step == "not modelled" and "Schedule 5" in s.reference for s in r.trace)
 
 
 def test_ledger_without_a_good_value_has_no_producer_entry() -> None:
@@ -92,3 +93,24 @@ def test_remanufactured_needs_recovered_materials() -> None:
 def test_recovered_materials_in_a_good_not_declared_remanufactured() -> None:
     r = _q(_reman("8413.30", flagged=False))
     assert r.vnm["NC"] == Decimal(880) and any("not declared remanufactured" in s.result for s in r.trace)
+
+
+def test_rescission_of_a_non_originating_designation() -> None:
+    # UR s. 8(7)(a), 8(10): a designated frame failing its own rule counts at its whole value (40) as VNM;
+    # rescinding the designation counts only its non-originating input (15): RVC 60% -> 85% vs 70%
+    bom = {"good": {"hs": "8712.00", "produced_in": "MX", "date": "2025-03-01", "transaction_value": 100,
+                    "rule": [{"shift": "none", "rvc": {"tv": 70}}]},
+           "materials": [{"id": "frame", "hs": "8714.91", "value": 40, "intermediate": True, "country": "MX",
+                          "rule": [{"shift": "none", "rvc": {"tv": 80}}],
+                          "materials": [{"id": "tube", "value": 15, "origin": "non_originating", "country": "CN"},
+                                        {"id": "labour", "value": 20, "origin": "originating", "country": "MX"}]},
+                         {"id": "seat", "value": 5, "origin": "originating", "country": "US"}]}
+    r = _q(bom)
+    assert r.originating is False and r.vnm["TV"] == Decimal(40)
+    plan = [p for p in r.to_qualify if p.get("test") == "rescission of intermediate designation"]
+    assert len(plan) == 1 and plan[0]["feasible"] is True
+    assert [c["material"] for c in plan[0]["changes"]] == ["frame"]
+    assert plan[0]["rvc_after"]["value"] == Decimal(85)
+    # an originating designation is left alone
+    bom["materials"][0]["materials"][0]["value"] = 1      # frame RVC (40 - 1) / 40 = 97.5% >= 80%
+    assert not any(p.get("test") == "rescission of intermediate designation" for p in _q(bom).to_qualify)

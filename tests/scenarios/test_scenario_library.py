@@ -43,8 +43,7 @@ def test_every_file_validates_and_cites_every_number(path):
     for a in (raw.get("assumptions") or {}).values():
         assert a["url"].startswith(("http://", "https://")) and len(a["source"]) > 20
     for name, ref in (raw.get("law") or {}).items():
-        fb = ref["fallback"]
-        assert fb["reference"]["url"].startswith("https://") and fb["reference"]["provision"], name
+        assert "fallback" not in ref, (path.name, name)     # every legal number comes from the law tree
     # no bare number in a shock: only 0 and 1 (structure), everything else is a cited name
     for k, sh in enumerate(raw.get("shocks") or []):
         for key in ("tariff", "set_tariff", "trade_cost"):
@@ -76,12 +75,17 @@ def _value(lib, scen, name, sector=None):
     return float(v.get(sector, v.get("default"))) if isinstance(v, dict) else float(v)
 
 
-def test_status_quo_vehicle_tariff_is_s232_times_unclaimed_share(lib, b):
+def test_status_quo_vehicle_tariff_is_s232_on_unclaimed_and_non_us_content_plus_mfn(lib, b):
+    """Vehicles: 232 in full when not claimed, on non-US content when claimed; MFN when not claimed."""
     c = compile_scenario(lib["status_quo_2025"], b.countries, b.sectors, b.tariffs, b.flows)
-    us, mx, veh = b.index("USA"), b.index("MEX"), b.sectors.index("vehicles")
+    us, mx, veh, row = b.index("USA"), b.index("MEX"), b.sectors.index("vehicles"), b.index("ROW")
     law = {x["name"]: x["value"] for x in c.law_used}
-    expected = law["s232_autos"] / 100 * (1 - _value(lib, "status_quo_2025", "claim_mx", "vehicles"))
+    claim = _value(lib, "status_quo_2025", "claim_mx", "vehicles")
+    u = _value(lib, "status_quo_2025", "us_content_veh")
+    assert law["s232_nonus"] == 1.0        # us/section232/autos/usmca_treatment is non_us_content in 2025
+    expected = law["s232_autos"] / 100 * ((1 - claim) + claim * (1 - u)) + b.tariffs[us, row, veh] * (1 - claim)
     assert c.tariffs[us, mx, veh] - b.tariffs[us, mx, veh] == pytest.approx(expected, rel=1e-12)
+    assert c.tariffs[us, mx, veh] > law["s232_autos"] / 100 * (1 - claim)      # the deduction is partial
     assert (c.tariffs[mx, us] == b.tariffs[mx, us]).all()            # no one else moves
 
 

@@ -46,13 +46,17 @@ def _show_one(d: dict[str, Any]) -> None:
         t.add_row(node + s["step"], mark + s["result"], s["reference"])
     console.print(t)
     if d["content_by_country"]:
-        console.print("Content by country (materials, traced through sub-assemblies): "
+        console.print("Content by country (materials traced through sub-assemblies; producer:XX = own value): "
                       + ", ".join(f"{k} {v:,.2f}" for k, v in d["content_by_country"].items()))
+    for per in d.get("averaging") or []:
+        console.print(f"Averaging period {per['start']} to {per['end']}: NC {per['net_cost']:,.2f}, VNM "
+                      f"{per['vnm']:,.2f}, RVC {per['rvc']:.4f}% ({per['basis']})")
     for p in d["to_qualify"][:3]:
         mats = ", ".join(f"{c['material']} ({c['value']:,.2f}, {c['reason']})" for c in p["changes"])
         under = p.get("test") or f"alternative {p['alternative']}"
         console.print(f"To qualify ({under}): {p['action']}: {mats} "
-                      f"(total {p['total_value']:,.2f})" + ("" if p["feasible"] else " [red]not enough[/]"))
+                      f"(total {p['total_value']:,.2f}" + (f", {p['solver']} solution)" if p.get("solver") else ")")
+                      + ("" if p["feasible"] else " [red]not enough[/]"))
     if d.get("reform"):
         rf = d["reform"]
         console.print(f"Reform: baseline {_status(rf['baseline']['originating'])} -> reform "

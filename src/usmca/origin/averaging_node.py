@@ -45,7 +45,7 @@ def averaged_bases(spec: Any, ctx: Context, b: Bases, trace: Trace) -> tuple[Bas
         date inside the election's fiscal year that no listed period covers.
     """
     av = spec.averaging
-    source = str((spec.bom or {}).get("source", "BOM")) if isinstance(spec.bom, dict) else "BOM"
+    source = spec.source
     if spec.use or spec.automotive:
         raise UserInputError(source, "averaging", "s. 7(15)", "automotive goods are averaged under UR s. 16 "
                              "(Automotive Appendix), which s. 7(15) excludes")

@@ -160,12 +160,17 @@ class Context:
         self._cache[key] = choice
         return choice
 
-    def automotive_rule(self, hs: str, use: str | None) -> RuleChoice | None:
-        """The Automotive Appendix rule (``usmca.origin.autos.automotive_rule``), if any."""
+    def automotive_rule(self, hs: str, use: str | None, description: str | None = None) -> RuleChoice | None:
+        """The Automotive Appendix rule (``usmca.origin.autos.automotive_rule``), if any.
+
+        ``description`` is the declared description class of the part
+        (``automotive.part_description_class``), which settles the description-limited rows of s. 13.
+        """
         fn = _optional_callable("usmca.origin.autos", "automotive_rule")
         if fn is None:
             return None
-        found = fn(dotted(hs), use, self.date, self.tree)
+        extra = {"description": description} if description is not None else {}
+        found = fn(dotted(hs), use, self.date, self.tree, **extra)
         if not found:
             return None
         alts = parse_rule(found, "automotive rule", f"autos[{dotted(hs)}]", strict=False)

@@ -69,6 +69,8 @@ class NodeSpec:
     remanufactured: bool = False
     shipment: Any = None
     averaging: Any = None
+    costs_given: bool = False
+    source: str = "BOM"
 
     @classmethod
     def from_good(cls, bom: Bom) -> "NodeSpec":
@@ -79,7 +81,7 @@ class NodeSpec:
                    g.wholly_obtained, g.weight, g.component_weight, g.set, g.unassembled_gri2a, g.use,
                    bom.automotive, g.imported_from, True,
                    bom.model_dump(mode="json", exclude={"source", "shipment", "averaging"}),
-                   g.remanufactured, bom.shipment, bom.averaging)
+                   g.remanufactured, bom.shipment, bom.averaging, g.costs is not None, bom.source)
 
     @classmethod
     def from_material(cls, m: Material, path: str, produced_in: str | None) -> "NodeSpec":
@@ -144,6 +146,10 @@ def evaluate_node(spec: NodeSpec, ctx: Context, depth: int = 0) -> NodeResult:
     periods = None
     if spec.top and spec.averaging is not None:
         b, periods = averaged_bases(spec, ctx, b, trace)
+    if spec.top and spec.costs_given:
+        trace.add("not modelled", "costs are taken as stated: their allocation to the good under Schedule 5 "
+                  "(reasonable allocation of total cost; UR s. 7(11)-(12)) is not checked", "UR s. 7(11)-(12), "
+                  "Schedule 5")
     trace.add("value of non-originating materials", f"VNM {vnm_tv} (TV method), {vnm_nc} (NC method)"
               + (f"; net cost adjusted by accumulation {nc_adj}" if nc_adj else ""),
               "USMCA Art. 4.5-4.7, 4.11; UR s. 7(4)-(5), s. 8, s. 9")
@@ -255,7 +261,8 @@ def _resolve_rule(spec: NodeSpec, ctx: Context, trace: Trace) -> RuleChoice | No
         trace.add("product-specific rule", "inline rule of the BOM (overrides the library)", "BOM")
         return RuleChoice("inline", alts, None, spec.hs)
     if spec.top and (spec.use or spec.automotive):
-        auto = ctx.automotive_rule(spec.hs, spec.use)
+        declared = spec.automotive.get("part_description_class") if isinstance(spec.automotive, Mapping) else None
+        auto = ctx.automotive_rule(spec.hs, spec.use, declared)
         if auto is not None:
             trace.add("product-specific rule", f"Automotive Appendix rule for {dotted(spec.hs)}",
                       _cite_rule(auto))
@@ -352,8 +359,11 @@ def _automotive(spec: NodeSpec, ctx: Context, res: NodeResult, trace: Trace) -> 
         trace.add(str(r.get("step", "automotive requirement")), str(r.get("result", "")),
                   str(r.get("reference", "USMCA Appendix to Annex 4-B")), passed)
         if r.get("value") is not None and r.get("threshold") is not None:
-            res.margins.append({"test": str(r.get("step")), "value": r.get("value"), "threshold": r.get("threshold"),
-                                "passed": passed})
+            margin = {"test": str(r.get("step")), "value": r.get("value"), "threshold": r.get("threshold"),
+                      "passed": passed}
+            if r.get("gap"):
+                margin["gap"] = r["gap"]
+            res.margins.append(margin)
         if passed is False and res.originating is not False:
             res.originating, res.criterion = False, None
         elif passed is None and res.originating:

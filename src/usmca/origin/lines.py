@@ -212,7 +212,8 @@ def _vnm(line: Line, trace: Trace) -> None:
         return
     if m.intermediate and not line.originating:
         trace.add(f"material {name}", "designated intermediate material is non-originating: its whole value is "
-                  "VNM (the designation may be rescinded, UR s. 8(10))", "USMCA Art. 4.8; UR s. 8(7)(a)")
+                  "VNM (the designation may be rescinded in a verification, UR s. 8(10): the outcome is in to_qualify)",
+                  "USMCA Art. 4.8; UR s. 8(7)(a), 8(10)")
     value = line.value
     adj = m.adjustments
     if adj is not None and adj.total > 0:

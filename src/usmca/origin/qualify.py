@@ -21,6 +21,7 @@ from .context import Context
 from .determine import NodeResult, evaluate_bom
 from .hs import dotted
 from .result import QualificationResult
+from .rescission import rescission_plan
 from .whatif import to_qualify
 
 __all__ = ["qualify", "qualify_bom", "load_reform"]
@@ -69,10 +70,21 @@ def _result(res: NodeResult, ctx: Context, bom: Bom, date: dt.date) -> Qualifica
     margins = tuple({k: v for k, v in m.items() if k not in ("base", "vnm")} for m in res.margins)
     return QualificationResult(
         originating=res.originating, criterion=res.criterion if res.originating else None, rule=rule, rvc=rvc,
-        trace=tuple(res.steps), content_by_country=res.ledger, to_qualify=tuple(to_qualify(res, ctx)),
+        trace=tuple(res.steps), content_by_country=res.ledger, to_qualify=_plans(res, ctx, bom),
         good=good, date=date.isoformat(), vnm={"TV": res.vnm_tv, "NC": res.vnm_nc}, margins=margins,
         source=bom.source,
         averaging=tuple(r.to_dict() for r in res.averaging) if res.averaging is not None else None)
+
+
+def _plans(res: NodeResult, ctx: Context, bom: Bom) -> tuple[dict[str, Any], ...]:
+    """``to_qualify`` plans (sourcing, :mod:`.whatif`), then the rescission of designations (UR s. 8(10))."""
+    plans = list(to_qualify(res, ctx))
+    plans += [{"test": m["test"], "change": m["gap"], "solver": "automotive requirement gap"}
+              for m in res.margins if m.get("passed") is False and m.get("gap")]
+    resc = rescission_plan(bom, res, ctx)
+    if resc is not None:
+        plans.append(resc)
+    return tuple(plans)
 
 
 def qualify_bom(bom: Bom, *, date: Any = None, tree: Any = None, reform: Any = None,

@@ -5,8 +5,8 @@ materials to source as originating (regionally, with a certification):
 
 * tariff shift: the failing materials must drop to the de minimis allowance
   ``sum(kept failing values) <= d/100 x base`` (Art. 4.12); all of them when de minimis is not
-  available. Keeping the smallest failing materials that fit (a greedy knapsack) minimises the
-  value to switch in the common case of few failing lines.
+  available. The value switched is minimised as a covering knapsack (:mod:`.knapsack`), with
+  ``need = sum(failing) - d/100 x base``.
 * RVC: the VNM must fall to ``(1 - t/100) x base`` (Art. 4.5), i.e. by
   ``need = VNM - (1 - t/100) x base``; switching material ``i`` removes its VNM ``g_i`` at the
   cost of its value ``c_i``. The cheapest set (least total value, then fewest lines) is a
@@ -78,6 +78,7 @@ def _vnm(ln: Line, method: str) -> Decimal:
 def _plan(a: Any, alt: Alternative, res: NodeResult, by_path: dict[str, Line], ctx: Context) -> dict[str, Any] | None:
     b = res.bases
     switch: dict[str, str] = {}
+    shift_solver = None
     # 1. tariff shift: keep the smallest failing lines within de minimis
     if not a.shift_ok:
         fail_lines: dict[str, Decimal] = {}
@@ -89,16 +90,17 @@ def _plan(a: Any, alt: Alternative, res: NodeResult, by_path: dict[str, Line], c
         value_test = not (res.rule is not None and res.rule.hs and ctx.codes(P.DM_VALUE_EXCLUDED).contains(res.rule.hs))
         if base is not None and value_test:
             cap = ctx.percent(P.DM_GENERAL) / HUNDRED * base
-        kept = ZERO
-        for path, v in sorted(fail_lines.items(), key=lambda kv: kv[1]):
-            if kept + v <= cap:
-                kept += v
-            else:
-                switch[path] = "tariff shift"
+        # switch the least value so that the failing value kept is within de minimis: the same
+        # covering knapsack (cost = gain = value), need = total failing - cap
+        paths = sorted(fail_lines)
+        vals = [fail_lines[q] for q in paths]
+        picked, shift_solver = min_cost_cover(vals, vals, sum(vals, ZERO) - cap)
+        for i in (range(len(paths)) if picked is None else picked):
+            switch[paths[i]] = "tariff shift"
     # 2. RVC: lower VNM to the threshold of the cheapest method
     req = rvc_requirement(ctx, alt)
     rvc_after = None
-    solver = "exact"
+    solver = shift_solver or "exact"
     feasible = True
     if req:
         best = None
@@ -135,8 +137,8 @@ def _plan(a: Any, alt: Alternative, res: NodeResult, by_path: dict[str, Line], c
     out = {"alternative": a.index + 1, "feasible": feasible,
            "action": "source these materials as originating (regional supplier with a certification)",
            "changes": changes, "total_value": sum((c["value"] for c in changes), ZERO), "rvc_after": rvc_after}
-    if req:
-        out["solver"] = solver
+    if req or shift_solver:
+        out["solver"] = solver if shift_solver != "greedy" else "greedy"
     return out
 
 

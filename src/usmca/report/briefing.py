@@ -75,7 +75,8 @@ def render_briefing(results: Sequence[Any], baseline: Any, *, etr: Mapping[str, 
     return tpl.render(
         generated=generated or dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
         baseline={"description": baseline.meta.get("description", baseline.source) if hasattr(baseline, "meta")
-                  else str(baseline.source), "cells": baseline.status_table() if hasattr(baseline, "status_table") else {}},
+                  else str(baseline.source), "cells": baseline.status_table() if hasattr(baseline, "status_table") else {},
+                  "measures": (getattr(baseline, "meta", None) or {}).get("bilateral_measures", [])},
         results=list(results), countries=countries, metrics=list(METRIC_LABELS), metric_labels=METRIC_LABELS,
         charts=charts, summary_chart=summary, top_sectors={r.name: top_sectors(r.sectors) for r in results},
         by_name=by_name, diff=diff, sector_labels=SECTOR_LABELS, cell=_cell, qual=_qual, etr=etr, origin=list(origin), base_wedges=base)

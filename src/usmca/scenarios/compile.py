@@ -16,10 +16,12 @@ applied in file order to a copy :math:`\\tau'`:
 
 Law parameters are read from the law tree on the scenario's date, after its reform; a parameter
 the tree does not (yet) encode uses the scenario's cited fallback (user files only: the library has
-none), and the result says which. A ``calibration`` array (new tariffs, NaN where not calibrated,
-e.g. the tariff engine's statutory rates by sector, :mod:`usmca.scenarios.calibrate`) replaces
-the law-derived tariffs of its cells after the tariff shocks and before any ``mirror`` shock, so
-countermeasures answer the calibrated tariffs.
+none), and the result says which. A ``calibration`` array (an additive adjustment, NaN where
+none: the gap between the tariff engine's statutory rates and the law-derived tariffs of the
+scenario that declared ``calibrate``, :mod:`usmca.scenarios.calibrate`) is added to its cells
+after the tariff shocks and before any ``mirror`` shock, so countermeasures answer the
+calibrated tariffs and a variant that changes an assumption moves from the calibrated level;
+a cell the adjustment would push below zero is set to zero.
 """
 
 from __future__ import annotations
@@ -168,7 +170,7 @@ def _law_env(s: Scenario) -> tuple[dict[str, Any], list[dict[str, Any]], dict[st
             raise UserInputError(s.source, f"law.{ref.name}", val, "law parameter is not a number")
         env[ref.name] = float(val) * UNITS.get(unit, 1.0)
         used.append({"name": ref.name, "path": ref.path + (f"[{ref.key}]" if ref.key else ""), "value": val,
-                     "effective_from": None if ref.path not in tree else str(tree.entry(ref.path, s.date).effective_from),
+                     "effective_from": str(tree.entry(ref.path, s.date).effective_from) if ref.path in tree else None,
                      "unit": unit, "origin": origin, "reference": cite, "date": s.date.isoformat()})
     return env, used, status
 
@@ -179,7 +181,7 @@ def compile_scenario(s: Scenario, countries: tuple[str, ...], sectors: tuple[str
                      calibration: np.ndarray | None = None) -> CompiledScenario:
     """Compile a resolved scenario on a baseline (tariffs and flows in importer, exporter, sector order).
 
-    ``calibration``: optional (N, N, J) new tariffs, NaN where the law-derived shocks stand.
+    ``calibration``: optional (N, N, J) adjustment added to the tariffs, NaN where none.
     """
     env, used, status = _law_env(s)
     for a in s.assumptions:
@@ -215,15 +217,18 @@ def compile_scenario(s: Scenario, countries: tuple[str, ...], sectors: tuple[str
 
 
 def _calibrate(tau: np.ndarray, cal: np.ndarray | None, notes: list[str]) -> np.ndarray:
-    """Replace the cells of ``tau`` where ``cal`` is finite (a calibration; see compile_scenario)."""
+    """Add the calibration adjustment ``cal`` where it is finite, floored at zero (see compile_scenario)."""
     if cal is None:
         return tau
     cal = np.asarray(cal, dtype=float)
     if cal.shape != tau.shape:
         raise UserInputError("calibration", "shape", cal.shape, f"expected {tau.shape}")
     ok = np.isfinite(cal)
-    notes.append(f"{int(ok.sum())} importer x exporter x sector tariffs calibrated to the tariff engine")
-    return np.where(ok, cal, tau)
+    out = np.where(ok, tau + np.where(ok, cal, 0.0), tau)
+    floored = int((out < 0).sum())
+    notes.append(f"{int(ok.sum())} importer x exporter x sector tariffs calibrated to the tariff engine"
+                 + (f" ({floored} floored at zero)" if floored else ""))
+    return np.maximum(out, 0.0)
 
 
 def _mirror(sh: Any, m: np.ndarray, tau: np.ndarray, base: np.ndarray, flows: np.ndarray, env: dict[str, Any],

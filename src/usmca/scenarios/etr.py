@@ -70,5 +70,6 @@ def _model_table(baseline: Any, results: Mapping[str, Any], importer: str) -> di
             row.append(f"{r.tariff_wedges.get(importer, {}).get(partner, 100 * base[i]):.2f}")
         rows.append(row)
     return {"source": f"Model: tariffs on {importer} imports by partner in each scenario, trade-weighted at "
-                      "baseline flows (measures x (1 - USMCA claim share) by sector; coarser than the engine).",
+                      "baseline flows (measures x (1 - USMCA claim share) by sector, or the engine's rates where a "
+                      "scenario is calibrated to it).",
             "first": "partner", "columns": ["2024 baseline", *results.keys()], "rows": rows}

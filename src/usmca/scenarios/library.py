@@ -24,6 +24,8 @@ def _merge(parent: Scenario, child: Scenario) -> Scenario:
     ass = {x.name: x for x in parent.assumptions} | {x.name: x for x in child.assumptions}
     return replace(child, law=tuple(law.values()), assumptions=tuple(ass.values()),
                    shocks=parent.shocks + child.shocks, calibrate=child.calibrate or parent.calibrate,
+                   calibrate_from=None if child.calibrate else (parent.calibrate_from or
+                                                                (parent if parent.calibrate else None)),
                    reform=child.reform if child.reform is not None else parent.reform)
 
 

@@ -51,6 +51,7 @@ class ScenarioResult:
     origin_whatif: bool = False
     sensitivity: dict[str, Any] = field(default_factory=dict)
     reform_raw: Mapping[str, Any] | None = None
+    calibration: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
@@ -85,11 +86,33 @@ def _finite(x: Any) -> float | None:
     return v if math.isfinite(v) else None
 
 
-def run_scenario(s: Scenario, baseline: Any, solver: Solver | None = None) -> ScenarioResult:
-    """Compile ``s`` on ``baseline`` and solve it; see the module docstring for the outputs."""
+def run_scenario(s: Scenario, baseline: Any, solver: Solver | None = None, calibrate: bool = True) -> ScenarioResult:
+    """Compile ``s`` on ``baseline`` and solve it; see the module docstring for the outputs.
+
+    With ``calibrate`` (default) a scenario marked ``calibrate: tariff_engine`` takes its US
+    tariffs on Mexico and Canada from the tariff engine when the flow data are present
+    (:mod:`usmca.scenarios.calibrate`); ``result.calibration`` says what was used.
+    """
+    cal, cal_info = (None, {})
+    if calibrate and s.calibrate:
+        from .calibrate import engine_calibration  # noqa: PLC0415
+
+        root = s.calibrate_from or s
+        engine, cal_info = engine_calibration(root, baseline)
+        if engine is not None:
+            law_root = compile_scenario(root, baseline.countries, baseline.sectors, baseline.tariffs, baseline.flows,
+                                        getattr(baseline, "region_groups", None),
+                                        getattr(baseline, "sector_groups", None))
+            cal = engine - law_root.tariffs                       # NaN outside the calibrated cells
+            us = baseline.countries.index("USA")
+            cal_info["calibrated_on"] = root.name
+            cal_info["law_derived_pct"] = {
+                c: {j: round(100 * float(law_root.tariffs[us, baseline.countries.index(c), k]), 3)
+                    for k, j in enumerate(baseline.sectors) if np.isfinite(engine[us, baseline.countries.index(c), k])}
+                for c in cal_info.get("rates_pct", {})}
     compiled: CompiledScenario = compile_scenario(s, baseline.countries, baseline.sectors, baseline.tariffs,
                                                   baseline.flows, getattr(baseline, "region_groups", None),
-                                                  getattr(baseline, "sector_groups", None))
+                                                  getattr(baseline, "sector_groups", None), calibration=cal)
     solve = solver or default_solver()
     res = solve(baseline, compiled.tariffs, compiled.trade_cost_hat)
     countries = {c: {m: _finite(res["countries"].get(c, {}).get(m)) for m in COUNTRY_METRICS}
@@ -101,9 +124,10 @@ def run_scenario(s: Scenario, baseline: Any, solver: Solver | None = None) -> Sc
         name=s.name, title=s.title, description=s.description, date=s.date.isoformat(), countries=countries,
         sectors=sectors, tariff_wedges=tariff_wedges(baseline.countries, baseline.tariffs, compiled.tariffs,
                                                      baseline.flows),
-        law_used=compiled.law_used, assumptions=assumptions, reform=compiled.reform_status, notes=compiled.notes,
+        law_used=compiled.law_used, assumptions=assumptions, reform=compiled.reform_status,
+        notes=([s.notes] if s.notes else []) + compiled.notes,
         diagnostics=dict(res.get("diagnostics", {})), compare_to=s.compare_to, origin_whatif=s.origin_whatif,
-        sensitivity=_sensitivity(res.get("sensitivity")), reform_raw=s.reform)
+        sensitivity=_sensitivity(res.get("sensitivity")), reform_raw=s.reform, calibration=cal_info)
 
 
 def _sensitivity(raw: Any) -> dict[str, Any]:
@@ -114,12 +138,13 @@ def _sensitivity(raw: Any) -> dict[str, Any]:
 
 
 def run_scenarios(scenarios: Iterable[Scenario], baseline: Any, solver: Solver | None = None,
-                  progress: Callable[[Iterable[Any], str], Iterable[Any]] | None = None) -> dict[str, ScenarioResult]:
+                  progress: Callable[[Iterable[Any], str], Iterable[Any]] | None = None,
+                  calibrate: bool = True) -> dict[str, ScenarioResult]:
     """Run several scenarios; ``progress(items, description)`` wraps the loop (e.g. a rich bar)."""
     items = list(scenarios)
     it = progress(items, "Solving scenarios") if progress else items
     solve = solver or default_solver()
-    return {s.name: run_scenario(s, baseline, solve) for s in it}
+    return {s.name: run_scenario(s, baseline, solve, calibrate) for s in it}
 
 
 def default_solver() -> Solver:

@@ -111,6 +111,7 @@ class Scenario:
     origin_whatif: bool = False
     notes: str = ""
     calibrate: str | None = None
+    calibrate_from: Any = field(default=None, repr=False)   # the resolved ancestor that declared ``calibrate``
     raw: Mapping[str, Any] = field(default_factory=dict, repr=False)
 
 

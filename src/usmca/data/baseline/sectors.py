@@ -8,7 +8,7 @@ model, as in Caliendo and Parro 2015).
 
 from __future__ import annotations
 
-__all__ = ["REGIONS", "SECTORS", "GOODS", "USMCA", "CP_SECTOR_MAP", "CP_REGION_MAP", "SECTOR_LABELS"]
+__all__ = ["REGIONS", "SECTORS", "GOODS", "USMCA", "CP_SECTOR_MAP", "CP_REGION_MAP", "SECTOR_LABELS", "hs2_sector"]
 
 REGIONS: tuple[str, ...] = ("USA", "MEX", "CAN", "CHN", "EU27", "JPN", "KOR", "ROW")
 GOODS: tuple[str, ...] = ("agri_food", "energy_minerals", "chem_pharma", "plastics_rubber", "metals",
@@ -44,3 +44,24 @@ CP_REGION_MAP = {"USA": "USA", "Mexico": "MEX", "Canada": "CAN", "China": "CHN",
                  **{c: "EU27" for c in _EU},
                  **{c: "ROW" for c in ["Argentina", "Australia", "Brazil", "Chile", "India", "Indonesia",
                                        "New Zealand", "Norway", "South Africa", "Turkey", "UK", "Row"]}}
+
+# HS 2022 chapter -> sector group (the definition above); chapters 98-99 (special provisions) have none.
+_HS_GROUPS = {"agri_food": (1, 24), "energy_minerals": (25, 27), "chem_pharma": (28, 38), "plastics_rubber": (39, 40),
+              "metals": (72, 83), "machinery": (84, 84), "electrical": (85, 85), "vehicles": (87, 87)}
+
+
+def hs2_sector(chapters: "np.ndarray | list[str]") -> "np.ndarray":
+    """Sector group of each HS chapter (``"01"``..``"97"``); ``""`` for 98, 99 and unparsable codes.
+
+    Vectorised: a 100-entry lookup table indexed by the chapter number.
+    """
+    import numpy as np
+
+    table = np.full(100, "other_manuf", dtype=object)
+    for g, (a, b) in _HS_GROUPS.items():
+        table[a: b + 1] = g
+    table[[0, 98, 99]] = ""
+    ch = np.asarray(chapters, dtype=object).astype(str)
+    num = np.array([int(c) if c.isdigit() and 0 < int(c) < 100 else 0 for c in ch], dtype=int) if ch.size else \
+        np.zeros(0, dtype=int)
+    return table[num]
