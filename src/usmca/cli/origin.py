@@ -54,9 +54,11 @@ def _show_one(d: dict[str, Any]) -> None:
     for p in d["to_qualify"][:3]:
         mats = ", ".join(f"{c['material']} ({c['value']:,.2f}, {c['reason']})" for c in p["changes"])
         under = p.get("test") or f"alternative {p['alternative']}"
-        console.print(f"To qualify ({under}): {p['action']}: {mats} "
-                      f"(total {p['total_value']:,.2f}" + (f", {p['solver']} solution)" if p.get("solver") else ")")
-                      + ("" if p["feasible"] else " [red]not enough[/]"))
+        total = f"total {p['total_value']:,.2f}" if isinstance(p.get("total_value"), (int, float)) else ""
+        solver = f"{p['solver']} solution" if p.get("solver") else ""
+        detail = ", ".join(x for x in (total, solver) if x)
+        console.print(f"To qualify ({under}): {p['action']}" + (f": {mats}" if mats else "")
+                      + (f" ({detail})" if detail else "") + ("" if p["feasible"] else " [red]not enough[/]"))
     if d.get("reform"):
         rf = d["reform"]
         console.print(f"Reform: baseline {_status(rf['baseline']['originating'])} -> reform "

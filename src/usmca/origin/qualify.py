@@ -79,7 +79,8 @@ def _result(res: NodeResult, ctx: Context, bom: Bom, date: dt.date) -> Qualifica
 def _plans(res: NodeResult, ctx: Context, bom: Bom) -> tuple[dict[str, Any], ...]:
     """``to_qualify`` plans (sourcing, :mod:`.whatif`), then the rescission of designations (UR s. 8(10))."""
     plans = list(to_qualify(res, ctx))
-    plans += [{"test": m["test"], "change": m["gap"], "solver": "automotive requirement gap"}
+    plans += [{"test": m["test"], "feasible": True, "action": str(m["gap"].get("action", "")), "changes": [],
+               "total_value": m["gap"].get("value"), "gap": m["gap"], "solver": "automotive requirement gap"}
               for m in res.margins if m.get("passed") is False and m.get("gap")]
     resc = rescission_plan(bom, res, ctx)
     if resc is not None:
