@@ -20,7 +20,7 @@ def _files(path: Path) -> list[Path]:
     if not path.exists():
         raise UserInputError(str(path), "", str(path), "file or folder not found")
     if path.is_dir():
-        files = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in _SUFFIXES)
+        files = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in _SUFFIXES)
         if not files:
             raise UserInputError(str(path), "", str(path), "no .yaml/.yml/.json BOM in the folder")
         return files

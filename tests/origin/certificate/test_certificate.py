@@ -14,7 +14,7 @@ from usmca.origin.certificate import check_blanket_period, make_certificate, ren
 from usmca.origin.certificate.build import add_months
 
 EXAMPLES = Path(__file__).resolve().parents[3] / "examples"
-PARTIES = EXAMPLES / "parties.yaml"
+PARTIES = EXAMPLES / "certificate" / "parties.yaml"
 # A small good of this test's own: an electric motor (8501.52) made in Mexico; the Chinese stator
 # (8503.00) changes heading, so the inline rule "CTH" is met (criterion B).
 MOTOR = {
