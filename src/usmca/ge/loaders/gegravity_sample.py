@@ -16,7 +16,8 @@ import numpy as np
 import pandas as pd
 
 from usmca.errors import UserInputError
-from usmca.paths import shared_data_dir
+
+from .csvfiles import dataset_dir, pair_matrix, read_csv_checked
 
 __all__ = ["GegravitySample", "read_sample", "read_reference_country", "EXAMPLE_COEFFICIENTS", "EXAMPLE_SIGMA"]
 
@@ -49,38 +50,17 @@ class GegravitySample:
         return np.log(phi_from_coefficients(self.variables, coefficients))
 
 
-def _folder(data: str | Path | None) -> Path:
-    if data is None:
-        root = shared_data_dir()
-        if root is None:
-            raise UserInputError("--data", "", None, "no data folder given and ../shared/data is absent")
-        data = root / "gegravity_sample"
-    d = Path(data)
-    if not d.is_dir():
-        raise UserInputError("--data", "", str(d), "not a folder")
-    return d
-
-
 def read_sample(data: str | Path | None = None) -> GegravitySample:
     """Validated arrays of ``sample_data_set.csv``."""
-    path = _folder(data) / "sample_data_set.csv"
-    if not path.is_file():
-        raise UserInputError(str(path), "", path.name, "file not found")
-    df = pd.read_csv(path)
-    missing = [c for c in _COLUMNS if c not in df.columns]
-    if missing:
-        raise UserInputError(str(path), "header", list(df.columns), f"missing column(s) {', '.join(missing)}")
+    path = dataset_dir(data, "gegravity_sample") / "sample_data_set.csv"
+    df = read_csv_checked(path, _COLUMNS)
     countries = tuple(sorted(set(df["exporter"])))
     n = len(countries)
     if len(df) != n * n or set(df["importer"]) != set(countries):
         raise UserInputError(str(path), "rows", len(df), f"need all {n}x{n} pairs")
     pos = {c: k for k, c in enumerate(countries)}
     i, j = df["exporter"].map(pos).to_numpy(), df["importer"].map(pos).to_numpy()
-    mats = {}
-    for col in EXAMPLE_COEFFICIENTS:
-        m = np.zeros((n, n))
-        m[i, j] = df[col].to_numpy(dtype=float)
-        mats[col] = m
+    mats = {col: pair_matrix(i, j, df[col].to_numpy(dtype=float), n) for col in EXAMPLE_COEFFICIENTS}
     y = df.groupby("exporter")["Y"].first().reindex(countries).to_numpy(dtype=float)
     e = df.groupby("importer")["E"].first().reindex(countries).to_numpy(dtype=float)
     if np.any(~np.isfinite(y)) or np.any(y <= 0) or np.any(~np.isfinite(e)) or np.any(e <= 0):
@@ -90,7 +70,5 @@ def read_sample(data: str | Path | None = None) -> GegravitySample:
 
 def read_reference_country(data: str | Path | None = None) -> pd.DataFrame:
     """gegravity 0.3's country results of the CAN-JPN PTA example, indexed by country."""
-    path = _folder(data) / "reference_results" / "can_jpn_pta_country_results.csv"
-    if not path.is_file():
-        raise UserInputError(str(path), "", path.name, "file not found")
-    return pd.read_csv(path).set_index("country").sort_index()
+    path = dataset_dir(data, "gegravity_sample") / "reference_results" / "can_jpn_pta_country_results.csv"
+    return read_csv_checked(path, ("country",)).set_index("country").sort_index()

@@ -16,7 +16,8 @@ import numpy as np
 import pandas as pd
 
 from usmca.errors import UserInputError
-from usmca.paths import shared_data_dir
+
+from .csvfiles import dataset_dir, pair_matrix, read_csv_checked
 
 __all__ = ["YotovCosts", "yotov_dir", "read_panel", "read_costs_1994", "read_published", "costs_from_frame",
            "NAFTA", "PANEL_COLUMNS"]
@@ -53,25 +54,10 @@ class YotovCosts:
 
 def yotov_dir(data: str | Path | None = None) -> Path:
     """The data folder: ``data`` if given, else ``shared/data/yotov_nafta``."""
-    if data is None:
-        root = shared_data_dir()
-        if root is None:
-            raise UserInputError("--data", "", None, "no data folder given and ../shared/data is absent")
-        data = root / "yotov_nafta"
-    d = Path(data)
-    if not d.is_dir():
-        raise UserInputError("--data", "", str(d), "not a folder")
-    return d
+    return dataset_dir(data, "yotov_nafta")
 
 
-def _read_csv(path: Path, columns: tuple[str, ...]) -> pd.DataFrame:
-    if not path.is_file():
-        raise UserInputError(str(path), "", path.name, "file not found")
-    df = pd.read_csv(path)
-    missing = [c for c in columns if c not in df.columns]
-    if missing:
-        raise UserInputError(str(path), "header", list(df.columns), f"missing column(s) {', '.join(missing)}")
-    return df
+_read_csv = read_csv_checked
 
 
 def read_panel(data: str | Path | None = None) -> pd.DataFrame:
@@ -99,9 +85,7 @@ def costs_from_frame(df: pd.DataFrame, source: str = "costs") -> YotovCosts:
         if not np.all(np.isfinite(vals)):
             k = int(np.flatnonzero(~np.isfinite(vals))[0])
             raise UserInputError(source, f"{col} (row {k + 2})", str(df[col].iloc[k]), "must be a finite number")
-        m = np.zeros((n, n))
-        m[i, j] = vals
-        out.append(m)
+        out.append(pair_matrix(i, j, vals, n))
     return YotovCosts(countries, *out)
 
 
