@@ -1,14 +1,13 @@
 """``usmca ge replicate cp2015`` and ``usmca ge solve --model NAME`` (dispatching via the registry).
 
-The gravity commands (``ge replicate yotov-nafta``, the gravity solvers) live in
-``ge_gravity.py``: they add commands to :data:`replicate_app` and solvers to
-:data:`usmca.ge.registry.SOLVERS`.
+Both models' solvers (``caliendo-parro``, ``gravity``) sit in :data:`usmca.ge.registry.SOLVERS`;
+``ge replicate yotov-nafta`` lives in ``ge_gravity.py`` and adds itself to :data:`replicate_app`.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 import typer
 from rich.table import Table
@@ -19,7 +18,7 @@ from usmca.ge.registry import get_solver
 from .apps import ge_app
 from .output import console, emit_json, err_console, progress
 
-__all__ = ["replicate_app", "render_regions"]
+__all__ = ["replicate_app", "render_regions", "draw_ticker"]
 
 replicate_app = typer.Typer(help="Reproduce published model results.", no_args_is_help=True)
 ge_app.add_typer(replicate_app, name="replicate")
@@ -48,6 +47,21 @@ def render_regions(title: str, regions: dict[str, dict[str, Any]], diagnostics: 
             console.print("solver: " + "; ".join(parts))
 
 
+def draw_ticker(draws: int, label: str) -> tuple[Callable[[int], None], Callable[[], None]]:
+    """A progress bar over ``draws`` Monte Carlo draws (stderr): ``tick(k)`` advances it by ``k``,
+    ``done()`` closes it. With ``draws == 0`` both do nothing."""
+    ticks = iter(progress(range(draws), label, total=draws)) if draws else iter(())
+
+    def tick(k: int) -> None:
+        for _ in range(k):
+            next(ticks, None)
+
+    def done() -> None:
+        next(ticks, None)
+
+    return tick, done
+
+
 @replicate_app.command("cp2015")
 def replicate_cp2015_cmd(
     data: Optional[Path] = typer.Option(None, "--data", help=_DATA_HELP),
@@ -68,15 +82,10 @@ def replicate_cp2015_cmd(
         summary, _ = replicate_cp2015(data, **opts)
         emit_json(summary)
         return
-    ticks = iter(progress(range(draws), "Monte Carlo draws (theta)", total=draws)) if draws else iter(())
-
-    def tick(k: int) -> None:
-        for _ in range(k):
-            next(ticks, None)
-
+    tick, done = draw_ticker(draws, "Monte Carlo draws (theta)")
     with err_console.status("solving baseline and NAFTA counterfactual (31 x 40)..."):
         summary, _ = replicate_cp2015(data, on_progress=tick, **opts)
-    next(ticks, None)
+    done()
     render_regions("Caliendo-Parro (2015) Table 2, NAFTA tariff reductions (%)",
                    summary["regions"], summary["diagnostics"])
     if "bands" in summary:

@@ -1,34 +1,23 @@
-"""``usmca ge replicate yotov-nafta`` and the ``gravity`` model of ``usmca ge solve``.
+"""``usmca ge replicate yotov-nafta`` (Yotov, Piermartini, Monteiro and Larch 2016, ch. 2).
 
-Importing this module registers the one-sector structural gravity solver in
-:data:`usmca.ge.registry.SOLVERS` under ``"gravity"`` (inputs: see
-:mod:`usmca.ge.gravity.files`).
+The ``gravity`` model of ``usmca ge solve`` is registered in :data:`usmca.ge.registry.SOLVERS`
+beside ``caliendo-parro`` (inputs: see :mod:`usmca.ge.gravity.files`).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Optional
+from typing import Optional
 
 import typer
 from rich.table import Table
 
 from usmca.errors import UserInputError
-from usmca.ge.registry import register_solver
 
-from .ge import replicate_app
-from .output import console, emit_json, err_console, progress
+from .ge import draw_ticker, replicate_app
+from .output import console, emit_json, err_console
 
 __all__ = ["replicate_yotov_cmd"]
-
-
-def _gravity_solver(data_dir: Any, tariffs_csv: Any, **opts: Any) -> Any:
-    from usmca.ge.gravity.files import solve_files
-
-    return solve_files(data_dir, tariffs_csv, **opts)
-
-
-register_solver("gravity", _gravity_solver)
 
 
 @replicate_app.command("yotov-nafta")
@@ -54,16 +43,11 @@ def replicate_yotov_cmd(
         summary, _ = replicate_yotov_nafta(data, sigma=sigma, draws=draws, sigma_range=rng, seed=seed)
         emit_json(summary)
         return
-    ticks = iter(progress(range(draws), "Monte Carlo draws", total=draws)) if draws else iter(())
-
-    def tick(k: int) -> None:
-        for _ in range(k):
-            next(ticks, None)
-
+    tick, done = draw_ticker(draws, "Monte Carlo draws")
     with err_console.status("estimating and solving...") as status:
         summary, table = replicate_yotov_nafta(data, sigma=sigma, on_step=lambda m: status.update(m), draws=draws,
                                                sigma_range=rng, seed=seed, on_progress=tick)
-    next(ticks, None)
+    done()
     est = summary["estimation"]
     console.print(f"RTA = {est['rta']['estimate']:.6f} (se {est['rta']['se']:.4f}, {est['rta']['nobs']} obs, "
                   f"{est['rta']['seconds']:.1f} s); stage 2: "

@@ -1,4 +1,7 @@
-"""Fixtures: the CP2015 replication data and its NAFTA solve (computed once per session)."""
+"""Fixtures: the CP2015 replication data and its NAFTA solve (computed once per session).
+
+``cp_dir`` comes from ``tests/ge/conftest.py``.
+"""
 
 from __future__ import annotations
 
@@ -6,14 +9,6 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-
-
-@pytest.fixture(scope="session")
-def cp_dir(shared_data: Path) -> Path:
-    d = shared_data / "cp2015"
-    if not d.is_dir():
-        pytest.fail(f"cp2015 folder missing under {shared_data}")
-    return d
 
 
 @pytest.fixture(scope="session")

@@ -1,4 +1,7 @@
-"""Fixtures: the Yotov et al. (2016) NAFTA data and gegravity's sample, read where they sit."""
+"""Fixtures: the Yotov et al. (2016) NAFTA data and gegravity's sample, read where they sit.
+
+The folder fixtures ``yotov_dir`` and ``gg_dir`` come from ``tests/ge/conftest.py``.
+"""
 
 from __future__ import annotations
 
@@ -10,14 +13,6 @@ import pytest
 # The book's Stata estimate of the RTA effect (RTAsEffects.log, Yotov et al. 2016, ch. 2, app. 2),
 # used only where a test starts from the derived 1994 costs instead of re-estimating.
 BOOK_RTA = 0.5571853
-
-
-@pytest.fixture(scope="session")
-def yotov_dir(shared_data: Path) -> Path:
-    d = shared_data / "yotov_nafta"
-    if not d.is_dir():
-        pytest.fail(f"yotov_nafta folder missing under {shared_data}")
-    return d
 
 
 @pytest.fixture(scope="session")
@@ -39,14 +34,6 @@ def nafta_cf(yotov_costs):  # noqa: ANN001, ANN201
     from usmca.ge.gravity.replicate_yotov import solve_nafta
 
     return solve_nafta(yotov_costs, BOOK_RTA)
-
-
-@pytest.fixture(scope="session")
-def gg_dir(shared_data: Path) -> Path:
-    d = shared_data / "gegravity_sample"
-    if not d.is_dir():
-        pytest.fail(f"gegravity_sample folder missing under {shared_data}")
-    return d
 
 
 def random_world(rng: np.random.Generator, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -25,6 +25,7 @@ import pandas as pd
 from usmca.errors import UserInputError
 from usmca.paths import shared_data_dir
 
+from ..loaders.csvfiles import pair_matrix, pair_positions
 from .model import solve_baseline, solve_counterfactual
 from .results import GravityCounterfactual
 
@@ -67,8 +68,7 @@ def read_trade_file(data: str | Path | None) -> tuple[tuple[str, ...], np.ndarra
         raise UserInputError(f"{src}:{k + 2}", "exporter,importer", pair, "duplicate pair")
     if len(df) != n * n:
         raise UserInputError(src, "rows", len(df), f"need all {n}x{n} exporter-importer pairs (intra-national included)")
-    pos = {c: k for k, c in enumerate(countries)}
-    i, j = df["exporter"].map(pos).to_numpy(), df["importer"].map(pos).to_numpy()
+    i, j = pair_positions(df, countries)
     mats: list[np.ndarray | None] = []
     for col, lower in (("trade", 0.0), ("ln_phi", None)):
         if col not in df.columns:
@@ -80,9 +80,7 @@ def read_trade_file(data: str | Path | None) -> tuple[tuple[str, ...], np.ndarra
             k = int(np.flatnonzero(bad)[0])
             why = "must be a finite number" + (" >= 0" if lower is not None else "")
             raise UserInputError(f"{src}:{k + 2}", col, _py(df[col].iloc[k]), why)
-        m = np.zeros((n, n))
-        m[i, j] = vals
-        mats.append(m)
+        mats.append(pair_matrix(i, j, vals, n))
     assert mats[0] is not None
     return countries, mats[0], mats[1]
 

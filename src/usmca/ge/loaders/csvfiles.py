@@ -16,7 +16,7 @@ import pandas as pd
 from usmca.errors import UserInputError
 from usmca.paths import shared_data_dir
 
-__all__ = ["dataset_dir", "read_csv_checked", "pair_matrix"]
+__all__ = ["dataset_dir", "read_csv_checked", "pair_positions", "pair_matrix"]
 
 
 def dataset_dir(data: str | Path | None, dataset: str) -> Path:
@@ -54,6 +54,12 @@ def read_csv_checked(path: Path, columns: Sequence[str] = ()) -> pd.DataFrame:
     if missing:
         raise UserInputError(str(path), "header", list(df.columns), f"missing column(s) {', '.join(missing)}")
     return df
+
+
+def pair_positions(df: pd.DataFrame, countries: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Integer positions ``(i, j)`` of each row's ``exporter`` and ``importer`` in ``countries``."""
+    pos = {c: k for k, c in enumerate(countries)}
+    return df["exporter"].map(pos).to_numpy(), df["importer"].map(pos).to_numpy()
 
 
 def pair_matrix(i: np.ndarray, j: np.ndarray, values: np.ndarray, n: int) -> np.ndarray:

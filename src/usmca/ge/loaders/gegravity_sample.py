@@ -17,7 +17,7 @@ import pandas as pd
 
 from usmca.errors import UserInputError
 
-from .csvfiles import dataset_dir, pair_matrix, read_csv_checked
+from .csvfiles import dataset_dir, pair_matrix, pair_positions, read_csv_checked
 
 __all__ = ["GegravitySample", "read_sample", "read_reference_country", "EXAMPLE_COEFFICIENTS", "EXAMPLE_SIGMA"]
 
@@ -58,8 +58,7 @@ def read_sample(data: str | Path | None = None) -> GegravitySample:
     n = len(countries)
     if len(df) != n * n or set(df["importer"]) != set(countries):
         raise UserInputError(str(path), "rows", len(df), f"need all {n}x{n} pairs")
-    pos = {c: k for k, c in enumerate(countries)}
-    i, j = df["exporter"].map(pos).to_numpy(), df["importer"].map(pos).to_numpy()
+    i, j = pair_positions(df, countries)
     mats = {col: pair_matrix(i, j, df[col].to_numpy(dtype=float), n) for col in EXAMPLE_COEFFICIENTS}
     y = df.groupby("exporter")["Y"].first().reindex(countries).to_numpy(dtype=float)
     e = df.groupby("importer")["E"].first().reindex(countries).to_numpy(dtype=float)

@@ -17,7 +17,7 @@ import pandas as pd
 
 from usmca.errors import UserInputError
 
-from .csvfiles import dataset_dir, pair_matrix, read_csv_checked
+from .csvfiles import dataset_dir, pair_matrix, pair_positions, read_csv_checked
 
 __all__ = ["YotovCosts", "yotov_dir", "read_panel", "read_costs_1994", "read_published", "costs_from_frame",
            "NAFTA", "PANEL_COLUMNS"]
@@ -57,13 +57,10 @@ def yotov_dir(data: str | Path | None = None) -> Path:
     return dataset_dir(data, "yotov_nafta")
 
 
-_read_csv = read_csv_checked
-
-
 def read_panel(data: str | Path | None = None) -> pd.DataFrame:
     """The 99,981-row panel (trade in millions of US$), validated."""
     path = yotov_dir(data) / "chapter2_application2_panel.csv"
-    df = _read_csv(path, PANEL_COLUMNS)
+    df = read_csv_checked(path, PANEL_COLUMNS)
     bad = df["trade"].isna() | (df["trade"] < 0)
     if bad.any():
         k = int(np.flatnonzero(bad.to_numpy())[0])
@@ -77,8 +74,7 @@ def costs_from_frame(df: pd.DataFrame, source: str = "costs") -> YotovCosts:
     n = len(countries)
     if len(df) != n * n or df.duplicated(["exporter", "importer"]).any():
         raise UserInputError(source, "rows", len(df), f"need each of the {n}x{n} exporter-importer pairs once")
-    pos = {c: k for k, c in enumerate(countries)}
-    i, j = df["exporter"].map(pos).to_numpy(), df["importer"].map(pos).to_numpy()
+    i, j = pair_positions(df, countries)
     out = []
     for col in ("trade", "RTA", "ln_tij_bar"):
         vals = pd.to_numeric(df[col], errors="coerce").to_numpy(dtype=float)
@@ -92,15 +88,15 @@ def costs_from_frame(df: pd.DataFrame, source: str = "costs") -> YotovCosts:
 def read_costs_1994(data: str | Path | None = None) -> YotovCosts:
     """``derived_1994_trade_costs.csv`` (pair effects of stage 1, 14 pairs filled by stage 2)."""
     path = yotov_dir(data) / "derived_1994_trade_costs.csv"
-    return costs_from_frame(_read_csv(path, _COST_COLUMNS), str(path))
+    return costs_from_frame(read_csv_checked(path, _COST_COLUMNS), str(path))
 
 
 def read_published(data: str | Path | None = None) -> pd.DataFrame:
     """The book's table (``2_RTAsEffects_FULL.csv``) joined with the OMR/IMR detail, by country."""
     d = yotov_dir(data) / "published_results"
-    full = _read_csv(d / "2_RTAsEffects_FULL.csv", ("country", "change_Xi_CDL", "change_rGDP_FULL"))
-    prod = _read_csv(d / "2_RTAsEffects_FULL_PROD.csv", ("country",))
-    cons = _read_csv(d / "2_RTAsEffects_FULL_CONS.csv", ("country",))
+    full = read_csv_checked(d / "2_RTAsEffects_FULL.csv", ("country", "change_Xi_CDL", "change_rGDP_FULL"))
+    prod = read_csv_checked(d / "2_RTAsEffects_FULL_PROD.csv", ("country",))
+    cons = read_csv_checked(d / "2_RTAsEffects_FULL_CONS.csv", ("country",))
     out = full.merge(prod[["country", "change_OMR_CDL", "change_OMR_FULL"]], on="country")
     out = out.merge(cons[["country", "change_IMR_CDL"]], on="country")
     return out.set_index("country").sort_index()
