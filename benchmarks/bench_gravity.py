@@ -57,7 +57,7 @@ def _ours_sample() -> tuple[Callable[[], Any], str]:
     def run() -> float:
         base = solve_baseline(s.countries, phi, s.y, s.e, reference="DEU")
         cf = solve_counterfactual(base, phi_cf, EXAMPLE_SIGMA)
-        return float(cf.countries().set_index("country").loc["CAN", "real_gdp_pct"])
+        return float(cf.countries.set_index("country").loc["CAN", "real_gdp_pct"])
 
     return run, "CAN real GDP % (CAN-JPN PTA)"
 
@@ -70,7 +70,7 @@ def _ours_nafta() -> tuple[Callable[[], Any], str]:
     def run() -> float:
         base = solve_baseline(c.countries, phi, y, e, reference="DEU")
         cf = solve_counterfactual(base, phi_cf, BOOK_SIGMA)
-        return float(effect_of(cf.countries().set_index("country").loc["CAN", "real_gdp_pct"]))
+        return float(effect_of(cf.countries.set_index("country").loc["CAN", "real_gdp_pct"]))
 
     return run, "CAN real GDP %, effect of NAFTA"
 

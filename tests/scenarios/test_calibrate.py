@@ -75,7 +75,7 @@ def test_without_flow_data_the_law_derived_wedges_stay_and_say_so(lib, b, monkey
 def test_countermeasures_inherit_the_calibration_of_the_status_quo(lib):
     assert lib["countermeasures"].calibrate == "tariff_engine"
     assert lib["countermeasures"].calibrate_from.name == "status_quo_2025"
-    assert lib["after_ruling_2026"].calibrate is None
+    assert lib["after_ruling_2026"].calibrate == "tariff_engine" and lib["after_ruling_2026"].calibrate_from is None
 
 
 def test_calibration_is_an_additive_adjustment_floored_at_zero_and_mirrors_answer_it(lib, b):

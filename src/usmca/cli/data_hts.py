@@ -45,13 +45,13 @@ def load_hts_cmd(
 ) -> None:
     """Load one HTS revision into the store; a date then selects the revision in force."""
     from usmca.data.loaders.hts import load_hts
-    from usmca.data.store import connect, store_path
+    from usmca.data.store import connect_on_use, store_path
     from usmca.tariffs.schedule import clear_cache
 
     start = parse_date(effective_from, "--effective-from") if effective_from else None
     if not file.is_file():
         raise UserInputError("FILE", "", str(file), "no such file")
-    with connect(store) as con:
+    with connect_on_use(store) as con:
         info = load_hts(file, con, effective_from=start, revision=revision)
         revs = con.execute("select revision, effective_from, effective_to, rows from hts_revisions order by effective_from").fetchall()
     clear_cache()

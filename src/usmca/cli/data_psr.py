@@ -18,6 +18,8 @@ from typing import Optional
 import typer
 from rich.table import Table
 
+from usmca.errors import UserInputError
+
 from .apps import data_app
 from .output import console, emit_json
 
@@ -44,8 +46,6 @@ def load_psr(
     """Parse HTSUS General Note 11(o) into the PSR library (one YAML file per HS chapter)."""
     from usmca.origin.psr.library import PACKAGE_LIBRARY, clear_cache, user_library_dir
     from usmca.origin.psr.sources import import_text, read_source
-
-    from usmca.errors import UserInputError
 
     target = (out or user_library_dir()).expanduser()
     if target.resolve() == PACKAGE_LIBRARY.resolve():
@@ -95,7 +95,10 @@ def psr_rule(
     found = lookup(hs, date)
     if found is None:
         ch = int(normalize(hs)[:2])
-        row = coverage().set_index("chapter").loc[ch]
+        table = coverage().set_index("chapter")
+        if ch not in table.index:
+            raise UserInputError("HS", "", hs, f"HS chapter {ch:02d} does not exist in the Harmonized System")
+        row = table.loc[ch]
         doc = {"hs": hs, "encoded": False, "chapter": ch, "chapter_status": row["status"],
                "reason": f"no rule for {hs} is encoded (chapter {ch}: {row['status']}); build the full library "
                          "with: usmca data load psr FILE_OR_URL"}

@@ -22,9 +22,9 @@ def load_dataweb_cmd(
 ) -> None:
     """Load a DataWeb export; rebuilds the flow table used by ``usmca tariffs etr``."""
     from usmca.data.loaders.dataweb import load_dataweb
-    from usmca.data.store import connect
+    from usmca.data.store import connect_on_use
 
-    with connect(store) as con:
+    with connect_on_use(store) as con:
         info = load_dataweb(file, con)
     emit_json(info) if json_out else console.print(f"loaded {info['rows']:,} rows; flows now {info['flows_rows']:,} rows")
 
@@ -43,16 +43,18 @@ def load_census_cmd(
     import pandas as pd
 
     from usmca.data.loaders.census import CensusClient, load_census
-    from usmca.data.store import connect
+    from usmca.data.store import connect_on_use
 
     for opt, v in (("--from", start), ("--to", end or start)):
         if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", v):
             raise UserInputError(opt, "", v, "a month is YYYY-MM")
+    if end is not None and end < start:
+        raise UserInputError("--to", "", end, f"before --from {start}")
     if level not in ("HS2", "HS4", "HS6", "HS10"):
         raise UserInputError("--level", "", level, "one of HS2, HS4, HS6, HS10")
     months = [str(p) for p in pd.period_range(start, end or start, freq="M")]
     client = CensusClient(key=key)
-    with connect(store) as con:
+    with connect_on_use(store) as con:
         n = sum(load_census(client.fetch(m, cty_code, level), con) for m in months)
     doc = {"months": months, "rows": n, "cty_code": cty_code, "level": level}
     emit_json(doc) if json_out else console.print(f"loaded {n:,} rows for {len(months)} month(s)")
@@ -66,8 +68,8 @@ def load_baci_cmd(
 ) -> None:
     """Load a BACI file (validated whole before anything is written)."""
     from usmca.data.loaders.baci import load_baci
-    from usmca.data.store import connect
+    from usmca.data.store import connect_on_use
 
-    with connect(store) as con:
+    with connect_on_use(store) as con:
         n = load_baci(file, con)
     emit_json({"file": file.name, "rows": n}) if json_out else console.print(f"loaded {n:,} BACI rows")

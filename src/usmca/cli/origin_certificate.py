@@ -13,7 +13,7 @@ from typing import Optional
 import typer
 
 from .apps import origin_app
-from .output import console, emit_json
+from .output import console, emit_json, write_out
 
 
 @origin_app.command("certificate")
@@ -37,7 +37,7 @@ def certificate(
     if out is not None:
         if out.resolve() in (bom.resolve(), parties.resolve()):
             raise UserInputError("--out", "", str(out), "would overwrite an input file")
-        out.write_text(page, encoding="utf-8")
+        write_out(out, page)
     if json_out:
         emit_json({**cert, "html": str(out) if out else None})
     elif out is not None:

@@ -14,7 +14,7 @@ from typing import Any, Iterable, Iterator, TypeVar
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
-__all__ = ["console", "err_console", "emit_json", "to_jsonable", "progress"]
+__all__ = ["console", "err_console", "emit_json", "to_jsonable", "progress", "write_out"]
 
 console = Console()
 err_console = Console(stderr=True)
@@ -87,3 +87,19 @@ def _len(items: Iterable[Any]) -> int | None:
         return len(items)  # type: ignore[arg-type]
     except TypeError:
         return None
+
+
+def write_out(path: Path, text: str, option: str = "--out") -> None:
+    """Write ``text`` to the file the user named with ``option``; failures are a UserInputError.
+
+    A missing folder, a folder in place of the file or a read-only location becomes one line
+    (``--out: /x/y.html = ...: cannot write (No such file or directory)``), never a traceback.
+    """
+    from usmca.errors import UserInputError
+
+    if path.is_dir():
+        raise UserInputError(option, "", str(path), "is a folder; give a file name")
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise UserInputError(option, "", str(path), f"cannot write ({exc.strerror or type(exc).__name__})") from None

@@ -81,6 +81,14 @@ def _terminal_summary(results: dict[str, Any], countries: tuple[str, ...]) -> No
         for c, s, v in top_sectors({c: r.sectors.get(c, {}) for c in countries}, k=2):
             t3.add_row(r.name, c, s, _fmt(v))
     console.print(t3)
+    cal = {r.calibration["calibrated_on"]: r.calibration["basis"] for r in results.values()
+           if r.calibration.get("method") == "tariff engine" and "basis" in r.calibration}
+    if cal:
+        console.print("US tariffs on MEX/CAN from the tariff engine (each root and the scenarios built on it):")
+    for name, basis in cal.items():
+        console.print(f"  {name}: {basis}")
+    if any(r.calibration.get("method") == "law-derived wedges" for r in results.values()):
+        console.print("Some scenarios use law-derived tariff wedges (no flow data): see the briefing.")
 
 
 @app.command("review")

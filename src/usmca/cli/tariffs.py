@@ -12,6 +12,7 @@ from rich.table import Table
 
 from usmca.errors import UserInputError
 from usmca.law import LawTree, Reform, default_tree
+from usmca.law.countries import check_country
 
 from .apps import tariffs_app
 from .output import console, emit_json
@@ -84,7 +85,7 @@ def etr_cmd(
         raise UserInputError("--from", "", start, f"after --to {end}")
     if not 0.0 <= us_content <= 1.0:
         raise UserInputError("--us-content", "", us_content, "a fraction between 0 and 1")
-    cc = partner.strip().upper() if partner else None
+    cc = check_country(partner, "--partner") if partner else None
     frame, source = _flows(flows, cc, a, b)
     if frame.empty:
         raise UserInputError("--partner" if cc else "--from", "", cc or start, f"no flows for {cc or 'any partner'} in {a}..{b} ({source})")

@@ -16,6 +16,7 @@ import numpy as np
 
 from usmca.errors import LawError
 
+from .userfile import brief
 from .values import Entry, Reference, Unit, check_value, parse_date, parse_reference, units
 
 __all__ = ["Parameter", "parse_parameter", "LEAF_KEYS", "TABLE_KEYS"]
@@ -72,7 +73,12 @@ class Parameter:
 
     def indices(self, dates: Any) -> np.ndarray:
         """Vectorised: the index of the entry in force for each date (-1 before the first)."""
-        d = np.asarray(dates, dtype="datetime64[D]")
+        try:
+            d = np.asarray(dates, dtype="datetime64[D]")
+        except (ValueError, TypeError):
+            raise LawError("dates", self.path, brief(dates), "not dates (expected YYYY-MM-DD)") from None
+        if np.isnat(d).any():
+            raise LawError("dates", self.path, "NaT", "a missing date has no law in force")
         starts = np.array([e.effective_from.isoformat() for e in self.entries], dtype="datetime64[D]")
         return np.searchsorted(starts, d, side="right") - 1
 

@@ -21,13 +21,13 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Mapping
 
-import yaml
 
-from usmca.errors import LawError, UserInputError
+from usmca.errors import LawError
 
 from .parameter import Parameter, parse_entry
 from .tree import LawTree
 from .values import Entry, Reference, load_yaml, parse_date, parse_reference, units
+from .userfile import brief, load_user_yaml
 
 __all__ = ["Change", "Reform"]
 
@@ -63,30 +63,28 @@ class Reform:
     def load(cls, path: str | Path) -> "Reform":
         """Read a reform YAML file (errors name the file)."""
         p = Path(path)
-        if not p.is_file():
-            raise UserInputError(str(path), "", str(path), "reform file not found")
+        raw = load_user_yaml(p, "reform file", loader=load_yaml)
         try:
-            raw = load_yaml(p.read_text(encoding="utf-8"))
-        except yaml.YAMLError as exc:
-            raise LawError(p.name, "", None, f"not valid YAML: {getattr(exc, 'problem', exc)}") from None
-        return cls.from_dict(raw, source=p.name)
+            return cls.from_dict(raw, source=p.name)
+        except RecursionError:
+            raise LawError(p.name, "", p.name, "the reform nests too deeply") from None
 
     @classmethod
     def from_dict(cls, raw: Any, source: str = "<reform>") -> "Reform":
         """Parse the mapping ``{description, reference?, changes: {path: {period: value}}}``."""
         if not isinstance(raw, Mapping):
-            raise LawError(source, "", raw, "a reform must be a mapping with 'changes'")
+            raise LawError(source, "", brief(raw), "a reform must be a mapping with 'changes'")
         unknown = sorted(set(raw) - REFORM_KEYS)
         if unknown:
-            raise LawError(source, unknown[0], raw[unknown[0]], "unknown key in a reform")
+            raise LawError(source, unknown[0], brief(raw[unknown[0]]), "unknown key in a reform")
         changes_raw = raw.get("changes")
         if not isinstance(changes_raw, Mapping) or not changes_raw:
-            raise LawError(source, "changes", changes_raw, "a reform needs changes {path: {date: value}}")
+            raise LawError(source, "changes", brief(changes_raw), "a reform needs changes {path: {date: value}}")
         reference = parse_reference(raw["reference"], source, "reference") if "reference" in raw else None
         changes: list[Change] = []
         for path, periods in changes_raw.items():
             if not isinstance(periods, Mapping) or not periods:
-                raise LawError(source, f"changes.{path}", periods, "each path maps periods to values")
+                raise LawError(source, f"changes.{path}", brief(periods), "each path maps periods to values")
             for key, value in periods.items():
                 start, end = _period(key, source, f"changes.{path}.{key}")
                 ref = None

@@ -17,7 +17,7 @@ import yaml
 
 from usmca.errors import LawError, UserInputError
 
-__all__ = ["Reference", "Entry", "Unit", "units", "parse_date", "check_value", "parse_reference", "load_yaml"]
+__all__ = ["Reference", "Entry", "Unit", "units", "parse_date", "check_value", "parse_reference", "load_yaml", "load_yaml_all"]
 
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -32,6 +32,11 @@ _Loader.add_constructor("tag:yaml.org,2002:timestamp", lambda loader, node: load
 def load_yaml(text: str) -> Any:
     """Parse YAML safely; dates stay ISO strings (validated by :func:`parse_date`)."""
     return yaml.load(text, Loader=_Loader)
+
+
+def load_yaml_all(text: str) -> list[Any]:
+    """Every document of a YAML stream, parsed as :func:`load_yaml` does (dates stay strings)."""
+    return list(yaml.load_all(text, Loader=_Loader))
 
 REFERENCE_KEYS = {"instrument", "provision", "url", "published", "note"}
 REQUIRED_REFERENCE_KEYS = ("instrument", "provision", "url")

@@ -37,6 +37,8 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from usmca.errors import UserInputError
+from usmca.law.countries import is_country
+from usmca.law.values import load_yaml_all
 
 from .averaging import Averaging
 from .hs import normalize
@@ -76,7 +78,7 @@ def _hs(v: Any) -> Optional[str]:
 def _country(v: Any) -> Optional[str]:
     if v is None:
         return None
-    if not isinstance(v, str) or len(v.strip()) != 2 or not v.strip().isalpha():
+    if not isinstance(v, str) or not is_country(v):
         raise ValueError("must be an ISO 3166-1 alpha-2 country code such as MX")
     return v.strip().upper()
 
@@ -421,7 +423,7 @@ def _read(path: Path) -> list[Any]:
         if path.suffix.lower() == ".json":
             docs = [json.loads(text)]
         else:
-            docs = [d for d in yaml.safe_load_all(text) if d is not None]
+            docs = [d for d in load_yaml_all(text) if d is not None]
     except (yaml.YAMLError, json.JSONDecodeError, RecursionError, ValueError) as exc:
         line = getattr(getattr(exc, "problem_mark", None), "line", None)
         where = f"line {line + 1}" if line is not None else ""

@@ -10,7 +10,8 @@ from usmca.errors import UserInputError
 from .expr import names_in
 from .schema import BUILTINS, LIBRARY_DIR, Scenario, load_scenario
 
-__all__ = ["load_library", "resolve", "library_paths", "scenario_names", "load_user_scenario"]
+__all__ = ["load_library", "resolve", "library_paths", "scenario_names", "load_user_scenario",
+           "calibrate_through_comparator"]
 
 
 def library_paths(directory: Path | None = None) -> list[Path]:
@@ -43,6 +44,21 @@ def resolve(name: str, scenarios: dict[str, Scenario], _seen: tuple[str, ...] = 
     return _merge(resolve(s.extends, scenarios, (*_seen, name)), s)
 
 
+def calibrate_through_comparator(s: Scenario, resolved: dict[str, Scenario]) -> Scenario:
+    """Calibrate ``s`` through its comparator when it inherits a calibration and compares to a
+    calibrated scenario of the same date (e.g. the review options (d)-(h) through (m)).
+
+    The calibration gap :math:`\\tau^{engine} - \\tau^{law}` is then that of the comparator, so
+    :math:`\\tau'_s - \\tau'_{cmp} = \\tau^{law}_s - \\tau^{law}_{cmp}` (cells floored at zero aside):
+    the difference the briefing shows is the option's own (its assumptions and reform), on the comparator's
+    calibrated level. A scenario that declares ``calibrate`` itself is calibrated on itself.
+    """
+    cmp_ = resolved.get(s.compare_to or "")
+    if s.calibrate_from is None or cmp_ is None or not cmp_.calibrate or cmp_.date != s.date:
+        return s
+    return replace(s, calibrate_from=cmp_.calibrate_from or cmp_)
+
+
 def _check_names(s: Scenario) -> None:
     declared = {x.name for x in s.law} | {x.name for x in s.assumptions} | BUILTINS
     for k, sh in enumerate(s.shocks):
@@ -62,15 +78,15 @@ def load_library(directory: Path | None = None) -> dict[str, Scenario]:
         if s.name in raw:
             raise UserInputError(p.name, "name", s.name, f"duplicate scenario name (also in {raw[s.name].source})")
         raw[s.name] = s
-    out = {}
+    resolved = {}
     for name, s in raw.items():
         r = resolve(name, raw)
         _check_names(r)
         if r.compare_to and r.compare_to not in raw:
             raise UserInputError(s.source, "compare_to", r.compare_to, "no scenario of that name")
-        if not s.source.startswith("_"):
-            out[name] = r
-    return out
+        resolved[name] = r
+    return {name: calibrate_through_comparator(r, resolved) for name, r in resolved.items()
+            if not raw[name].source.startswith("_")}
 
 
 def scenario_names(directory: Path | None = None) -> list[str]:
@@ -87,4 +103,4 @@ def load_user_scenario(path: Path, library: dict[str, Scenario] | None = None) -
             raise UserInputError(s.source, "extends", s.extends, f"no library scenario of that name; one of {', '.join(lib)}")
         s = _merge(lib[s.extends], s)
     _check_names(s)
-    return s
+    return calibrate_through_comparator(s, lib)

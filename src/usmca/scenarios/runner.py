@@ -91,14 +91,20 @@ def run_scenario(s: Scenario, baseline: Any, solver: Solver | None = None, calib
 
     With ``calibrate`` (default) a scenario marked ``calibrate: tariff_engine`` takes its US
     tariffs on Mexico and Canada from the tariff engine when the flow data are present
-    (:mod:`usmca.scenarios.calibrate`); ``result.calibration`` says what was used.
+    (:mod:`usmca.scenarios.calibrate`); ``result.calibration`` says what was used. A variant whose
+    claim shares differ from its calibration root's (e.g. termination) has the root's observed
+    claims rescaled line by line (:func:`usmca.scenarios.calibrate.claim_scale`) and the gap taken
+    on itself.
     """
     cal, cal_info = (None, {})
     if calibrate and s.calibrate:
-        from .calibrate import engine_calibration  # noqa: PLC0415
+        from .calibrate import claim_scale, engine_calibration  # noqa: PLC0415
 
         root = s.calibrate_from or s
-        engine, cal_info = engine_calibration(root, baseline)
+        rescaled = s is not root and bool(claim_scale(s, root, tuple(baseline.sectors)))
+        engine, cal_info = engine_calibration(root, baseline, claims_of=s if rescaled else None)
+        if rescaled:          # the engine already carries s's claims: the gap is taken on s itself
+            root = s
         if engine is not None:
             law_root = compile_scenario(root, baseline.countries, baseline.sectors, baseline.tariffs, baseline.flows,
                                         getattr(baseline, "region_groups", None),

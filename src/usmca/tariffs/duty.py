@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 
 from usmca.errors import UserInputError
+from usmca.law.countries import check_country
 from usmca.law import LawTree, default_tree, parse_date
 
 from .measures import MEASURES, Goods, evaluate
@@ -82,6 +83,16 @@ def _line(schedule: Schedule, hts: str, date: dt.date) -> HtsLine:
     return schedule.line(hts, date)
 
 
+def _number(x: Any, option: str) -> float:
+    """``x`` as a float, or a :class:`UserInputError` naming ``option`` (bools are not numbers)."""
+    if isinstance(x, bool):
+        raise UserInputError(option, "", x, "expected a number")
+    try:
+        return float(x)
+    except (TypeError, ValueError):
+        raise UserInputError(option, "", x, "expected a number") from None
+
+
 def duty(hts: str, origin: str, date: Any, value: float, *, usmca_claim: bool = False,
          us_content: float | None = None, tree: LawTree | None = None, quantity: float | None = None,
          unit_value: float | None = None, usmca: bool | None = None,
@@ -125,17 +136,15 @@ def duty(hts: str, origin: str, date: Any, value: float, *, usmca_claim: bool = 
     if code.startswith("99"):
         raise UserInputError("--hts", "", hts, "chapter 99 headings are additional duties, not classifications: "
                              "give the chapter 1-98 code of the good")
-    cc = str(origin).strip().upper()
-    if len(cc) != 2 or not cc.isalpha():
-        raise UserInputError("--origin", "", origin, "a country of origin is an ISO 3166-1 alpha-2 code")
-    v = float(value)
+    cc = check_country(origin, "--origin")
+    v = _number(value, "--value")
     if not math.isfinite(v) or v < 0:
         raise UserInputError("--value", "", value, "a customs value is a finite number >= 0")
-    if us_content is not None and not (0.0 <= float(us_content) <= 1.0):
+    if us_content is not None and not (0.0 <= _number(us_content, "--us-content") <= 1.0):
         raise UserInputError("--us-content", "", us_content, "US content is a fraction between 0 and 1")
-    if quantity is not None and (not math.isfinite(float(quantity)) or float(quantity) < 0):
+    if quantity is not None and (not math.isfinite(_number(quantity, "--quantity")) or float(quantity) < 0):
         raise UserInputError("--quantity", "", quantity, "a quantity is a finite number >= 0")
-    if unit_value is not None and (not math.isfinite(float(unit_value)) or float(unit_value) <= 0):
+    if unit_value is not None and (not math.isfinite(_number(unit_value, "--unit-value")) or float(unit_value) <= 0):
         raise UserInputError("--unit-value", "", unit_value, "a unit value is a finite number > 0")
     law = tree if tree is not None else default_tree()
     sched = schedule if schedule is not None else load_schedule()
@@ -169,6 +178,8 @@ def duty(hts: str, origin: str, date: Any, value: float, *, usmca_claim: bool = 
         if who[0]:
             warnings.append(f"{key} not applied: excluded by {who[0]} (us/stacking/excludes)")
     total = sum(c.duty for c in comps)
+    if not math.isfinite(total):
+        raise UserInputError("--value", "", value, "too large: the duty is not a finite number")
     return DutyResult(
         hts=line.htsno, description=line.description, origin=cc, date=when, value=v, usmca_claim=claim,
         us_content=None if us_content is None else float(us_content),

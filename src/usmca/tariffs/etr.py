@@ -41,8 +41,13 @@ def _check(flows: pd.DataFrame) -> pd.DataFrame:
     missing = [c for c in FLOW_COLUMNS if c not in flows.columns]
     if missing:
         raise UserInputError("flows", missing[0], None, f"a flow table needs the columns {', '.join(FLOW_COLUMNS)}")
-    v = flows["value"].to_numpy(dtype=float)
-    c = flows["usmca_value"].to_numpy(dtype=float)
+    v = pd.to_numeric(flows["value"], errors="coerce").to_numpy(dtype=float)
+    c = pd.to_numeric(flows["usmca_value"], errors="coerce").to_numpy(dtype=float)
+    hts = flows["hts10"].astype(str).str.strip()
+    bad_hts = ~hts.str.fullmatch(r"\d{10}").to_numpy(dtype=bool)
+    if bad_hts.any():
+        i = int(np.flatnonzero(bad_hts)[0])
+        raise UserInputError("flows", f"row {i}.hts10", flows["hts10"].iloc[i], "an HTS code of 10 digits")
     bad = ~np.isfinite(v) | (v < 0) | ~np.isfinite(c) | (c < 0) | (c > v * (1 + 1e-9) + 1e-6)
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
@@ -135,7 +140,7 @@ def _column1(goods: Goods, sched: Schedule, d: dt.date) -> tuple[np.ndarray, np.
 
 def effective_rates(flows: pd.DataFrame, *, by: Sequence[str] = ("partner", "month"), tree: LawTree | None = None,
                     schedule: Schedule | None = None, us_content: float = 0.0,
-                    components: bool = False) -> pd.DataFrame:
+                    components: bool = False, law_date: dt.date | str | None = None) -> pd.DataFrame:
     """Statutory effective tariff rates of a flow table.
 
     Parameters
@@ -155,6 +160,11 @@ def effective_rates(flows: pd.DataFrame, *, by: Sequence[str] = ("partner", "mon
         US content share assumed for USMCA-claimed goods taxed on non-US content (autos, trucks).
     components
         Add one ``duty_<measure>`` column per measure (unclaimed and claimed values together).
+    law_date
+        Evaluate every flow under the law (and HTS schedule) in force on this one date instead of
+        the days of its own month: the weight matrix becomes a column of ones, so
+        :math:`\\bar r_i = r_i(\\text{law\\_date})`. Gives the statutory rate of observed flows under
+        a past or future regime (e.g. the scenarios of the 2026 review).
 
     Notes
     -----
@@ -169,6 +179,8 @@ def effective_rates(flows: pd.DataFrame, *, by: Sequence[str] = ("partner", "mon
         ``etr`` (percent, ``100 * duty / value``) and, with ``components``, ``duty_mfn`` and
         ``duty_<measure>``.
     """
+    if not 0.0 <= float(us_content) <= 1.0:
+        raise UserInputError("us_content", "", us_content, "a fraction between 0 and 1")
     law = tree if tree is not None else default_tree()
     sched = schedule if schedule is not None else load_schedule()
     f = _check(flows)
@@ -183,7 +195,14 @@ def effective_rates(flows: pd.DataFrame, *, by: Sequence[str] = ("partner", "mon
     k_idx, k_uni = pd.factorize(pair, sort=False)
     k_hts = np.asarray(h_uni, dtype=object)[k_uni // len(p_uni)]
     k_ptn = np.asarray(p_uni, dtype=object)[k_uni % len(p_uni)]
-    dates, w = _segments(m_uni, law, sched)
+    if law_date is None:
+        dates, w = _segments(m_uni, law, sched)
+    else:
+        try:
+            day = law_date if isinstance(law_date, dt.date) else dt.date.fromisoformat(str(law_date))
+        except ValueError:
+            raise UserInputError("law_date", "", law_date, "not an ISO date (YYYY-MM-DD)") from None
+        dates, w = [day], np.ones((len(m_uni), 1))
     rates = statutory_rates(k_hts, k_ptn, dates, tree=law, schedule=sched,
                             us_content=us_content, components=components)
     v = f["value"].to_numpy(dtype=float)

@@ -52,7 +52,7 @@ def test_no_change_file_rows_mean_no_effect(tmp_path: Path) -> None:
     trade = _trade_file(tmp_path, n=5, seed=3)
     chg = tmp_path / "t.csv"
     chg.write_text("exporter,importer,cost_change\nK0,K1,1\n")
-    f = solve_files(trade, chg, sigma=4.0).countries()
+    f = solve_files(trade, chg, sigma=4.0).countries
     np.testing.assert_allclose(f["real_gdp_pct"], 0.0, atol=1e-9)
 
 

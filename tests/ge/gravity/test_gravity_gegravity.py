@@ -27,7 +27,7 @@ def can_jpn(gg_dir):  # noqa: ANN001, ANN201
     shock[a, b] = shock[b, a] = 1.0 - s.variables["pta"][a, b]
     base = solve_baseline(s.countries, phi, s.y, s.e, reference="DEU")
     cf = solve_counterfactual(base, phi * np.exp(coef["pta"] * shock), EXAMPLE_SIGMA)
-    return cf.countries().set_index("country"), read_reference_country(gg_dir)
+    return cf.countries.set_index("country"), read_reference_country(gg_dir)
 
 
 def test_conditional_resistances_equal_gegravity_full_ge_resistances(can_jpn) -> None:  # noqa: ANN001
@@ -71,7 +71,7 @@ def test_nafta_pta_removal_on_the_sample_matches_gegravity_by_its_definitions(gg
     np.fill_diagonal(block, 0.0)
     assert np.all(s.variables["pta"][block == 1] == 1)
     base = solve_baseline(s.countries, phi, s.y, s.e, reference="DEU")
-    f = solve_counterfactual(base, phi * np.exp(-coef["pta"] * block), EXAMPLE_SIGMA).countries().set_index("country")
+    f = solve_counterfactual(base, phi * np.exp(-coef["pta"] * block), EXAMPLE_SIGMA).countries.set_index("country")
     price = 1.0 / (1.0 + f["omr_cdl_pct"] / 100.0)
     gdp = 100.0 * (price / (1.0 + f["imr_cdl_pct"] / 100.0) - 1.0)
     np.testing.assert_allclose(gdp.loc[["CAN", "MEX", "USA"]], [-3.393, -3.232, -0.345], atol=5e-4)

@@ -47,7 +47,7 @@ def test_calibrated_costs_fit_the_data_exactly() -> None:
 def test_no_change_gives_no_effect() -> None:
     base, _ = _solve(3, 10)
     cf = solve_counterfactual(base, base.phi, 6.0)
-    f = cf.countries()
+    f = cf.countries
     np.testing.assert_allclose(f[["real_gdp_pct", "exports_cdl_pct", "exports_full_pct", "factory_price_pct"]],
                                0.0, atol=1e-9)
 
@@ -74,7 +74,7 @@ def test_real_gdp_does_not_depend_on_the_numeraire() -> None:
     out = []
     for ref in (NAMES[0], NAMES[4]):
         b = solve_baseline(NAMES[:9], phi, y, e, reference=ref)
-        out.append(solve_counterfactual(b, cf_phi, 4.0).countries()["real_gdp_pct"].to_numpy())
+        out.append(solve_counterfactual(b, cf_phi, 4.0).countries["real_gdp_pct"].to_numpy())
     np.testing.assert_allclose(out[0], out[1], atol=1e-9)
     assert np.max(np.abs(out[0])) > 0.01
 

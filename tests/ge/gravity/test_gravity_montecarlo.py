@@ -25,7 +25,7 @@ def test_zero_variance_fixed_sigma_equals_the_point_solve() -> None:
     mc = gravity_montecarlo(ln, fta[None], np.zeros_like(fta)[None], [0.5], [[0.0]], y, e, 3, sigma=6.0, n=4)
     names = tuple("ABCDEFG")
     b = solve_baseline(names, np.exp(ln + 0.5 * fta), y, e, reference="D")
-    f = solve_counterfactual(b, np.exp(ln), 6.0).countries()
+    f = solve_counterfactual(b, np.exp(ln), 6.0).countries
     np.testing.assert_allclose(mc.bands[1][:, 0], f["real_gdp_pct"], atol=1e-8)
     np.testing.assert_allclose(mc.bands[1][:, 2], f["exports_full_pct"], atol=1e-8)
     np.testing.assert_allclose(mc.bands[0], mc.bands[2], atol=1e-9)

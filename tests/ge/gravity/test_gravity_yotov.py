@@ -17,16 +17,16 @@ NAFTA = ["CAN", "MEX", "USA"]
 
 
 def _effects(cf, col: str) -> np.ndarray:  # noqa: ANN001
-    return effect_of(cf.countries().set_index("country").loc[NAFTA, col].to_numpy())
+    return effect_of(cf.countries.set_index("country").loc[NAFTA, col].to_numpy())
 
 
 def test_conditional_exports_match_the_book(nafta_cf, published) -> None:  # noqa: ANN001
     got = _effects(nafta_cf, "exports_cdl_pct")
     np.testing.assert_array_equal(np.round(got, 2), [34.99, 41.64, 14.48])
     # every country, against the Stata output; the derived 1994 costs carry ~1e-4 of PPML noise
-    all_c = effect_of(nafta_cf.countries().set_index("country")["exports_cdl_pct"])
+    all_c = effect_of(nafta_cf.countries.set_index("country")["exports_cdl_pct"])
     assert np.max(np.abs(all_c - published.loc[all_c.index, "change_Xi_CDL"])) < 1e-3
-    f = nafta_cf.countries().set_index("country")
+    f = nafta_cf.countries.set_index("country")
     np.testing.assert_allclose(effect_of(f["imr_cdl_pct"]), published.loc[f.index, "change_IMR_CDL"], atol=1e-3)
     np.testing.assert_allclose(effect_of(f["omr_cdl_pct"]), published.loc[f.index, "change_OMR_CDL"], atol=1e-3)
 
@@ -36,7 +36,7 @@ def test_exact_full_endowment_converges_to_the_research_targets(nafta_cf) -> Non
     assert d.converged and d.residual < 1e-11
     np.testing.assert_allclose(_effects(nafta_cf, "real_gdp_pct"), [3.440, 3.829, 0.334], atol=0.002)
     np.testing.assert_allclose(_effects(nafta_cf, "exports_full_pct"), [36.71, 42.87, 14.89], atol=0.02)
-    rgdp = effect_of(nafta_cf.countries().set_index("country")["real_gdp_pct"])
+    rgdp = effect_of(nafta_cf.countries.set_index("country")["real_gdp_pct"])
     assert (rgdp.drop(NAFTA) < 0).all()              # all 66 non-members lose a little
 
 

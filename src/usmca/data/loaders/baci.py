@@ -10,7 +10,7 @@ numeric ISO code), ``j`` (importer), ``k`` (HS6 product), ``v`` (value, thousand
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 import numpy as np
 import pandas as pd
@@ -20,6 +20,19 @@ from usmca.errors import UserInputError
 __all__ = ["read_baci_chunks", "load_baci", "BACI_COLUMNS"]
 
 BACI_COLUMNS = ("t", "i", "j", "k", "v", "q")
+
+
+def _chunks(reader: Any, p: Path) -> Iterator[pd.DataFrame]:
+    """The reader's chunks; a parse error met mid-file is the user's (one line naming the file)."""
+    it = iter(reader)
+    while True:
+        try:
+            chunk = next(it)
+        except StopIteration:
+            return
+        except (pd.errors.ParserError, UnicodeDecodeError) as exc:
+            raise UserInputError(p.name, "", None, f"not a readable CSV: {exc}") from None
+        yield chunk
 
 
 def read_baci_chunks(path: str | Path, chunksize: int = 1_000_000):  # noqa: ANN201 - generator of DataFrames
@@ -32,7 +45,7 @@ def read_baci_chunks(path: str | Path, chunksize: int = 1_000_000):  # noqa: ANN
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
         raise UserInputError(p.name, "line 1", None, f"not a readable CSV: {exc}") from None
     offset = 2  # line number of the first data row
-    for chunk in reader:
+    for chunk in _chunks(reader, p):
         cols = [c.strip() for c in chunk.columns]
         chunk.columns = cols
         for c in BACI_COLUMNS:

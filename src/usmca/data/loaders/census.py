@@ -100,6 +100,8 @@ class CensusClient:
             raise UserInputError("census api", "HTTP", exc.code, f"request refused: {exc.reason}") from None
         except urllib.error.URLError as exc:
             raise UserInputError("census api", "network", str(exc.reason), "the Census API is unreachable") from None
+        except OSError as exc:  # timeouts and connection resets are not always URLError
+            raise UserInputError("census api", "network", type(exc).__name__, "the Census API is unreachable") from None
         if not body or not body.strip():
             return pd.DataFrame(columns=["cty_code", "cty_name", "hts", "month", "customs_value", "calculated_duty"])
         return parse_census_response(body, f"census api {month}")

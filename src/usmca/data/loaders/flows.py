@@ -16,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from usmca.errors import UserInputError
+from usmca.law.countries import unknown_countries
 from usmca.paths import shared_data_dir
 
 from ._checks import check_codes, check_numeric, require_columns
@@ -99,6 +100,8 @@ def read_flow_csv(path: str | Path) -> pd.DataFrame:
         raise UserInputError(str(p), "", None, "no such file")
     try:
         df = pd.read_csv(p, dtype=str, keep_default_na=False)
+    except pd.errors.EmptyDataError:
+        raise UserInputError(p.name, "", None, "the CSV is empty (no header line)") from None
     except (pd.errors.ParserError, UnicodeDecodeError) as exc:
         raise UserInputError(p.name, "", None, f"not a readable CSV: {exc}") from None
     require_columns(df, ("hts10", "partner", "month", "value", "usmca_value"), p.name)
@@ -115,9 +118,10 @@ def read_flow_csv(path: str | Path) -> pd.DataFrame:
         i = int((~okm).to_numpy().nonzero()[0][0])
         raise UserInputError(p.name, f"line {i + 2} column 'month'", df["month"].iloc[i], "a month is YYYY-MM")
     partner = df["partner"].str.strip().str.upper()
-    okp = partner.str.fullmatch(r"[A-Z]{2}")
-    if not okp.all():
-        i = int((~okp).to_numpy().nonzero()[0][0])
-        raise UserInputError(p.name, f"line {i + 2} column 'partner'", df["partner"].iloc[i], "an ISO alpha-2 code")
+    badp = unknown_countries(partner.to_numpy())
+    if badp.any():
+        i = int(badp.nonzero()[0][0])
+        raise UserInputError(p.name, f"line {i + 2} column 'partner'", df["partner"].iloc[i],
+                             "not an ISO 3166-1 alpha-2 country code")
     return pd.DataFrame({"hts10": hts.to_numpy(), "partner": partner.to_numpy(), "month": months.to_numpy(),
                          "value": value, "usmca_value": claimed})

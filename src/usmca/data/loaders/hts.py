@@ -18,6 +18,8 @@ import gzip
 import hashlib
 import json
 import re
+import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
 from typing import Any
@@ -55,15 +57,21 @@ def read_hts_json(path: str | Path) -> list[dict[str, Any]]:
         raise UserInputError(str(p), "", None, "no such file")
     raw = p.read_bytes()
     if raw[:2] == b"\x1f\x8b":
-        raw = gzip.decompress(raw)
+        try:
+            raw = gzip.decompress(raw)
+        except (OSError, EOFError, ValueError) as exc:
+            raise UserInputError(p.name, "", None, f"not a readable gzip file ({type(exc).__name__})") from None
     try:
         data = json.loads(raw.decode("utf-8"))
     except json.JSONDecodeError as exc:
         raise UserInputError(p.name, f"line {exc.lineno} column {exc.colno}", None, f"not valid JSON: {exc.msg}") from None
     except UnicodeDecodeError:
         raise UserInputError(p.name, "", None, "not UTF-8 text") from None
-    if not isinstance(data, list):
-        raise UserInputError(p.name, "", type(data).__name__, "expected a JSON array of HTS records")
+    except RecursionError:
+        raise UserInputError(p.name, "", None, "the JSON nests too deeply") from None
+    if not isinstance(data, list) or not data:
+        raise UserInputError(p.name, "", type(data).__name__ if data else "[]",
+                             "expected a non-empty JSON array of HTS records")
     for i, rec in enumerate(data):
         if not isinstance(rec, dict):
             raise UserInputError(p.name, f"record {i}", rec, "expected an object")
@@ -182,9 +190,19 @@ def download_hts(dest: str | Path, url: str = USITC_EXPORT_URL, timeout: float =
     ``usmca data load hts FILE --effective-from D``.
     """
     out = Path(dest)
+    if urllib.parse.urlsplit(url).scheme not in ("http", "https"):
+        raise UserInputError("--url", "", url, "expected an http(s) URL")
+    if out.is_dir() or not out.parent.is_dir():
+        raise UserInputError("--out", "", str(out), "is a folder" if out.is_dir() else "its folder does not exist")
     req = urllib.request.Request(url, headers={"User-Agent": "usmca-toolkit"})
-    with urllib.request.urlopen(req, timeout=timeout) as resp:  # noqa: S310 - fixed https URL
-        body = resp.read()
-    out.write_bytes(body)
+    try:
+        with urllib.request.urlopen(req, timeout=timeout) as resp:  # noqa: S310 - http(s) checked above
+            body = resp.read()
+    except (urllib.error.URLError, OSError, ValueError) as exc:
+        raise UserInputError("--url", "", url, f"download failed ({getattr(exc, 'reason', exc)})") from None
+    try:
+        out.write_bytes(body)
+    except OSError as exc:
+        raise UserInputError("--out", "", str(out), f"cannot write ({exc.strerror or type(exc).__name__})") from None
     read_hts_json(out)  # validate before the user loads it
     return out

@@ -7,7 +7,9 @@ Public API::
 
     from usmca.ge.caliendo_parro import CPInputs, CPResults, solve, inputs_from_levels
     res = solve(inputs, new_tariffs, trade_cost_hat=None, balanced=False)
-    res.countries, res.sectors, res.bilateral, res.diagnostics, res.to_dict()
+    res.countries, res.sectors, res.bilateral, res.country_names, res.diagnostics, res.to_dict()
+
+The gravity model (:mod:`usmca.ge.gravity`) returns the same surface (without ``sectors``).
 """
 
 from .inputs import CPInputs

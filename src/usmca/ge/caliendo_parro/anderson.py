@@ -29,7 +29,12 @@ class Anderson:
         self._dg: list[np.ndarray] = []
 
     def update(self, x: np.ndarray, gx: np.ndarray) -> np.ndarray:
-        """Return the accelerated next iterate given ``x`` and ``g(x)``."""
+        r"""Return the accelerated next iterate given ``x`` and ``g(x)``.
+
+        :math:`x_{k+1} = g(x_k) - \Delta G\,\gamma_k`, :math:`\gamma_k = \arg\min_\gamma
+        \|f_k - \Delta F\gamma\|_2` over the last ``memory`` differences (Walker and Ni 2011,
+        Anderson type II); the plain step :math:`g(x_k)` while the history is empty.
+        """
         f = gx - x
         if self._f is not None and self.memory > 0:
             self._df.append(f - self._f)

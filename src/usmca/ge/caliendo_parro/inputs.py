@@ -136,23 +136,18 @@ class CPInputs:
     # ------------------------------------------------------------------ helpers
     def country_index(self, name: str, source: str = "country") -> int:
         """Position of a region by name or, failing that, case-insensitively."""
-        try:
-            return self.countries.index(name)
-        except ValueError:
-            low = [c.lower() for c in self.countries]
-            if name.lower() in low:
-                return low.index(name.lower())
-        raise UserInputError(source, "country", name, f"unknown region (known: {', '.join(self.countries[:8])}, ...)")
+        k = _position(self.countries, name)
+        if k is None:
+            raise UserInputError(source, "country", name,
+                                 f"unknown region (known: {', '.join(self.countries[:8])}, ...)")
+        return k
 
     def sector_index(self, name: str, source: str = "sector") -> int:
         """Position of a sector by name (case-insensitive fallback)."""
-        try:
-            return self.sectors.index(name)
-        except ValueError:
-            low = [s.lower() for s in self.sectors]
-            if name.lower() in low:
-                return low.index(name.lower())
-        raise UserInputError(source, "sector", name, "unknown sector")
+        k = _position(self.sectors, name)
+        if k is None:
+            raise UserInputError(source, "sector", name, "unknown sector")
+        return k
 
     def imports(self) -> np.ndarray:
         """Baseline imports net of tariffs :math:`M_{nij} = \\pi_{nij} X_{nj} / (1+\\tau_{nij})`."""
@@ -229,3 +224,11 @@ class CPInputs:
                    expenditure=mats["expenditure"], va_share=mats["va_share"], io_share=g,
                    final_share=mats["final_share"], theta=sectors["theta"].to_numpy(float),
                    value_added=va, deficits=d, source=source)
+
+
+def _position(names: tuple[str, ...], name: str) -> int | None:
+    """Index of ``name`` in ``names``: exact match first, then the first case-insensitive one."""
+    if name in names:
+        return names.index(name)
+    low = [c.lower() for c in names]
+    return low.index(name.lower()) if name.lower() in low else None

@@ -35,7 +35,11 @@ __all__ = ["Equilibrium", "cost_and_price", "trade_shares", "expenditure", "trad
 
 
 class Equilibrium(NamedTuple):
-    """One solved equilibrium in changes relative to the data."""
+    """One solved equilibrium in changes relative to the data (CP 2015, equilibrium in changes).
+
+    Hats are counterfactual over data values, primes counterfactual levels; the conditions the
+    fields satisfy are [C]-[TB] of the module docstring.
+    """
 
     w_hat: np.ndarray      #: (N,) wage (value-added price) change
     c_hat: np.ndarray      #: (N, J) input-bundle cost change

@@ -15,19 +15,18 @@ import pandas as pd
 
 from usmca.errors import UserInputError
 
+from ..changes import pct_where_positive
 from .welfare import Decomposition
 
 __all__ = ["CPResults", "build_results"]
 
 
-def _pct(new: np.ndarray, old: np.ndarray) -> np.ndarray:
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(old > 0, 100.0 * (new / np.where(old > 0, old, 1.0) - 1.0), np.nan)
-
-
 @dataclass(frozen=True, eq=False)
 class CPResults:
-    """Results of :func:`usmca.ge.caliendo_parro.solve`.
+    """Results of :func:`usmca.ge.caliendo_parro.solve` (Caliendo and Parro 2015, Table 2).
+
+    The gravity model's :class:`usmca.ge.gravity.GravityCounterfactual` has the same surface:
+    ``countries``, ``bilateral``, ``country_names``, ``diagnostics[solve][key]``, ``to_dict()``.
 
     Attributes
     ----------
@@ -92,7 +91,7 @@ class CPResults:
         new = self.flows_counterfactual.reshape(-1)
         assert old.size == n * n * j
         return pd.DataFrame({"imports_baseline": old, "imports_counterfactual": new,
-                             "imports_pct": _pct(new, old)}, index=idx).reset_index()
+                             "imports_pct": pct_where_positive(new, old)}, index=idx).reset_index()
 
     def to_dict(self, *, sectors: bool = False, bilateral: bool = False) -> dict[str, Any]:
         """Plain-JSON view.
@@ -113,7 +112,15 @@ class CPResults:
 
 def build_results(countries: tuple[str, ...], sectors: tuple[str, ...], dec: Decomposition,
                   m0: np.ndarray, m1: np.ndarray, diagnostics: dict[str, Any]) -> CPResults:
-    """Assemble the tidy tables from the decomposition and the two flow arrays."""
+    r"""Assemble the tidy tables from the decomposition and the two flow arrays.
+
+    ``m0``, ``m1`` are the baseline and counterfactual flows net of tariffs,
+    :math:`M_{nij} = \pi_{nij} X_{nj} / (1 + \tau_{nij})` (importer ``n``, exporter ``i``,
+    sector ``j``). Imports and exports exclude the intra-national flow (:math:`i \ne n`), and
+    every change is :math:`100 (M'/M - 1)` (``NaN`` where the baseline is 0); ``welfare_pct`` is
+    :math:`\mathrm{ToT}_n + \mathrm{VoT}_n + \mathrm{TE}_n` of :mod:`.welfare` (Caliendo and
+    Parro 2015, Table 2).
+    """
     n, j = len(countries), len(sectors)
     eye = np.eye(n, dtype=bool)[:, :, None]
     foreign0 = np.where(eye, 0.0, m0)
@@ -125,8 +132,8 @@ def build_results(countries: tuple[str, ...], sectors: tuple[str, ...], dec: Dec
         "welfare_pct": dec.tot + dec.vot + dec.te, "tot_pct": dec.tot, "vot_pct": dec.vot,
         "te_pct": dec.te,
         "real_wage_pct": dec.real_wage, "real_income_pct": dec.real_income,
-        "imports_pct": _pct(imp1, imp0),
-        "exports_pct": _pct(exp1, exp0), "wage_pct": 100.0 * (dec.w_hat - 1.0),
+        "imports_pct": pct_where_positive(imp1, imp0),
+        "exports_pct": pct_where_positive(exp1, exp0), "wage_pct": 100.0 * (dec.w_hat - 1.0),
         "cpi_pct": 100.0 * (dec.cpi_hat - 1.0), "income_baseline": dec.income,
     })
     y0, y1 = m0.sum(axis=0), m1.sum(axis=0)
@@ -134,16 +141,16 @@ def build_results(countries: tuple[str, ...], sectors: tuple[str, ...], dec: Dec
         "country": np.repeat(countries, j), "sector": np.tile(sectors, n),
         "input_cost_pct": (100.0 * (dec.c_hat - 1.0)).ravel(),
         "price_pct": (100.0 * (dec.p_hat - 1.0)).ravel(),
-        "gross_output_pct": _pct(y1, y0).ravel(),
-        "imports_pct": _pct(foreign1.sum(axis=1), foreign0.sum(axis=1)).ravel(),
-        "exports_pct": _pct(foreign1.sum(axis=0), foreign0.sum(axis=0)).ravel(),
+        "gross_output_pct": pct_where_positive(y1, y0).ravel(),
+        "imports_pct": pct_where_positive(foreign1.sum(axis=1), foreign0.sum(axis=1)).ravel(),
+        "exports_pct": pct_where_positive(foreign1.sum(axis=0), foreign0.sum(axis=0)).ravel(),
         "tot_pct": dec.tot_sector.ravel(), "vot_pct": dec.vot_sector.ravel(),
     })
     b0, b1 = m0.sum(axis=2), m1.sum(axis=2)
     btab = pd.DataFrame({
         "importer": np.repeat(countries, n), "exporter": np.tile(countries, n),
         "imports_baseline": b0.ravel(), "imports_counterfactual": b1.ravel(),
-        "imports_pct": _pct(b1, b0).ravel(),
+        "imports_pct": pct_where_positive(b1, b0).ravel(),
         "tot_pct": dec.tot_partner.ravel(), "vot_pct": dec.vot_partner.ravel(),
     })
     for a in (m0, m1):

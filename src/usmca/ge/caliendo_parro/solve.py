@@ -46,7 +46,26 @@ def solve_equilibrium(inputs: CPInputs, tariffs: np.ndarray, deficits: np.ndarra
                       trade_cost_hat: np.ndarray | None = None, *, theta: np.ndarray | None = None,
                       tol: float = DEFAULT_TOL, max_iter: int = DEFAULT_MAX_ITER,
                       label: str = "equilibrium") -> tuple[Equilibrium, dict[str, Any]]:
-    """One equilibrium relative to the data; raises ConvergenceError with diagnostics."""
+    r"""One equilibrium of Caliendo and Parro (2015) in changes relative to the data.
+
+    Solves [C], [P], [S], [X], [I] and [TB] of :mod:`.kernels` for tariffs ``tariffs``
+    (:math:`\tau'`), deficits ``deficits`` (:math:`D'`, units of baseline world value added) and
+    an optional iceberg change :math:`\hat d`, by the wage loop of CP 2015, Appendix C
+    (https://doi.org/10.1093/restud/rdu035). The stopping rule is
+    :math:`\max_n |M_n - D'_n - E_n| / (w_n L_n) <` ``tol``.
+
+    Returns
+    -------
+    (Equilibrium, dict)
+        The solution and its diagnostics: ``outer_iterations``, ``inner_iterations``,
+        ``residual``, ``tol``, ``seconds``, ``converged`` (the keys every GE solver of this
+        package reports, see :mod:`usmca.ge.registry`).
+
+    Raises
+    ------
+    ConvergenceError
+        ``residual >= tol`` after ``max_iter`` wage iterations; the same dict is attached.
+    """
     t0 = time.perf_counter()
     th = inputs.theta if theta is None else theta
     eq = equilibrium(inputs.pi, inputs.tariffs, tariffs, inputs.expenditure, inputs.va_share,

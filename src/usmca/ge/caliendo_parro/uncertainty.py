@@ -28,7 +28,13 @@ METRICS: tuple[str, ...] = ("welfare_pct", "tot_pct", "vot_pct", "real_wage_pct"
 
 
 def draw_theta(rng: np.random.Generator, theta: np.ndarray, se: np.ndarray) -> np.ndarray:
-    """One log-normal draw of the elasticities with mean ``theta`` and s.d. ``se`` (vectorised)."""
+    r"""One log-normal draw of the elasticities with mean ``theta`` and s.d. ``se`` (vectorised).
+
+    :math:`\theta^{draw}_j = \exp(\ln\theta_j - s_j^2/2 + s_j z_j)`, :math:`z_j \sim N(0, 1)`,
+    :math:`s_j^2 = \ln(1 + (se_j/\theta_j)^2)`, so that :math:`E[\theta^{draw}_j] = \theta_j`
+    and :math:`\mathrm{sd}[\theta^{draw}_j] = se_j` (the moments of the log-normal law); every
+    draw stays positive, as the Caliendo and Parro (2015) model requires.
+    """
     s2 = np.log1p((se / theta) ** 2)
     return np.exp(np.log(theta) - s2 / 2 + np.sqrt(s2) * rng.standard_normal(theta.shape))
 

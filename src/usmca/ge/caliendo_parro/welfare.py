@@ -34,7 +34,7 @@ __all__ = ["Decomposition", "decompose", "flows"]
 
 
 class Decomposition(NamedTuple):
-    """Per-country and per-country x sector measures, in percent."""
+    """Per-country and per-country x sector measures, in percent (formulas: :func:`decompose`)."""
 
     tot: np.ndarray          #: (N,)
     vot: np.ndarray          #: (N,)
@@ -59,7 +59,22 @@ def flows(eq: Equilibrium) -> np.ndarray:
 
 def decompose(bln: Equilibrium, cfl: Equilibrium, final_share: np.ndarray,
               d_hat: np.ndarray | None = None) -> Decomposition:
-    """Terms-of-trade / volume-of-trade (/ technical-efficiency) decomposition of ``cfl`` vs ``bln``."""
+    r"""Terms-of-trade / volume-of-trade (/ technical-efficiency) decomposition of ``cfl`` vs ``bln``.
+
+    Caliendo and Parro (2015), the welfare decomposition behind Table 2 (see the module
+    docstring), with every change taken between the two solved equilibria:
+    :math:`\hat c = \hat c^{cfl} / \hat c^{bln}`, and in percent of baseline income :math:`I_n`,
+
+    .. math::
+
+        \mathrm{ToT}_n = \frac{100}{I_n}\sum_{j,i}\left[M_{inj}(\hat c_{nj}-1) - M_{nij}(\hat c_{ij}-1)\right],\quad
+        \mathrm{VoT}_n = \frac{100}{I_n}\sum_{j,i}\tau_{nij}\left(M'_{nij} - M_{nij}\hat c_{ij}\right),
+
+    :math:`\mathrm{TE}_n = -\frac{100}{I_n}\sum_{j,i} M_{nij}(1+\tau_{nij})(\hat d_{nij}-1)`
+    (zero without ``d_hat``); real wage :math:`100(\hat w_n / \prod_j \hat P_{nj}^{\alpha_{nj}} - 1)`.
+    The per-sector and per-partner arrays are the terms of these sums before summing over ``j``
+    or ``i``.
+    """
     m0 = flows(bln)
     m1 = flows(cfl)
     c = cfl.c_hat / bln.c_hat

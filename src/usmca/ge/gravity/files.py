@@ -25,7 +25,7 @@ import pandas as pd
 from usmca.errors import UserInputError
 from usmca.paths import shared_data_dir
 
-from ..loaders.csvfiles import pair_matrix, pair_positions
+from ..loaders.csvfiles import pair_matrix, pair_positions, read_csv_checked
 from .model import solve_baseline, solve_counterfactual
 from .results import GravityCounterfactual
 
@@ -46,15 +46,20 @@ def _trade_path(data: str | Path | None) -> Path:
 
 
 def read_trade_file(data: str | Path | None) -> tuple[tuple[str, ...], np.ndarray, np.ndarray | None]:
-    """Countries (sorted), the trade matrix ``X[i, j]`` and the optional ``ln_phi`` matrix."""
+    """Countries (sorted), the trade matrix ``X[i, j]`` and the optional ``ln_phi`` matrix.
+
+    ``X[i, j]`` is exporter ``i``'s shipment to importer ``j`` (intra-national on the diagonal),
+    so that ``Y_i = sum_j X_ij`` and ``E_j = sum_i X_ij`` (see the module docstring).
+
+    Raises
+    ------
+    UserInputError
+        Missing file or column, a duplicate or missing pair, a negative or non-numeric value
+        (named by ``file:line``).
+    """
     path = _trade_path(data)
     src = str(path)
-    if not path.is_file():
-        raise UserInputError(src, "", src, "file not found")
-    try:
-        df = pd.read_csv(path)
-    except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as exc:
-        raise UserInputError(src, "", path.name, f"not a readable CSV ({type(exc).__name__})") from None
+    df = read_csv_checked(path)
     missing = [c for c in ("exporter", "importer", "trade") if c not in df.columns]
     if missing:
         raise UserInputError(f"{src}:1", "header", list(df.columns), f"missing column(s) {', '.join(missing)}")
@@ -86,7 +91,12 @@ def read_trade_file(data: str | Path | None) -> tuple[tuple[str, ...], np.ndarra
 
 
 def read_cost_change_file(path: str | Path, countries: tuple[str, ...]) -> np.ndarray:
-    """The matrix of ``t'_ij / t_ij`` (ones where the file says nothing)."""
+    """The matrix of ``t'_ij / t_ij`` (ones where the file says nothing).
+
+    A ``cost_change`` row sets ``t'_ij / t_ij`` directly, a ``tariff`` row sets ``1 + tariff``;
+    ``*`` expands to every partner other than the other side; later rows win. The caller forms
+    ``phi'_ij = phi_ij (t'_ij / t_ij)^(1-sigma)``.
+    """
     p, src = Path(path), str(path)
     if not p.is_file():
         raise UserInputError(src, "", src, "file not found")

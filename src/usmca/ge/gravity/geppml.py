@@ -22,8 +22,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..changes import pct
 from .kernels import gravity_flows, solve_mr
-from .results import GravityBaseline, pct
+from .results import GravityBaseline
 
 __all__ = ["GeppmlPath", "geppml_loop", "BOOK_STOP"]
 

@@ -44,7 +44,13 @@ def col_mv(phi: np.ndarray, v: np.ndarray) -> np.ndarray:
 
 
 def gravity_flows(phi: np.ndarray, y: np.ndarray, e: np.ndarray, omr: np.ndarray, imr: np.ndarray) -> np.ndarray:
-    """Structural flows ``X_ij = Y_i E_j phi_ij / (Omega_i Phi_j)``."""
+    """Structural flows ``X_ij = Y_i E_j phi_ij / (Omega_i Phi_j)``.
+
+    Anderson and van Wincoop (2003), https://doi.org/10.1257/000282803321455214, in the
+    notation of Yotov et al. (2016, ch. 2): ``phi_ij = t_ij^(1-sigma)``,
+    ``Omega_i = Pi_i^(1-sigma)``, ``Phi_j = P_j^(1-sigma)``, without the world-output
+    normalisation. Vectorised over leading batch dimensions.
+    """
     return (y / omr)[..., :, None] * phi * (e / imr)[..., None, :]
 
 

@@ -66,6 +66,13 @@ def solve_baseline(countries: Sequence[str], phi: np.ndarray, y: np.ndarray, e: 
                    source: str = "gravity") -> GravityBaseline:
     """Baseline multilateral resistances ``Omega, Phi`` (``Phi_reference = 1``).
 
+    Solves Anderson and van Wincoop (2003) in the form of Yotov et al. (2016, ch. 2)::
+
+        Omega_i = sum_j phi_ij E_j / Phi_j,    Phi_j = sum_i phi_ij Y_i / Omega_i,
+
+    so that ``X_ij = Y_i E_j phi_ij / (Omega_i Phi_j)`` clears both markets,
+    ``sum_j X_ij = Y_i`` and ``sum_i X_ij = E_j`` (:func:`usmca.ge.gravity.kernels.solve_mr`).
+
     Parameters
     ----------
     countries : sequence of str
@@ -100,7 +107,16 @@ def solve_counterfactual(baseline: GravityBaseline, phi_cf: np.ndarray, sigma: f
 
     Conditional: ``Y`` and ``E`` fixed, resistances re-solved. Full endowment: quantities fixed,
     factory-gate prices adjust, ``E_i / Y_i`` held fixed up to the world scalar that keeps world
-    expenditure equal to world output (see :mod:`usmca.ge.gravity.kernels`).
+    expenditure equal to world output (see :mod:`usmca.ge.gravity.kernels`)::
+
+        p_i^sigma = Omega'_i / Omega_i,   Y'_i = p_i Y_i,   E'_j = s (E_j / Y_j) p_j Y_j
+
+    (Yotov et al. 2016, ch. 2, full-endowment general equilibrium).
+
+    Returns
+    -------
+    GravityCounterfactual
+        ``diagnostics`` has ``baseline``, ``conditional`` and ``full``.
 
     Raises
     ------

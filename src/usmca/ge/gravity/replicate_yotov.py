@@ -37,7 +37,14 @@ BOOK_REFERENCE = "DEU"
 
 
 def estimate_costs(data: str | Path | None = None) -> tuple[YotovCosts, float, dict[str, Any]]:
-    """Stages 1 and 2 on the panel: 1994 costs, the RTA estimate and an estimation summary."""
+    """Stages 1 and 2 on the panel: 1994 costs, the RTA estimate and an estimation summary.
+
+    Stage 1 (:func:`usmca.ge.ppml.estimate_pair_effects`), Yotov et al. (2016), ch. 2,
+    application 2: ``X_ijt = exp(pi_it + chi_jt + gamma_ij + b RTA_ijt) + e`` by PPML on
+    1986, 1990, ..., 2006, ``ln t_bar_ij = gamma_ij`` (intra-national = 0); stage 2
+    (:func:`usmca.ge.ppml.fill_pair_effects`) fills the pairs stage 1 cannot identify from
+    ``exp(gamma_ij) = exp(pi_i + chi_j + c' z_ij) + e``. The book's RTA estimate is 0.557185.
+    """
     panel = read_panel(data)
     pe = estimate_pair_effects(panel, years=BOOK_YEARS, base_year=BOOK_BASE_YEAR, policy=("RTA",))
     filled, st2 = fill_pair_effects(pe.frame)
@@ -53,7 +60,14 @@ def estimate_costs(data: str | Path | None = None) -> tuple[YotovCosts, float, d
 
 
 def solve_nafta(costs: YotovCosts, rta_coef: float, sigma: float = BOOK_SIGMA) -> GravityCounterfactual:
-    """1994 baseline and the no-NAFTA counterfactual (exact conditional and full endowment)."""
+    """1994 baseline and the no-NAFTA counterfactual (exact conditional and full endowment).
+
+    Baseline ``phi_ij = exp(ln t_bar_ij + b RTA_ij)``; counterfactual ``phi'_ij =
+    exp(ln t_bar_ij + b RTA_ij (1 - NAFTA_ij))``, i.e. RTA = 0 on the 6 directed NAFTA pairs;
+    ``Y_i = sum_j X_ij``, ``E_j = sum_i X_ij`` (1994 data); ``P_DEU = 1``; sigma = 7 (Yotov et
+    al. 2016, ch. 2, application 2). Solved by :func:`usmca.ge.gravity.solve_baseline` and
+    :func:`usmca.ge.gravity.solve_counterfactual`.
+    """
     y, e = costs.trade.sum(axis=1), costs.trade.sum(axis=0)
     base = solve_baseline(costs.countries, costs.phi(rta_coef), y, e, reference=BOOK_REFERENCE, source="yotov")
     return solve_counterfactual(base, costs.phi(rta_coef, costs.rta * (1.0 - costs.nafta_mask())), sigma,
@@ -62,7 +76,7 @@ def solve_nafta(costs: YotovCosts, rta_coef: float, sigma: float = BOOK_SIGMA) -
 
 def _book_table(cf: GravityCounterfactual, rounds: int | None) -> tuple[pd.DataFrame, dict[str, Any]]:
     loop = geppml_loop(cf.baseline, cf.phi_cf, cf.sigma, rounds=rounds)
-    f = cf.countries().set_index("country")
+    f = cf.countries.set_index("country")
     return pd.DataFrame({
         "exports_cdl": effect_of(f["exports_cdl_pct"]), "exports_full": effect_of(f["exports_full_pct"]),
         "real_gdp_full": effect_of(f["real_gdp_pct"]),
@@ -77,7 +91,12 @@ def _book_table(cf: GravityCounterfactual, rounds: int | None) -> tuple[pd.DataF
 
 def nafta_bands(costs: YotovCosts, rta: float, rta_se: float, *, draws: int, sigma: tuple[float, float],
                 seed: int = 0, on_progress: Callable[[int], None] | None = None) -> dict[str, Any]:
-    """Monte Carlo bands (effects of NAFTA, %) over ``RTA ~ N(b, se^2)`` and ``sigma ~ U(lo, hi)``."""
+    """Monte Carlo bands (effects of NAFTA, %) over ``RTA ~ N(b, se^2)`` and ``sigma ~ U(lo, hi)``.
+
+    Each draw re-solves :func:`solve_nafta`'s baseline and counterfactual with the drawn
+    ``b`` and ``sigma`` (batched, :func:`usmca.ge.gravity.uncertainty.gravity_montecarlo`);
+    reported as the book's effect of NAFTA, ``(BLN - CFL) / CFL`` (:func:`effect_of`).
+    """
     mc = gravity_montecarlo(costs.ln_tij_bar, costs.rta[None], (costs.rta * (1.0 - costs.nafta_mask()))[None],
                             [rta], [[rta_se ** 2]], costs.trade.sum(axis=1), costs.trade.sum(axis=0),
                             costs.countries.index(BOOK_REFERENCE), sigma=sigma, n=draws, seed=seed,

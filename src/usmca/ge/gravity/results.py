@@ -1,28 +1,32 @@
 """Immutable results of the one-sector structural gravity solves, with tidy DataFrames.
 
+The public surface matches :class:`usmca.ge.caliendo_parro.CPResults`: ``.countries`` and
+``.bilateral`` (DataFrames), ``.country_names``, ``.diagnostics`` (per solve: ``baseline``,
+``conditional``, ``full``; each readable as ``d.residual`` or ``d["residual"]``) and
+``.to_dict()`` (``{"model", "regions", "diagnostics"}``).
+
 Percent changes are counterfactual relative to baseline, ``100 (x_cf / x_bl - 1)``. The
 multilateral resistances are reported as price indices, ``P_j = Phi_j^(1/(1-sigma))`` and
-``Pi_i = Omega_i^(1/(1-sigma))``; real GDP is ``Y_i / P_i`` (Yotov et al. 2016, ch. 2, Stata
-code of application 2). :func:`effect_of` converts a change into the book's convention, the
-effect *of* the policy that the counterfactual removes, ``(BLN - CFL) / CFL``.
+``Pi_i = Omega_i^(1/(1-sigma))``; real GDP is ``Y_i / P_i`` (Yotov, Piermartini, Monteiro and
+Larch 2016, ch. 2, Stata code of application 2,
+https://www.wto.org/english/res_e/booksp_e/advancedwtounctad2016_e.pdf). :func:`effect_of`
+converts a change into the book's convention, the effect *of* the policy that the counterfactual
+removes, ``(BLN - CFL) / CFL``.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from ..changes import pct, pct_where_positive
 from .kernels import gravity_flows
 
 __all__ = ["SolveDiagnostics", "GravityBaseline", "GravityCounterfactual", "effect_of", "pct"]
-
-
-def pct(new: np.ndarray, old: np.ndarray) -> np.ndarray:
-    """``100 (new / old - 1)``."""
-    return 100.0 * (np.asarray(new) / np.asarray(old) - 1.0)
 
 
 def effect_of(change_pct: Any) -> Any:
@@ -50,22 +54,45 @@ class SolveDiagnostics:
     converged: bool
 
     def to_dict(self) -> dict[str, Any]:
+        """``outer_iterations``, ``step``, ``residual``, ``seconds``, ``converged``: the keys shared
+        with the Caliendo-Parro diagnostics (all but ``step``), also carried by :class:`ConvergenceError`."""
         return {"outer_iterations": self.iterations, "step": self.step, "residual": self.residual,
                 "seconds": self.seconds, "converged": self.converged}
 
+    def __getitem__(self, key: str) -> Any:
+        """``d["residual"]``: the :meth:`to_dict` view, as the Caliendo-Parro diagnostics are read."""
+        return self.to_dict()[key]
 
-@dataclass(frozen=True, eq=False)
+
+@dataclass(frozen=True, eq=False, repr=False)
 class GravityBaseline:
-    """The baseline equilibrium: data, costs and multilateral resistances (``Phi_ref = 1``)."""
+    """The baseline equilibrium: data, costs and multilateral resistances (``Phi_ref = 1``).
+
+    Attributes
+    ----------
+    countries : tuple of str
+    reference : str
+        The numeraire country, ``Phi_reference = 1`` (Yotov et al. 2016: ``P_ref = 1``).
+    phi : ndarray (N, N)
+        ``t_ij^(1-sigma)``, exporter i by importer j.
+    y, e : ndarray (N,)
+        Output ``Y_i`` and expenditure ``E_j``.
+    omr, imr : ndarray (N,)
+        Outward ``Omega_i = Pi_i^(1-sigma)`` and inward ``Phi_j = P_j^(1-sigma)`` resistances.
+    diagnostics : SolveDiagnostics
+    """
 
     countries: tuple[str, ...]
     reference: str
-    phi: np.ndarray = field(repr=False)
-    y: np.ndarray = field(repr=False)
-    e: np.ndarray = field(repr=False)
-    omr: np.ndarray = field(repr=False)
-    imr: np.ndarray = field(repr=False)
+    phi: np.ndarray
+    y: np.ndarray
+    e: np.ndarray
+    omr: np.ndarray
+    imr: np.ndarray
     diagnostics: SolveDiagnostics
+
+    def __repr__(self) -> str:
+        return f"GravityBaseline({len(self.countries)} countries, reference={self.reference!r})"
 
     @property
     def ref(self) -> int:
@@ -83,10 +110,11 @@ def _exports(x: np.ndarray) -> np.ndarray:
 
 
 def _imports(x: np.ndarray) -> np.ndarray:
+    """Total imports (intra-national flow excluded): ``sum_{i != j} X_ij``."""
     return x.sum(axis=-2) - np.diagonal(x, axis1=-2, axis2=-1)
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, repr=False)
 class GravityCounterfactual:
     """Conditional and exact full-endowment counterfactual against a baseline.
 
@@ -102,29 +130,44 @@ class GravityCounterfactual:
         Full endowment: factory-gate price changes ``p_i`` and levels.
     diagnostics : dict of SolveDiagnostics
         ``baseline``, ``conditional``, ``full``.
+    countries : DataFrame
+        One row per country (see the property).
+    bilateral : DataFrame
+        Exporter x importer flows (see the property).
     """
 
     baseline: GravityBaseline
-    phi_cf: np.ndarray = field(repr=False)
+    phi_cf: np.ndarray
     sigma: float
-    omr_cdl: np.ndarray = field(repr=False)
-    imr_cdl: np.ndarray = field(repr=False)
-    price: np.ndarray = field(repr=False)
-    y_full: np.ndarray = field(repr=False)
-    e_full: np.ndarray = field(repr=False)
-    omr_full: np.ndarray = field(repr=False)
-    imr_full: np.ndarray = field(repr=False)
+    omr_cdl: np.ndarray
+    imr_cdl: np.ndarray
+    price: np.ndarray
+    y_full: np.ndarray
+    e_full: np.ndarray
+    omr_full: np.ndarray
+    imr_full: np.ndarray
     diagnostics: dict[str, SolveDiagnostics]
+
+    def __repr__(self) -> str:
+        return f"GravityCounterfactual({len(self.country_names)} countries, sigma={self.sigma})"
 
     @property
     def flows_cdl(self) -> np.ndarray:
+        """Conditional flows ``X'_ij = phi'_ij Y_i E_j / (Omega^c_i Phi^c_j)`` (``Y``, ``E`` at baseline)."""
         b = self.baseline
         return gravity_flows(self.phi_cf, b.y, b.e, self.omr_cdl, self.imr_cdl)
 
     @property
     def flows_full(self) -> np.ndarray:
+        """Full-endowment flows ``X'_ij = phi'_ij Y'_i E'_j / (Omega'_i Phi'_j)``, ``Y'_i = p_i Y_i``."""
         return gravity_flows(self.phi_cf, self.y_full, self.e_full, self.omr_full, self.imr_full)
 
+    @property
+    def country_names(self) -> tuple[str, ...]:
+        """The countries in array order (as ``CPResults.country_names``)."""
+        return self.baseline.countries
+
+    @cached_property
     def countries(self) -> pd.DataFrame:
         """One row per country; percent changes counterfactual vs baseline.
 
@@ -150,28 +193,36 @@ class GravityCounterfactual:
             "output_baseline": b.y, "exports_baseline": _exports(xb),
         })
 
+    @cached_property
     def bilateral(self) -> pd.DataFrame:
-        """Tidy exporter x importer flows: baseline, conditional, full, and percent change."""
+        """Tidy exporter x importer flows: baseline, conditional, full, and ``full_pct`` (``NaN``
+        where the baseline flow is 0)."""
         b = self.baseline
         n = len(b.countries)
         names = np.asarray(b.countries)
         xb, xf = b.flows.reshape(-1), self.flows_full.reshape(-1)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            change = np.where(xb > 0, pct(xf, np.where(xb > 0, xb, 1.0)), np.nan)
+        change = pct_where_positive(xf, xb)
         return pd.DataFrame({"exporter": np.repeat(names, n), "importer": np.tile(names, n),
                              "baseline": xb, "conditional": self.flows_cdl.reshape(-1),
                              "full": xf, "full_pct": change})
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, *, bilateral: bool = False) -> dict[str, Any]:
         """``{"model": "gravity", "regions": {country: {metric: value}}, "diagnostics": {...}}``.
 
         ``diagnostics`` has ``baseline``, ``conditional``, ``full`` and ``counterfactual`` (= ``full``,
-        the key the shared ``ge solve`` display reads)."""
-        frame = self.countries().set_index("country")
+        the key the Caliendo-Parro results also use), plus ``model`` and the total ``seconds``.
+        With ``bilateral`` also the tidy records of :attr:`bilateral` (as ``CPResults.to_dict``)."""
+        frame = self.countries.set_index("country")
         keep = ["real_gdp_pct", "factory_price_pct", "exports_cdl_pct", "exports_full_pct",
                 "imports_full_pct", "imr_full_pct", "omr_full_pct"]
         regions = {c: {k: float(v) for k, v in row.items()} for c, row in frame[keep].iterrows()}
-        return {"model": "gravity", "sigma": self.sigma, "reference": self.baseline.reference,
-                "regions": regions,
-                "diagnostics": {**{k: d.to_dict() for k, d in self.diagnostics.items()},
-                                "counterfactual": self.diagnostics["full"].to_dict()}}
+        out: dict[str, Any] = {
+            "model": "gravity", "sigma": self.sigma, "reference": self.baseline.reference,
+            "regions": regions,
+            "diagnostics": {"model": "gravity",
+                            **{k: d.to_dict() for k, d in self.diagnostics.items()},
+                            "counterfactual": self.diagnostics["full"].to_dict(),
+                            "seconds": float(sum(d.seconds for d in self.diagnostics.values()))}}
+        if bilateral:
+            out["bilateral"] = self.bilateral.to_dict(orient="records")
+        return out

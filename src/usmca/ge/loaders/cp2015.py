@@ -15,12 +15,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 
 from usmca.errors import UserInputError
 from usmca.paths import shared_data_dir
 
 from ..caliendo_parro.inputs import CPInputs
+from .csvfiles import read_csv_checked
 
 __all__ = ["CP2015Data", "load_cp2015", "load_cp2015_levels", "resolve_cp2015_dir", "NAFTA"]
 
@@ -70,13 +70,6 @@ def resolve_cp2015_dir(data_dir: str | Path | None = None) -> Path:
     raise UserInputError("--data", "", str(d), "not a cp2015 folder (needs model_inputs/bilateral.csv)")
 
 
-def _read(path: Path) -> pd.DataFrame:
-    try:
-        return pd.read_csv(path)
-    except (OSError, pd.errors.ParserError, UnicodeDecodeError) as exc:
-        raise UserInputError(str(path.name), "", str(path), f"cannot read CSV: {exc}") from None
-
-
 def load_cp2015(data_dir: str | Path | None = None) -> CP2015Data:
     """Read the CP2015 model inputs.
 
@@ -87,13 +80,13 @@ def load_cp2015(data_dir: str | Path | None = None) -> CP2015Data:
     """
     d = resolve_cp2015_dir(data_dir)
     mi = d / "model_inputs"
-    regions = _read(mi / "regions.csv").sort_values("region_index")
-    sectors = _read(mi / "sectors.csv").sort_values("sector_index")
-    country = _read(mi / "country.csv").rename(columns={"wL_n": "value_added", "D_n_data": "deficit"})
-    cs = _read(mi / "country_sector.csv").rename(
+    regions = read_csv_checked(mi / "regions.csv").sort_values("region_index")
+    sectors = read_csv_checked(mi / "sectors.csv").sort_values("sector_index")
+    country = read_csv_checked(mi / "country.csv").rename(columns={"wL_n": "value_added", "D_n_data": "deficit"})
+    cs = read_csv_checked(mi / "country_sector.csv").rename(
         columns={"X_nj": "expenditure", "gamma_nj": "va_share", "alpha_nj": "final_share"})
-    bil = _read(mi / "bilateral.csv").rename(columns={"pi_nij": "pi", "tau_1993": "tariff"})
-    io = _read(mi / "io_shares.csv").rename(columns={"gamma_nkj": "io_share"})
+    bil = read_csv_checked(mi / "bilateral.csv").rename(columns={"pi_nij": "pi", "tau_1993": "tariff"})
+    io = read_csv_checked(mi / "io_shares.csv").rename(columns={"gamma_nkj": "io_share"})
     src = str(mi)
     inputs = CPInputs.from_frames(bil, cs, io, country, sectors, source=src,
                                   countries=list(regions["region"]))
@@ -119,8 +112,9 @@ def load_cp2015_levels(data_dir: str | Path | None = None) -> CPInputs:
     from ..caliendo_parro.levels import inputs_from_levels
 
     d = resolve_cp2015_dir(data_dir) / "levels"
-    regions = _read(d.parent / "model_inputs" / "regions.csv").sort_values("region_index")
-    return inputs_from_levels(_read(d / "trade.csv"), _read(d / "intermediate_consumption.csv"),
-                              _read(d / "final_consumption.csv"), _read(d / "value_added.csv"),
-                              _read(d / "theta.csv"), deficits=_read(d / "deficit.csv"),
+    regions = read_csv_checked(d.parent / "model_inputs" / "regions.csv").sort_values("region_index")
+    t = {name: read_csv_checked(d / f"{name}.csv") for name in
+         ("trade", "intermediate_consumption", "final_consumption", "value_added", "theta", "deficit")}
+    return inputs_from_levels(t["trade"], t["intermediate_consumption"], t["final_consumption"],
+                              t["value_added"], t["theta"], deficits=t["deficit"],
                               countries=list(regions["region"]), source=str(d))

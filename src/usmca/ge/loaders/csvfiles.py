@@ -45,11 +45,15 @@ def read_csv_checked(path: Path, columns: Sequence[str] = ()) -> pd.DataFrame:
     Raises
     ------
     UserInputError
-        ``file not found`` (field empty) or ``missing column(s) ...`` (field ``header``).
+        ``file not found`` or ``not a readable CSV (...)`` (field empty), or
+        ``missing column(s) ...`` (field ``header``).
     """
     if not path.is_file():
         raise UserInputError(str(path), "", path.name, "file not found")
-    df = pd.read_csv(path)
+    try:
+        df = pd.read_csv(path)
+    except (OSError, pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
+        raise UserInputError(str(path), "", path.name, f"not a readable CSV ({type(exc).__name__})") from None
     missing = [c for c in columns if c not in df.columns]
     if missing:
         raise UserInputError(str(path), "header", list(df.columns), f"missing column(s) {', '.join(missing)}")

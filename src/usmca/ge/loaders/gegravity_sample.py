@@ -51,7 +51,17 @@ class GegravitySample:
 
 
 def read_sample(data: str | Path | None = None) -> GegravitySample:
-    """Validated arrays of ``sample_data_set.csv``."""
+    """Validated arrays of ``sample_data_set.csv``.
+
+    Output and expenditure become shares of the sample's totals, ``y_i = Y_i / sum_k Y_k`` and
+    ``e_j = E_j / sum_k E_k`` (as gegravity does, see the module docstring), and each cost
+    variable an ``(N, N)`` array ``x_ijk`` (exporter i, importer j).
+
+    Raises
+    ------
+    UserInputError
+        Missing folder, file or column, an incomplete ``N x N`` square, or ``Y``/``E`` <= 0.
+    """
     path = dataset_dir(data, "gegravity_sample") / "sample_data_set.csv"
     df = read_csv_checked(path, _COLUMNS)
     countries = tuple(sorted(set(df["exporter"])))

@@ -26,7 +26,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any, Literal, Union
 
-import yaml
+from usmca.law.userfile import load_user_yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from usmca.errors import UserInputError
@@ -113,12 +113,7 @@ def load_parties(path: str | Path) -> Parties:
         Missing file, bad YAML, or a field that breaks the schema (named with its path).
     """
     p = Path(path)
-    if not p.is_file():
-        raise UserInputError(str(p), "", str(p), "file not found")
-    try:
-        raw = yaml.safe_load(p.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise UserInputError(str(p), "", p.name, f"not valid YAML ({str(exc).splitlines()[0]})") from None
+    raw = load_user_yaml(p, "PARTIES file")
     if not isinstance(raw, dict):
         raise UserInputError(str(p), "", type(raw).__name__, "PARTIES file must be a mapping")
     try:

@@ -44,6 +44,8 @@ from usmca.origin.hs import HsRange, dotted, normalize
 __all__ = ["PACKAGE_LIBRARY", "user_library_dir", "library_dirs", "load_chapter", "lookup", "clear_cache"]
 
 PACKAGE_LIBRARY = Path(__file__).resolve().parent / "library"
+# The law-tree parameter whose first date is the entry into force of General Note 11 (USMCA).
+_GN11_PATH = "us/general_note_11/parties"
 
 
 def user_library_dir() -> Path:
@@ -105,6 +107,16 @@ def _as_date(date: Any) -> dt.date:
         raise UserInputError("date", "", date, "expected an ISO date YYYY-MM-DD") from None
 
 
+def _check_in_force(day: dt.date) -> None:
+    """Refuse a date before General Note 11 (USMCA) entered into force (its first law-tree date)."""
+    from usmca.law import default_tree
+
+    first = default_tree().parameter(_GN11_PATH).entries[0].effective_from
+    if day < first:
+        raise UserInputError("date", "", day.isoformat(),
+                             f"before HTSUS General Note 11 (USMCA) entered into force on {first.isoformat()}")
+
+
 def _in_force(rule: Mapping[str, Any], day: dt.date) -> bool:
     lo, hi = rule.get("effective_from"), rule.get("effective_to")
     if lo is not None and day < _as_date(lo):
@@ -154,6 +166,7 @@ def lookup(hs: str, date: Any = None) -> dict[str, Any] | None:
     except ValueError as exc:
         raise UserInputError("hs", "", hs, str(exc)) from None
     day = _as_date(date)
+    _check_in_force(day)
     found = load_chapter(int(digits[:2]))
     if found is None:
         return None

@@ -1,0 +1,106 @@
+"""Reading a file the user names, with every failure as one :class:`~usmca.errors.UserInputError`.
+
+A missing file, a folder, a file that is not UTF-8 text, an unreadable file or YAML/JSON that is
+invalid or nested too deeply all become ``UserInputError(source, field, value, reason)`` naming
+the file, never a traceback. The text is read, never written: the user's input stays as it was.
+A leading UTF-8 byte-order mark is dropped and CRLF line ends are accepted.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, Callable
+
+import yaml
+
+from usmca.errors import UserInputError
+
+__all__ = ["read_user_text", "load_user_yaml", "brief"]
+
+
+def read_user_text(path: str | Path, what: str = "file") -> str:
+    """The text of a user's file as UTF-8 (BOM dropped).
+
+    Parameters
+    ----------
+    path
+        The file the user gave.
+    what
+        What the file should be, for the message (``"reform file"``, ``"PARTIES file"``).
+
+    Raises
+    ------
+    UserInputError
+        The file is missing, a folder, unreadable or not UTF-8 text.
+    """
+    p = Path(path)
+    name = str(path)
+    try:
+        data = p.read_bytes()
+    except FileNotFoundError:
+        raise UserInputError(name, "", name, f"{what} not found") from None
+    except IsADirectoryError:
+        raise UserInputError(name, "", name, f"is a folder, not a {what}") from None
+    except OSError as exc:
+        raise UserInputError(name, "", name, f"cannot read the {what} ({exc.strerror or type(exc).__name__})") from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise UserInputError(name, f"byte {exc.start}", data[exc.start:exc.start + 1],
+                             f"the {what} is not UTF-8 text") from None
+
+
+def load_user_yaml(path: str | Path, what: str = "file",
+                   loader: Callable[[str], Any] | None = None) -> Any:
+    """Parse a user's YAML (or JSON, a subset of YAML; ``.json`` files go through :mod:`json`).
+
+    Parameters
+    ----------
+    path
+        The file the user gave.
+    what
+        What the file should be, for the message.
+    loader
+        The YAML parser (default :func:`yaml.safe_load`).
+
+    Raises
+    ------
+    UserInputError
+        As :func:`read_user_text`, or the text is not valid YAML/JSON (the line is named), or it
+        nests too deeply to be a legitimate input.
+    """
+    text = read_user_text(path, what)
+    name = str(path)
+    try:
+        if Path(path).suffix.lower() == ".json":
+            return json.loads(text)
+        return (loader or yaml.safe_load)(text)
+    except RecursionError:
+        raise UserInputError(name, "", Path(path).name, f"the {what} nests too deeply") from None
+    except (yaml.YAMLError, ValueError) as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = getattr(mark, "line", None) if mark is not None else getattr(exc, "lineno", None)
+        if line is not None and mark is not None:
+            line += 1
+        problem = getattr(exc, "problem", None) or getattr(exc, "msg", None) or type(exc).__name__
+        where = f"line {line}" if line is not None else ""
+        raise UserInputError(name, where, Path(path).name, f"not valid YAML/JSON ({problem})") from None
+
+
+def brief(value: Any, width: int = 60) -> Any:
+    """A short stand-in for a value shown in an error message (scalars as they are).
+
+    Containers become ``"<list of 10000 items>"`` so that a huge or deeply nested value never
+    makes a long line, or a recursion error while it is printed.
+    """
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return f"<{type(value).__name__} of {len(value)} items>"
+    if isinstance(value, dict):
+        keys = ", ".join(str(k) for k in list(value)[:5])
+        return f"<mapping with keys {keys[:width]}{', ...' if len(value) > 5 else ''}>"
+    if isinstance(value, str) and len(value) > width:
+        return value[: width - 1] + "…"
+    if isinstance(value, bytes) and len(value) > width:
+        return value[:width]
+    return value
