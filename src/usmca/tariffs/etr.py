@@ -48,10 +48,15 @@ def _check(flows: pd.DataFrame) -> pd.DataFrame:
     if bad_hts.any():
         i = int(np.flatnonzero(bad_hts)[0])
         raise UserInputError("flows", f"row {i}.hts10", flows["hts10"].iloc[i], "an HTS code of 10 digits")
-    bad = ~np.isfinite(v) | (v < 0) | ~np.isfinite(c) | (c < 0) | (c > v * (1 + 1e-9) + 1e-6)
+    bad_v = ~np.isfinite(v) | (v < 0)
+    if bad_v.any():
+        i = int(np.flatnonzero(bad_v)[0])
+        raise UserInputError("flows", f"row {i}.value", flows["value"].iloc[i], "a customs value is a number >= 0")
+    bad = ~np.isfinite(c) | (c < 0) | (c > v * (1 + 1e-9) + 1e-6)
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
-        raise UserInputError("flows", f"row {i}.usmca_value", float(c[i]), "values must be >= 0 with usmca_value <= value")
+        raise UserInputError("flows", f"row {i}.usmca_value", flows["usmca_value"].iloc[i],
+                             "values must be >= 0 with usmca_value <= value")
     return flows
 
 
