@@ -59,11 +59,11 @@ class Portfolio:
     line_int: np.ndarray           # int64 HS
     line_len: np.ndarray           # int8
     line_country: np.ndarray       # int32 index into ``countries``
+    de_minimis: float              # percent: usmca/ch04/de_minimis/general (no default: the law says)
+    rvc_waiver: float              # percent: usmca/ch04/de_minimis/rvc_waiver
     rules: list[tuple[Alternative, ...]] = field(default_factory=list)
     countries: list[str] = field(default_factory=list)
     n_goods: int = 0
-    de_minimis: float = 10.0       # percent, from the law tree
-    rvc_waiver: float = 10.0       # percent, from the law tree
     # optional per-line data (defaults: ordinary materials, VNM = value, no accumulation):
     line_role: np.ndarray | None = None       # int8: 0 material, 1 accessory/retail packaging, 2 indirect,
     #                                           3 packing for shipment (Art. 4.9, 4.14-4.16)
