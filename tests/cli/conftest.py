@@ -73,6 +73,13 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         "hts_empty.json": "[]",
         "hts_badgz.json": b"\x1f\x8b" + bytes(range(64)),
     }
+    laughs = ["good: {hs: '8708.40', produced_in: MX, date: '2025-03-01', method: NC, costs: {total_cost: 100}}",
+              "x0: &m0 {hs: '8483.40', value: 1, origin: non_originating, country: CN}"]
+    laughs += [f"x{i}: &m{i} {{hs: '8483.40', value: 1, origin: originating, country: MX, "
+               f"materials: [*m{i - 1}, *m{i - 1}]}}" for i in range(1, 26)]
+    files["laughs.yaml"] = "\n".join([*laughs, "materials: [*m25]", ""])
+    files["cycle.yaml"] = "good: &a {hs: '8708.40', materials: [*a]}\nmaterials: []\n"
+    files["reform_cc.yaml"] = _reform("  us/general_note_11/parties:\n    2027-01-01: [ZZ]\n")
     out: dict[str, Path] = {}
     for name, content in files.items():
         p = d / name
@@ -87,6 +94,13 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
                          "country": "CN"} for i in range(10_000)]
     (d / "big.json").write_text(json.dumps(big), encoding="utf-8-sig")
     out["big.json"] = d / "big.json"
+    chain: dict = {"id": "leaf", "hs": "8483.40", "value": 1.0, "origin": "non_originating", "country": "CN"}
+    for i in range(300):
+        chain = {"id": f"a{i}", "hs": "8483.40", "value": 1.0, "origin": "originating", "country": "MX",
+                 "materials": [chain]}
+    big["materials"] = [chain]
+    (d / "chain.json").write_text(json.dumps(big), encoding="utf-8")
+    out["chain.json"] = d / "chain.json"
     for name in ("adir", "emptydir"):
         (d / name).mkdir()
         out[name] = d / name

@@ -111,6 +111,10 @@ def test_store_folder_is_refused_and_unused_store_is_never_created(tmp_path: Pat
 
     with pytest.raises(UserInputError, match="folder"):
         connect(tmp_path)
+    (tmp_path / "notes.txt").write_text("x", encoding="utf-8")
+    with pytest.raises(UserInputError, match="cannot open the store"):  # was: duckdb IOException
+        connect(tmp_path / "notes.txt")
+    assert (tmp_path / "notes.txt").read_text(encoding="utf-8") == "x"
     target = tmp_path / "never.duckdb"
     with connect_on_use(target):
         pass

@@ -32,7 +32,8 @@ VALUES = ["2025-02-30", "2025-06-01", "1900-01-01", "9999-12-31", "2025-13", "20
           "caliendo-parro", "gravity", "nope", "\u00e9\u00e8", "\x00", "-", "--", "{"]
 FILES = ["missing.yaml", "adir", "emptydir", "empty.yaml", "garbage.yaml", "garbage.csv", "bad.yaml", "bad.json",
          "deep.yaml", "deep.json", "list.yaml", "neg.yaml", "unkcc.yaml", "reform_bad_date.yaml",
-         "reform_str.yaml", "flows_ok.csv", "flows_empty.csv", "flows_cc.csv", "hts_empty.json", "crlf.yaml"]
+         "reform_str.yaml", "flows_ok.csv", "flows_empty.csv", "flows_cc.csv", "hts_empty.json", "crlf.yaml",
+         "laughs.yaml", "cycle.yaml", "chain.json", "bom_mark.yaml"]
 
 
 @pytest.fixture()

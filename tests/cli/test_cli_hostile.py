@@ -34,6 +34,11 @@ CASES: list[tuple[str, str]] = [
     ("origin qualify {scalar.yaml} --json", "scalar.yaml"),
     ("origin qualify {deep.json} --json", "deep.json"),
     ("origin qualify {deep.yaml} --json", "deep.yaml"),
+    ("origin qualify {laughs.yaml} --json", "aliases expand"),  # was: hung (billion laughs)
+    ("origin qualify {cycle.yaml} --json", "refers to itself"),
+    ("origin qualify {chain.json} --json", "levels"),  # was: a 3,000-character field name
+    ("law diff {laughs.yaml} --json", "aliases expand"),
+    ("law diff {reform_cc.yaml} --json", "ZZ"),  # was: exit 0, GN11 parties set to ZZ
     # origin qualify: fields
     ("origin qualify {neg.yaml} --json", "materials[0].value"),
     ("origin qualify {nan.yaml} --json", "materials[0].value"),
@@ -68,6 +73,9 @@ CASES: list[tuple[str, str]] = [
     ("law list nope/prefix --json", "nope/prefix"),
     ("law list --date 2025-02-30 --json", "2025-02-30"),
     ("law show nope --json", "nope"),
+    ("law show usmca/ch04_appendix_autos --json", "a folder of"),  # was: hinted unrelated paths
+    ("origin qualify {ex} --fast --date 2025-02-30 --json", "2025-02-30"),
+    ("origin certificate " + BOM + " --parties " + PARTIES + " --out " + BOM, "--out"),
     ("law show usmca/ch04/de_minimis/general --date 1800-01-01 --json", "1800-01-01"),
     ("law show usmca/ch04/de_minimis/general --date 99999-01-01 --json", "99999-01-01"),
     # origin certificate
@@ -172,6 +180,7 @@ def test_hostile_invocation_is_one_line_exit_2(cli, hostile, examples, template:
     assert "Traceback" not in r.err
     assert r.code == 2, (r.code, r.err[-500:])
     assert len(lines) == 1, r.err
+    assert len(lines[0]) < 600, "one line, not a page"
     assert lines[0].startswith("error: "), lines[0]
     assert culprit in lines[0], lines[0]
     assert r.out.strip() == "", "an error must not also write a JSON document"

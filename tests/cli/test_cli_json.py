@@ -71,3 +71,16 @@ def test_big_bom_is_fast_and_counts_every_material(cli, hostile) -> None:
     doc = cli("origin", "qualify", str(hostile["big.json"]), "--json").json()
     nonorig = [s for s in doc["trace"] if s["result"].startswith("non-originating")]
     assert len(nonorig) == 10_000
+
+
+def test_portfolio_with_bad_files_keeps_one_document_and_one_error_line(cli, hostile, examples, tmp_path) -> None:
+    folder = tmp_path / "mixed"
+    folder.mkdir()
+    for src in (examples / "auto_part_bom.yaml", hostile["neg.yaml"], hostile["garbage.yaml"]):
+        (folder / src.name).write_bytes(src.read_bytes())
+    r = cli("origin", "qualify", str(folder), "--json")
+    assert r.code == 2
+    doc = json.loads(r.out)  # the good BOM's result and the two errors, in one document
+    assert doc["summary"]["goods"] == 1 and len(doc["errors"]) == 2
+    lines = [ln for ln in r.err.splitlines() if ln.strip()]
+    assert len(lines) == 1 and "2 of 3" in lines[0], r.err  # was: one stderr line per bad file

@@ -64,7 +64,7 @@ def load_psr(
 @data_app.command("psr-coverage")
 def psr_coverage(json_out: bool = typer.Option(False, "--json", help="Write one JSON document.")) -> None:
     """Which HS chapters' product-specific rules are encoded, and from which source."""
-    from usmca.origin.psr.coverage import coverage
+    from usmca.origin.psr import coverage
 
     df = coverage()
     if json_out:
@@ -88,7 +88,7 @@ def psr_rule(
     json_out: bool = typer.Option(False, "--json", help="Write one JSON document."),
 ) -> None:
     """The product-specific rule of a good, or a plain 'not encoded' (never a guessed rule)."""
-    from usmca.origin.psr.coverage import coverage
+    from usmca.origin.psr import coverage
     from usmca.origin.psr.library import lookup
     from usmca.origin.hs import normalize
 

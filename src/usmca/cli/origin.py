@@ -11,7 +11,7 @@ from rich.table import Table
 from usmca.errors import UserInputError
 
 from .apps import origin_app
-from .output import console, emit_json, err_console, progress
+from .output import console, emit_json, progress
 
 _SUFFIXES = (".yaml", ".yml", ".json")
 
@@ -131,10 +131,15 @@ def qualify_cmd(
             t.add_row(*cells)
         console.print(t)
         console.print(", ".join(f"{k}: {v}" for k, v in summary.items()))
-    for e in errors:
-        err_console.print(f"error: {e['error']}", highlight=False, markup=False)
+    if errors and not json_out:  # listed with the results; stderr keeps the one-line contract
+        console.print(f"[red]{len(errors)} input(s) with errors:[/]")
+        for e in errors:
+            console.print(f"  {e['error']}", highlight=False, markup=False)
     if errors:
-        raise UserInputError(str(path), "", f"{len(errors)} of {len(items)}", "inputs had errors (listed above)")
+        first = errors[0]["error"]
+        where = "in the JSON 'errors'" if json_out else "listed above"
+        raise UserInputError(str(path), "", f"{len(errors)} of {len(items)}",
+                             f"inputs had errors ({where}); first: {first}")
 
 
 def _fast(path: Path, boms: list[Any], date: Optional[str], tree: Any, json_out: bool) -> None:

@@ -28,6 +28,7 @@ Usage::
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import re
 import sys
@@ -38,9 +39,11 @@ from typing import Iterator
 from usmca.errors import UserInputError
 from usmca.paths import shared_data_dir
 
+from .parameter import parse_parameter
 from .tree import PARAMS_ROOT
+from .values import load_yaml
 
-__all__ = ["TABLES", "COLUMNS", "build_tables", "write_tables", "tables_dir", "source_xml"]
+__all__ = ["TABLES", "COLUMNS", "P_IN_FORCE", "in_force", "build_tables", "write_tables", "tables_dir", "source_xml"]
 
 #: Table letter in the regulation -> CSV/YAML name in the law tree.
 TABLES: dict[str, str] = {"A.1": "a1", "A.2": "a2", "B": "b", "C": "c", "D": "d", "E": "e", "F": "f",
@@ -49,9 +52,22 @@ COLUMNS = ("seq", "hs", "hs6", "ex", "category", "description",
            "effective_from", "effective_to", "instrument", "provision", "url")
 INSTRUMENT = "SOR/2020-155 (CUSMA Rules of Origin Regulations)"
 URL = "https://laws-lois.justice.gc.ca/eng/regulations/SOR-2020-155/FullText.html"
-IN_FORCE = "2020-07-01"   # s. 21: the Regulations come into force on the day the Agreement does
+#: Law-tree parameter giving the date the Regulations (and so the tables) come into force (s. 21).
+P_IN_FORCE = "usmca/ch04/uniform_regulations/entry_into_force"
 
 _CODE = re.compile(r"(ex\s*)?(\d{4}\.\d{2}(?:\.[a-z]{2})?|\d{2}\.\d{2})")
+
+
+@functools.lru_cache(maxsize=1)
+def in_force() -> str:
+    """ISO date from which the tables apply, read from the law tree (SOR/2020-155 s. 21).
+
+    Only the one YAML file is parsed (not the whole tree), because the tree also loads the table
+    CSVs this module rewrites.
+    """
+    path = PARAMS_ROOT / f"{P_IN_FORCE}.yaml"
+    param = parse_parameter(P_IN_FORCE, load_yaml(path.read_text(encoding="utf-8")), path.name)
+    return str(param.entries[0].value)
 
 
 def tables_dir() -> Path:
@@ -89,7 +105,8 @@ def _row(table: str, seq: int, code: str, ex: bool, category: str, description: 
     national = bool(re.search(r"\.[a-z]{2}$", code))
     hs6 = re.sub(r"\.[a-z]{2}$", "", code)
     return {"seq": str(seq), "hs": code, "hs6": hs6, "ex": "true" if (ex or national) else "false",
-            "category": category, "description": description, "effective_from": IN_FORCE, "effective_to": "",
+            "category": category, "description": description,
+            "effective_from": in_force(), "effective_to": "",
             "instrument": INSTRUMENT, "provision": f"Part 6, Table {table}", "url": URL}
 
 

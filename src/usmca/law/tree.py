@@ -103,6 +103,10 @@ def _norm(path: str) -> str:
 
 
 def _unknown_hint(tree: LawTree, path: str) -> str:
+    inside = tree.paths(_norm(path)) if _norm(path) else []
+    if inside:  # a folder of the tree, not a parameter
+        return (f"a folder of {len(inside)} parameters, not a parameter (e.g. {', '.join(inside[:3])}; "
+                f"usmca law list {_norm(path)})")
     parent = _norm(path).rsplit("/", 1)[0]
     near = tree.paths(parent)[:3] if parent else []
     return "unknown parameter path" + (f" (under {parent}: {', '.join(near)})" if near else "")

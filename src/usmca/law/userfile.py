@@ -16,7 +16,10 @@ import yaml
 
 from usmca.errors import UserInputError
 
-__all__ = ["read_user_text", "load_user_yaml", "brief"]
+__all__ = ["read_user_text", "load_user_yaml", "check_expansion", "brief", "MAX_NODES"]
+
+#: Most nodes a user document may expand to (YAML aliases share nodes; walking them does not).
+MAX_NODES = 5_000_000
 
 
 def read_user_text(path: str | Path, what: str = "file") -> str:
@@ -75,7 +78,7 @@ def load_user_yaml(path: str | Path, what: str = "file",
     try:
         if Path(path).suffix.lower() == ".json":
             return json.loads(text)
-        return (loader or yaml.safe_load)(text)
+        doc = (loader or yaml.safe_load)(text)
     except RecursionError:
         raise UserInputError(name, "", Path(path).name, f"the {what} nests too deeply") from None
     except (yaml.YAMLError, ValueError) as exc:
@@ -86,6 +89,43 @@ def load_user_yaml(path: str | Path, what: str = "file",
         problem = getattr(exc, "problem", None) or getattr(exc, "msg", None) or type(exc).__name__
         where = f"line {line}" if line is not None else ""
         raise UserInputError(name, where, Path(path).name, f"not valid YAML/JSON ({problem})") from None
+    check_expansion(doc, name)
+    return doc
+
+
+def check_expansion(doc: Any, source: str, limit: int = MAX_NODES) -> None:
+    """Refuse a document whose YAML aliases expand to more than ``limit`` nodes.
+
+    Thirty lines of nested aliases (``b: [*a, *a]``, ``c: [*b, *b]``, ...) parse into a few
+    shared objects but expand to billions of nodes once validated or walked ("billion laughs").
+    The expanded size :math:`n(x) = 1 + \\sum_{c \\in x} n(c)` is computed once per distinct
+    object (memoised on ``id``), so the check is linear in the parsed size.
+
+    Raises
+    ------
+    UserInputError
+        The expansion exceeds ``limit``.
+    """
+    memo: dict[int, int] = {}
+    open_: set[int] = set()
+    stack: list[tuple[Any, bool]] = [(doc, False)]
+    while stack:  # iterative post-order: deep documents do not hit the recursion limit
+        node, done = stack.pop()
+        if not isinstance(node, (dict, list)) or (not done and id(node) in memo):
+            continue
+        kids = list(node.values()) if isinstance(node, dict) else node
+        if not done:
+            if id(node) in open_:
+                raise UserInputError(source, "", Path(source).name, "a YAML alias refers to itself")
+            open_.add(id(node))
+            stack.append((node, True))
+            stack.extend((k, False) for k in kids if isinstance(k, (dict, list)) and id(k) not in memo)
+            continue
+        open_.discard(id(node))
+        memo[id(node)] = size = 1 + sum(memo.get(id(k), 1) for k in kids)
+        if size > limit:
+            raise UserInputError(source, "", Path(source).name,
+                                 f"YAML aliases expand to more than {limit:,} nodes")
 
 
 def brief(value: Any, width: int = 60) -> Any:

@@ -157,6 +157,12 @@ def check_value(value: Any, unit: Unit, source: str, field: str) -> Any:
     if kind == "list":
         if not isinstance(value, list) or not all(isinstance(v, (str, int)) for v in value):
             raise LawError(source, field, value, f"unit {unit.name} needs a list of codes")
+        if unit.name == "country_codes":
+            from .countries import is_country
+
+            bad = [v for v in value if not is_country(str(v))]
+            if bad:
+                raise LawError(source, field, bad[0], "not an ISO 3166-1 alpha-2 country code")
         return [str(v) for v in value]
     if kind == "date":
         return parse_date(value, source, field, LawError)

@@ -38,6 +38,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from usmca.errors import UserInputError
 from usmca.law.countries import is_country
+from usmca.law.userfile import check_expansion, read_user_text
 from usmca.law.values import load_yaml_all
 
 from .averaging import Averaging
@@ -356,6 +357,8 @@ _MESSAGES = {
 
 
 def _loc(loc: tuple[Any, ...]) -> str:
+    if len(loc) > 16:  # a very deep sub-assembly chain: name its two ends and its depth
+        return f"{_loc(loc[:4])}...({len(loc)} levels)...{_loc(loc[-2:])}"
     out = ""
     for part in loc:
         if isinstance(part, int):
@@ -411,25 +414,21 @@ def _check_rules(materials: list[Material], source: str, prefix: str) -> None:
 
 def _read(path: Path) -> list[Any]:
     name = str(path)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise UserInputError(name, "", name, "file not found") from None
-    except IsADirectoryError:
-        raise UserInputError(name, "", name, "is a folder, not a BOM file") from None
-    except (UnicodeDecodeError, OSError) as exc:
-        raise UserInputError(name, "", name, f"cannot read the file ({type(exc).__name__})") from None
+    text = read_user_text(path, "BOM file")
     try:
         if path.suffix.lower() == ".json":
             docs = [json.loads(text)]
         else:
             docs = [d for d in load_yaml_all(text) if d is not None]
-    except (yaml.YAMLError, json.JSONDecodeError, RecursionError, ValueError) as exc:
+    except RecursionError:
+        raise UserInputError(name, "", path.name, "the BOM file nests too deeply") from None
+    except (yaml.YAMLError, json.JSONDecodeError, ValueError) as exc:
         line = getattr(getattr(exc, "problem_mark", None), "line", None)
         where = f"line {line + 1}" if line is not None else ""
         raise UserInputError(name, where, path.name, "not valid YAML/JSON") from None
     if not docs:
         raise UserInputError(name, "", name, "the file is empty")
+    check_expansion(docs, name)
     return docs
 
 

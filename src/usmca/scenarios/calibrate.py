@@ -25,8 +25,8 @@ scenario's month (the claim data end in February 2026). When that month *is* the
 month (scenario (a), October 2025) the law is averaged over the days of the month, as in
 ``usmca tariffs etr``. Otherwise (the 2026-27 scenarios) every line of that month is evaluated
 under the law in force on the scenario's date (``effective_rates(..., law_date=s.date)``), so
-measures repealed or expired by then (IEEPA after 2026-02-24, Section 122 after 2026-07-23) are
-absent and Section 232 on vehicles and parts follows its USMCA treatment HTS line by HTS line
+measures repealed or expired by then (IEEPA, Section 122: the dates are the ``null`` entries of
+``us/ieepa/fentanyl/rate`` and ``us/section122/rate`` in the law tree) are absent and Section 232 on vehicles and parts follows its USMCA treatment HTS line by HTS line
 (claimed parts exempt, claimed vehicles taxed on their non-US content): the group-level wedge of
 the law-derived shocks, which taxes claimed parts like vehicles, is not used. Column-1 rates for
 a date after the last loaded HTS edition are those of the latest edition, carried forward

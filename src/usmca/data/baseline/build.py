@@ -185,6 +185,22 @@ def _tariffs(f: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     return tau, rate
 
 
+IMPUTED_TARIFF = "imputed: median of the published importer averages (no published figure)"
+"""Source label of an importer tariff that no fact gives (step 3 of the method)."""
+
+
+def _tariff_sources(f: pd.DataFrame) -> dict[str, str]:
+    """Where each importer's average tariff comes from: the fact's source URL, or the imputation.
+
+    The key ``USMCA`` gives the source of the zero tariff within USMCA (the law-tree value of
+    ``usmca/ch02/originating_goods_duty`` re-keyed into the facts table).
+    """
+    known = {r.country: r.source_url for r in f[f.quantity == "tariff"].itertuples()}
+    out = {c: known.get(c, IMPUTED_TARIFF) for c in REGIONS}
+    out["USMCA"] = str(f[f.quantity == "tariff_preferential"].source_url.iloc[0])
+    return out
+
+
 def _by(f: pd.DataFrame, q: str, shape: tuple[int, ...]) -> np.ndarray:
     a = np.full(shape, np.nan)
     for r in f[f.quantity == q].itertuples():
@@ -267,7 +283,7 @@ def build(facts: pd.DataFrame) -> dict[str, Any]:
         "year": 2024, "unit": "USD bn", "countries": list(REGIONS), "sectors": list(SECTORS),
         "value_added": gdp, "flows": Z, "tariffs": tau, "va_share": va, "io_share": io,
         "final_share": alpha, "theta": theta, "deficits": deficit, "expenditure": X, "gross_output": output,
-        "tariff_by_importer": rate, "bilateral_measures": _measures(),
+        "tariff_by_importer": rate, "tariff_sources": _tariff_sources(f), "bilateral_measures": _measures(),
         "final_share_adjustments": [list(a) for a in adjusted],
         "domestic_floor": DOMESTIC_FLOOR, "cell_status": status, "status_codes": STATUS_CODES,
         "sources": sorted(set(f.source_url)),

@@ -113,6 +113,6 @@ def load_baseline(path: Path | str | None = None) -> Baseline:
         raise UserInputError(p.name, "", None, f"not a baseline file: {exc}") from None
     status = np.asarray(d["cell_status"], dtype=int) if "cell_status" in d else None
     meta = {k: d[k] for k in ("description", "year", "unit", "final_share_adjustments", "domestic_floor",
-                              "bilateral_measures", "status_codes") if k in d}
+                              "bilateral_measures", "status_codes", "tariff_sources") if k in d}
     return Baseline(countries=tuple(d["countries"]), sectors=tuple(d["sectors"]), cell_status=status,
                     source=p.name, meta=meta, **arr)

@@ -24,6 +24,7 @@ from __future__ import annotations
 import csv
 import io
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -41,7 +42,10 @@ CP_URL = "https://github.com/paulofelipe/cp2015"
 CP_PAPER = "Caliendo and Parro (2015), Review of Economic Studies 82(1):1-44, doi:10.1093/restud/rdu035"
 FX_URL = "https://federalreserve.gov/releases/g5a/20240201"
 DATAWEB_URL = "https://dataweb.usitc.gov/"
-USMCA_ART_2_4 = "https://ustr.gov/sites/default/files/files/agreements/FTA/USMCA/Text/02_National_Treatment_and_Market_Access_for_Goods.pdf"
+#: Law-tree parameter of the duty on originating goods (USMCA Art. 2.4), read on LAW_DATE.
+P_PREFERENTIAL = "usmca/ch02/originating_goods_duty"
+#: Date on which the law tree is read for the base year (mid-2024, as in the build's BASE_DATE).
+LAW_DATE = "2024-07-01"
 WB_KOR_MFN = "https://querytab.com/dataset/korea-rep-tariff-rate-most-favored-nation-simple-mean-all-products/10048832"
 
 
@@ -51,6 +55,13 @@ def _row(quantity: str, country: str = "", partner: str = "", sector: str = "all
     return {"quantity": quantity, "country": country, "partner": partner, "sector": sector, "input": input_,
             "value": repr(float(value)), "unit": unit, "year": year, "status": status,
             "source_url": source_url, "derivation": derivation}
+
+
+def _law_entry(path: str) -> Any:
+    """The law-tree entry of ``path`` in force on :data:`LAW_DATE` (value and reference)."""
+    from usmca.law import default_tree
+
+    return default_tree().entry(path, LAW_DATE)
 
 
 def _published(shared: Path) -> list[dict]:
@@ -136,9 +147,11 @@ def _published(shared: Path) -> list[dict]:
     out.append(_row("tariff", "KOR", value=14.07, unit="percent", year=2020, status="official",
                     source_url=WB_KOR_MFN, derivation="World Bank WDI TM.TAX.MRCH.SM.FN.ZS, MFN simple mean, "
                     "all products, 2020 (latest in the mirror read)"))
-    out.append(_row("tariff_preferential", "USMCA", value=0.0, unit="percent", status="official",
-                    source_url=USMCA_ART_2_4, derivation="USMCA Art. 2.4 (elimination of customs duties on "
-                    "originating goods); claim shares below 100% are ignored in the baseline"))
+    pref = _law_entry(P_PREFERENTIAL)
+    out.append(_row("tariff_preferential", "USMCA", value=float(pref.value), unit="percent", status="official",
+                    source_url=pref.reference.url, derivation=f"USMCA {pref.reference.provision.split(' (')[0]} "
+                    "(elimination of customs duties on originating goods; law tree "
+                    f"{P_PREFERENTIAL}); claim shares below 100% are ignored in the baseline"))
     return out
 
 

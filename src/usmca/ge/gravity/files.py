@@ -98,9 +98,7 @@ def read_cost_change_file(path: str | Path, countries: tuple[str, ...]) -> np.nd
     ``phi'_ij = phi_ij (t'_ij / t_ij)^(1-sigma)``.
     """
     p, src = Path(path), str(path)
-    if not p.is_file():
-        raise UserInputError(src, "", src, "file not found")
-    df = pd.read_csv(p, dtype=str, keep_default_na=False)
+    df = read_csv_checked(p, dtype=str, keep_default_na=False)
     df.columns = [c.strip().lower() for c in df.columns]
     kind = "cost_change" if "cost_change" in df.columns else "tariff" if "tariff" in df.columns else None
     if kind is None or not {"exporter", "importer"} <= set(df.columns):

@@ -8,7 +8,7 @@ Every loader of :mod:`usmca.ge.loaders` reads third-party files where they sit (
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Sequence
+from typing import Any, Sequence
 
 import numpy as np
 import pandas as pd
@@ -39,7 +39,7 @@ def dataset_dir(data: str | Path | None, dataset: str) -> Path:
     return d
 
 
-def read_csv_checked(path: Path, columns: Sequence[str] = ()) -> pd.DataFrame:
+def read_csv_checked(path: Path, columns: Sequence[str] = (), **read_kw: Any) -> pd.DataFrame:
     """``pandas.read_csv(path)`` after checking the file exists, then that ``columns`` are present.
 
     Raises
@@ -51,7 +51,7 @@ def read_csv_checked(path: Path, columns: Sequence[str] = ()) -> pd.DataFrame:
     if not path.is_file():
         raise UserInputError(str(path), "", path.name, "file not found")
     try:
-        df = pd.read_csv(path)
+        df = pd.read_csv(path, **read_kw)
     except (OSError, pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
         raise UserInputError(str(path), "", path.name, f"not a readable CSV ({type(exc).__name__})") from None
     missing = [c for c in columns if c not in df.columns]

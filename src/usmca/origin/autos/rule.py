@@ -126,9 +126,10 @@ def _part(law: AutoLaw, digits: str, reg: str, cls: str | None, date: Any) -> li
     for table, nc_path, tv_path, mandatory in _PART_TABLES[reg]:
         if not law.table_codes(table).contains(digits):
             continue
-        if table == "tables/a1" and digits.startswith("850760"):
+        if table == "tables/a1" and law.codes("passenger_light_truck/propulsion_battery_hs").contains(digits):
             return None  # s. 14(3), (6): traction batteries keep their Schedule 1 rule
-        heavy_engine = reg == "heavy_truck" and digits[:4] in ("8407", "8408")
+        # s. 15(4): engines, gear boxes and chassis for heavy trucks must meet the RVC (no shift-only route)
+        heavy_engine = reg == "heavy_truck" and law.codes("heavy_truck/rvc_mandatory_parts_hs").contains(digits)
         ref = _ref(law, f"{_PROVISION[table]}{'; s. 15(4)' if heavy_engine else ''}; {_TABLE_NAME[table]}")
         # heavy trucks: TV only "if the corresponding rule includes" it (s. 15(2)-(3)): unknown without the rule
         return library_alternatives(law, digits, date, law.number(nc_path),

@@ -22,7 +22,7 @@ _LAZY = {
     "lookup": ("library", "lookup"),
     "user_library_dir": ("library", "user_library_dir"),
     "clear_cache": ("library", "clear_cache"),
-    "coverage": ("coverage", "coverage"),
+    "coverage": ("coverage_table", "coverage"),
     "parse_gn11": ("gn11", "parse_gn11"),
     "parse_alternative": ("phrases", "parse_alternative"),
     "import_text": ("sources", "import_text"),
