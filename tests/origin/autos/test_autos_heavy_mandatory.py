@@ -1,5 +1,9 @@
 """SOR/2020-155 s. 15(4): an engine (84.07/84.08), a gear box (8708.40) or a chassis (8708.99) for a
-heavy truck is originating only if it meets the Table D RVC: no shift-only alternative."""
+heavy truck is originating only if it meets the Table D RVC: no shift-only alternative.
+
+Gear boxes and chassis are goods of 87.08, whose rules come from the s. 13 table; engines come from
+the PSR library with the Appendix threshold, the shift-only alternatives dropped (the list of codes
+is the law parameter ``heavy_truck/rvc_mandatory_parts_hs``)."""
 
 from __future__ import annotations
 
