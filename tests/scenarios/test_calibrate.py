@@ -5,23 +5,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from usmca.data.baseline import load_baseline
-from usmca.scenarios import compile_scenario, load_library, run_scenario
+from usmca.scenarios import compile_scenario, run_scenario
 from usmca.scenarios import calibrate as calmod
 
 
 def _no_solve(baseline, tariffs, dhat):  # noqa: ANN001, ANN202 - a solver stub: the test looks at tariffs only
     return {"countries": {}, "sectors": {}}
-
-
-@pytest.fixture(scope="module")
-def lib():
-    return load_library()
-
-
-@pytest.fixture(scope="module")
-def b():
-    return load_baseline()
 
 
 # the ten groups by HS chapter, written out independently of usmca.data.baseline.sectors

@@ -8,9 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from usmca.data.baseline import load_baseline
 from usmca.report import render_briefing
-from usmca.scenarios import compile_scenario, load_library, run_scenario
+from usmca.scenarios import compile_scenario, run_scenario
 from usmca.scenarios import calibrate as calmod
 
 OPTIONS = ("auto_rvc85_us_content", "nme_content_cap", "lvc_wage_20", "steel_melted_poured", "two_bilaterals")
@@ -18,16 +17,6 @@ OPTIONS = ("auto_rvc85_us_content", "nme_content_cap", "lvc_wage_20", "steel_mel
 
 def _no_solve(baseline, tariffs, dhat):  # noqa: ANN001, ANN202 - a solver stub: the test looks at tariffs only
     return {"countries": {c: {"welfare_pct": 0.0} for c in baseline.countries}, "sectors": {}}
-
-
-@pytest.fixture(scope="module")
-def lib():
-    return load_library()
-
-
-@pytest.fixture(scope="module")
-def b():
-    return load_baseline()
 
 
 def _wedge(tariffs: np.ndarray, b, exporter: str) -> float:  # noqa: ANN001

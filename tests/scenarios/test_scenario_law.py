@@ -5,21 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from usmca.data.baseline import load_baseline
 from usmca.errors import UserInputError
 from usmca.law import default_tree
-from usmca.scenarios import compile_scenario, load_library
+from usmca.scenarios import compile_scenario
 from usmca.scenarios.schema import parse_scenario
-
-
-@pytest.fixture(scope="module")
-def lib():
-    return load_library()
-
-
-@pytest.fixture(scope="module")
-def b():
-    return load_baseline()
 
 
 def _compiled(lib, b, name):

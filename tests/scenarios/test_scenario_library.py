@@ -8,7 +8,6 @@ import numpy as np
 import pytest
 import yaml
 
-from usmca.data.baseline import load_baseline
 from usmca.errors import UserInputError
 from usmca.scenarios import LIBRARY_DIR, compile_scenario, load_library
 from usmca.scenarios.expr import evaluate
@@ -19,16 +18,6 @@ from usmca.scenarios.schema import parse_scenario
 REQUIRED = ["status_quo_2025", "after_ruling_2026", "termination", "current_law_2027", "auto_rvc85_us_content",
             "nme_content_cap", "lvc_wage_20", "steel_melted_poured", "two_bilaterals", "countermeasures",
             "digital_borders", "mra_electronics", "regional_sourcing"]
-
-
-@pytest.fixture(scope="module")
-def lib():
-    return load_library()
-
-
-@pytest.fixture(scope="module")
-def b():
-    return load_baseline()
 
 
 def test_library_covers_the_twelve_options(lib):
