@@ -26,6 +26,7 @@ from usmca.errors import UserInputError
 from usmca.law.countries import check_country
 from usmca.law import LawTree, default_tree, parse_date
 
+from .deals import apply_deals, deal_covers, partner_keys
 from .measures import MEASURES, Goods, evaluate
 from .schedule import HtsLine, Schedule, load_schedule, normalise_hts
 
@@ -149,14 +150,19 @@ def duty(hts: str, origin: str, date: Any, value: float, *, usmca_claim: bool = 
     law = tree if tree is not None else default_tree()
     sched = schedule if schedule is not None else load_schedule()
     line = _line(sched, code, when)
-    ev = evaluate(Goods.one(line.hts, cc), when, np.array([claim]), law,
+    goods = Goods.one(line.hts, cc)
+    ev = evaluate(goods, when, np.array([claim]), law,
                   None if us_content is None else np.array([float(us_content)]), explain=True)
     valid = bool(ev.claim[0])
     warnings: list[str] = []
     comps = [_column1(line, v, valid, quantity, unit_value, warnings)]
+    deal = apply_deals(ev, goods, when, law, np.array([comps[0].rate]))
     if claim and not valid:
         warnings.append(f"USMCA claim ignored: origin {cc} is not a USMCA party")
-    if not ev.origin_is_party[0]:
+    if deal_covers(cc, law, when):
+        warnings.append(f"origin {cc}: deal product exemptions (e.g. civil aircraft, generic pharmaceuticals) "
+                        "and FTA column-1 special rates are not encoded")
+    elif not ev.origin_is_party[0]:
         warnings.append(f"origin {cc}: Section 301, country-specific reciprocal rates and other origin-specific "
                         "measures outside us/ are not encoded; the duty may be understated")
     for key, r in ev.rate.items():
@@ -166,14 +172,25 @@ def duty(hts: str, origin: str, date: Any, value: float, *, usmca_claim: bool = 
         b = float(ev.base[key][0])
         entry = ev.entries.get(key)
         note = ""
+        if key in deal.mask and deal.mask[key][0]:
+            entry = deal.entries[key]
+            a = _allin_text(entry.value, cc, law, when)
+            note = (f"deal rate {a}% added to column 1 (us/reciprocal/deal_additive)"
+                    if comps[0].rate > 0 and rate == float(a) else f"deal all-in rate {a}% less column 1")
         if b < 1.0:
-            note = f"applies to non-US content ({b:.4g} of value)"
+            note = (note + "; " if note else "") + f"applies to non-US content ({b:.4g} of value)"
         elif valid and us_content is None and _treatment(law, key, when) == "non_us_content":
             warnings.append(f"{key}: no --us-content given; the rate is applied to the full value")
         if key.startswith("section232_") and not line.hts.startswith(("72", "73", "76", "74", "87", "44", "94", "4009", "4011")):
             note = (note + "; " if note else "") + "derivative: the legal base is the metal/part content"
         comps.append(Component(key, _LABELS[key], rate, v * b, v * b * rate / 100.0,
                                entry.reference.to_dict() if entry is not None else {}, note))
+    for key, hit in deal.mask.items():
+        if hit[0] and float(ev.rate[key][0]) <= 0:
+            warnings.append(f"{key} not applied: column 1 ({comps[0].rate:.4g}%) is at or above the deal's "
+                            f"all-in rate ({deal.entries[key].reference.url})")
+        if hit[0] and line.rate_type in ("specific", "compound") and quantity is None and unit_value is None:
+            warnings.append(f"{key}: deal all-in rate measured against the ad valorem part of column 1 only")
     for key, who in ev.excluded_by.items():
         if who[0]:
             warnings.append(f"{key} not applied: excluded by {who[0]} (us/stacking/excludes)")
@@ -188,6 +205,12 @@ def duty(hts: str, origin: str, date: Any, value: float, *, usmca_claim: bool = 
         schedule={"revision": line.revision, "source": line.source, "effective_from": line.effective_from.isoformat(),
                   "effective_to": line.effective_to.isoformat()},
         warnings=tuple(warnings))
+
+
+def _allin_text(value: Any, origin: str, law: LawTree, when: dt.date) -> str:
+    """The all-in rate of ``origin``'s deal key, for a component note."""
+    key = str(partner_keys(np.array([origin], dtype=object), law, when)[0])
+    return f"{float(value[key]):g}"
 
 
 def _treatment(law: LawTree, key: str, when: dt.date) -> str:

@@ -14,7 +14,9 @@ USMCA-claimed value :math:`c_i`; :math:`\\bar r^{u}_i` (unclaimed) and :math:`\\
 month starts a new segment, weighted by its days). Dollars are summed before dividing. This is a
 *statutory* rate: it assumes every entry pays what the law says; *collected* rates (Census
 calculated duty / customs value) differ by specific duties, compliance, exclusions and timing
-(see docs/etr.md). Specific duties count as zero (no quantities in the flows).
+(see docs/etr.md). Specific duties count as zero (no quantities in the flows). The deal
+partners' all-in rates (EU, Japan, Korea) replace the reciprocal and Section 232 auto duties as in
+:mod:`usmca.tariffs.deals`.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ import pandas as pd
 from usmca.errors import UserInputError
 from usmca.law import LawTree, default_tree
 
+from .deals import apply_deals
 from .measures import MEASURES, Goods, evaluate
 from .schedule import Schedule, load_schedule
 from .sectors import add_sector_columns
@@ -110,6 +113,7 @@ def statutory_rates(hts10: Any, partner: Any, dates: Sequence[dt.date], *, tree:
         for claim, key in ((False, "unclaimed"), (True, "claimed")):
             ev = evaluate(goods, d, np.full(n, claim), law, usc)
             col1 = np.where(ev.claim, pref, mfn) if claim else mfn
+            apply_deals(ev, goods, d, law, col1)  # EU/JP/KR all-in rates (usmca.tariffs.deals)
             out[key][j] = col1 + ev.total_pct()
             if components:
                 out.setdefault(f"mfn:{key}", np.zeros((len(dates), n)))[j] = col1
