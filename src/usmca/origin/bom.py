@@ -42,7 +42,7 @@ from usmca.law.userfile import check_expansion, read_user_text
 from usmca.law.values import load_yaml_all
 
 from .averaging import Averaging
-from .hs import normalize
+from .hs import normalize_optional
 from .rules import parse_rule
 from .transit import Shipment
 
@@ -67,13 +67,7 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
 
-def _hs(v: Any) -> Optional[str]:
-    if v is None:
-        return None
-    try:
-        return normalize(v)
-    except ValueError as exc:
-        raise ValueError(str(exc)) from None
+_hs = normalize_optional
 
 
 def _country(v: Any) -> Optional[str]:

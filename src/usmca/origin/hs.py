@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Iterable, Sequence
+from typing import Any, Iterable, Sequence
 
 import numpy as np
 
@@ -81,6 +81,17 @@ def normalize(code: object) -> str:
         raise ValueError("not an HS code (expected e.g. '85', '85.03', '8501.52', '8501.52.10')")
     return s.replace(".", "")
 
+
+
+def normalize_optional(code: Any) -> str | None:
+    """:func:`normalize`, passing ``None`` through; a bad code raises a plain ``ValueError`` (for
+    pydantic validators, which turn it into a message naming the field)."""
+    if code is None:
+        return None
+    try:
+        return normalize(code)
+    except ValueError as exc:
+        raise ValueError(str(exc)) from None
 
 def dotted(digits: str) -> str:
     """Canonical dotted spelling of a code given by its digits (``"850152"`` -> ``"8501.52"``)."""

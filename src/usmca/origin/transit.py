@@ -33,7 +33,7 @@ from typing import Any, Optional
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from .context import PARTIES
-from .hs import HsSet, dotted, normalize
+from .hs import HsSet, dotted, normalize_optional
 from .result import Trace
 
 __all__ = ["Leg", "Shipment", "check_transit", "P_OPERATIONS", "P_CUSTOMS", "P_GROUPS", "P_CONDITIONS"]
@@ -76,12 +76,7 @@ class Leg(_Model):
     @field_validator("hs_after", mode="before")
     @classmethod
     def _hs(cls, v: Any) -> Any:
-        if v is None:
-            return None
-        try:
-            return normalize(v)
-        except ValueError as exc:
-            raise ValueError(str(exc)) from None
+        return normalize_optional(v)
 
 
 class Shipment(_Model):
