@@ -16,6 +16,8 @@ pyfixest docs: https://py-fixest.github.io/pyfixest/reference/estimation.fepois.
 
 from __future__ import annotations
 
+import inspect
+
 import time
 from dataclasses import dataclass, field
 from typing import Any, Sequence
@@ -62,14 +64,26 @@ def fit_ppml(data: pd.DataFrame, formula: str, *, vcov: str | dict[str, str] = "
 
     t0 = time.perf_counter()
     try:
-        fit = pf.fepois(formula, data=data, vcov=vcov, ssc=pf.ssc(fixef_k=fixef_k), fixef_tol=fixef_tol,
-                        iwls_tol=iwls_tol)
+        fit = pf.fepois(formula, data=data, vcov=vcov, iwls_tol=iwls_tol, **_pyfixest_options(pf, fixef_k, fixef_tol))
     except (ValueError, KeyError, NameError, FormulaicError) as exc:
         raise UserInputError("ppml", "formula", formula, str(exc).splitlines()[0] if str(exc) else "invalid") from None
     coef = fit.coef()
     names = list(coef.index)
     cov = pd.DataFrame(np.asarray(fit._vcov, dtype=float), index=names, columns=names)
     return PpmlEstimate(coef.rename("estimate"), cov, int(fit._N), time.perf_counter() - t0, formula, fit)
+
+
+def _pyfixest_options(pf: Any, fixef_k: str, fixef_tol: float) -> dict[str, Any]:
+    """The small-sample and demeaning options in the spelling of the installed pyfixest.
+
+    pyfixest 0.60 renamed ``ssc(fixef_k=)`` to ``ssc(k_fixef=)`` and moved ``fixef_tol`` into a typed
+    ``demeaner=MapDemeaner(fixef_tol=...)``; older releases (>= 0.25, our lower bound) take the old names.
+    """
+    ssc_params = inspect.signature(pf.ssc).parameters
+    ssc = pf.ssc(**{("k_fixef" if "k_fixef" in ssc_params else "fixef_k"): fixef_k})
+    if hasattr(pf, "MapDemeaner") and "demeaner" in inspect.signature(pf.fepois).parameters:
+        return {"ssc": ssc, "demeaner": pf.MapDemeaner(fixef_tol=fixef_tol)}
+    return {"ssc": ssc, "fixef_tol": fixef_tol}
 
 
 @dataclass(frozen=True, eq=False)
