@@ -62,10 +62,12 @@ def law_list(
         emit_json({"date": d.isoformat(), "parameters": rows})
         return
     table = Table(title=f"Law tree on {d.isoformat()} ({len(rows)} parameters)")
-    for col in ("path", "value", "unit", "since", "reference"):
-        table.add_column(col, overflow="fold")
+    table.add_column("path", no_wrap=True)
+    table.add_column("value", max_width=14, overflow="ellipsis", no_wrap=True)
+    table.add_column("unit", no_wrap=True)
+    table.add_column("reference", overflow="fold")
     for r in rows:
-        table.add_row(r["path"], _short(r["value"]), r["unit"], r["since"] or "", r["reference"])
+        table.add_row(r["path"], _short(r["value"], 14), r["unit"], r["reference"])
     console.print(table)
 
 
