@@ -22,3 +22,10 @@ app.add_typer(origin_app, name="origin")
 app.add_typer(tariffs_app, name="tariffs")
 app.add_typer(ge_app, name="ge")
 app.add_typer(data_app, name="data")
+
+data_load_app = typer.Typer(help="Load official data (PSR text, HTS, trade flows) into the user's store.",
+                            no_args_is_help=True)
+data_download_app = typer.Typer(help="Download official releases (uses the network; only when asked).",
+                                no_args_is_help=True)
+data_app.add_typer(data_load_app, name="load")
+data_app.add_typer(data_download_app, name="download")

@@ -10,31 +10,11 @@ import typer
 from usmca.errors import UserInputError
 from usmca.law import parse_date
 
-from .apps import data_app
+from .apps import data_download_app, data_load_app
 from .output import console, emit_json
 
 
-def load_group() -> typer.Typer:
-    """The shared ``usmca data load`` group (created by the first module that needs it)."""
-    for info in data_app.registered_groups:
-        if info.name == "load" and info.typer_instance is not None:
-            return info.typer_instance
-    grp = typer.Typer(help="Load official data (PSR text, HTS, trade flows) into the user's store.", no_args_is_help=True)
-    data_app.add_typer(grp, name="load")
-    return grp
-
-
-def download_group() -> typer.Typer:
-    """The ``usmca data download`` group (network use only through these commands)."""
-    for info in data_app.registered_groups:
-        if info.name == "download" and info.typer_instance is not None:
-            return info.typer_instance
-    grp = typer.Typer(help="Download official releases (uses the network; only when asked).", no_args_is_help=True)
-    data_app.add_typer(grp, name="download")
-    return grp
-
-
-@load_group().command("hts")
+@data_load_app.command("hts")
 def load_hts_cmd(
     file: Path = typer.Argument(..., help="USITC HTS JSON export (.json or .json.gz)."),
     effective_from: Optional[str] = typer.Option(None, "--effective-from", help="First day in force (YYYY-MM-DD); "
@@ -63,7 +43,7 @@ def load_hts_cmd(
         console.print(f"loaded {info['rows']:,} lines of HTS {info['revision']} (from {info['effective_from']}) into {doc['store']}")
 
 
-@download_group().command("hts")
+@data_download_app.command("hts")
 def download_hts_cmd(
     out: Path = typer.Option(..., "--out", help="Where to write the JSON export."),
     url: Optional[str] = typer.Option(None, "--url", help="Override the USITC export URL."),

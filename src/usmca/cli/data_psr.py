@@ -6,8 +6,7 @@ the rule language and writes ``chNN.yaml`` + ``registry.csv`` into ``--out`` or 
 folder (``$USMCA_PSR_LIBRARY``, else ``~/.local/share/usmca/psr``), never into the package.
 ``usmca data psr-coverage`` shows what is encoded.
 
-The ``load`` group is shared: other ``data load <kind>`` commands find it on ``data_app`` with
-:func:`load_group` instead of creating a second one.
+The ``data load`` group is :data:`usmca.cli.apps.data_load_app`, shared by every loader.
 """
 
 from __future__ import annotations
@@ -20,24 +19,10 @@ from rich.table import Table
 
 from usmca.errors import UserInputError
 
-from .apps import data_app
+from .apps import data_app, data_load_app
 from .output import console, emit_json
 
-__all__ = ["load_group"]
-
-
-def load_group() -> typer.Typer:
-    """The ``usmca data load`` sub-group (created on first use, shared by every loader)."""
-    for info in data_app.registered_groups:
-        if info.name == "load" and info.typer_instance is not None:
-            return info.typer_instance
-    grp = typer.Typer(help="Load official data (PSR text, HTS, trade flows) into the user's store.",
-                      no_args_is_help=True)
-    data_app.add_typer(grp, name="load")
-    return grp
-
-
-@load_group().command("psr")
+@data_load_app.command("psr")
 def load_psr(
     source: str = typer.Argument(..., metavar="FILE_OR_URL", help="General Note 11 text: path or http(s) URL."),
     out: Optional[Path] = typer.Option(None, "--out", help="Library folder to write (default: the user library)."),

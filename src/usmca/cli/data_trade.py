@@ -10,11 +10,11 @@ import typer
 
 from usmca.errors import UserInputError
 
-from .data_hts import load_group
+from .apps import data_load_app
 from .output import console, emit_json
 
 
-@load_group().command("dataweb")
+@data_load_app.command("dataweb")
 def load_dataweb_cmd(
     file: Path = typer.Argument(..., help="USITC DataWeb CSV export (imports for consumption)."),
     store: Optional[Path] = typer.Option(None, "--store", help="Store file."),
@@ -29,7 +29,7 @@ def load_dataweb_cmd(
     emit_json(info) if json_out else console.print(f"loaded {info['rows']:,} rows; flows now {info['flows_rows']:,} rows")
 
 
-@load_group().command("census")
+@data_load_app.command("census")
 def load_census_cmd(
     start: str = typer.Option(..., "--from", help="First month, YYYY-MM."),
     end: Optional[str] = typer.Option(None, "--to", help="Last month, YYYY-MM (default --from)."),
@@ -60,7 +60,7 @@ def load_census_cmd(
     emit_json(doc) if json_out else console.print(f"loaded {n:,} rows for {len(months)} month(s)")
 
 
-@load_group().command("baci")
+@data_load_app.command("baci")
 def load_baci_cmd(
     file: Path = typer.Argument(..., help="CEPII BACI CSV (t,i,j,k,v,q)."),
     store: Optional[Path] = typer.Option(None, "--store", help="Store file."),
