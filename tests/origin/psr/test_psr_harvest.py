@@ -22,14 +22,6 @@ from usmca.origin.psr.library import PACKAGE_LIBRARY
 _URL = re.compile(r"^https://(?:www\.customsmobile\.com|checkoutapi\.com)/htsus\?general_notes=usmca&page=(\d+)$")
 
 
-@pytest.fixture(autouse=True)
-def _no_user_library(tmp_path, monkeypatch):
-    monkeypatch.setenv("USMCA_PSR_LIBRARY", str(tmp_path / "none"))
-    psr.clear_cache()
-    yield
-    psr.clear_cache()
-
-
 def _harvested():
     for f in sorted(PACKAGE_LIBRARY.glob("ch*.yaml")):
         doc = yaml.safe_load(f.read_text())

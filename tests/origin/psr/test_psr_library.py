@@ -10,14 +10,6 @@ from usmca.origin import psr
 from usmca.origin.psr.library import PACKAGE_LIBRARY
 
 
-@pytest.fixture(autouse=True)
-def _no_user_library(tmp_path, monkeypatch):
-    monkeypatch.setenv("USMCA_PSR_LIBRARY", str(tmp_path / "none"))
-    psr.clear_cache()
-    yield
-    psr.clear_cache()
-
-
 def test_most_specific_scope_wins():
     item = psr.lookup("2202.90.10", "2025-01-01")
     sub = psr.lookup("2202.90.99", "2025-01-01")
