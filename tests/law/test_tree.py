@@ -98,3 +98,13 @@ def test_passenger_vehicle_rvc_phase_in() -> None:
     path = "usmca/ch04_appendix_autos/passenger_light_truck/vehicle_rvc"
     assert TREE.at(path, "2020-07-01") == 66
     assert [TREE.at(path, d) for d in ("2021-07-01", "2022-07-01", "2023-07-01")] == [69, 72, 75]
+
+
+def test_get_gives_the_default_for_absent_not_yet_in_force_or_expired() -> None:
+    path = "usmca/ch04/de_minimis/general"
+    assert TREE.get(path, "2025-01-01", 99) == 10
+    assert TREE.get(path, "2019-01-01", 99) == 99          # before the first value
+    assert TREE.get("usmca/review/none_such", "2025-01-01", 99) == 99
+    assert TREE.get("usmca/review/us_content/in_effect", "2025-01-01", None) is False  # False is a value
+    assert TREE.get("us/ieepa/fentanyl/rate", "2026-06-01", 0) == 0                   # expired (null) on 2026-02-20
+    assert TREE.get("us/ieepa/fentanyl/rate", "2025-06-01", 0) == {"CA": 25, "MX": 25}

@@ -70,6 +70,21 @@ class LawTree:
         """The value of ``path`` in force on ``date``."""
         return self.parameter(path).at(date)
 
+    def get(self, path: str, date: Any, default: Any = None) -> Any:
+        """The value of an optional parameter (e.g. a review option) on ``date``.
+
+        ``default`` when the path is not in the tree, the parameter is not yet in force, or its
+        value is ``None`` (expired); unlike :meth:`at`, which raises in the first two cases.
+        """
+        p = _norm(path)
+        if p not in self.parameters:
+            return default
+        try:
+            value = self.parameters[p].at(date)
+        except LawError:
+            return default
+        return default if value is None else value
+
     def at_many(self, path: str, dates: Any) -> np.ndarray:
         """The values of ``path`` in force on each of ``dates`` (vectorised by searchsorted)."""
         return self.parameter(path).at_many(dates)

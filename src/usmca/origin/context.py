@@ -136,13 +136,7 @@ class Context:
 
     def optional(self, path: str, default: Any = None) -> Any:
         """The value of an optional parameter (review options); ``default`` if absent or not in force."""
-        if not self.has(path):
-            return default
-        try:
-            v = self.value(path)
-        except UserInputError:
-            return default
-        return default if v is None else v
+        return self.tree.get(path, self.date, default)
 
     # -- rules ------------------------------------------------------------------------------
     def library_rule(self, hs: str) -> RuleChoice | None:

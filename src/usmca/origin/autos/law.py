@@ -58,13 +58,7 @@ class AutoLaw:
 
     def optional(self, rel: str, default: Any = None) -> Any:
         """Value of an optional parameter (review options): ``default`` when absent or not in force."""
-        if not self.has(rel):
-            return default
-        try:
-            v = self.value(rel)
-        except UserInputError:
-            return default
-        return default if v is None else v
+        return self.tree.get(self.path(rel), self.date, default)
 
     def number(self, rel: str) -> Decimal:
         """A numeric parameter as an exact Decimal (from its YAML spelling)."""
