@@ -120,7 +120,7 @@ def duty(hts: str, origin: str, date: Any, value: float, *, usmca_claim: bool = 
         Quantity in the line's specific-rate unit, for specific and compound duties.
     unit_value
         Value per unit of that quantity (USD); without a quantity, the specific part is taken as
-        its ad valorem equivalent :math:`100 s / u` (:func:`usmca.tariffs.rates.ave`).
+        its ad valorem equivalent :math:`100 s / u` (:func:`usmca.data.loaders.hts_rates.ave`).
     usmca
         Alias of ``usmca_claim`` (the HTTP API's name).
     schedule

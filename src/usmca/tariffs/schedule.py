@@ -26,7 +26,7 @@ SAMPLE_FILES = ("hts_2025_basic.json.gz", "hts_2026_basic.json.gz")
 
 @dataclass(frozen=True)
 class HtsLine:
-    """One HTS line as in force on a date (rates parsed; see :mod:`usmca.tariffs.rates`)."""
+    """One HTS line as in force on a date (rates parsed; see :mod:`usmca.data.loaders.hts_rates`)."""
 
     hts: str
     htsno: str

@@ -93,12 +93,6 @@ class Baseline:
         goods = self.flows[off] >= 0
         return {STATUS_CODES.get(int(c), str(c)): int(((codes == c) & goods).sum()) for c in np.unique(codes)}
 
-    def to_cp_inputs(self) -> Any:
-        """The Caliendo-Parro engine's ``CPInputs`` (:mod:`usmca.ge.caliendo_parro`, imported lazily)."""
-        from usmca.scenarios.cp_adapter import to_cp_inputs  # noqa: PLC0415 - optional engine
-
-        return to_cp_inputs(self)
-
 
 def load_baseline(path: Path | str | None = None) -> Baseline:
     """Load the embedded baseline (default) or a baseline JSON file written by the builder."""
