@@ -56,10 +56,10 @@ def test_every_number_used_carries_its_source(client, library):
 def test_results_are_computed_once_and_cached():
     from usmca.api import create_app
     from usmca.api.review import ReviewCache
-    from usmca.scenarios.runner import default_solver
+    from usmca.ge.registry import get_solver
 
     calls: list[int] = []
-    solver = default_solver()
+    solver = get_solver("caliendo-parro")
 
     def counting(baseline: Any, tariffs: Any, dhat: Any) -> Any:
         calls.append(1)

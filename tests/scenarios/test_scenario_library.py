@@ -124,7 +124,7 @@ def test_trade_cost_scenario_uses_cited_numbers(lib, b):
     ({"name": "x", "title": "t", "description": "d", "model": "caliendo-parro", "date": "2026-01-01",
       "shocks": [{"importers": ["USA"], "exporters": ["MEX"], "tariff": "r"}],
       "assumptions": {"r": {"value": 0.1, "unit": "fraction", "source": "no url"}}}, "assumptions.r.url"),
-    ({"name": "x", "title": "t", "description": "d", "model": "gravity", "date": "2026-01-01"}, "model"),
+    ({"name": "x", "title": "t", "description": "d", "model": "no-such-model", "date": "2026-01-01"}, "model"),
     ({"name": "x", "title": "t", "description": "d", "model": "caliendo-parro", "date": "2026-01-01", "colour": 1},
      "colour"),
 ])

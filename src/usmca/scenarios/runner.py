@@ -4,9 +4,10 @@ The runner compiles each scenario (:mod:`usmca.scenarios.compile`) to new tariff
 :math:`\\tau'` and trade-cost changes :math:`\\hat d`, hands them to a solver, and collects per
 country the welfare change (Caliendo and Parro 2015: terms-of-trade plus volume-of-trade
 effects), the real-wage change :math:`\\hat w/\\hat P`, the change in goods exports and imports,
-and per country x sector the change in gross output. The default solver is the Caliendo-Parro
-engine (:mod:`usmca.ge.caliendo_parro`, imported lazily); any callable with the signature of
-:data:`Solver` can be passed instead (tests use an independent one-sector solver).
+and per country x sector the change in gross output. The scenario's ``model:`` field picks the
+solver from :data:`usmca.ge.registry.MODELS` (``caliendo-parro``, ``gravity``); any callable with
+the signature of :class:`usmca.ge.registry.Solver` can be passed instead (tests use an independent
+one-sector solver).
 """
 
 from __future__ import annotations
@@ -17,16 +18,12 @@ from typing import Any, Callable, Iterable, Mapping
 
 import numpy as np
 
-from usmca.errors import UserInputError
+from usmca.ge.registry import Solver, get_solver
 
 from .compile import CompiledScenario, compile_scenario
 from .schema import Scenario
 
 __all__ = ["ScenarioResult", "Solver", "run_scenario", "run_scenarios", "tariff_wedges", "COUNTRY_METRICS"]
-
-Solver = Callable[[Any, np.ndarray, np.ndarray], Mapping[str, Any]]
-"""``solver(baseline, new_tariffs, trade_cost_hat) -> {"countries": {code: {metric: %}},
-"sectors": {code: {sector: output %}}, "diagnostics": {...}}``."""
 
 COUNTRY_METRICS = ("welfare_pct", "real_wage_pct", "tot_pct", "vot_pct", "exports_pct", "imports_pct")
 
@@ -89,6 +86,8 @@ def _finite(x: Any) -> float | None:
 def run_scenario(s: Scenario, baseline: Any, solver: Solver | None = None, calibrate: bool = True) -> ScenarioResult:
     """Compile ``s`` on ``baseline`` and solve it; see the module docstring for the outputs.
 
+    ``solver`` (default: the registered model named by ``s.model``) solves the counterfactual.
+
     With ``calibrate`` (default) a scenario marked ``calibrate: tariff_engine`` takes its US
     tariffs on Mexico and Canada from the tariff engine when the flow data are present
     (:mod:`usmca.scenarios.calibrate`); ``result.calibration`` says what was used. A variant whose
@@ -119,7 +118,7 @@ def run_scenario(s: Scenario, baseline: Any, solver: Solver | None = None, calib
     compiled: CompiledScenario = compile_scenario(s, baseline.countries, baseline.sectors, baseline.tariffs,
                                                   baseline.flows, getattr(baseline, "region_groups", None),
                                                   getattr(baseline, "sector_groups", None), calibration=cal)
-    solve = solver or default_solver()
+    solve = solver or get_solver(s.model, s.source, "model")
     res = solve(baseline, compiled.tariffs, compiled.trade_cost_hat)
     countries = {c: {m: _finite(res["countries"].get(c, {}).get(m)) for m in COUNTRY_METRICS}
                  for c in baseline.countries}
@@ -149,14 +148,4 @@ def run_scenarios(scenarios: Iterable[Scenario], baseline: Any, solver: Solver |
     """Run several scenarios; ``progress(items, description)`` wraps the loop (e.g. a rich bar)."""
     items = list(scenarios)
     it = progress(items, "Solving scenarios") if progress else items
-    solve = solver or default_solver()
-    return {s.name: run_scenario(s, baseline, solve, calibrate) for s in it}
-
-
-def default_solver() -> Solver:
-    """The Caliendo-Parro engine as a :data:`Solver` (a clear error if it is not installed)."""
-    try:
-        from .cp_adapter import cp_solver
-    except ImportError as exc:  # pragma: no cover - depends on the engine being present
-        raise UserInputError("usmca review", "model", "caliendo-parro", f"engine not available: {exc}") from None
-    return cp_solver
+    return {s.name: run_scenario(s, baseline, solver, calibrate) for s in it}

@@ -1,7 +1,8 @@
 """Scenario files: what a scenario says, validated with errors that name the file and field.
 
 A scenario (YAML) is a parameter diff of the law (``reform``, see AGENTS.md) and/or tariff and
-trade-cost shocks by importer, exporter and sector, the model to run, a description, and a
+trade-cost shocks by importer, exporter and sector, the model to run (a name of
+:data:`usmca.ge.registry.MODELS`: ``caliendo-parro`` or ``gravity``), a description, and a
 citation for every assumed number::
 
     name: status_quo_2025
@@ -34,6 +35,7 @@ from typing import Any, Mapping
 import yaml
 
 from usmca.errors import UserInputError
+from usmca.ge.registry import get_model
 
 from .expr import names_in
 
@@ -48,7 +50,6 @@ _TOP = {"name", "title", "description", "model", "date", "extends", "compare_to"
         "shocks", "origin_whatif", "notes", "calibrate"}
 CALIBRATIONS = ("tariff_engine",)
 _SHOCK = {"description", "importers", "exporters", "sectors", *SHOCK_KINDS}
-MODELS = ("caliendo-parro",)
 
 
 @dataclass(frozen=True)
@@ -203,8 +204,7 @@ def parse_scenario(raw: Any, source: str) -> Scenario:
     for key in ("name", "title", "description", "model", "date"):
         if not raw.get(key):
             raise _err(source, key, raw.get(key), "required")
-    if raw["model"] not in MODELS:
-        raise _err(source, "model", raw["model"], f"model must be one of {', '.join(MODELS)}")
+    get_model(str(raw["model"]), source, "model")   # a model of usmca.ge.registry, or a user error
     try:
         date = raw["date"] if isinstance(raw["date"], dt.date) else dt.date.fromisoformat(str(raw["date"]))
     except ValueError:

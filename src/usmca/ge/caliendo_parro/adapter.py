@@ -1,6 +1,7 @@
-"""Adapter from the embedded baseline to the Caliendo-Parro engine (:mod:`usmca.ge.caliendo_parro`).
+"""The Caliendo-Parro engine on a baseline in levels: the model's :class:`usmca.ge.registry.Solver`.
 
-The baseline is already an exact equilibrium of the model (see :mod:`usmca.data.baseline.build`),
+The embedded baseline (:class:`usmca.data.baseline.Baseline`, or any object with its fields)
+is already an exact equilibrium of the model (see :mod:`usmca.data.baseline.build`),
 so the engine's baseline solve returns it unchanged; deficits are held at their 2024 values
 (``balanced=False``). Per country the engine reports welfare (terms of trade + volume of trade,
 CP 2015 Table 2), the real wage and foreign trade; per country x sector, gross output.
@@ -13,7 +14,9 @@ from typing import Any
 import numpy as np
 
 from usmca.errors import ConvergenceError
-from usmca.ge.caliendo_parro import CPInputs, solve
+
+from .inputs import CPInputs
+from .solve import solve
 
 __all__ = ["cp_solver", "to_cp_inputs", "THETA_FACTORS"]
 
@@ -34,7 +37,7 @@ def to_cp_inputs(b: Any) -> CPInputs:
 
 
 def cp_solver(baseline: Any, new_tariffs: np.ndarray, trade_cost_hat: np.ndarray) -> dict[str, Any]:
-    """Solve one counterfactual; the :data:`usmca.scenarios.runner.Solver` protocol."""
+    """Solve one counterfactual; the :class:`usmca.ge.registry.Solver` of ``caliendo-parro``."""
     inputs = to_cp_inputs(baseline)
     dhat = None if np.all(trade_cost_hat == 1.0) else trade_cost_hat
     res = solve(inputs, new_tariffs, trade_cost_hat=dhat, balanced=False)
