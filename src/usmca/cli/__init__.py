@@ -13,7 +13,7 @@ import sys
 
 import typer
 
-from usmca.errors import UserInputError
+from usmca.errors import ShippedDataError, UserInputError
 
 from .apps import app
 
@@ -66,6 +66,11 @@ def main(argv: list[str] | None = None) -> None:
     except UserInputError as exc:
         sys.stderr.write(f"error: {exc.one_line()}\n")
         sys.exit(2)
+    except ShippedDataError as exc:  # a file the package ships is broken: a bug, not the user's input
+        if os.environ.get("USMCA_DEBUG"):
+            raise
+        sys.stderr.write(f"internal error (a bug in usmca, please report): {exc.one_line()}\n")
+        sys.exit(1)
     except BrokenPipeError:
         sys.exit(1)
     except OSError as exc:  # a file the user named that the engine did not check first

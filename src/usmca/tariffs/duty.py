@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from usmca.errors import UserInputError
+from usmca.errors import LawError, UserInputError
 from usmca.law.countries import check_country
 from usmca.law import LawTree, default_tree, parse_date
 
@@ -219,7 +219,7 @@ def _treatment(law: LawTree, key: str, when: dt.date) -> str:
         return "none"
     try:
         return str(law.at(spec.usmca, when))
-    except Exception:
+    except LawError:  # before the first value: no USMCA treatment yet
         return "none"
 
 

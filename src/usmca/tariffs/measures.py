@@ -25,6 +25,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from usmca.errors import LawError
 from usmca.law import LawTree
 from usmca.law.values import Entry
 
@@ -121,14 +122,14 @@ def _safe(tree: LawTree, path: str | None, date: dt.date) -> Any:
         return None
     try:
         return tree.at(path, date)
-    except Exception:  # before the first value: not in force
+    except LawError:  # before the first value: not in force
         return None
 
 
 def _safe_entry(tree: LawTree, path: str, date: dt.date) -> Entry | None:
     try:
         return tree.entry(path, date)
-    except Exception:
+    except LawError:  # unknown path or before the first value: not in force
         return None
 
 

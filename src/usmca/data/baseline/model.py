@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from usmca.errors import UserInputError
+from usmca.errors import ShippedDataError, UserInputError
 
 from .build import BASELINE_PATH, STATUS_CODES
 
@@ -104,7 +104,8 @@ def load_baseline(path: Path | str | None = None) -> Baseline:
         arr = {k: np.asarray(d[k], dtype=float) for k in ("flows", "tariffs", "va_share", "io_share", "final_share",
                                                             "theta", "value_added", "deficits")}
     except (KeyError, ValueError) as exc:
-        raise UserInputError(p.name, "", None, f"not a baseline file: {exc}") from None
+        bad = UserInputError(p.name, "", None, f"not a baseline file: {exc}")
+        raise (bad if path else ShippedDataError("baseline", bad)) from None
     status = np.asarray(d["cell_status"], dtype=int) if "cell_status" in d else None
     meta = {k: d[k] for k in ("description", "year", "unit", "final_share_adjustments", "domestic_floor",
                               "bilateral_measures", "status_codes", "tariff_sources") if k in d}

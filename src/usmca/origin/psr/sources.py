@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import html
+import http.client
 import re
 import urllib.request
 from pathlib import Path
@@ -67,7 +68,7 @@ def read_source(source: str, *, timeout: float = 60.0) -> str:
             with urllib.request.urlopen(req, timeout=timeout) as resp:  # noqa: S310 - user-given URL
                 data = resp.read()
                 ctype = resp.headers.get("Content-Type", "")
-        except Exception as exc:  # network errors of every kind are the user's to fix
+        except (OSError, ValueError, http.client.HTTPException) as exc:  # URL, network, HTTP: the user's to fix
             raise UserInputError(source, "", source, f"cannot download: {exc}") from None
     else:
         p = Path(source)
