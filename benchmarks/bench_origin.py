@@ -152,9 +152,8 @@ def main() -> int:
           f"sum VNM of goods {vnm[:1000].sum():,.0f}, content ledger {content.sum():,.0f}")
 
     from usmca.origin.bom import parse_bom
-    from usmca.origin.qualify import qualify_bom
-
     from usmca.origin.portfolio import compile_boms
+    from usmca.origin.qualify import qualify_bom
 
     tree = default_tree()
     raw = [random_bom(s) for s in range(2000)]

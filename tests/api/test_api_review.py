@@ -31,8 +31,8 @@ def test_scenarios_lists_the_library_in_order(client, library):
 
 
 def test_a_scenario_is_the_runner_result_on_the_embedded_baseline(client, library):
-    from usmca.jsonable import to_jsonable
     from usmca.data.baseline import load_baseline
+    from usmca.jsonable import to_jsonable
     from usmca.scenarios import run_scenario
 
     name = next(iter(library))

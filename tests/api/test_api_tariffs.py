@@ -34,7 +34,7 @@ def _query(line: dict[str, Any]) -> dict[str, str]:
     return {k: (str(v).lower() if isinstance(v, bool) else str(v)) for k, v in line.items()}
 
 
-@pytest.mark.parametrize("line", LINES, ids=lambda l: f"{l['origin']}-{l['date']}-{l.get('usmca', False)}")
+@pytest.mark.parametrize("line", LINES, ids=lambda ln: f"{ln['origin']}-{ln['date']}-{ln.get('usmca', False)}")
 def test_duty_is_the_engine_document(client, schedule, line):
     from usmca.tariffs.duty import duty
 

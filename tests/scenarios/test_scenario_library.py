@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from usmca.errors import UserInputError
-from usmca.scenarios import LIBRARY_DIR, compile_scenario, load_library
+from usmca.scenarios import compile_scenario, load_library
 from usmca.scenarios.expr import evaluate
 from usmca.scenarios.library import library_paths
 from usmca.scenarios.schema import parse_scenario

@@ -22,7 +22,7 @@ __all__ = ["app", "main"]
 try:  # typer >= 0.20 vendors click as ``typer._click``; its exceptions are not click's
     from typer._click import exceptions as _cx
 except ImportError:  # pragma: no cover - an older typer on the real click
-    from click import exceptions as _cx
+    from click import exceptions as _cx  # type: ignore[no-redef]  # the same module under click's name
 
 # raised for a group run without a command (``no_args_is_help``; click >= 8.2)
 _NoArgsIsHelp = getattr(_cx, "NoArgsIsHelpError", ())
@@ -56,7 +56,8 @@ def main(argv: list[str] | None = None) -> None:
         typer.echo(exc.ctx.get_help() if exc.ctx is not None else str(exc))
         sys.exit(2)
     except _cx.ClickException as exc:  # usage errors: one line naming the command and option
-        where = f"{exc.ctx.command_path}: " if getattr(exc, "ctx", None) is not None else ""
+        ctx = getattr(exc, "ctx", None)
+        where = f"{ctx.command_path}: " if ctx is not None else ""
         text = " ".join(f"{where}{exc.format_message()}".split())
         sys.stderr.write(f"error: {text} (see --help)\n")
         sys.exit(exc.exit_code)

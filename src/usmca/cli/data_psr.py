@@ -22,6 +22,7 @@ from usmca.errors import UserInputError
 from .apps import data_app, data_load_app
 from .output import console, emit_json
 
+
 @data_load_app.command("psr")
 def load_psr(
     source: str = typer.Argument(..., metavar="FILE_OR_URL", help="General Note 11 text: path or http(s) URL."),
@@ -73,9 +74,9 @@ def psr_rule(
     json_out: bool = typer.Option(False, "--json", help="Write one JSON document."),
 ) -> None:
     """The product-specific rule of a good, or a plain 'not encoded' (never a guessed rule)."""
+    from usmca.origin.hs import normalize
     from usmca.origin.psr import coverage
     from usmca.origin.psr.library import lookup
-    from usmca.origin.hs import normalize
 
     found = lookup(hs, date)
     if found is None:

@@ -77,7 +77,7 @@ def replicate_cp2015_cmd(
     if draws < 0 or workers < 1:
         raise UserInputError("--draws" if draws < 0 else "--workers", "", draws if draws < 0 else workers,
                              "must be >= 0" if draws < 0 else "must be >= 1")
-    opts = {"draws": draws, "theta_cv": theta_cv, "seed": seed, "workers": workers}
+    opts: dict[str, Any] = {"draws": draws, "theta_cv": theta_cv, "seed": seed, "workers": workers}
     if json_out:
         summary, _ = replicate_cp2015(data, **opts)
         emit_json(summary)

@@ -226,7 +226,8 @@ class Material(_Model):
     value: Optional[Money] = Field(default=None, ge=0, le=MAX_AMOUNT, allow_inf_nan=False)
     origin: Optional[Literal["originating", "non_originating", "unknown"]] = None
     country: Optional[str] = None
-    flags: list[Literal["indirect", "accessory", "retail_packaging", "packing_for_shipment", "part"]] = Field(default_factory=list)
+    flags: list[Literal["indirect", "accessory", "retail_packaging", "packing_for_shipment", "part"]] = Field(
+        default_factory=list)
     supplier_statement: Optional[SupplierStatement] = None
     materials: list["Material"] = Field(default_factory=list)
     intermediate: bool = False

@@ -23,9 +23,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Mapping
 
+from .alternatives import AltResult, Bases, evaluate_alternative, rvc_tests, same_subheading
 from .averaging import PeriodResult
 from .averaging_node import averaged_bases
-from .alternatives import AltResult, Bases, evaluate_alternative, rvc_tests, same_subheading
 from .bom import Bom, Good, Material
 from .context import PARTIES, Context, P, RuleChoice
 from .hs import dotted

@@ -32,12 +32,12 @@ from typing import TYPE_CHECKING, Any, Callable
 
 from usmca.errors import UserInputError
 
-from .bom import Material, WHOLLY_OBTAINED
+from .bom import WHOLLY_OBTAINED, Material
 from .context import P
 from .deminimis import Failing
 from .fungible import Receipt, Withdrawal, allocate
-from .rules import Alternative, parse_rule, shift_test
 from .result import Trace
+from .rules import Alternative, parse_rule, shift_test
 
 if TYPE_CHECKING:
     from .determine import NodeResult

@@ -20,8 +20,8 @@ from .bom import AnyBom, Bom, as_bom
 from .context import Context
 from .determine import NodeResult, evaluate_bom
 from .hs import dotted
-from .result import QualificationResult
 from .rescission import rescission_plan
+from .result import QualificationResult
 from .whatif import to_qualify
 
 __all__ = ["qualify", "qualify_bom", "load_reform"]

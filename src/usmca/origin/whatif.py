@@ -103,7 +103,7 @@ def _plan(a: Any, alt: Alternative, res: NodeResult, by_path: dict[str, Line], c
     solver = shift_solver or "exact"
     feasible = True
     if req:
-        best = None
+        best: tuple[bool, Decimal, str, list[Any], Decimal, Decimal, str] | None = None
         for method, thr in req.items():
             base = b.tv if method == "TV" else b.nc
             if base is None or base <= 0 or (b.method in ("TV", "NC") and b.method != method and b.method in req):
@@ -115,6 +115,7 @@ def _plan(a: Any, alt: Alternative, res: NodeResult, by_path: dict[str, Line], c
             need = vnm - (HUNDRED - thr) / HUNDRED * base
             cands = _candidates([ln for ln in res.lines if ln.path not in switch], method)
             picked, how = min_cost_cover([ln.value for ln in cands], [_vnm(ln, method) for ln in cands], need)
+            cand: tuple[bool, Decimal, str, list[Any], Decimal, Decimal, str]
             if picked is None:
                 cand = (True, ZERO, method, [], vnm, base, how)  # infeasible
             else:
@@ -136,7 +137,8 @@ def _plan(a: Any, alt: Alternative, res: NodeResult, by_path: dict[str, Line], c
                for p, why in switch.items() if p in by_path]
     out = {"alternative": a.index + 1, "feasible": feasible,
            "action": "source these materials as originating (regional supplier with a certification)",
-           "changes": changes, "total_value": sum((c["value"] for c in changes), ZERO), "rvc_after": rvc_after}
+           "changes": changes, "total_value": sum((by_path[p].value for p in switch if p in by_path), ZERO),
+           "rvc_after": rvc_after}
     if req or shift_solver:
         out["solver"] = solver if shift_solver != "greedy" else "greedy"
     return out

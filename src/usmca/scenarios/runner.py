@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import asdict, dataclass, field
-from typing import Any, Callable, Iterable, Mapping
+from typing import Any, Callable, Iterable, Mapping, Sequence
 
 import numpy as np
 
@@ -95,7 +95,8 @@ def run_scenario(s: Scenario, baseline: Any, solver: Solver | None = None, calib
     claims rescaled line by line (:func:`usmca.scenarios.calibrate.claim_scale`) and the gap taken
     on itself.
     """
-    cal, cal_info = (None, {})
+    cal: np.ndarray | None = None
+    cal_info: dict[str, Any] = {}
     if calibrate and s.calibrate:
         from .calibrate import claim_scale, engine_calibration  # noqa: PLC0415
 
@@ -143,7 +144,7 @@ def _sensitivity(raw: Any) -> dict[str, Any]:
 
 
 def run_scenarios(scenarios: Iterable[Scenario], baseline: Any, solver: Solver | None = None,
-                  progress: Callable[[Iterable[Any], str], Iterable[Any]] | None = None,
+                  progress: Callable[[Sequence[Any], str], Iterable[Any]] | None = None,
                   calibrate: bool = True) -> dict[str, ScenarioResult]:
     """Run several scenarios; ``progress(items, description)`` wraps the loop (e.g. a rich bar)."""
     items = list(scenarios)

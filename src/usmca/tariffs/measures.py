@@ -169,6 +169,7 @@ class Goods:
         mask = self._masks.get(key)
         if mask is None:
             scope = scope_of(key)
+            assert scope is not None  # a list of codes compiles to a scope
             if self._one is not None:
                 mask = np.array([scope.contains(self._one)])
             else:

@@ -51,7 +51,8 @@ def test_part_example_and_core_parts_reform(tmp_path: Path, cli) -> None:  # noq
     assert base.json()["originating"] is True
     reform = tmp_path / "r.yaml"
     reform.write_text(yaml.safe_dump({"description": "core parts 85%", "reference": {"instrument": "t", "provision": "t",
-                      "url": "https://example.org/t"}, "changes": {f"{ROOT}/passenger_light_truck/core_parts_rvc_nc": {"2025-01-01": 85}}}))
+                      "url": "https://example.org/t"},
+                      "changes": {f"{ROOT}/passenger_light_truck/core_parts_rvc_nc": {"2025-01-01": 85}}}))
     out = cli("origin", "qualify", str(EXAMPLES / "auto_part_bom.yaml"), "--reform", str(reform), "--json")
     assert out.code == 0 and out.json()["originating"] is False      # 77.05% < 85%
 

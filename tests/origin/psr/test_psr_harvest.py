@@ -15,8 +15,7 @@ import yaml
 
 from usmca.origin import psr
 from usmca.origin.psr.gn11 import parse_gn11
-from usmca.origin.psr.harvest import (HARVEST_KIND, HARVEST_SOURCE, committed_harvest, harvest_documents,
-                                      merge_documents)
+from usmca.origin.psr.harvest import HARVEST_KIND, HARVEST_SOURCE, committed_harvest, harvest_documents, merge_documents
 from usmca.origin.psr.library import PACKAGE_LIBRARY
 
 _URL = re.compile(r"^https://(?:www\.customsmobile\.com|checkoutapi\.com)/htsus\?general_notes=usmca&page=(\d+)$")

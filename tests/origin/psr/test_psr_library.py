@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import yaml
-
 import pytest
+import yaml
 
 from usmca.origin import psr
 from usmca.origin.psr.library import PACKAGE_LIBRARY

@@ -45,7 +45,7 @@ def cp_solver(baseline: Any, new_tariffs: np.ndarray, trade_cost_hat: np.ndarray
     countries = {c: {k: float(v) for k, v in row.items()} for c, row in ct.to_dict(orient="index").items()}
     st = res.sectors
     sectors: dict[str, dict[str, float]] = {}
-    for c, s, v in zip(st["country"], st["sector"], st["gross_output_pct"]):
+    for c, s, v in zip(st["country"], st["sector"], st["gross_output_pct"], strict=True):
         sectors.setdefault(str(c), {})[str(s)] = float(v)
     d = res.diagnostics
     diag = {"seconds": round(float(d.get("seconds", 0.0)), 4),
@@ -55,7 +55,7 @@ def cp_solver(baseline: Any, new_tariffs: np.ndarray, trade_cost_hat: np.ndarray
     for f in THETA_FACTORS:
         try:
             alt = solve(inputs, new_tariffs, trade_cost_hat=dhat, balanced=False, theta=inputs.theta * f)
-            w = dict(zip(alt.countries["country"], alt.countries["welfare_pct"]))
+            w = dict(zip(alt.countries["country"], alt.countries["welfare_pct"], strict=True))
         except ConvergenceError:
             w = {}
         for c in sens:

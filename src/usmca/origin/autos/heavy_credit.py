@@ -89,7 +89,7 @@ def credit_requirement(law: AutoLaw, bom: Mapping[str, Any], date: dt.date | str
     base = {"step": STEP, "reference": ref, "threshold": thr}
     roll = rollup(bom, date, tree)
     rvc = roll.rvc_nc if roll is not None else None
-    if rvc is None:
+    if roll is None or rvc is None:
         return [{**base, "result": "the vehicle's RVC cannot be computed from the BOM (good.costs.net_cost and "
                  "materials are needed)", "passed": None, "value": None, "gap": None}]
     if rvc >= thr:
@@ -102,6 +102,7 @@ def credit_requirement(law: AutoLaw, bom: Mapping[str, Any], date: dt.date | str
                  "be used" + describe(gap), "passed": False, "value": rvc, "gap": gap}]
     total_rvc = rvc + credit
     ok = total_rvc >= thr
-    gap = None if ok else _gap(thr - total_rvc, roll.net_cost)
+    gap_total = None if ok else _gap(thr - total_rvc, roll.net_cost)
     return [{**base, "result": f"RVC {_fmt(rvc)}% + credit {_fmt(credit)} ({why}) = {_fmt(total_rvc)}% "
-             f"{'>=' if ok else '<'} {_fmt(thr)}%" + describe(gap), "passed": ok, "value": total_rvc, "gap": gap}]
+             f"{'>=' if ok else '<'} {_fmt(thr)}%" + describe(gap_total), "passed": ok, "value": total_rvc,
+             "gap": gap_total}]

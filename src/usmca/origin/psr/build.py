@@ -159,10 +159,10 @@ def write_library(docs: dict[int, dict[str, Any]], out: Path, status: dict[int, 
         w = csv.DictWriter(fh, fieldnames=REGISTRY_COLUMNS)
         w.writeheader()
         for ch in range(1, 98):
-            d = docs.get(ch)
-            st = (status or {}).get(ch) or ("imported" if d and d["rules"] else "missing")
+            doc = docs.get(ch)
+            st = (status or {}).get(ch) or ("imported" if doc and doc["rules"] else "missing")
             if ch == 77:
                 st = "reserved"
-            w.writerow(_registry_row(ch, d, st))
+            w.writerow(_registry_row(ch, doc, st))
     written.append(reg)
     return written

@@ -168,7 +168,7 @@ def _read_rule(rule: Gn11Rule) -> None:
     rule.entries = list(groups.values())
 
 
-def parse_gn11(text: str, *, first_page: int | None = None, first_chapter: int | None = None) -> Gn11Text:
+def parse_gn11(text: str, *, first_page: int | None = None, first_chapter: int | None = None) -> Gn11Text:  # noqa: C901 - one state machine over the GN 11(o) layout; psr-library (issue 16) owns its split
     """Parse General Note 11(o) text (one page, several pages, or the whole note).
 
     Parameters
@@ -275,6 +275,7 @@ def parse_gn11(text: str, *, first_page: int | None = None, first_chapter: int |
                     dated["to"] = _date(d.group("end"))
                 scope = d.group("scope").strip()
                 new_rule(f"subheading rule ({scope}, from {dated['from']})", "", dated)
+                assert current is not None  # new_rule opened it
                 current["rule"].notes.append(normalize_text(m.group(1)))
             else:
                 close()
