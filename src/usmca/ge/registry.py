@@ -26,7 +26,8 @@ against 0.05 s for this module, which the command line imports at start-up.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Callable, Mapping, Protocol
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Mapping, Protocol
 
 from usmca.errors import UserInputError
 
@@ -35,7 +36,7 @@ if TYPE_CHECKING:
 
     from usmca.data.baseline import Baseline
 
-__all__ = ["Solver", "Model", "MODELS", "register_model", "get_model", "get_solver"]
+__all__ = ["Solver", "FileSolve", "SolveResult", "Model", "MODELS", "register_model", "get_model", "get_solver"]
 
 
 class Solver(Protocol):
@@ -53,13 +54,25 @@ class Solver(Protocol):
                  ) -> Mapping[str, Any]: ...
 
 
+class SolveResult(Protocol):
+    """What ``usmca ge solve`` prints: ``.to_dict()`` with ``model``, ``regions``, ``diagnostics``."""
+
+    def to_dict(self) -> dict[str, Any]: ...
+
+
+class FileSolve(Protocol):
+    """``fn(data_dir, tariffs_csv, **opts)``: the model on the files of ``usmca ge solve``."""
+
+    def __call__(self, data_dir: str | Path | None, tariffs_csv: str | Path, **opts: Any) -> SolveResult: ...
+
+
 @dataclass(frozen=True)
 class Model:
     """A registered model: its name, its scenario :class:`Solver` and its file entry point."""
 
     name: str
     solver: Solver
-    solve_files: Callable[..., Any]
+    solve_files: FileSolve
 
 
 def _cp_solver(baseline: Baseline, new_tariffs: np.ndarray, trade_cost_hat: np.ndarray) -> Mapping[str, Any]:
@@ -68,7 +81,7 @@ def _cp_solver(baseline: Baseline, new_tariffs: np.ndarray, trade_cost_hat: np.n
     return cp_solver(baseline, new_tariffs, trade_cost_hat)
 
 
-def _cp_files(data_dir: Any, tariffs_csv: Any, **opts: Any) -> Any:
+def _cp_files(data_dir: str | Path | None, tariffs_csv: str | Path, **opts: Any) -> SolveResult:
     from .caliendo_parro.scenario import solve_files
 
     return solve_files(data_dir, tariffs_csv, **opts)
@@ -80,7 +93,7 @@ def _gravity_solver(baseline: Baseline, new_tariffs: np.ndarray, trade_cost_hat:
     return gravity_solver(baseline, new_tariffs, trade_cost_hat)
 
 
-def _gravity_files(data_dir: Any, tariffs_csv: Any, **opts: Any) -> Any:
+def _gravity_files(data_dir: str | Path | None, tariffs_csv: str | Path, **opts: Any) -> SolveResult:
     from .gravity.files import solve_files
 
     return solve_files(data_dir, tariffs_csv, **opts)

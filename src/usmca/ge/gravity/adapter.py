@@ -30,16 +30,19 @@ and volume of trade: ``tot_pct`` and ``vot_pct`` are absent, as is output by sec
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from .model import solve_baseline, solve_counterfactual
 
+if TYPE_CHECKING:
+    from usmca.data.baseline import Baseline
+
 __all__ = ["aggregate", "gravity_solver"]
 
 
-def aggregate(baseline: Any, new_tariffs: np.ndarray, trade_cost_hat: np.ndarray
+def aggregate(baseline: Baseline, new_tariffs: np.ndarray, trade_cost_hat: np.ndarray
               ) -> tuple[np.ndarray, np.ndarray, float]:
     """The one-sector view of a shock: flows ``X[i, n]``, cost change ``phi_hat[i, n]`` and ``sigma``.
 
@@ -59,7 +62,7 @@ def aggregate(baseline: Any, new_tariffs: np.ndarray, trade_cost_hat: np.ndarray
     return pair.T, phi_hat_ni.T, 1.0 + theta_bar
 
 
-def gravity_solver(baseline: Any, new_tariffs: np.ndarray, trade_cost_hat: np.ndarray) -> dict[str, Any]:
+def gravity_solver(baseline: Baseline, new_tariffs: np.ndarray, trade_cost_hat: np.ndarray) -> dict[str, Any]:
     """Solve one counterfactual; the :class:`usmca.ge.registry.Solver` of ``gravity``.
 
     Returns
