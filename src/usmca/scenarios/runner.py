@@ -22,13 +22,38 @@ from usmca.errors import UserInputError
 from .compile import CompiledScenario, compile_scenario
 from .schema import Scenario
 
-__all__ = ["ScenarioResult", "Solver", "run_scenario", "run_scenarios", "tariff_wedges", "COUNTRY_METRICS"]
+__all__ = ["ScenarioResult", "Solver", "RunOptions", "run_scenario", "run_scenarios", "tariff_wedges",
+           "COUNTRY_METRICS"]
 
 Solver = Callable[[Any, np.ndarray, np.ndarray], Mapping[str, Any]]
 """``solver(baseline, new_tariffs, trade_cost_hat) -> {"countries": {code: {metric: %}},
 "sectors": {code: {sector: output %}}, "diagnostics": {...}}``."""
 
-COUNTRY_METRICS = ("welfare_pct", "real_wage_pct", "tot_pct", "vot_pct", "exports_pct", "imports_pct")
+COUNTRY_METRICS = ("welfare_pct", "real_wage_pct", "tot_pct", "vot_pct", "exports_pct", "imports_pct",
+                   "exports_real_pct", "imports_real_pct")
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    """How a run is solved: the trade-balance closure and the Monte Carlo.
+
+    ``closure``: one of :data:`usmca.scenarios.schema.CLOSURES`; ``None`` uses each scenario's own
+    ``closure:`` field, else :data:`usmca.scenarios.cp_adapter.DEFAULT_CLOSURE`. A given closure
+    overrides the scenarios' fields. ``draws``: Monte Carlo draws of the elasticities (and of the
+    agreement effect) behind the 90% intervals (0: none); ``seed`` makes them reproducible.
+    """
+
+    closure: str | None = None
+    draws: int = 200
+    seed: int = 0
+
+    def __post_init__(self) -> None:
+        from .schema import CLOSURES
+
+        if self.closure is not None and self.closure not in CLOSURES:
+            raise UserInputError("--closure", "", self.closure, f"unknown closure; one of {', '.join(CLOSURES)}")
+        if isinstance(self.draws, bool) or not isinstance(self.draws, int) or self.draws < 0:
+            raise UserInputError("--draws", "", self.draws, "must be an integer >= 0")
 
 
 @dataclass(frozen=True)
@@ -52,6 +77,17 @@ class ScenarioResult:
     sensitivity: dict[str, Any] = field(default_factory=dict)
     reform_raw: Mapping[str, Any] | None = None
     calibration: dict[str, Any] = field(default_factory=dict)
+    closure: str | None = None
+    """Trade-balance closure the scenario was solved under (see :mod:`usmca.scenarios.cp_adapter`)."""
+    sectors_real: dict[str, dict[str, float | None]] = field(default_factory=dict)
+    """Gross output by country x sector deflated by its producer price (volume), percent."""
+    intervals: dict[str, Any] = field(default_factory=dict)
+    """90% Monte Carlo intervals ``[p5, p95]``: ``countries[c][metric]``, ``sectors[c][s]``,
+    ``sectors_real[c][s]`` (same keys as the point estimates)."""
+    uncertainty: dict[str, Any] = field(default_factory=dict)
+    """How the intervals were made: draws, seed, parameters, converged draws, agreement estimate."""
+    explain: dict[str, Any] = field(default_factory=dict)
+    """Decomposition of vehicle output and US export changes by their inputs (:mod:`.explain`)."""
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
@@ -86,7 +122,8 @@ def _finite(x: Any) -> float | None:
     return v if math.isfinite(v) else None
 
 
-def run_scenario(s: Scenario, baseline: Any, solver: Solver | None = None, calibrate: bool = True) -> ScenarioResult:
+def run_scenario(s: Scenario, baseline: Any, solver: Solver | None = None, calibrate: bool = True,
+                 options: RunOptions | None = None) -> ScenarioResult:
     """Compile ``s`` on ``baseline`` and solve it; see the module docstring for the outputs.
 
     With ``calibrate`` (default) a scenario marked ``calibrate: tariff_engine`` takes its US
@@ -120,10 +157,22 @@ def run_scenario(s: Scenario, baseline: Any, solver: Solver | None = None, calib
                                                   baseline.flows, getattr(baseline, "region_groups", None),
                                                   getattr(baseline, "sector_groups", None), calibration=cal)
     solve = solver or default_solver()
-    res = solve(baseline, compiled.tariffs, compiled.trade_cost_hat)
+    opts = options or RunOptions()
+    closure = opts.closure or s.closure
+    if getattr(solve, "accepts_options", False):
+        from .cp_adapter import DEFAULT_CLOSURE
+
+        closure = closure or DEFAULT_CLOSURE
+        res = solve(baseline, compiled.tariffs, compiled.trade_cost_hat, closure=closure, draws=opts.draws,
+                    seed=opts.seed, agreement_share=compiled.agreement_share,
+                    agreement_margin=compiled.agreement_margin)
+    else:
+        res = solve(baseline, compiled.tariffs, compiled.trade_cost_hat)
     countries = {c: {m: _finite(res["countries"].get(c, {}).get(m)) for m in COUNTRY_METRICS}
                  for c in baseline.countries}
     sectors = {c: {s_: _finite(v) for s_, v in res.get("sectors", {}).get(c, {}).items()} for c in baseline.countries}
+    sectors_real = {c: {s_: _finite(v) for s_, v in res.get("sectors_real", {}).get(c, {}).items()}
+                    for c in baseline.countries} if res.get("sectors_real") else {}
     assumptions = [{"name": a.name, "value": a.value, "unit": a.unit, "source": a.source, "url": a.url,
                     "note": a.note} for a in s.assumptions]
     return ScenarioResult(
@@ -133,7 +182,18 @@ def run_scenario(s: Scenario, baseline: Any, solver: Solver | None = None, calib
         law_used=compiled.law_used, assumptions=assumptions, reform=compiled.reform_status,
         notes=([s.notes] if s.notes else []) + compiled.notes,
         diagnostics=dict(res.get("diagnostics", {})), compare_to=s.compare_to, origin_whatif=s.origin_whatif,
-        sensitivity=_sensitivity(res.get("sensitivity")), reform_raw=s.reform, calibration=cal_info)
+        sensitivity=_sensitivity(res.get("sensitivity")), reform_raw=s.reform, calibration=cal_info,
+        closure=res.get("diagnostics", {}).get("closure", closure), sectors_real=sectors_real,
+        intervals=res.get("intervals", {}), uncertainty=res.get("uncertainty", {}),
+        explain=_explain(baseline, compiled, countries, sectors_real or sectors, res))
+
+
+def _explain(baseline: Any, compiled: CompiledScenario, countries: dict, sectors: dict, res: Mapping) -> dict:
+    try:
+        from .explain import explain
+    except ImportError:  # pragma: no cover
+        return {}
+    return explain(baseline, compiled, countries, sectors, res)
 
 
 def _sensitivity(raw: Any) -> dict[str, Any]:
@@ -145,12 +205,12 @@ def _sensitivity(raw: Any) -> dict[str, Any]:
 
 def run_scenarios(scenarios: Iterable[Scenario], baseline: Any, solver: Solver | None = None,
                   progress: Callable[[Iterable[Any], str], Iterable[Any]] | None = None,
-                  calibrate: bool = True) -> dict[str, ScenarioResult]:
+                  calibrate: bool = True, options: RunOptions | None = None) -> dict[str, ScenarioResult]:
     """Run several scenarios; ``progress(items, description)`` wraps the loop (e.g. a rich bar)."""
     items = list(scenarios)
     it = progress(items, "Solving scenarios") if progress else items
     solve = solver or default_solver()
-    return {s.name: run_scenario(s, baseline, solve, calibrate) for s in it}
+    return {s.name: run_scenario(s, baseline, solve, calibrate, options) for s in it}
 
 
 def default_solver() -> Solver:
