@@ -37,7 +37,7 @@ class BatchEquilibrium(NamedTuple):
 
 def equilibrium_batch(pi: np.ndarray, tau0: np.ndarray, tau1: np.ndarray, x: np.ndarray, va_share: np.ndarray,
                       io_share: np.ndarray, final_share: np.ndarray, theta: np.ndarray, wl: np.ndarray,
-                      d1: np.ndarray, log_d_hat: np.ndarray | None = None, *, tol: float = 1e-9,
+                      d1: np.ndarray, log_d_hat: np.ndarray | None = None, *, tol: float = 1e-8,
                       max_iter: int = 500, step: float = 0.5, memory: int = 6) -> BatchEquilibrium:
     r"""Solve B equilibria in changes; ``theta`` is (B, J), ``log_d_hat`` (B, N, N, J) or None.
 
@@ -63,22 +63,21 @@ def equilibrium_batch(pi: np.ndarray, tau0: np.ndarray, tau1: np.ndarray, x: np.
     xx = np.broadcast_to(x, (b_n, n_c, j_n)).copy()
     active = np.ones(b_n, bool)
     thj = theta[:, None, :]                                          # (B, 1, J)
-    io_t = io_share[None]                                            # (1, N, K, J)
-    itol = 1e-10
+    itol = 1e-6
     hist_f: list[np.ndarray] = []
     hist_g: list[np.ndarray] = []
     f_old = g_old = None
     for _ in range(max_iter):
         wpart = va_share[None] * np.log(w)[:, :, None]
         for _k in range(500):                                        # [C], [P] by fixed point
-            log_c = wpart + np.matmul(log_p[:, :, None, :], io_t)[:, :, 0, :]
+            log_c = wpart + np.matmul(log_p.transpose(1, 0, 2), io_share).transpose(1, 0, 2)
             e = np.exp(-thj * log_c).transpose(0, 2, 1)[:, :, :, None]   # (B, J, I, 1)
             new = np.log(np.matmul(pik, e)[..., 0]).transpose(0, 2, 1) / -thj
             stepp = np.max(np.abs(new - log_p))
             log_p = new
             if stepp < itol:
                 break
-        log_c = wpart + np.matmul(log_p[:, :, None, :], io_t)[:, :, 0, :]
+        log_c = wpart + np.matmul(log_p.transpose(1, 0, 2), io_share).transpose(1, 0, 2)
         pi1 = pik * np.exp(-thj * log_c).transpose(0, 2, 1)[:, :, None, :] \
             * np.exp(thj * log_p).transpose(0, 2, 1)[:, :, :, None]   # (B, J, N, I)
         s_ = pi1 * inv1                                               # [b, j, n, i]
@@ -89,7 +88,8 @@ def equilibrium_batch(pi: np.ndarray, tau0: np.ndarray, tau1: np.ndarray, x: np.
         for _k in range(5000):                                       # [X], [I] by warm-started iteration
             y = np.matmul(net, xx.transpose(0, 2, 1)[:, :, :, None])[..., 0].transpose(0, 2, 1)   # (B, I, K)
             inc = base + (t * xx).sum(axis=2)
-            new = np.matmul(io_t, y[:, :, :, None])[..., 0] + final_share[None] * inc[:, :, None]
+            new = np.matmul(y.transpose(1, 0, 2), io_share.transpose(0, 2, 1)).transpose(1, 0, 2) \
+                + final_share[None] * inc[:, :, None]
             stepx = np.max(np.abs(new - xx)) / scale
             xx = new
             if stepx < itol:
@@ -103,7 +103,7 @@ def equilibrium_batch(pi: np.ndarray, tau0: np.ndarray, tau1: np.ndarray, x: np.
         active = res >= tol
         if not active.any():
             break
-        itol = min(1e-6, max(1e-13, 1e-3 * float(res.max())))
+        itol = min(1e-6, max(1e-13, 1e-2 * float(res.max())))
         g = w * (1.0 - step * excess)
         g = g * (world / (g @ wl))[:, None]
         # Anderson (type II) mixing per draw, batched (Walker and Ni 2011; see .anderson)
