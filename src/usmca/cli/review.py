@@ -107,8 +107,8 @@ def review(
                                             "replication data folder (shared/data/cp2015) or an OECD ICIO folder."),
     json_out: bool = typer.Option(False, "--json", help="Write one JSON document (no HTML, no progress bar)."),
     closure: Optional[str] = typer.Option(None, "--closure", help="Trade-balance closure for every scenario: "
-                                          "deficits_removed or deficit_share (default: each scenario's own, "
-                                          "else deficits_removed)."),
+                                          "deficits_removed or deficit_share (default: each scenario's own "
+                                          "closure field; the library declares deficits_removed)."),
     draws: int = typer.Option(200, "--draws", help="Monte Carlo draws of the elasticities behind the 90% "
                               "intervals (0: none)."),
     seed: int = typer.Option(0, "--seed", help="Seed of the Monte Carlo draws."),

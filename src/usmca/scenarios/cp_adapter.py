@@ -11,7 +11,9 @@ Trade-balance closure (chosen per run, :data:`usmca.scenarios.schema.CLOSURES`):
   solve sets :math:`D'_n = 0` with the baseline tariffs, the scenario is solved with
   :math:`D'_n = 0` too, and every change is taken between the two (their Section 5.1). Trade
   balances no longer tie exports to imports: the long-run reading that published long-run
-  estimates of tariff wars (e.g. with retaliation) are closest to.
+  estimates of tariff wars (e.g. with retaliation) are closest to. The review library declares it
+  (``closure: deficits_removed`` in its root scenarios); a scenario without the field and no
+  ``--closure`` runs under :data:`DEFAULT_CLOSURE`.
 
 Per country the engine reports welfare (terms of trade + volume of trade + technical efficiency,
 CP 2015 Table 2), the real wage, and foreign exports and imports both nominal (in units of world
@@ -39,7 +41,7 @@ __all__ = ["cp_solver", "to_cp_inputs", "THETA_FACTORS", "DEFAULT_CLOSURE", "DEF
 
 THETA_FACTORS = (0.5, 2.0)
 """Robustness: every scenario is solved again with all trade elasticities halved and doubled."""
-DEFAULT_CLOSURE = "deficits_removed"
+DEFAULT_CLOSURE = "deficit_share"
 DEFAULT_DRAWS = 200
 PERCENTILES = (5.0, 95.0)
 COUNTRY_BATCH = ("welfare_pct", "real_wage_pct", "exports_pct", "imports_pct", "exports_real_pct", "imports_real_pct")
