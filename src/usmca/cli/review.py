@@ -15,11 +15,11 @@ from .apps import app
 from .output import console, emit_json, progress
 
 
-def _baseline(path: Optional[Path]) -> Any:
+def _baseline(path: Optional[Path], elasticities: Optional[Path] = None) -> Any:
     from usmca.data.baseline import load_baseline
 
     if path is None:
-        return load_baseline()
+        return load_baseline(elasticities=elasticities)
     try:
         if path.is_dir() or (path.is_file() and path.suffix.lower() != ".json"):
             from usmca.scenarios.external import load_external_baseline
@@ -112,6 +112,8 @@ def review(
     draws: int = typer.Option(200, "--draws", help="Monte Carlo draws of the elasticities behind the 90% "
                               "intervals (0: none)."),
     seed: int = typer.Option(0, "--seed", help="Seed of the Monte Carlo draws."),
+    elasticities: Optional[Path] = typer.Option(None, "--elasticities", help="A trade-elasticity table (CSV: "
+                                                "sector, theta, se, url) replacing the cited default."),
 ) -> None:
     """Run the 2026-review scenario library on the embedded 2024 baseline; write out/briefing.html."""
     from usmca.report import render_briefing, write_briefing
@@ -131,7 +133,7 @@ def review(
             chosen.append(load_user_scenario(Path(n), lib))
         else:
             raise UserInputError("--scenario", "", n, f"unknown scenario; one of {', '.join(lib)} or a YAML file")
-    b = _baseline(baseline)
+    b = _baseline(baseline, elasticities)
     results = run_scenarios(chosen, b, progress=None if json_out else
                             (lambda items, d: progress(items, d, total=len(items))), options=opts)
     origin = origin_whatif(chosen)
