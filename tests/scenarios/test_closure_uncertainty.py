@@ -61,12 +61,22 @@ def test_every_figure_has_a_90pct_interval(lib, b) -> None:
 
 
 def test_termination_carries_the_agreement_effect(lib, b) -> None:
-    r = run_scenario(lib["termination"], b, options=RunOptions(draws=0))
+    from usmca.scenarios import run_scenarios
+
+    res = run_scenarios([lib["after_ruling_2026"], lib["termination"]], b, options=RunOptions(draws=12))
+    r = res["termination"]
     assert r.uncertainty["agreement_effect"]["coefficient"] > 0
     assert "specification" in r.uncertainty["agreement_effect"]
-    # no spurious US gain: removing the agreement's trade-cost effect makes every member lose
+    assert r.versus["scenario"] == "after_ruling_2026"
+    # no spurious US gain: against the regime it ends, termination makes every member lose
     for c in ("USA", "MEX", "CAN"):
-        assert r.countries[c]["welfare_pct"] < 0
+        assert r.versus["countries"][c]["welfare_pct"] < 0
+        lo, hi = r.versus["intervals"][c]["welfare_pct"]
+        assert lo <= hi < 0
+    without = run_scenario(lib["termination"].__class__(**{**lib["termination"].__dict__,
+                                                          "shocks": lib["termination"].shocks[:-1]}), b,
+                           options=RunOptions(draws=0))
+    assert r.countries["MEX"]["welfare_pct"] < without.countries["MEX"]["welfare_pct"]
     veh = r.explain["vehicles"]["CAN"]
     assert veh["non_tariff_cost_change_pct"]["USA"] > 0 and veh["theta"] > 0
 

@@ -109,7 +109,7 @@ def review(
     closure: Optional[str] = typer.Option(None, "--closure", help="Trade-balance closure for every scenario: "
                                           "deficits_removed or deficit_share (default: each scenario's own "
                                           "closure field; the library declares deficits_removed)."),
-    draws: int = typer.Option(200, "--draws", help="Monte Carlo draws of the elasticities behind the 90% "
+    draws: int = typer.Option(100, "--draws", help="Monte Carlo draws of the elasticities behind the 90% "
                               "intervals (0: none)."),
     seed: int = typer.Option(0, "--seed", help="Seed of the Monte Carlo draws."),
     elasticities: Optional[Path] = typer.Option(None, "--elasticities", help="A trade-elasticity table (CSV: "

@@ -11,9 +11,11 @@ among the United States, Canada and Mexico (``NAFTA``: CUSFTA from 1989 for US-C
     trade_ijt = exp(pi_it + chi_jt + gamma_ij + b NAFTA_ijt + c RTA_other_ijt) + e
 
 Standard errors are clustered by pair. :math:`\\hat b` is the partial (gravity) effect of the
-agreement on trade among its members, *including* its tariff preferences; when a scenario
-removes the agreement its non-tariff part is what is left once the tariff preference the
-scenario already removes is netted out (:func:`log_trade_cost`).
+agreement on trade among its members, *including* its tariff preferences. Its trade-cost
+equivalent is :math:`b/(\\sigma-1)` with the elasticity of substitution the same study pairs with
+this panel (:math:`\\sigma = 7`, Yotov et al. 2016, ch. 2): a cost, so the same in every sector.
+When a scenario removes the agreement its non-tariff part is what is left once the tariff
+preference the scenario already removes is netted out (:func:`log_trade_cost`).
 
 Build: ``python -m usmca.ge.agreement`` (needs ``../shared/data/yotov_nafta``) writes
 ``agreement_effect.json`` beside this file; :func:`load_agreement_effect` reads it.
@@ -36,6 +38,8 @@ AGREEMENT_PATH = Path(__file__).with_name("agreement_effect.json")
 BOOK_URL = "https://www.wto.org/english/res_e/booksp_e/advancedwtounctad2016_e.pdf"
 MEMBERS = ("USA", "CAN", "MEX")
 YEARS = tuple(range(1986, 2007, 4))
+BOOK_SIGMA = 7.0
+"""Elasticity of substitution of Yotov et al. (2016), ch. 2, application 2 (their GE analysis)."""
 
 
 def estimate_agreement_effect(shared: Path) -> dict[str, Any]:
@@ -60,6 +64,8 @@ def estimate_agreement_effect(shared: Path) -> dict[str, Any]:
         "other_rta": {"coefficient": round(float(est.coef["RTA_other"]), 6),
                       "se": round(float(est.se["RTA_other"]), 6)},
         "partial_trade_effect_pct": round(100 * (float(np.exp(est.coef["NAFTA"])) - 1), 2),
+        "sigma": BOOK_SIGMA,
+        "trade_cost_equivalent_pct": round(100 * (float(np.exp(est.coef["NAFTA"] / (BOOK_SIGMA - 1))) - 1), 2),
         "nobs": int(est.nobs),
         "sample": f"Yotov et al. (2016) ch. 2 application 2 panel: {df['exporter'].nunique()} countries, "
                   f"manufacturing incl. intra-national flows, years {', '.join(map(str, YEARS))}; "
@@ -70,7 +76,8 @@ def estimate_agreement_effect(shared: Path) -> dict[str, Any]:
                   "WTO/UNCTAD, ch. 2 application 2 (data); estimated by usmca.ge.agreement",
         "url": BOOK_URL,
         "interpretation": "partial effect of CUSFTA/NAFTA on trade among the three, tariff preferences included; "
-                          "the non-tariff part applied by a scenario nets out the tariff preference it removes",
+                          "trade-cost equivalent exp(b/(sigma-1)) - 1 with the book's sigma = 7; the non-tariff "
+                          "part applied by a scenario nets out the tariff preference it removes",
     }
 
 
@@ -83,28 +90,31 @@ def load_agreement_effect(path: Path | str | None = None) -> dict[str, Any]:
         d = json.loads(p.read_text(encoding="utf-8"))
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise UserInputError(p.name, "", None, f"not JSON: {exc}") from None
-    for k in ("coefficient", "se"):
+    for k in ("coefficient", "se", "sigma"):
         v = d.get(k)
         if not isinstance(v, (int, float)) or isinstance(v, bool) or not np.isfinite(v) or v < 0:
             raise UserInputError(p.name, k, v, "must be a finite number >= 0")
+    if d["sigma"] <= 1:
+        raise UserInputError(p.name, "sigma", d["sigma"], "must be > 1")
     if not str(d.get("url", "")).startswith(("http://", "https://")):
         raise UserInputError(p.name, "url", d.get("url"), "the estimate needs its source URL")
     return d
 
 
-def log_trade_cost(share: np.ndarray, margin: np.ndarray, beta: np.ndarray, theta: np.ndarray) -> np.ndarray:
+def log_trade_cost(share: np.ndarray, margin: np.ndarray, beta: np.ndarray, sigma: float) -> np.ndarray:
     r"""Log iceberg change of removing ``share`` of the agreement, per draw: (B, N, N, J).
 
-    The agreement raises trade among members by :math:`e^{b}` at given prices; in the
-    Caliendo-Parro model that is a fall of the tariff-inclusive cost by :math:`b/\theta_j`. Its
-    tariff part, the preference margin :math:`\ln\frac{1+\tau^{MFN}_{nj}}{1+\tau_{nij}}`, is
-    restored by the scenario's tariffs, so the non-tariff part is
+    The agreement raises trade among members by :math:`e^{b}` at given prices; in the gravity
+    model it was estimated with (Yotov et al. 2016, :math:`\sigma = 7`) that is a fall of trade
+    costs by :math:`b/(\sigma-1)`. Its tariff part, the preference margin
+    :math:`\ln\frac{1+\tau^{MFN}_{nj}}{1+\tau_{nij}}`, is restored by the scenario's tariffs, so
+    the non-tariff part is
 
-    .. math:: \ln\hat d_{nij} = s_{nij}\max(0,\; b/\theta_j - \mathrm{margin}_{nij}).
+    .. math:: \ln\hat d_{nij} = s_{nij}\max(0,\; b/(\sigma-1) - \mathrm{margin}_{nij}).
 
-    ``share`` and ``margin`` are (N, N, J); ``beta`` (B,), ``theta`` (B, J).
+    ``share`` and ``margin`` are (N, N, J); ``beta`` (B,) draws of :math:`b`.
     """
-    x = beta[:, None, None, None] / theta[:, None, None, :] - margin[None]
+    x = beta[:, None, None, None] / (sigma - 1.0) - margin[None]
     return share[None] * np.maximum(x, 0.0)
 
 

@@ -44,10 +44,16 @@ def comparisons(results: Mapping[str, Any], published: list[dict[str, Any]] | No
         if res is None:
             continue
         c, m = r["country"], r["ours"]
-        point = res.countries.get(c, {}).get(m)
-        band = res.intervals.get("countries", {}).get(c, {}).get(m) if res.intervals else None
+        if r.get("relative_to_compare_to") and res.versus:
+            point = res.versus["countries"].get(c, {}).get(m)
+            band = res.versus["intervals"].get(c, {}).get(m)
+            basis = f"change relative to scenario {res.versus['scenario']} (the agreement's own effect)"
+        else:
+            point = res.countries.get(c, {}).get(m)
+            band = res.intervals.get("countries", {}).get(c, {}).get(m) if res.intervals else None
+            basis = "change relative to the 2024 baseline"
         rows.append({**{k: r[k] for k in r}, "our_value_pct": point, "our_interval_pct": band,
-                     "our_measure": m, "our_closure": res.closure})
+                     "our_measure": m, "our_basis": basis, "our_closure": res.closure})
     return rows
 
 

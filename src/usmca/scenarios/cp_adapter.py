@@ -42,7 +42,7 @@ __all__ = ["cp_solver", "to_cp_inputs", "THETA_FACTORS", "DEFAULT_CLOSURE", "DEF
 THETA_FACTORS = (0.5, 2.0)
 """Robustness: every scenario is solved again with all trade elasticities halved and doubled."""
 DEFAULT_CLOSURE = "deficit_share"
-DEFAULT_DRAWS = 200
+DEFAULT_DRAWS = 100
 PERCENTILES = (5.0, 95.0)
 COUNTRY_BATCH = ("welfare_pct", "real_wage_pct", "exports_pct", "imports_pct", "exports_real_pct", "imports_real_pct")
 _BASELINES: dict[tuple, BatchEquilibrium] = {}
@@ -85,8 +85,8 @@ def _draws(baseline: Any, inputs: CPInputs, draws: int, seed: int, with_beta: bo
     elif draws > 0:
         info["note"] = "no elasticity standard errors for this baseline: no intervals"
     if ag:
-        info["agreement_effect"] = {k: ag[k] for k in ("coefficient", "se", "nobs", "sample", "specification",
-                                                       "source", "url") if k in ag}
+        info["agreement_effect"] = {k: ag[k] for k in ("coefficient", "se", "sigma", "trade_cost_equivalent_pct",
+                                                       "nobs", "sample", "specification", "source", "url") if k in ag}
     return th, beta, info
 
 
@@ -118,7 +118,7 @@ def cp_solver(baseline: Any, new_tariffs: np.ndarray, trade_cost_hat: np.ndarray
     log_d = np.log(trade_cost_hat)[None]
     if with_beta:
         margin = agreement_margin if agreement_margin is not None else np.zeros_like(new_tariffs)
-        log_d = log_d + log_trade_cost(agreement_share, margin, beta, th)
+        log_d = log_d + log_trade_cost(agreement_share, margin, beta, float(load_agreement_effect()["sigma"]))
     dhat0 = np.exp(log_d[0])
     point_dhat = None if np.all(dhat0 == 1.0) else dhat0
     res = solve(inputs, new_tariffs, trade_cost_hat=point_dhat, balanced=removed)
@@ -167,7 +167,9 @@ def cp_solver(baseline: Any, new_tariffs: np.ndarray, trade_cost_hat: np.ndarray
             w = {}
         for c in sens:
             sens[c].append(float(w[c]) if c in w else None)
+    draws_out = {m: np.where(ok[:, None], ms[m], np.nan) for m in COUNTRY_BATCH}
     return {"countries": countries, "sectors": sectors, "sectors_real": sectors_real, "intervals": intervals,
+            "draws": draws_out,
             "uncertainty": unc, "diagnostics": diag, "trade_cost_hat": dhat0,
             "sensitivity": {"theta_factors": list(THETA_FACTORS), "welfare_pct": sens}}
 

@@ -12,7 +12,7 @@ engine (:mod:`usmca.ge.caliendo_parro`, imported lazily); any callable with the 
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any, Callable, Iterable, Mapping
 
 import numpy as np
@@ -44,7 +44,7 @@ class RunOptions:
     """
 
     closure: str | None = None
-    draws: int = 200
+    draws: int = 100
     seed: int = 0
 
     def __post_init__(self) -> None:
@@ -88,10 +88,16 @@ class ScenarioResult:
     """How the intervals were made: draws, seed, parameters, converged draws, agreement estimate."""
     explain: dict[str, Any] = field(default_factory=dict)
     """Decomposition of vehicle output and US export changes by their inputs (:mod:`.explain`)."""
+    versus: dict[str, Any] = field(default_factory=dict)
+    """The scenario's own effect: the change relative to its ``compare_to`` scenario, per country and
+    metric, with the 90% interval of the per-draw difference (same seeded elasticity draws)."""
+    draws: Mapping[str, Any] | None = field(default=None, repr=False)
+    """Raw Monte Carlo arrays (row 0 the point estimate), kept out of ``to_dict``."""
 
     def to_dict(self) -> dict[str, Any]:
-        d = asdict(self)
+        d = asdict(replace(self, draws=None))
         d.pop("reform_raw")
+        d.pop("draws")
         return d
 
 
@@ -184,7 +190,7 @@ def run_scenario(s: Scenario, baseline: Any, solver: Solver | None = None, calib
         diagnostics=dict(res.get("diagnostics", {})), compare_to=s.compare_to, origin_whatif=s.origin_whatif,
         sensitivity=_sensitivity(res.get("sensitivity")), reform_raw=s.reform, calibration=cal_info,
         closure=res.get("diagnostics", {}).get("closure", closure), sectors_real=sectors_real,
-        intervals=res.get("intervals", {}), uncertainty=res.get("uncertainty", {}),
+        intervals=res.get("intervals", {}), uncertainty=res.get("uncertainty", {}), draws=res.get("draws"),
         explain=_explain(baseline, compiled, countries, sectors_real or sectors, res))
 
 
@@ -210,7 +216,28 @@ def run_scenarios(scenarios: Iterable[Scenario], baseline: Any, solver: Solver |
     items = list(scenarios)
     it = progress(items, "Solving scenarios") if progress else items
     solve = solver or default_solver()
-    return {s.name: run_scenario(s, baseline, solve, calibrate, options) for s in it}
+    out = {s.name: run_scenario(s, baseline, solve, calibrate, options) for s in it}
+    return {n: _versus(r, out.get(r.compare_to or ""), tuple(baseline.countries)) for n, r in out.items()}
+
+
+def _versus(r: ScenarioResult, cmp_: ScenarioResult | None, countries: tuple[str, ...]) -> ScenarioResult:
+    """Attach ``versus``: r minus its comparator, point and 90% interval of the per-draw difference."""
+    if cmp_ is None:
+        return r
+    from .cp_adapter import PERCENTILES
+
+    point = {c: {m: (None if v is None or cmp_.countries[c].get(m) is None else v - cmp_.countries[c][m])
+                 for m, v in r.countries[c].items()} for c in countries}
+    bands: dict[str, dict[str, Any]] = {c: {} for c in countries}
+    a, b = r.draws or {}, cmp_.draws or {}
+    for m in set(a) & set(b):
+        d = np.asarray(a[m]) - np.asarray(b[m])
+        if d.shape[0] > 2:
+            with np.errstate(all="ignore"):
+                q = np.nanpercentile(d[1:], PERCENTILES, axis=0)
+            for k, c in enumerate(countries):
+                bands[c][m] = [float(q[0, k]), float(q[1, k])]
+    return replace(r, versus={"scenario": cmp_.name, "countries": point, "intervals": bands})
 
 
 def default_solver() -> Solver:
