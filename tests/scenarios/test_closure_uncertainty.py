@@ -48,8 +48,8 @@ def test_every_figure_has_a_90pct_interval(lib, b) -> None:
     r = run_scenario(lib["status_quo_2025"], b, options=RunOptions(draws=40, seed=3))
     assert r.uncertainty["draws"] == 40 and r.uncertainty["converged"] >= 38
     for c in b.countries:
-        for m in ("welfare_pct", "real_wage_pct", "exports_pct", "imports_pct", "exports_real_pct",
-                  "imports_real_pct"):
+        for m in ("welfare_pct", "real_wage_pct", "tot_pct", "vot_pct", "exports_pct", "imports_pct",
+                  "exports_real_pct", "imports_real_pct"):
             lo, hi = r.intervals["countries"][c][m]
             assert lo <= hi
         for s in b.sectors:

@@ -44,7 +44,8 @@ THETA_FACTORS = (0.5, 2.0)
 DEFAULT_CLOSURE = "deficit_share"
 DEFAULT_DRAWS = 100
 PERCENTILES = (5.0, 95.0)
-COUNTRY_BATCH = ("welfare_pct", "real_wage_pct", "exports_pct", "imports_pct", "exports_real_pct", "imports_real_pct")
+COUNTRY_BATCH = ("welfare_pct", "real_wage_pct", "tot_pct", "vot_pct", "exports_pct", "imports_pct",
+                 "exports_real_pct", "imports_real_pct")
 _BASELINES: dict[tuple, BatchEquilibrium] = {}
 
 

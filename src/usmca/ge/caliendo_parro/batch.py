@@ -159,7 +159,8 @@ def measures(bln: BatchEquilibrium, cfl: BatchEquilibrium, final_share: np.ndarr
             return np.where(b > 0, 100.0 * (a / b - 1.0), np.nan)
 
     y0, y1 = m0.sum(axis=1), m1.sum(axis=1)
-    return {"welfare_pct": 100.0 * (tot + vot + te) / income,
+    return {"welfare_pct": 100.0 * (tot + vot + te) / income, "tot_pct": 100.0 * tot / income,
+            "vot_pct": 100.0 * vot / income,
             "real_wage_pct": 100.0 * (cfl.w_hat / bln.w_hat / cpi - 1.0),
             "exports_pct": pct(f1.sum(axis=(1, 3)), f0.sum(axis=(1, 3))),
             "imports_pct": pct(f1.sum(axis=(2, 3)), f0.sum(axis=(2, 3))),
