@@ -7,6 +7,14 @@ effects), the real-wage change :math:`\\hat w/\\hat P`, the change in goods expo
 and per country x sector the change in gross output. The default solver is the Caliendo-Parro
 engine (:mod:`usmca.ge.caliendo_parro`, imported lazily); any callable with the signature of
 :data:`Solver` can be passed instead (tests use an independent one-sector solver).
+
+With the default engine every run states its trade-balance closure (:class:`RunOptions`, a
+scenario's ``closure:`` field; :mod:`usmca.scenarios.cp_adapter`), reports exports and imports
+nominal and real, gross output nominal (``sectors``) and real (``sectors_real``), and the 90%
+Monte Carlo interval of each figure (``intervals``) over the sampling distributions of the trade
+elasticities and, for agreement-level changes, of the agreement's PPML trade effect
+(``uncertainty`` says how). ``versus`` is the scenario's own effect against its ``compare_to``;
+``explain`` decomposes vehicle output and US exports by their inputs (:mod:`.explain`).
 """
 
 from __future__ import annotations
