@@ -30,8 +30,8 @@ from usmca.errors import UserInputError
 from .compile import CompiledScenario, compile_scenario
 from .schema import Scenario
 
-__all__ = ["ScenarioResult", "Solver", "RunOptions", "run_scenario", "run_scenarios", "tariff_wedges",
-           "COUNTRY_METRICS"]
+__all__ = ["ScenarioResult", "Solver", "RunOptions", "run_scenario", "run_scenarios", "with_versus",
+           "tariff_wedges", "COUNTRY_METRICS"]
 
 Solver = Callable[[Any, np.ndarray, np.ndarray], Mapping[str, Any]]
 """``solver(baseline, new_tariffs, trade_cost_hat) -> {"countries": {code: {metric: %}},
@@ -225,7 +225,13 @@ def run_scenarios(scenarios: Iterable[Scenario], baseline: Any, solver: Solver |
     it = progress(items, "Solving scenarios") if progress else items
     solve = solver or default_solver()
     out = {s.name: run_scenario(s, baseline, solve, calibrate, options) for s in it}
-    return {n: _versus(r, out.get(r.compare_to or ""), tuple(baseline.countries)) for n, r in out.items()}
+    return with_versus(out, tuple(baseline.countries))
+
+
+def with_versus(results: Mapping[str, ScenarioResult], countries: tuple[str, ...]) -> dict[str, ScenarioResult]:
+    """Every result with ``versus`` set against its ``compare_to`` when that scenario is among ``results``
+    (run with the same options, so the per-draw difference uses the same elasticity draws)."""
+    return {n: _versus(r, results.get(r.compare_to or ""), countries) for n, r in results.items()}
 
 
 def _versus(r: ScenarioResult, cmp_: ScenarioResult | None, countries: tuple[str, ...]) -> ScenarioResult:
