@@ -24,7 +24,7 @@ import numpy as np
 
 from usmca.law import default_tree
 from usmca.origin.context import Context, P
-from usmca.origin.hs import codes_to_int, normalize
+from usmca.hs import codes_to_int, normalize
 from usmca.origin.rules import parse_rule
 from usmca.origin.vector import Portfolio, evaluate_portfolio, rollup_vnm
 

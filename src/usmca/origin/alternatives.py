@@ -19,7 +19,7 @@ from typing import Any, Sequence
 
 from .context import Context, P
 from .deminimis import Failing, de_minimis
-from .hs import dotted
+from usmca.hs import dotted
 from .lines import Line, shift_failures
 from .result import Trace
 from .rules import Alternative

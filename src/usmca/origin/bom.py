@@ -42,7 +42,7 @@ from usmca.law.userfile import check_expansion, read_user_text
 from usmca.law.values import load_yaml_all
 
 from .averaging import Averaging
-from .hs import normalize_optional
+from usmca.hs import normalize_optional
 from .rules import parse_rule
 from .transit import Shipment
 

@@ -20,7 +20,7 @@ from typing import Any, Callable, Mapping
 
 from usmca.errors import LawError, UserInputError
 
-from .hs import HsSet, dotted
+from usmca.hs import HsSet, dotted
 from .rules import Alternative, parse_rule
 
 __all__ = ["Context", "RuleChoice", "PARTIES", "P"]

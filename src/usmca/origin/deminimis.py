@@ -25,7 +25,7 @@ from decimal import Decimal
 from typing import Sequence
 
 from .context import Context, P
-from .hs import HsSet, dotted
+from usmca.hs import HsSet, dotted
 from .result import Trace
 
 __all__ = ["Failing", "de_minimis"]

@@ -28,7 +28,7 @@ from .averaging_node import averaged_bases
 from .alternatives import AltResult, Bases, evaluate_alternative, rvc_tests, same_subheading
 from .bom import Bom, Good, Material
 from .context import PARTIES, Context, P, RuleChoice
-from .hs import dotted
+from usmca.hs import dotted
 from .lines import Line, add_ledger, evaluate_lines
 from .remanufactured import remanufactured_status
 from .result import Trace, TraceStep

@@ -14,7 +14,7 @@ import numpy as np
 
 from .bom import Bom, Material
 from .context import PARTIES, Context, P
-from .hs import HsSet, code_to_int
+from usmca.hs import HsSet, code_to_int
 from .rules import Alternative, parse_rule
 from .vector import Portfolio, PortfolioResult, evaluate_portfolio
 

@@ -19,7 +19,7 @@ from usmca.errors import UserInputError
 from .bom import AnyBom, Bom, as_bom
 from .context import Context
 from .determine import NodeResult, evaluate_bom
-from .hs import dotted
+from usmca.hs import dotted
 from .result import QualificationResult
 from .rescission import rescission_plan
 from .whatif import to_qualify

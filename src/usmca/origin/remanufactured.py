@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from typing import Any, Sequence
 
-from .hs import dotted
+from usmca.hs import dotted
 from .result import Trace
 
 __all__ = ["SCOPE", "EXCLUDED", "remanufactured_status"]

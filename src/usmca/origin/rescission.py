@@ -19,7 +19,7 @@ from typing import Any
 from .bom import Bom, parse_bom
 from .context import Context
 from .determine import NodeResult, evaluate_bom
-from .hs import dotted
+from usmca.hs import dotted
 from .lines import Line
 
 __all__ = ["rescission_plan"]

@@ -30,7 +30,7 @@ import numpy as np
 
 from usmca.errors import UserInputError
 
-from .hs import SHIFT_LEVEL, HsSet, dotted, normalize
+from usmca.hs import SHIFT_LEVEL, HsSet, dotted, normalize
 
 __all__ = ["Alternative", "parse_rule", "shift_test", "shift_test_array"]
 
@@ -207,7 +207,7 @@ def shift_test_array(alt: Alternative, good_int: np.ndarray, good_len: np.ndarra
     alt
         The alternative (one for all lines).
     good_int, good_len, mat_int, mat_len
-        Codes of each line's good and material in the form of :func:`usmca.origin.hs.codes_to_int`.
+        Codes of each line's good and material in the form of :func:`usmca.hs.codes_to_int`.
 
     Returns
     -------

@@ -33,7 +33,7 @@ from typing import Any, Optional
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from .context import PARTIES
-from .hs import HsSet, dotted, normalize_optional
+from usmca.hs import HsSet, dotted, normalize_optional
 from .result import Trace
 
 __all__ = ["Leg", "Shipment", "check_transit", "P_OPERATIONS", "P_CUSTOMS", "P_GROUPS", "P_CONDITIONS"]

@@ -30,7 +30,7 @@ from typing import Any
 from .alternatives import rvc_requirement
 from .context import Context, P
 from .determine import NodeResult
-from .hs import dotted
+from usmca.hs import dotted
 from .knapsack import min_cost_cover
 from .lines import Line
 from .rules import Alternative

@@ -16,7 +16,7 @@ import pandas as pd
 
 from usmca.errors import LawError, UserInputError
 
-from ..hs import HsSet
+from usmca.hs import HsSet
 
 __all__ = ["ROOT", "AutoLaw", "auto_law"]
 

@@ -26,7 +26,7 @@ from typing import Any, Mapping
 
 from usmca.errors import UserInputError
 
-from ..hs import dotted
+from usmca.hs import dotted
 from .classify import S20_USES
 from .law import AutoLaw
 

@@ -34,7 +34,7 @@ from typing import Any, Mapping
 
 from usmca.errors import UserInputError
 
-from ..hs import normalize
+from usmca.hs import normalize
 from ..rvc import HUNDRED, rvc_net_cost, rvc_transaction_value
 from .classify import S20_USES, regime, split_use, vehicle_use
 from .declared import declared_description_requirement

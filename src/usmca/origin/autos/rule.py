@@ -28,7 +28,7 @@ from typing import Any
 
 from usmca.errors import UserInputError
 
-from ..hs import normalize
+from usmca.hs import normalize
 from .classify import regime, split_use
 from .descriptions import check_description, resolve
 from .heavy_credit import credit_in_force
