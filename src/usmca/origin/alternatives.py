@@ -17,9 +17,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Sequence
 
+from usmca.hs import dotted
+
 from .context import Context, P
 from .deminimis import Failing, de_minimis
-from usmca.hs import dotted
 from .lines import Line, shift_failures
 from .result import Trace
 from .rules import Alternative
@@ -60,9 +61,9 @@ class AltResult:
 def rvc_requirement(ctx: Context, alt: Alternative) -> dict[str, Decimal]:
     """The RVC thresholds of ``alt``, raised to the review floor when that option is in effect."""
     req = dict(alt.rvc or {})
-    if req and ctx.optional(P.FLOOR_IN_EFFECT, False):
+    if req and ctx.law.get(P.FLOOR_IN_EFFECT, False):
         for m, path in (("TV", P.FLOOR_TV), ("NC", P.FLOOR_NC)):
-            floor = ctx.optional(path)
+            floor = ctx.law.get(path)
             if m in req and floor is not None:
                 req[m] = max(req[m], Decimal(repr(floor)) if isinstance(floor, float) else Decimal(floor))
     return req
@@ -107,8 +108,8 @@ def rvc_tests(req: dict[str, Decimal], b: Bases, trace: Trace, reference: str, l
 
 def _waiver(ctx: Context, b: Bases, trace: Trace) -> bool:
     """RVC de minimis waiver (UR s. 5(4)): all VNM <= w% of TV or total cost."""
-    w = ctx.percent(P.DM_RVC_WAIVER)
-    ref = ctx.cite(P.DM_RVC_WAIVER)
+    w = ctx.law.number(P.DM_RVC_WAIVER)
+    ref = ctx.law.cite(P.DM_RVC_WAIVER)
     for name, base, vnm in (("transaction value", b.tv, b.vnm_tv), ("total cost", b.total_cost, b.vnm_nc)):
         if base is not None and base > 0:
             share = vnm / base * HUNDRED
@@ -129,7 +130,7 @@ def evaluate_alternative(ctx: Context, i: int, alt: Alternative, good: str, line
     failing: list[Failing] = []
     notes: list[str] = []
     tested = [ln for ln in lines if ln.tested]
-    if any(ln.material.component for ln in lines) and ctx.codes(P.DM_APPAREL_CHAPTERS).contains(good):
+    if any(ln.material.component for ln in lines) and ctx.law.codes(P.DM_APPAREL_CHAPTERS).contains(good):
         others = [ln for ln in tested if not ln.material.component]
         tested = [ln for ln in tested if ln.material.component]
         if others:
@@ -158,7 +159,7 @@ def evaluate_alternative(ctx: Context, i: int, alt: Alternative, good: str, line
     res.thresholds = req
     if req:
         if req != dict(alt.rvc or {}):
-            trace.add(f"{label}: RVC", f"review floor raises the thresholds to {_fmt(req)}", ctx.cite(P.FLOOR_TV))
+            trace.add(f"{label}: RVC", f"review floor raises the thresholds to {_fmt(req)}", ctx.law.cite(P.FLOOR_TV))
         if _waiver(ctx, b, trace):
             rvc_ok = True
         else:

@@ -34,15 +34,22 @@ from pathlib import Path
 from typing import Any, Literal, Mapping, Optional, Union
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from usmca.errors import UserInputError
+from usmca.hs import normalize_optional
 from usmca.law.countries import is_country
 from usmca.law.userfile import check_expansion, read_user_text
 from usmca.law.values import load_yaml_all
 
 from .averaging import Averaging
-from usmca.hs import normalize_optional
 from .rules import parse_rule
 from .transit import Shipment
 

@@ -23,19 +23,26 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Mapping
 
+from usmca.hs import dotted
+
+from .alternatives import (
+    AltResult,
+    Bases,
+    evaluate_alternative,
+    rvc_tests,
+    same_subheading,
+)
 from .averaging import PeriodResult
 from .averaging_node import averaged_bases
-from .alternatives import AltResult, Bases, evaluate_alternative, rvc_tests, same_subheading
 from .bom import Bom, Good, Material
-from .context import PARTIES, Context, P, RuleChoice
-from usmca.hs import dotted
+from .context import PARTIES, Context, P
+from .hooks import Requirement, Rollup, RuleChoice, RuleQuery
 from .lines import Line, add_ledger, evaluate_lines
 from .remanufactured import remanufactured_status
 from .result import Trace, TraceStep
-from .rules import parse_rule
 from .transit import check_transit
 
-__all__ = ["NodeSpec", "NodeResult", "evaluate_node", "evaluate_bom", "PRODUCER_PREFIX"]
+__all__ = ["NodeSpec", "NodeResult", "evaluate_node", "evaluate_bom", "rollup", "PRODUCER_PREFIX"]
 
 ZERO = Decimal(0)
 #: Key prefix of the producer's own value in the content ledger (``producer:MX``).
@@ -65,7 +72,7 @@ class NodeSpec:
     automotive: Mapping[str, Any] | None = None
     imported_from: str | None = None
     top: bool = False
-    bom: Mapping[str, Any] | None = None
+    bom: Bom | None = None
     remanufactured: bool = False
     shipment: Any = None
     averaging: Any = None
@@ -79,9 +86,7 @@ class NodeSpec:
         return cls("", g.hs, g.rule, tv, g.costs.net_cost if g.costs else None,
                    g.costs.total_cost if g.costs else None, g.method, list(bom.materials), g.produced_in,
                    g.wholly_obtained, g.weight, g.component_weight, g.set, g.unassembled_gri2a, g.use,
-                   bom.automotive, g.imported_from, True,
-                   bom.model_dump(mode="json", exclude={"source", "shipment", "averaging"}),
-                   g.remanufactured, bom.shipment, bom.averaging, g.costs is not None, bom.source)
+                   bom.automotive, g.imported_from, True, bom, g.remanufactured, bom.shipment, bom.averaging, g.costs is not None, bom.source)
 
     @classmethod
     def from_material(cls, m: Material, path: str, produced_in: str | None) -> "NodeSpec":
@@ -140,7 +145,7 @@ def evaluate_node(spec: NodeSpec, ctx: Context, depth: int = 0) -> NodeResult:
     mval = sum((ln.material.material_value for ln in lines if ln.role != "packing"), ZERO)
     if spec.top:
         _producer_value(spec, ledger, mval, trace)
-    apparel = spec.hs is not None and ctx.codes(P.DM_APPAREL_CHAPTERS).contains(spec.hs)
+    apparel = spec.hs is not None and ctx.law.codes(P.DM_APPAREL_CHAPTERS).contains(spec.hs)
     weight = spec.component_weight if (apparel and spec.component_weight is not None) else spec.weight
     b = Bases(spec.tv, nc, spec.total_cost, vnm_tv, vnm_nc, spec.method, weight)
     periods = None
@@ -157,7 +162,7 @@ def evaluate_node(spec: NodeSpec, ctx: Context, depth: int = 0) -> NodeResult:
     res.averaging = periods
     _routes(spec, ctx, res, trace)
     if spec.top:
-        _automotive(spec, ctx, res, trace)
+        _requirements(spec, ctx, res, trace)
         _nme_cap(spec, ctx, res, trace)
         if spec.shipment is not None:
             _transit(spec, ctx, res, trace)
@@ -252,25 +257,24 @@ def _routes(spec: NodeSpec, ctx: Context, res: NodeResult, trace: Trace) -> None
         _route_e(spec, ctx, res, trace)
 
 
+_FOUND = {"inline": "inline rule of the BOM (overrides the library)",
+          "automotive": "Automotive Appendix rule for {hs}", "library": "PSR library rule for {hs}"}
+
+
 def _resolve_rule(spec: NodeSpec, ctx: Context, trace: Trace) -> RuleChoice | None:
+    """The rule of the first of the context's rule sources that has one (inline, automotive, library)."""
     if spec.hs is None:
         trace.add("product-specific rule", "no HS code: the rule cannot be applied", "USMCA Annex 4-B", None)
         return None
-    if spec.rule is not None:
-        alts = parse_rule(spec.rule, "BOM", f"{spec.path + '.' if spec.path else 'good.'}rule")
-        trace.add("product-specific rule", "inline rule of the BOM (overrides the library)", "BOM")
-        return RuleChoice("inline", alts, None, spec.hs)
-    if spec.top and (spec.use or spec.automotive):
-        declared = spec.automotive.get("part_description_class") if isinstance(spec.automotive, Mapping) else None
-        auto = ctx.automotive_rule(spec.hs, spec.use, declared)
-        if auto is not None:
-            trace.add("product-specific rule", f"Automotive Appendix rule for {dotted(spec.hs)}",
-                      _cite_rule(auto))
-            return auto
-    lib = ctx.library_rule(spec.hs)
-    if lib is not None:
-        trace.add("product-specific rule", f"PSR library rule for {dotted(spec.hs)}", _cite_rule(lib))
-        return lib
+    auto = spec.top and bool(spec.use or spec.automotive)
+    declared = spec.automotive.get("part_description_class") if isinstance(spec.automotive, Mapping) else None
+    query = RuleQuery(spec.hs, spec.path, spec.rule, spec.use if auto else None, declared if auto else None,
+                      auto)
+    choice = ctx.rule_for(query)
+    if choice is not None:
+        trace.add("product-specific rule", _FOUND[choice.source].format(hs=dotted(spec.hs)),
+                  "BOM" if choice.source == "inline" else _cite_rule(choice))
+        return choice
     trace.add("product-specific rule", f"the rule for {dotted(spec.hs)} is not encoded: no determination under "
               "Art. 4.2(b) (the engine does not guess)", "USMCA Annex 4-B", None)
     return None
@@ -288,7 +292,7 @@ def _cite_rule(choice: RuleChoice) -> str:
 
 def _parts_exception(spec: NodeSpec, ctx: Context, res: NodeResult, trace: Trace) -> None:
     assert spec.hs is not None
-    if not ctx.has(P.PARTS_TV) or ctx.codes(P.PARTS_EXCLUDED).contains(spec.hs):
+    if not ctx.law.has(P.PARTS_TV) or ctx.law.codes(P.PARTS_EXCLUDED).contains(spec.hs):
         return
     same = any(a.shift_ok is False and same_subheading(a.failing, spec.hs) for a in res.alts)
     if not (same or spec.unassembled):
@@ -296,8 +300,8 @@ def _parts_exception(spec: NodeSpec, ctx: Context, res: NodeResult, trace: Trace
     why = ("good imported unassembled, classified as assembled under GRI 2(a)" if spec.unassembled else
            "the failing non-originating materials are parts classified in the same subheading as the good")
     trace.add("parts exception", why, "USMCA Art. 4.2(d); UR s. 3(4)")
-    req = {"TV": ctx.percent(P.PARTS_TV), "NC": ctx.percent(P.PARTS_NC)}
-    ok, decisive, tests = rvc_tests(req, res.bases, trace, f"{ctx.cite(P.PARTS_TV)}; {ctx.cite(P.PARTS_NC)}",
+    req = {"TV": ctx.law.number(P.PARTS_TV), "NC": ctx.law.number(P.PARTS_NC)}
+    ok, decisive, tests = rvc_tests(req, res.bases, trace, f"{ctx.law.cite(P.PARTS_TV)}; {ctx.law.cite(P.PARTS_NC)}",
                                     "parts exception RVC")
     for t in tests:
         res.margins.append({"test": f"parts exception RVC ({t['method']})", **t})
@@ -308,14 +312,14 @@ def _parts_exception(spec: NodeSpec, ctx: Context, res: NodeResult, trace: Trace
 def _route_e(spec: NodeSpec, ctx: Context, res: NodeResult, trace: Trace) -> None:
     if not spec.top or spec.imported_from is None or spec.hs is None:
         return
-    if not ctx.has(P.TABLE_2_10_1):
+    if not ctx.law.has(P.TABLE_2_10_1):
         trace.add("Table 2.10.1 goods", f"the list is not encoded in the law tree ({P.TABLE_2_10_1})",
                   "19 U.S.C. 4531(b)(1)(E); UR s. 3(7), Schedule 2", None)
         return
-    listed = ctx.codes(P.TABLE_2_10_1).contains(spec.hs)
+    listed = ctx.law.codes(P.TABLE_2_10_1).contains(spec.hs)
     ok = bool(listed) and spec.imported_from in PARTIES
     trace.add("Table 2.10.1 goods", f"{dotted(spec.hs)} {'is' if listed else 'is not'} listed; imported from "
-              f"{spec.imported_from}", ctx.cite(P.TABLE_2_10_1), ok)
+              f"{spec.imported_from}", ctx.law.cite(P.TABLE_2_10_1), ok)
     if ok:
         res.originating, res.criterion = True, "E"
 
@@ -334,51 +338,69 @@ def _set_rule(spec: NodeSpec, ctx: Context, res: NodeResult, trace: Trace) -> No
         trace.add("set", "no value of the set given (transaction value or net cost)", "UR s. 6(4)", False)
         res.originating = False
         return
-    cap = ctx.percent(P.SETS_MAX)
+    cap = ctx.law.number(P.SETS_MAX)
     share = value / base * HUNDRED
     ok = share <= cap
     trace.add("set", f"non-originating goods {value} = {share:.4f}% of the set's value {base} "
-              f"{'<=' if ok else '>'} {cap}%", ctx.cite(P.SETS_MAX), ok)
+              f"{'<=' if ok else '>'} {cap}%", ctx.law.cite(P.SETS_MAX), ok)
     res.margins.append({"test": "set non-originating share", "value": share, "threshold": cap,
                         "margin": cap - share, "passed": ok})
     res.originating, res.criterion = (True, "B") if ok else (False, None)
 
 
-def _automotive(spec: NodeSpec, ctx: Context, res: NodeResult, trace: Trace) -> None:
-    if not (spec.use or spec.automotive):
+def _requirements(spec: NodeSpec, ctx: Context, res: NodeResult, trace: Trace) -> None:
+    """AND the verdicts of the context's requirement hooks (the Automotive Appendix) with the result."""
+    bom = spec.bom
+    if bom is None:
         return
-    reqs = ctx.automotive_requirements(spec.bom or {})
-    if reqs is None:
-        trace.add("automotive requirements", "the automotive module is not available: not evaluated",
-                  "USMCA Appendix to Annex 4-B", None)
-        if res.originating:
-            res.originating, res.criterion = None, None
-        return
-    for r in reqs:
-        passed = r.get("passed")
-        trace.add(str(r.get("step", "automotive requirement")), str(r.get("result", "")),
-                  str(r.get("reference", "USMCA Appendix to Annex 4-B")), passed)
-        if r.get("value") is not None and r.get("threshold") is not None:
-            margin = {"test": str(r.get("step")), "value": r.get("value"), "threshold": r.get("threshold"),
-                      "passed": passed}
-            if r.get("gap"):
-                margin["gap"] = r["gap"]
-            res.margins.append(margin)
-        if passed is False and res.originating is not False:
-            res.originating, res.criterion = False, None
-        elif passed is None and res.originating:
-            res.originating, res.criterion = None, None
+    for hook in ctx.requirements:
+        if not hook.applies(bom):
+            continue
+        for r in hook.check(bom, ctx.law, lambda b, rule=None: rollup(b, ctx, rule)):
+            _and_requirement(r, res, trace)
+
+
+def _and_requirement(r: Requirement, res: NodeResult, trace: Trace) -> None:
+    trace.add(r.step, r.result, r.reference, r.passed)
+    if r.value is not None and r.threshold is not None:
+        margin: dict[str, Any] = {"test": r.step, "value": r.value, "threshold": r.threshold, "passed": r.passed}
+        if r.gap:
+            margin["gap"] = dict(r.gap)
+        res.margins.append(margin)
+    if r.passed is False and res.originating is not False:
+        res.originating, res.criterion = False, None
+    elif r.passed is None and res.originating:
+        res.originating, res.criterion = None, None
+
+
+#: The rule under which :func:`rollup` determines a good: no shift, no RVC (the roll-up only).
+NEUTRAL_RULE = [{"shift": "none", "text": "neutral rule: roll-up for the automotive step"}]
+
+
+def rollup(bom: Bom, ctx: Context, rule: list[dict[str, Any]] | None = None) -> Rollup | None:
+    """The core's roll-up of a BOM's good for a requirement hook (:data:`.hooks.Evaluate`).
+
+    The good is determined under ``rule`` (default :data:`NEUTRAL_RULE`) without its ``use``,
+    ``automotive``, ``shipment`` and ``averaging`` data, so that no hook is re-entered; the answer
+    is the adjusted net cost, the VNM under the net-cost method (UR s. 7(3)-(5), s. 8, s. 9), the
+    material lines and the verdict under ``rule``. ``None`` when the BOM has no materials list to
+    roll up.
+    """
+    good = bom.good.model_copy(update={"use": None, "rule": rule or NEUTRAL_RULE})
+    bare = bom.model_copy(update={"good": good, "automotive": None, "shipment": None, "averaging": None})
+    res = evaluate_bom(bare, ctx)
+    return Rollup(res.bases.nc, res.vnm_nc, tuple(res.lines), res.originating)
 
 
 def _nme_cap(spec: NodeSpec, ctx: Context, res: NodeResult, trace: Trace) -> None:
-    if not ctx.optional(P.NME_IN_EFFECT, False):
+    if not ctx.law.get(P.NME_IN_EFFECT, False):
         return
-    countries = [str(c).upper() for c in (ctx.optional(P.NME_COUNTRIES, []) or [])]
-    cap = ctx.optional(P.NME_MAX)
+    countries = [str(c).upper() for c in (ctx.law.get(P.NME_COUNTRIES, []) or [])]
+    cap = ctx.law.get(P.NME_MAX)
     b = res.bases
     base = b.tv if b.tv is not None else b.nc
     if cap is None or base is None or base <= 0:
-        trace.add("non-market-economy content cap", "in effect but no share or no value base", ctx.cite(P.NME_MAX),
+        trace.add("non-market-economy content cap", "in effect but no share or no value base", ctx.law.cite(P.NME_MAX),
                   None)
         return
     capd = Decimal(repr(cap)) if isinstance(cap, float) else Decimal(cap)
@@ -386,7 +408,7 @@ def _nme_cap(spec: NodeSpec, ctx: Context, res: NodeResult, trace: Trace) -> Non
     share = content / base * HUNDRED
     ok = share <= capd
     trace.add("non-market-economy content cap", f"content from {', '.join(countries)} {content} = {share:.4f}% of "
-              f"{base} {'<=' if ok else '>'} {capd}%", ctx.cite(P.NME_MAX), ok)
+              f"{base} {'<=' if ok else '>'} {capd}%", ctx.law.cite(P.NME_MAX), ok)
     res.margins.append({"test": "NME content share", "value": share, "threshold": capd, "margin": capd - share,
                         "passed": ok})
     if not ok and res.originating is not False:

@@ -32,12 +32,12 @@ from typing import TYPE_CHECKING, Any, Callable
 
 from usmca.errors import UserInputError
 
-from .bom import Material, WHOLLY_OBTAINED
+from .bom import WHOLLY_OBTAINED, Material
 from .context import P
 from .deminimis import Failing
 from .fungible import Receipt, Withdrawal, allocate
-from .rules import Alternative, parse_rule, shift_test
 from .result import Trace
+from .rules import Alternative, parse_rule, shift_test
 
 if TYPE_CHECKING:
     from .determine import NodeResult
@@ -169,7 +169,7 @@ def _fungible(line: Line, ctx: Any, trace: Trace) -> None:
     """Origin and VNM of a material drawn from commingled fungible stock (Art. 4.13; UR s. 8(18))."""
     f = line.material.fungible
     assert f is not None
-    allowed = ctx.value(P.FUNGIBLE_METHODS) if ctx.has(P.FUNGIBLE_METHODS) else None
+    allowed = ctx.law.at(P.FUNGIBLE_METHODS) if ctx.law.has(P.FUNGIBLE_METHODS) else None
     if allowed is not None and f.method not in allowed:
         raise UserInputError("BOM", f"{line.path}.fungible.method", f.method, f"not a method of {allowed}")
     try:
@@ -183,7 +183,7 @@ def _fungible(line: Line, ctx: Any, trace: Trace) -> None:
         raise UserInputError("BOM", f"{line.path}.fungible.withdrawal", f.withdrawal,
                              f"the inventory has {len(allocs)} withdrawals")
     a = allocs[f.withdrawal - 1]
-    ref = f"USMCA Art. 4.13; UR s. 8(18), Schedule 8 [{ctx.cite(P.FUNGIBLE_METHODS) if ctx.has(P.FUNGIBLE_METHODS) else ''}]"
+    ref = f"USMCA Art. 4.13; UR s. 8(18), Schedule 8 [{ctx.law.cite(P.FUNGIBLE_METHODS) if ctx.law.has(P.FUNGIBLE_METHODS) else ''}]"
     if a.non_originating_units == 0:
         line.originating = True
         trace.add(f"material {line.id}", f"fungible stock, {f.method}: withdrawal {f.withdrawal} of {a.quantity} units "

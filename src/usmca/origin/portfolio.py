@@ -12,9 +12,10 @@ from typing import Any, Sequence
 
 import numpy as np
 
+from usmca.hs import HsSet, code_to_int
+
 from .bom import Bom, Material
 from .context import PARTIES, Context, P
-from usmca.hs import HsSet, code_to_int
 from .rules import Alternative, parse_rule
 from .vector import Portfolio, PortfolioResult, evaluate_portfolio
 
@@ -32,11 +33,11 @@ class _Builder:
         self._cidx: dict[str, int] = {}
         self.nodes: list[list[Any]] = []   # good_int, good_len, rule, tv, nc, tc, method, depth, supported, line
         self.lines: list[list[Any]] = []   # parent, node, value, declared, intermediate, int, len, country
-        self._excluded = [ctx.codes(P.DM_VALUE_EXCLUDED), ctx.codes(P.DM_DIFF_SUBHEADING),
-                          ctx.codes(P.DM_TEXTILE_CHAPTERS)]
-        goods = " ".join(str(x) for x in ctx.table(P.DM_EXCEPTIONS)["good_hs"])
+        self._excluded = [ctx.law.codes(P.DM_VALUE_EXCLUDED), ctx.law.codes(P.DM_DIFF_SUBHEADING),
+                          ctx.law.codes(P.DM_TEXTILE_CHAPTERS)]
+        goods = " ".join(str(x) for x in ctx.law.table(P.DM_EXCEPTIONS)["good_hs"])
         self._excluded.append(HsSet.parse(goods))
-        self.review = bool(ctx.optional(P.NME_IN_EFFECT, False) or ctx.optional(P.FLOOR_IN_EFFECT, False))
+        self.review = bool(ctx.law.get(P.NME_IN_EFFECT, False) or ctx.law.get(P.FLOOR_IN_EFFECT, False))
 
     def country(self, c: str | None) -> int:
         key = c or "unknown"
@@ -191,7 +192,7 @@ def compile_boms(boms: Sequence[Bom], ctx: Context) -> Portfolio:
         line_role=L[:, 8].astype(np.int8), line_fail_value=L[:, 9].astype(float),
         line_vnm_tv=L[:, 10].astype(float), line_vnm_nc=L[:, 11].astype(float), line_nc_adjust=L[:, 12].astype(float),
         rules=b.rules, countries=b.countries, n_goods=len(boms),
-        de_minimis=float(ctx.percent(P.DM_GENERAL)), rvc_waiver=float(ctx.percent(P.DM_RVC_WAIVER)))
+        de_minimis=float(ctx.law.number(P.DM_GENERAL)), rvc_waiver=float(ctx.law.number(P.DM_RVC_WAIVER)))
     return p
 
 

@@ -5,6 +5,11 @@ under the law in force (``tree``, default :func:`usmca.law.default_tree`) or und
 scenario (``reform``: a :class:`usmca.law.Reform`, a path to a reform YAML, or a mapping). With
 a reform, the result is the reformed determination and its ``reform`` entry compares it with the
 baseline (status, criterion and RVC per good).
+
+This module wires the origin core: :func:`make_context` gives a determination its law view, its
+rule sources (the BOM's inline rule, the Automotive Appendix, the PSR library of Annex 4-B, in
+that order) and its requirement hooks (the Automotive Appendix); :func:`evaluator` gives the
+core's roll-up to callers of the automotive engine.
 """
 
 from __future__ import annotations
@@ -15,42 +20,54 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from usmca.errors import UserInputError
-
-from .bom import AnyBom, Bom, as_bom
-from .context import Context
-from .determine import NodeResult, evaluate_bom
 from usmca.hs import dotted
-from .result import QualificationResult
+from usmca.law import LawTree, Reform, default_tree, parse_date
+from usmca.origin.psr import lookup as psr_lookup
+
+from .autos import AutomotiveRequirements, AutomotiveRules
+from .bom import AnyBom, Bom, as_bom
+from .context import Context, InlineRule, LibraryRule
+from .determine import NodeResult, evaluate_bom, rollup
+from .hooks import Evaluate
 from .rescission import rescission_plan
+from .result import QualificationResult
 from .whatif import to_qualify
 
-__all__ = ["qualify", "qualify_bom", "load_reform"]
+__all__ = ["qualify", "qualify_bom", "load_reform", "make_context", "evaluator"]
+
+#: The rule sources of the law in force, asked in this order (the project contract).
+RULE_SOURCES = (InlineRule(), AutomotiveRules(), LibraryRule(psr_lookup))
+#: The requirement hooks ANDed with the rule's verdict.
+REQUIREMENT_HOOKS = (AutomotiveRequirements(),)
 
 
-def _law() -> Any:
-    import usmca.law as law  # lazy: the loader is the foundation, imported on first use
+def make_context(tree: LawTree, date: Any) -> Context:
+    """The context of a determination on ``date`` under ``tree``: its law view, sources and hooks."""
+    return Context(tree.on(date), RULE_SOURCES, REQUIREMENT_HOOKS)
 
-    return law
+
+def evaluator(tree: LawTree, date: Any) -> Evaluate:
+    """The core's roll-up on ``date`` (:func:`usmca.origin.determine.rollup`), for the automotive engine."""
+    ctx = make_context(tree, date)
+    return lambda bom, rule=None: rollup(bom, ctx, rule)
 
 
-def load_reform(reform: Any) -> Any:
+def load_reform(reform: Any) -> Reform | None:
     """A :class:`usmca.law.Reform` from a Reform, a path or a mapping (``None`` passes through)."""
     if reform is None:
         return None
-    law = _law()
-    if isinstance(reform, law.Reform):
+    if isinstance(reform, Reform):
         return reform
     if isinstance(reform, (str, Path)):
-        return law.Reform.load(reform)
+        return Reform.load(reform)
     if isinstance(reform, Mapping):
-        return law.Reform.from_dict(dict(reform), "<reform>")
+        return Reform.from_dict(dict(reform), "<reform>")
     raise UserInputError("--reform", "", type(reform).__name__, "a reform is a path, a mapping or a Reform")
 
 
 def _date(date: Any, bom: Bom) -> dt.date:
-    law = _law()
     if date is not None:
-        return law.parse_date(date, "--date")
+        return parse_date(date, "--date")
     if bom.good.date is not None:
         return bom.good.date
     return dt.date.today()
@@ -92,14 +109,15 @@ def qualify_bom(bom: Bom, *, date: Any = None, tree: Any = None, reform: Any = N
                 baseline_tree: Any = None) -> QualificationResult:
     """:func:`qualify` for a validated :class:`Bom` (used by portfolio mode)."""
     d = _date(date, bom)
-    base_tree = tree if tree is not None else (baseline_tree or _law().default_tree())
+    base_tree = tree if tree is not None else (baseline_tree or default_tree())
     ref = load_reform(reform)
     run_tree = base_tree.with_reform(ref) if ref is not None else base_tree
-    ctx = Context(run_tree, d)
+    ctx = make_context(run_tree, d)
     out = _result(evaluate_bom(bom, ctx), ctx, bom, d)
     if ref is None:
         return out
-    base = _result(evaluate_bom(bom, Context(base_tree, d)), Context(base_tree, d), bom, d)
+    base_ctx = make_context(base_tree, d)
+    base = _result(evaluate_bom(bom, base_ctx), base_ctx, bom, d)
     info = {
         "description": getattr(ref, "description", ""),
         "baseline": {"originating": base.originating, "criterion": base.criterion, "rvc": _plain_rvc(base.rvc)},

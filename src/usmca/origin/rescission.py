@@ -16,10 +16,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from usmca.hs import dotted
+
 from .bom import Bom, parse_bom
 from .context import Context
 from .determine import NodeResult, evaluate_bom
-from usmca.hs import dotted
 from .lines import Line
 
 __all__ = ["rescission_plan"]

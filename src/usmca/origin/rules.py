@@ -29,7 +29,6 @@ from typing import Any, Mapping, Sequence
 import numpy as np
 
 from usmca.errors import UserInputError
-
 from usmca.hs import SHIFT_LEVEL, HsSet, dotted, normalize
 
 __all__ = ["Alternative", "parse_rule", "shift_test", "shift_test_array"]

@@ -32,8 +32,9 @@ from typing import Any, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from .context import PARTIES
 from usmca.hs import HsSet, dotted, normalize_optional
+
+from .context import PARTIES
 from .result import Trace
 
 __all__ = ["Leg", "Shipment", "check_transit", "P_OPERATIONS", "P_CUSTOMS", "P_GROUPS", "P_CONDITIONS"]
@@ -88,20 +89,20 @@ class Shipment(_Model):
 
 def _exception(shipment: Shipment, hs: str, outside: list[Leg], ctx: Any, trace: Trace) -> bool:
     """Whether s. 10(3) disapplies s. 10(1) for this good and route."""
-    if not ctx.has(P_GROUPS):
+    if not ctx.law.has(P_GROUPS):
         return False
-    groups = ctx.value(P_GROUPS) or {}
-    conditions = (ctx.value(P_CONDITIONS) or {}) if ctx.has(P_CONDITIONS) else {}
+    groups = ctx.law.at(P_GROUPS) or {}
+    conditions = (ctx.law.at(P_CONDITIONS) or {}) if ctx.law.has(P_CONDITIONS) else {}
     for name, codes in groups.items():
         group = HsSet.parse(codes)
         if group.contains(hs) is not True:
             continue
-        cite = ctx.cite(P_GROUPS)
+        cite = ctx.law.cite(P_GROUPS)
         cond = conditions.get(name)
         if cond and shipment.exception_condition_met is not True:
             word = "not declared" if shipment.exception_condition_met is None else "declared not met"
             trace.add("transit exception", f"{dotted(hs)} is in the {name} group, but the condition '{cond}' is "
-                      f"{word}: s. 10(1) applies", f"{cite}; {ctx.cite(P_CONDITIONS)}")
+                      f"{word}: s. 10(1) applies", f"{cite}; {ctx.law.cite(P_CONDITIONS)}")
             return False
         moved = [leg for leg in outside if leg.hs_after is not None and group.contains(leg.hs_after) is not True]
         if moved:
@@ -140,9 +141,9 @@ def check_transit(shipment: Shipment, hs: str | None, ctx: Any, trace: Trace) ->
         return True
     if hs is not None and _exception(shipment, hs, outside, ctx, trace):
         return True
-    permitted = set(ctx.value(P_OPERATIONS) or [])
-    need_control = bool(ctx.optional(P_CUSTOMS, True))
-    cite_ops, cite_cc = ctx.cite(P_OPERATIONS), ctx.cite(P_CUSTOMS)
+    permitted = set(ctx.law.at(P_OPERATIONS) or [])
+    need_control = bool(ctx.law.get(P_CUSTOMS, True))
+    cite_ops, cite_cc = ctx.law.cite(P_OPERATIONS), ctx.law.cite(P_CUSTOMS)
     verdict: bool | None = True
     for i, leg in enumerate(shipment.route):
         if leg.country in PARTIES:

@@ -27,10 +27,11 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from usmca.hs import dotted
+
 from .alternatives import rvc_requirement
 from .context import Context, P
 from .determine import NodeResult
-from usmca.hs import dotted
 from .knapsack import min_cost_cover
 from .lines import Line
 from .rules import Alternative
@@ -87,9 +88,9 @@ def _plan(a: Any, alt: Alternative, res: NodeResult, by_path: dict[str, Line], c
             fail_lines[top] = fail_lines.get(top, ZERO) + f.value
         cap = ZERO
         base = b.tv if b.tv is not None else b.total_cost
-        value_test = not (res.rule is not None and res.rule.hs and ctx.codes(P.DM_VALUE_EXCLUDED).contains(res.rule.hs))
+        value_test = not (res.rule is not None and res.rule.hs and ctx.law.codes(P.DM_VALUE_EXCLUDED).contains(res.rule.hs))
         if base is not None and value_test:
-            cap = ctx.percent(P.DM_GENERAL) / HUNDRED * base
+            cap = ctx.law.number(P.DM_GENERAL) / HUNDRED * base
         # switch the least value so that the failing value kept is within de minimis: the same
         # covering knapsack (cost = gain = value), need = total failing - cap
         paths = sorted(fail_lines)
@@ -164,7 +165,7 @@ def _nme_plan(res: NodeResult, ctx: Context) -> dict[str, Any] | None:
     failed = [m for m in res.margins if m.get("test") == "NME content share" and m.get("passed") is False]
     if not failed:
         return None
-    countries = [str(c).upper() for c in (ctx.optional(P.NME_COUNTRIES, []) or [])]
+    countries = [str(c).upper() for c in (ctx.law.get(P.NME_COUNTRIES, []) or [])]
     share, cap = failed[0]["value"], failed[0]["threshold"]
     content = sum((res.ledger.get(c, ZERO) for c in countries), ZERO)
     base = content / share * HUNDRED if share else ZERO
