@@ -22,6 +22,7 @@ from usmca.hs import dotted
 from .context import Context, P
 from .deminimis import Failing, de_minimis
 from .lines import Line, shift_failures
+from .outcome import Method, RvcMethod, RvcTest
 from .result import Trace
 from .rules import Alternative
 from .rvc import rvc_net_cost, rvc_transaction_value
@@ -40,7 +41,7 @@ class Bases:
     total_cost: Decimal | None
     vnm_tv: Decimal
     vnm_nc: Decimal
-    method: str                       # TV | NC | best
+    method: Method
     weight: Decimal | None = None     # weight for the textile de minimis (good or component)
     averaged: bool = False            # nc / vnm_nc are sums over an averaging period (UR s. 7(15))
 
@@ -53,8 +54,8 @@ class AltResult:
     passed: bool | None
     failing: list[Failing] = field(default_factory=list)
     shift_ok: bool = True
-    rvc: dict[str, Any] | None = None
-    rvc_tests: list[dict[str, Any]] = field(default_factory=list)
+    rvc: RvcTest | None = None
+    rvc_tests: list[RvcTest] = field(default_factory=list)
     thresholds: dict[str, Decimal] = field(default_factory=dict)
 
 
@@ -70,7 +71,7 @@ def rvc_requirement(ctx: Context, alt: Alternative) -> dict[str, Decimal]:
 
 
 def rvc_tests(req: dict[str, Decimal], b: Bases, trace: Trace, reference: str, label: str = "RVC"
-              ) -> tuple[bool, dict[str, Any] | None, list[dict[str, Any]]]:
+              ) -> tuple[bool, RvcTest | None, list[RvcTest]]:
     """Run the RVC test(s) the producer may use; pass when any allowed method passes (UR s. 7(1)).
 
     Returns
@@ -78,13 +79,13 @@ def rvc_tests(req: dict[str, Decimal], b: Bases, trace: Trace, reference: str, l
     (passed, decisive, tests)
         ``decisive`` is the passing test, else the one with the largest margin.
     """
-    allowed = [m for m in ("TV", "NC") if m in req]
+    allowed: list[RvcMethod] = [m for m in ("TV", "NC") if m in req]
     if b.method in ("TV", "NC") and b.method in allowed:
         allowed = [b.method]
     elif b.method == "TV" and "TV" not in allowed:
         trace.add(label, "the rule has no transaction-value threshold: the net-cost method is required",
                   "USMCA Art. 4.5.4; UR s. 7(6)")
-    tests = []
+    tests: list[RvcTest] = []
     for m in allowed:
         base, vnm = (b.tv, b.vnm_tv) if m == "TV" else (b.nc, b.vnm_nc)
         if base is None or base <= 0:
@@ -94,15 +95,14 @@ def rvc_tests(req: dict[str, Decimal], b: Bases, trace: Trace, reference: str, l
         value = rvc_transaction_value(base, vnm) if m == "TV" else rvc_net_cost(base, vnm)
         thr = req[m]
         ok = value >= thr
-        tests.append({"method": m, "value": value, "threshold": thr, "margin": value - thr, "passed": ok,
-                      "base": base, "vnm": vnm})
+        tests.append(RvcTest(m, value, thr, value - thr, ok, base, vnm))
         formula = "(TV - VNM) / TV" if m == "TV" else "(NC - VNM) / NC"
         trace.add(f"{label} ({m})", f"{formula} x 100 = ({base} - {vnm}) / {base} x 100 = {value:.6f}% "
                   f"{'>=' if ok else '<'} {thr}%", reference, ok)
     if not tests:
         return False, None, tests
-    passing = [t for t in tests if t["passed"]]
-    decisive = passing[0] if passing else max(tests, key=lambda t: t["margin"])
+    passing = [t for t in tests if t.passed]
+    decisive = passing[0] if passing else max(tests, key=lambda t: t.margin)
     return bool(passing), decisive, tests
 
 

@@ -38,6 +38,7 @@ from .bom import Bom, Good, Material
 from .context import PARTIES, Context, P
 from .hooks import Requirement, Rollup, RuleChoice, RuleQuery
 from .lines import Line, add_ledger, evaluate_lines
+from .outcome import Criterion, Margin, RvcTest
 from .remanufactured import remanufactured_status
 from .result import Trace, TraceStep
 from .transit import check_transit
@@ -48,6 +49,8 @@ ZERO = Decimal(0)
 #: Key prefix of the producer's own value in the content ledger (``producer:MX``).
 PRODUCER_PREFIX = "producer:"
 HUNDRED = Decimal(100)
+#: The margin's name of the review's non-market-economy content cap (read by the what-if).
+NME_TEST = "NME content share"
 
 
 @dataclass(frozen=True)
@@ -102,7 +105,7 @@ class NodeResult:
     """Determination of one node (internal; the public result is built in :mod:`.qualify`)."""
 
     originating: bool | None
-    criterion: str | None
+    criterion: Criterion | None
     lines: list[Line]
     vnm_tv: Decimal
     vnm_nc: Decimal
@@ -112,8 +115,8 @@ class NodeResult:
     steps: list[TraceStep]
     rule: RuleChoice | None = None
     alts: list[AltResult] = field(default_factory=list)
-    rvc: dict[str, Any] | None = None
-    margins: list[dict[str, Any]] = field(default_factory=list)
+    rvc: RvcTest | None = None
+    margins: list[Margin] = field(default_factory=list)
     averaging: list[PeriodResult] | None = None
 
 
@@ -241,7 +244,7 @@ def _routes(spec: NodeSpec, ctx: Context, res: NodeResult, trace: Trace) -> None
     res.alts = alts
     for a in alts:
         for t in a.rvc_tests:
-            res.margins.append({"test": f"alternative {a.index + 1} RVC ({t['method']})", **t})
+            res.margins.append(Margin.of_rvc(f"alternative {a.index + 1} RVC ({t.method})", t))
     passing = [a for a in alts if a.passed]
     if passing:
         res.originating, res.criterion = True, "B"
@@ -249,7 +252,7 @@ def _routes(spec: NodeSpec, ctx: Context, res: NodeResult, trace: Trace) -> None
         return
     with_rvc = [a for a in alts if a.rvc is not None]
     if with_rvc:
-        res.rvc = max(with_rvc, key=lambda a: a.rvc["margin"]).rvc  # type: ignore[index]
+        res.rvc = max(with_rvc, key=lambda a: a.rvc.margin if a.rvc else ZERO).rvc
     res.originating = None if any(a.passed is None for a in alts) else False
     if res.originating is False:
         _parts_exception(spec, ctx, res, trace)
@@ -304,7 +307,7 @@ def _parts_exception(spec: NodeSpec, ctx: Context, res: NodeResult, trace: Trace
     ok, decisive, tests = rvc_tests(req, res.bases, trace, f"{ctx.law.cite(P.PARTS_TV)}; {ctx.law.cite(P.PARTS_NC)}",
                                     "parts exception RVC")
     for t in tests:
-        res.margins.append({"test": f"parts exception RVC ({t['method']})", **t})
+        res.margins.append(Margin.of_rvc(f"parts exception RVC ({t.method})", t))
     if ok:
         res.originating, res.criterion, res.rvc = True, "D", decisive
 
@@ -343,8 +346,7 @@ def _set_rule(spec: NodeSpec, ctx: Context, res: NodeResult, trace: Trace) -> No
     ok = share <= cap
     trace.add("set", f"non-originating goods {value} = {share:.4f}% of the set's value {base} "
               f"{'<=' if ok else '>'} {cap}%", ctx.law.cite(P.SETS_MAX), ok)
-    res.margins.append({"test": "set non-originating share", "value": share, "threshold": cap,
-                        "margin": cap - share, "passed": ok})
+    res.margins.append(Margin("set non-originating share", share, cap, ok, cap - share))
     res.originating, res.criterion = (True, "B") if ok else (False, None)
 
 
@@ -363,10 +365,7 @@ def _requirements(spec: NodeSpec, ctx: Context, res: NodeResult, trace: Trace) -
 def _and_requirement(r: Requirement, res: NodeResult, trace: Trace) -> None:
     trace.add(r.step, r.result, r.reference, r.passed)
     if r.value is not None and r.threshold is not None:
-        margin: dict[str, Any] = {"test": r.step, "value": r.value, "threshold": r.threshold, "passed": r.passed}
-        if r.gap:
-            margin["gap"] = dict(r.gap)
-        res.margins.append(margin)
+        res.margins.append(Margin(r.step, r.value, r.threshold, r.passed, gap=r.gap))
     if r.passed is False and res.originating is not False:
         res.originating, res.criterion = False, None
     elif r.passed is None and res.originating:
@@ -409,7 +408,6 @@ def _nme_cap(spec: NodeSpec, ctx: Context, res: NodeResult, trace: Trace) -> Non
     ok = share <= capd
     trace.add("non-market-economy content cap", f"content from {', '.join(countries)} {content} = {share:.4f}% of "
               f"{base} {'<=' if ok else '>'} {capd}%", ctx.law.cite(P.NME_MAX), ok)
-    res.margins.append({"test": "NME content share", "value": share, "threshold": capd, "margin": capd - share,
-                        "passed": ok})
+    res.margins.append(Margin(NME_TEST, share, capd, ok, capd - share))
     if not ok and res.originating is not False:
         res.originating, res.criterion = False, None

@@ -74,17 +74,14 @@ def _date(date: Any, bom: Bom) -> dt.date:
 
 
 def _result(res: NodeResult, ctx: Context, bom: Bom, date: dt.date) -> QualificationResult:
-    rvc = None
-    if res.rvc is not None:
-        rvc = {"method": res.rvc["method"], "value": res.rvc["value"], "threshold": res.rvc["threshold"],
-               "margin": res.rvc["margin"], "base": res.rvc.get("base"), "vnm": res.rvc.get("vnm")}
+    rvc = res.rvc.summary() if res.rvc is not None else None
     rule = res.rule.to_dict() if res.rule is not None else None
     if rule is not None:
         sat = [a.index + 1 for a in res.alts if a.passed]
         rule["satisfied_alternative"] = sat[0] if sat else None
     g = bom.good
     good = {"description": g.description, "hs": dotted(g.hs), "produced_in": g.produced_in, "id": g.id}
-    margins = tuple({k: v for k, v in m.items() if k not in ("base", "vnm")} for m in res.margins)
+    margins = tuple(m.to_dict() for m in res.margins)
     return QualificationResult(
         originating=res.originating, criterion=res.criterion if res.originating else None, rule=rule, rvc=rvc,
         trace=tuple(res.steps), content_by_country=res.ledger, to_qualify=_plans(res, ctx, bom),
@@ -96,9 +93,9 @@ def _result(res: NodeResult, ctx: Context, bom: Bom, date: dt.date) -> Qualifica
 def _plans(res: NodeResult, ctx: Context, bom: Bom) -> tuple[dict[str, Any], ...]:
     """``to_qualify`` plans (sourcing, :mod:`.whatif`), then the rescission of designations (UR s. 8(10))."""
     plans = list(to_qualify(res, ctx))
-    plans += [{"test": m["test"], "feasible": True, "action": str(m["gap"].get("action", "")), "changes": [],
-               "total_value": m["gap"].get("value"), "gap": m["gap"], "solver": "automotive requirement gap"}
-              for m in res.margins if m.get("passed") is False and m.get("gap")]
+    plans += [{"test": m.test, "feasible": True, "action": str(m.gap.get("action", "")), "changes": [],
+               "total_value": m.gap.get("value"), "gap": dict(m.gap), "solver": "automotive requirement gap"}
+              for m in res.margins if m.passed is False and m.gap]
     resc = rescission_plan(bom, res, ctx)
     if resc is not None:
         plans.append(resc)

@@ -76,7 +76,7 @@ def rescission_plan(bom: Bom, res: NodeResult, ctx: Context) -> dict[str, Any] |
     after = evaluate_bom(parse_bom(raw, bom.source), ctx)
     rvc = None
     if after.rvc is not None:
-        rvc = {"method": after.rvc["method"], "value": after.rvc["value"], "threshold": after.rvc["threshold"]}
+        rvc = {"method": after.rvc.method, "value": after.rvc.value, "threshold": after.rvc.threshold}
     changes = [{"material": ln.id, "path": ln.path, "hs": dotted(ln.material.hs) if ln.material.hs else None,
                 "value": ln.material.material_value, "country": ln.material.country,
                 "reason": "rescind the intermediate designation (non-originating)"} for ln in found]

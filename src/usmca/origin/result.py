@@ -8,6 +8,8 @@ from decimal import Decimal
 from types import MappingProxyType
 from typing import Any, Mapping
 
+from .outcome import Criterion
+
 __all__ = ["TraceStep", "Trace", "QualificationResult"]
 
 
@@ -87,7 +89,7 @@ class QualificationResult:
     """
 
     originating: bool | None
-    criterion: str | None
+    criterion: Criterion | None
     rule: Mapping[str, Any] | None
     rvc: Mapping[str, Any] | None
     trace: tuple[TraceStep, ...]

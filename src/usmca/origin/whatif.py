@@ -31,7 +31,7 @@ from usmca.hs import dotted
 
 from .alternatives import rvc_requirement
 from .context import Context, P
-from .determine import NodeResult
+from .determine import NME_TEST, NodeResult
 from .knapsack import min_cost_cover
 from .lines import Line
 from .rules import Alternative
@@ -162,11 +162,11 @@ def _nme_plan(res: NodeResult, ctx: Context) -> dict[str, Any] | None:
     Content of the capped countries must fall to ``cap/100 x base``; each top-level line carries
     its traced content from those countries; the largest are switched first.
     """
-    failed = [m for m in res.margins if m.get("test") == "NME content share" and m.get("passed") is False]
+    failed = [m for m in res.margins if m.test == NME_TEST and m.passed is False]
     if not failed:
         return None
     countries = [str(c).upper() for c in (ctx.law.get(P.NME_COUNTRIES, []) or [])]
-    share, cap = failed[0]["value"], failed[0]["threshold"]
+    share, cap = failed[0].value, failed[0].threshold
     content = sum((res.ledger.get(c, ZERO) for c in countries), ZERO)
     base = content / share * HUNDRED if share else ZERO
     need = content - cap / HUNDRED * base
