@@ -388,7 +388,7 @@ def rollup(bom: Bom, ctx: Context, rule: list[dict[str, Any]] | None = None) -> 
     good = bom.good.model_copy(update={"use": None, "rule": rule or NEUTRAL_RULE})
     bare = bom.model_copy(update={"good": good, "automotive": None, "shipment": None, "averaging": None})
     res = evaluate_bom(bare, ctx)
-    return Rollup(res.bases.nc, res.vnm_nc, tuple(res.lines), res.originating)
+    return Rollup(res.bases.nc, res.vnm_nc, tuple(res.lines), res.originating, res.rvc)
 
 
 def _nme_cap(spec: NodeSpec, ctx: Context, res: NodeResult, trace: Trace) -> None:

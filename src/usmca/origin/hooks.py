@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, Callable, Literal, Mapping, Protocol
 
 from usmca.hs import dotted
 
+from .outcome import RvcTest
 from .rules import Alternative
 from .rvc import rvc_net_cost
 
@@ -105,6 +106,7 @@ class Rollup:
     vnm_nc: Decimal
     lines: tuple[Any, ...]
     originating: bool | None = None
+    rvc: RvcTest | None = None
 
     @property
     def rvc_nc(self) -> Decimal | None:

@@ -47,6 +47,7 @@ from .law import AutoLaw, appendix, auto_law
 from .lvc import high_wage_points_apv, high_wage_points_nc, lvc_total, technology_credit
 from .nested import as_typed_bom, bind
 from .new_plant import new_plant_requirement
+from .part_tables import part_table_requirement
 from .rule import rule_for
 from .schema import Automotive, CorePart, Lvc, parse_automotive
 from .tracing import traced_rvc_requirement
@@ -315,7 +316,8 @@ def requirements_for(bom: Bom | Mapping[str, Any], law: AutoLaw, evaluate: Evalu
         if rule_cls in S20_USES and law.codes("other_vehicles/motor_vehicle_hs").contains(digits):
             return new_plant_requirement(law, roll, rule_for(law, digits, rule_use) or [], auto)
         declared = declared_description_requirement(law, roll, digits, rule_use, desc if use_desc is None else None)
-        return declared + traced_rvc_requirement(law, roll, digits, rule_cls, auto)
+        return (declared + traced_rvc_requirement(law, roll, digits, rule_cls, auto)
+                + part_table_requirement(law, roll, digits, rule_cls))
     staging = auto.alternative_staging and cls != "heavy_truck" and bool(law.get("alternative_staging/in_effect", False))
     out: list[dict[str, Any]] = []
     if cls in ("passenger_vehicle", "light_truck"):
