@@ -207,8 +207,9 @@ class HsSet:
                 undetermined = True
         return None if undetermined else False
 
-    def contains_array(self, ints: np.ndarray, lens: np.ndarray) -> np.ndarray:
-        """Vectorised membership (undetermined counts as member: the conservative reading).
+    def contains_array(self, ints: np.ndarray, lens: np.ndarray, undetermined: bool = True) -> np.ndarray:
+        """Vectorised membership; an undetermined short code counts as member (the conservative
+        reading) unless ``undetermined`` is False, when only sure members count.
 
         Parameters
         ----------
@@ -223,9 +224,13 @@ class HsSet:
             long_enough = lens >= n
             p = ints // scale
             out |= long_enough & (p >= lo) & (p <= hi)
-            # short codes: member (or undetermined) when their span overlaps the range
+            # short codes: member (or undetermined) when their span overlaps the range; surely a
+            # member when the whole span lies inside
             span_hi = p + (10 ** np.maximum(n - lens.astype(np.int64), 0) - 1)
-            out |= (~long_enough) & (p <= hi) & (span_hi >= lo)
+            if undetermined:
+                out |= (~long_enough) & (p <= hi) & (span_hi >= lo)
+            else:
+                out |= (~long_enough) & (p >= lo) & (span_hi <= hi)
         return out
 
     @functools.cached_property

@@ -42,6 +42,8 @@ def _show_one(d: dict[str, Any]) -> None:
     console.print(f"[bold]{g.get('description') or g['hs']}[/] ({g['hs']}, produced in {g['produced_in']}) on "
                   f"{d['date']}: {_status(d['originating'])}"
                   + (f", criterion [bold]{d['criterion']}[/]" if d["criterion"] else ""))
+    if d.get("missing"):
+        console.print("[yellow]Missing facts[/] (give them to decide): " + ", ".join(d["missing"]), highlight=False)
     if d["rvc"]:
         r = d["rvc"]
         console.print(f"RVC ({r['method']}) {r['value']:.4f}% vs {r['threshold']}% (margin {r['margin']:+.4f})")

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, Sequence
+from typing import Sequence
 
 from usmca.hs import dotted
 
@@ -53,10 +53,11 @@ class AltResult:
     index: int
     passed: bool | None
     failing: list[Failing] = field(default_factory=list)
-    shift_ok: bool = True
+    shift_ok: bool | None = True
     rvc: RvcTest | None = None
     rvc_tests: list[RvcTest] = field(default_factory=list)
     thresholds: dict[str, Decimal] = field(default_factory=dict)
+    missing: list[str] = field(default_factory=list)   # facts whose absence leaves it undetermined
 
 
 def rvc_requirement(ctx: Context, alt: Alternative) -> dict[str, Decimal]:
@@ -70,9 +71,15 @@ def rvc_requirement(ctx: Context, alt: Alternative) -> dict[str, Decimal]:
     return req
 
 
-def rvc_tests(req: dict[str, Decimal], b: Bases, trace: Trace, reference: str, label: str = "RVC"
-              ) -> tuple[bool, RvcTest | None, list[RvcTest]]:
+def rvc_tests(req: dict[str, Decimal], b: Bases, trace: Trace, reference: str, label: str = "RVC",
+              where: str = "good", missing: list[str] | None = None
+              ) -> tuple[bool | None, RvcTest | None, list[RvcTest]]:
     """Run the RVC test(s) the producer may use; pass when any allowed method passes (UR s. 7(1)).
+
+    A method whose base is not given (no transaction value, no costs) cannot be tested: when no
+    test passes and some allowed method could not be tested, the answer is undetermined
+    (``None``) and the fact is appended to ``missing`` (``good.transaction_value``,
+    ``good.costs``; ``where`` names the node), never "fails".
 
     Returns
     -------
@@ -86,11 +93,14 @@ def rvc_tests(req: dict[str, Decimal], b: Bases, trace: Trace, reference: str, l
         trace.add(label, "the rule has no transaction-value threshold: the net-cost method is required",
                   "USMCA Art. 4.5.4; UR s. 7(6)")
     tests: list[RvcTest] = []
+    lacking: list[str] = []
     for m in allowed:
         base, vnm = (b.tv, b.vnm_tv) if m == "TV" else (b.nc, b.vnm_nc)
         if base is None or base <= 0:
+            fact = f"{where}.transaction_value" if m == "TV" else f"{where}.costs"
             trace.add(f"{label} ({m})", f"no {'transaction value' if m == 'TV' else 'net cost'} given: "
-                      "cannot compute", reference, False)
+                      f"cannot compute (missing {fact})", reference, None)
+            lacking.append(fact)
             continue
         value = rvc_transaction_value(base, vnm) if m == "TV" else rvc_net_cost(base, vnm)
         thr = req[m]
@@ -99,11 +109,13 @@ def rvc_tests(req: dict[str, Decimal], b: Bases, trace: Trace, reference: str, l
         formula = "(TV - VNM) / TV" if m == "TV" else "(NC - VNM) / NC"
         trace.add(f"{label} ({m})", f"{formula} x 100 = ({base} - {vnm}) / {base} x 100 = {value:.6f}% "
                   f"{'>=' if ok else '<'} {thr}%", reference, ok)
-    if not tests:
-        return False, None, tests
     passing = [t for t in tests if t.passed]
+    if lacking and not passing and missing is not None:
+        missing.extend(lacking)
+    if not tests:
+        return (None if lacking else False), None, tests
     decisive = passing[0] if passing else max(tests, key=lambda t: t.margin)
-    return bool(passing), decisive, tests
+    return (True if passing else None if lacking else False), decisive, tests
 
 
 def _waiver(ctx: Context, b: Bases, trace: Trace) -> bool:
@@ -121,8 +133,13 @@ def _waiver(ctx: Context, b: Bases, trace: Trace) -> bool:
 
 
 def evaluate_alternative(ctx: Context, i: int, alt: Alternative, good: str, lines: Sequence[Line], b: Bases,
-                         trace: Trace, rule_ref: str) -> AltResult:
-    """Evaluate alternative ``i`` of a rule on a good."""
+                         trace: Trace, rule_ref: str, where: str = "good") -> AltResult:
+    """Evaluate alternative ``i`` of a rule on a good.
+
+    The alternative passes (True), fails (False), or is undetermined (None) when a fact it needs is
+    missing and what is known does not already fail it: a material without an HS code (or with one
+    too short) for the shift, a transaction value or costs for the RVC. ``missing`` names them.
+    """
     res = AltResult(i, None)
     label = f"alternative {i + 1}"
     trace.add(label, _describe(alt), rule_ref)
@@ -143,7 +160,7 @@ def evaluate_alternative(ctx: Context, i: int, alt: Alternative, good: str, line
             failing += f
             notes += n
         for n in notes:
-            trace.add(f"{label}: tariff shift", f"undetermined: {n} (counts as failing)", "UR s. 3(2)", False)
+            trace.add(f"{label}: tariff shift", f"undetermined: {n}", "UR s. 3(2)", None)
         if failing:
             trace.add(f"{label}: tariff shift", "fails for " + "; ".join(f"{f.path} ({f.reason})" for f in failing),
                       "USMCA Annex 4-B; UR s. 3(2)", False)
@@ -151,10 +168,10 @@ def evaluate_alternative(ctx: Context, i: int, alt: Alternative, good: str, line
             trace.add(f"{label}: tariff shift", f"all {len(tested)} non-originating materials make the "
                       f"{alt.shift} shift", "USMCA Annex 4-B; UR s. 3(2)", True)
     res.failing = failing
-    shift_ok = not failing or de_minimis(ctx, good, failing, b.tv, b.total_cost, b.weight, trace)
+    shift_ok = _shift_verdict(ctx, good, failing, b, trace, res.missing)
     res.shift_ok = shift_ok
     # 2. regional value content
-    rvc_ok = True
+    rvc_ok: bool | None = True
     req = rvc_requirement(ctx, alt)
     res.thresholds = req
     if req:
@@ -163,7 +180,8 @@ def evaluate_alternative(ctx: Context, i: int, alt: Alternative, good: str, line
         if _waiver(ctx, b, trace):
             rvc_ok = True
         else:
-            rvc_ok, decisive, tests = rvc_tests(req, b, trace, "USMCA Art. 4.5; UR s. 7(2)-(3)", f"{label}: RVC")
+            rvc_ok, decisive, tests = rvc_tests(req, b, trace, "USMCA Art. 4.5; UR s. 7(2)-(3)", f"{label}: RVC",
+                                                where, res.missing)
             res.rvc, res.rvc_tests = decisive, tests
     # 3. conditions outside the engine
     if shift_ok and rvc_ok and alt.unsupported:
@@ -171,8 +189,26 @@ def evaluate_alternative(ctx: Context, i: int, alt: Alternative, good: str, line
                   "USMCA Annex 4-B", None)
         res.passed = None
         return res
-    res.passed = bool(shift_ok and rvc_ok)
+    if shift_ok is False or rvc_ok is False:
+        res.passed = False
+        res.missing.clear()  # what is known already fails the alternative
+    else:
+        res.passed = None if (shift_ok is None or rvc_ok is None) else True
     return res
+
+
+def _shift_verdict(ctx: Context, good: str, failing: list[Failing], b: Bases, trace: Trace,
+                   missing: list[str]) -> bool | None:
+    """The shift with de minimis (Art. 4.12): True, False, or None when only materials whose shift
+    could not be tested (``Failing.missing``) keep it from passing."""
+    if not failing or de_minimis(ctx, good, failing, b.tv, b.total_cost, b.weight, trace):
+        return True
+    unknown = [f for f in failing if f.missing]
+    known = [f for f in failing if not f.missing]
+    if not unknown or (known and not de_minimis(ctx, good, known, b.tv, b.total_cost, b.weight, Trace())):
+        return False
+    missing.extend(sorted({f.missing for f in unknown if f.missing}))
+    return None
 
 
 def _describe(alt: Alternative) -> str:

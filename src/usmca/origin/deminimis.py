@@ -46,6 +46,7 @@ class Failing:
     textile_item: str | None
     reason: str
     part: bool = False              # provided for as a part of the good under the HS (Art. 4.2(d))
+    missing: str | None = None      # the fact whose absence left the shift undetermined (``materials[2].hs``)
 
 
 def _value_exception(ctx: Context, good: str, f: Failing) -> str | None:

@@ -118,6 +118,7 @@ class NodeResult:
     rvc: RvcTest | None = None
     margins: list[Margin] = field(default_factory=list)
     averaging: list[PeriodResult] | None = None
+    missing: list[str] = field(default_factory=list)   # facts whose absence leaves it undetermined
 
 
 def evaluate_bom(bom: Bom, ctx: Context) -> NodeResult:
@@ -222,6 +223,13 @@ def _routes(spec: NodeSpec, ctx: Context, res: NodeResult, trace: Trace) -> None
         trace.add("wholly obtained", f"category {spec.wholly_obtained}", "USMCA Art. 4.2(a), 4.3; UR s. 3(1)", True)
         res.originating, res.criterion = True, "A"
         return
+    if spec.top and not spec.materials:
+        trace.add("materials", "the BOM lists no materials: a good is wholly obtained (give good.wholly_obtained, "
+                  "Art. 4.3) or produced from materials (Art. 4.2(b)-(c)); neither can be decided", "USMCA Art. 4.2",
+                  None)
+        res.originating, res.missing = None, ["materials (or good.wholly_obtained)"]
+        _route_e(spec, ctx, res, trace)
+        return
     if spec.is_set:
         _set_rule(spec, ctx, res, trace)
         return
@@ -239,7 +247,7 @@ def _routes(spec: NodeSpec, ctx: Context, res: NodeResult, trace: Trace) -> None
         return
     ref = _cite_rule(choice)
     assert spec.hs is not None
-    alts = [evaluate_alternative(ctx, i, a, spec.hs, lines, res.bases, trace, ref)
+    alts = [evaluate_alternative(ctx, i, a, spec.hs, lines, res.bases, trace, ref, spec.path or "good")
             for i, a in enumerate(choice.alternatives)]
     res.alts = alts
     for a in alts:
@@ -254,6 +262,9 @@ def _routes(spec: NodeSpec, ctx: Context, res: NodeResult, trace: Trace) -> None
     if with_rvc:
         res.rvc = max(with_rvc, key=lambda a: a.rvc.margin if a.rvc else ZERO).rvc
     res.originating = None if any(a.passed is None for a in alts) else False
+    res.missing = sorted({m for a in alts if a.passed is None for m in a.missing})
+    if res.originating is False:
+        _statement_figures(spec, res, trace)
     if res.originating is False:
         _parts_exception(spec, ctx, res, trace)
     if not res.originating:
@@ -283,6 +294,18 @@ def _resolve_rule(spec: NodeSpec, ctx: Context, trace: Trace) -> RuleChoice | No
     return None
 
 
+def _statement_figures(spec: NodeSpec, res: NodeResult, trace: Trace) -> None:
+    """A failed RVC may pass with the figure a supplier statement left out (UR s. 9(2)-(5)): undetermined."""
+    lacking = sorted({m for ln in res.lines for m in ln.missing})
+    rvc_failed = any(t.passed is False for a in res.alts for t in a.rvc_tests)
+    if not lacking or not rvc_failed:
+        return
+    trace.add("supplier statements", f"an RVC test fails with materials counted at their value, but the statements "
+              f"that could lower their VNM lack figures ({', '.join(lacking)}): undetermined",
+              "USMCA Art. 4.11; UR s. 9(2)-(5)", None)
+    res.originating, res.missing = None, lacking
+
+
 def _cite_rule(choice: RuleChoice) -> str:
     r = choice.reference
     if isinstance(r, Mapping):
@@ -304,12 +327,15 @@ def _parts_exception(spec: NodeSpec, ctx: Context, res: NodeResult, trace: Trace
            "the failing non-originating materials are parts classified in the same subheading as the good")
     trace.add("parts exception", why, "USMCA Art. 4.2(d); UR s. 3(4)")
     req = {"TV": ctx.law.number(P.PARTS_TV), "NC": ctx.law.number(P.PARTS_NC)}
+    lacking: list[str] = []
     ok, decisive, tests = rvc_tests(req, res.bases, trace, f"{ctx.law.cite(P.PARTS_TV)}; {ctx.law.cite(P.PARTS_NC)}",
-                                    "parts exception RVC")
+                                    "parts exception RVC", spec.path or "good", lacking)
     for t in tests:
         res.margins.append(Margin.of_rvc(f"parts exception RVC ({t.method})", t))
     if ok:
         res.originating, res.criterion, res.rvc = True, "D", decisive
+    elif ok is None:
+        res.originating, res.missing = None, sorted(set(res.missing) | set(lacking))
 
 
 def _route_e(spec: NodeSpec, ctx: Context, res: NodeResult, trace: Trace) -> None:
@@ -332,14 +358,15 @@ def _set_rule(spec: NodeSpec, ctx: Context, res: NodeResult, trace: Trace) -> No
     non = [ln for ln in items if not ln.originating]
     if not non:
         trace.add("set", f"all {len(items)} goods in the set are originating", "USMCA Art. 4.17; UR s. 6(2)", True)
-        res.originating, res.criterion = True, "C" if items else None
+        res.originating, res.criterion = True, "C"
         return
     b = res.bases
     value = sum((ln.vnm_tv if b.tv is not None else ln.vnm_nc for ln in non), ZERO)
     base = b.tv if b.tv is not None else b.nc
     if base is None or base <= 0:
-        trace.add("set", "no value of the set given (transaction value or net cost)", "UR s. 6(4)", False)
-        res.originating = False
+        trace.add("set", "no value of the set given (transaction value or net cost): the share of non-originating "
+                  "goods cannot be computed", "UR s. 6(4)", None)
+        res.originating, res.missing = None, ["good.transaction_value (or good.costs)"]
         return
     cap = ctx.law.number(P.SETS_MAX)
     share = value / base * HUNDRED
@@ -401,6 +428,9 @@ def _nme_cap(spec: NodeSpec, ctx: Context, res: NodeResult, trace: Trace) -> Non
     if cap is None or base is None or base <= 0:
         trace.add("non-market-economy content cap", "in effect but no share or no value base", ctx.law.cite(P.NME_MAX),
                   None)
+        if res.originating:
+            res.originating, res.criterion = None, None
+            res.missing = sorted(set(res.missing) | {"good.transaction_value (or good.costs)"})
         return
     capd = Decimal(repr(cap)) if isinstance(cap, float) else Decimal(cap)
     content = sum((res.ledger.get(c, ZERO) for c in countries), ZERO)

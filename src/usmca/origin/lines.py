@@ -46,6 +46,8 @@ __all__ = ["Line", "evaluate_lines", "shift_failures", "add_ledger"]
 
 ZERO = Decimal(0)
 UNKNOWN = "unknown"
+#: The figures each kind of supplier statement gives (UR s. 9(2)-(5)).
+_STATEMENT_FIGURES = {"nc_vnm": ("net_cost", "vnm"), "amount": ("amount",), "tv_vnm": ("vnm",)}
 
 
 @dataclass
@@ -66,6 +68,7 @@ class Line:
     sub: "NodeResult | None" = None
     ledger: dict[str, Decimal] = field(default_factory=dict)
     statement_codes: tuple[str, ...] | None = None   # s. 9(7)(a)(ii) classification statement
+    missing: list[str] = field(default_factory=list)  # statement figures not given (UR s. 9(2)-(5))
 
     @property
     def tested(self) -> bool:
@@ -231,6 +234,12 @@ def _vnm(line: Line, trace: Trace) -> None:
     if not st.signed:
         trace.add(f"material {name}", "producer statement not signed: ignored", "UR s. 9(7)(a)")
         return
+    lacking = [f for f in _STATEMENT_FIGURES.get(st.type, ()) if getattr(st, f) is None]
+    if lacking:
+        line.missing = [f"{line.path}.supplier_statement.{f}" for f in lacking]
+        trace.add(f"material {name}", f"{st.type} statement without its {' and '.join(lacking)}: not usable, the "
+                  f"material counts at its value {value}", "USMCA Art. 4.11; UR s. 9(2)-(5)", None)
+        return
     if st.type == "nc_vnm":
         assert st.vnm is not None and st.net_cost is not None
         line.vnm_tv = line.vnm_nc = st.vnm
@@ -297,7 +306,7 @@ def shift_failures(line: Line, alt: Alternative, good: str) -> tuple[list[Failin
     ok, why = shift_test(alt, good, m.hs)
     notes = [] if ok is not None else [f"{line.path}: {why}"]
     own = [] if ok else [Failing(line.path, m.hs, line.value, m.weight, m.elastomeric, m.textile_item, why,
-                                  "part" in m.flags)]
+                                  "part" in m.flags, f"{line.path}.hs" if ok is None else None)]
     options = [(own, notes)]
     if line.statement_codes is not None:
         fails, sn = [], []
@@ -307,7 +316,9 @@ def shift_failures(line: Line, alt: Alternative, good: str) -> tuple[list[Failin
                 sn.append(f"{line.path} input {c}: {whyc}")
             if not okc:
                 fails.append(Failing(line.path, c, line.value, m.weight, m.elastomeric, m.textile_item,
-                                     f"supplier input {whyc}"))
+                                     f"supplier input {whyc}",
+                                     missing=f"{line.path}.supplier_statement.non_originating_hs" if okc is None
+                                     else None))
         if fails:  # the statement gives no values: the whole material fails
             fails = fails[:1]
         options.append((fails, sn))

@@ -75,7 +75,8 @@ class _Builder:
         tc = float(g.costs.total_cost) if g.costs else np.nan
         ok = not (g.set or g.wholly_obtained or g.use or bom.automotive or g.unassembled_gri2a or self.review
                   or g.produced_in not in PARTIES or self._special_good(g.hs)
-                  or bom.shipment is not None or bom.averaging is not None)  # Art. 4.18, UR s. 7(15): exact path
+                  or bom.shipment is not None or bom.averaging is not None  # Art. 4.18, UR s. 7(15): exact path
+                  or not bom.materials)  # a BOM without materials is undetermined (usmca.origin.determine)
         node = self._node(g.hs, self.rule(g.rule, g.hs) if not (g.use or bom.automotive) else -1, tv, nc, tc,
                           _METHOD[g.method], 0, ok, -1)
         if not self._materials(bom.materials, node, 0, g.produced_in):
@@ -94,8 +95,9 @@ class _Builder:
         for m in mats:
             if m.intermediate and designated:
                 ok = False  # nested designations: the exact path applies UR s. 8(6)
-            if m.textile_item or m.recovered or "part" in m.flags or m.fungible is not None:
-                ok = False
+            if m.textile_item or m.recovered or "part" in m.flags or m.fungible is not None \
+                    or (m.origin != "originating" and m.hs is None):
+                ok = False  # (a material without HS code leaves the shift undetermined: exact path)
             if m.materials and (m.flags or m.supplier_statement or m.adjustments or m.wholly_obtained):
                 ok = False
             self_produced = m.self_produced if m.self_produced is not None else bool(m.materials)
@@ -142,7 +144,8 @@ def _leaf(m: Material, declared: int) -> tuple[list[Any], bool]:
     nc_adjust = 0.0
     st = m.supplier_statement
     if st is not None and st.signed:
-        if st.type == "tariff_classification":
+        if st.type == "tariff_classification" or None in (st.amount if st.type == "amount" else st.vnm,
+                                                          st.net_cost if st.type == "nc_vnm" else 0):
             return [role, float(value), float(value), float(value), 0.0], False
         if st.type == "nc_vnm":
             vnm_tv = vnm_nc = st.vnm

@@ -87,7 +87,8 @@ def _result(res: NodeResult, ctx: Context, bom: Bom, date: dt.date) -> Qualifica
         trace=tuple(res.steps), content_by_country=res.ledger, to_qualify=_plans(res, ctx, bom),
         good=good, date=date.isoformat(), vnm={"TV": res.vnm_tv, "NC": res.vnm_nc}, margins=margins,
         source=bom.source,
-        averaging=tuple(r.to_dict() for r in res.averaging) if res.averaging is not None else None)
+        averaging=tuple(r.to_dict() for r in res.averaging) if res.averaging is not None else None,
+        missing=tuple(res.missing) if res.originating is None else ())
 
 
 def _plans(res: NodeResult, ctx: Context, bom: Bom) -> tuple[dict[str, Any], ...]:
