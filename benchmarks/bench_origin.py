@@ -23,7 +23,8 @@ from pathlib import Path
 import numpy as np
 
 from usmca.law import default_tree
-from usmca.origin.qualify import make_context, P
+from usmca.origin.context import P
+from usmca.origin.qualify import make_context
 from usmca.hs import codes_to_int, normalize
 from usmca.origin.rules import parse_rule
 from usmca.origin.vector import Portfolio, evaluate_portfolio, rollup_vnm
