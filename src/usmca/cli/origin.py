@@ -67,6 +67,8 @@ def _show_one(d: dict[str, Any]) -> None:
         detail = ", ".join(x for x in (total, solver) if x)
         console.print(f"To qualify ({under}): {p['action']}" + (f": {mats}" if mats else "")
                       + (f" ({detail})" if detail else "") + ("" if p["feasible"] else " [red]not enough[/]"))
+        for f in p.get("failed") or []:
+            console.print(f"  failed: {f['test']}: {f['reason']}", highlight=False, markup=False)
     if d.get("reform"):
         rf = d["reform"]
         console.print(f"Reform: baseline {_status(rf['baseline']['originating'])} -> reform "

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Literal, Mapping
 
-__all__ = ["Method", "RvcMethod", "Criterion", "Status", "RvcTest", "Margin"]
+__all__ = ["Method", "RvcMethod", "Criterion", "Status", "RvcTest", "Margin", "Failure"]
 
 #: How the producer computes the RVC: transaction value, net cost, or the better of the two the
 #: rule allows (Art. 4.5; UR s. 7(1), (6)).
@@ -85,4 +85,30 @@ class Margin:
         d["passed"] = self.passed
         if self.gap:
             d["gap"] = dict(self.gap)
+        return d
+
+
+@dataclass(frozen=True)
+class Failure:
+    """A rule or requirement a what-if plan must overcome: what failed, and by how much.
+
+    ``value`` and ``threshold`` are the test's figures (percent for shares and RVC, money for a
+    failing value under de minimis); ``by`` is how far the value is on the wrong side of the
+    threshold (``threshold - value`` for a floor, ``value - threshold`` for a cap); ``None``
+    where the test has no figure (a shift failing without de minimis, an undetermined test).
+    """
+
+    test: str
+    reason: str
+    reference: str = ""
+    value: Any = None
+    threshold: Any = None
+    by: Any = None
+
+    def to_dict(self) -> dict[str, Any]:
+        d: dict[str, Any] = {"test": self.test, "reason": self.reason}
+        if self.reference:
+            d["reference"] = self.reference
+        if self.value is not None:
+            d["value"], d["threshold"], d["by"] = self.value, self.threshold, self.by
         return d

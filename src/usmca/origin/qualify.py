@@ -31,7 +31,7 @@ from .determine import NodeResult, evaluate_bom, rollup
 from .hooks import Evaluate
 from .rescission import rescission_plan
 from .result import QualificationResult
-from .whatif import to_qualify
+from .whatif import good_failures, to_qualify
 
 __all__ = ["qualify", "qualify_bom", "load_reform", "make_context", "evaluator"]
 
@@ -94,8 +94,10 @@ def _result(res: NodeResult, ctx: Context, bom: Bom, date: dt.date) -> Qualifica
 def _plans(res: NodeResult, ctx: Context, bom: Bom) -> tuple[dict[str, Any], ...]:
     """``to_qualify`` plans (sourcing, :mod:`.whatif`), then the rescission of designations (UR s. 8(10))."""
     plans = list(to_qualify(res, ctx))
+    failures = {f.test: f for f in good_failures(res, ctx)}
     plans += [{"test": m.test, "feasible": True, "action": str(m.gap.get("action", "")), "changes": [],
-               "total_value": m.gap.get("value"), "gap": dict(m.gap), "solver": "automotive requirement gap"}
+               "total_value": m.gap.get("value"), "gap": dict(m.gap), "solver": "automotive requirement gap",
+               "failed": [failures[m.test].to_dict()] if m.test in failures else []}
               for m in res.margins if m.passed is False and m.gap]
     resc = rescission_plan(bom, res, ctx)
     if resc is not None:
