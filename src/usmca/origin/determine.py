@@ -239,6 +239,12 @@ def _routes(spec: NodeSpec, ctx: Context, res: NodeResult, trace: Trace) -> None
                   "USMCA Art. 4.2(c); UR s. 3(3)", True)
         res.originating, res.criterion = True, "C"
         return
+    _rule_route(spec, ctx, res, trace)
+
+
+def _rule_route(spec: NodeSpec, ctx: Context, res: NodeResult, trace: Trace) -> None:
+    """Criterion B (the product-specific rule, any one alternative), else D (parts exception), else E."""
+    lines = res.lines
     choice = _resolve_rule(spec, ctx, trace)
     res.rule = choice
     if choice is None:

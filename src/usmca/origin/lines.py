@@ -110,62 +110,47 @@ def _line(i: int, m: Material, path: str, produced_in: str | None, ctx: Any, tra
         trace.add(f"material {name}", "indirect material: originating regardless of where produced",
                   "USMCA Art. 4.9; UR s. 8(13)")
         return line
-    sub = None
     self_produced = m.self_produced if m.self_produced is not None else bool(m.materials)
     line.self_produced = self_produced
-    if m.materials:
-        sub_country = m.country or (produced_in if self_produced else None)
-        sub = evaluate_node(m, path, sub_country)
-        line.sub = sub
-        if m.intermediate and self_produced and _rvc_subject(m, ctx):
-            nested = _nested_designation(sub, ctx)
-            if nested:
-                raise UserInputError("BOM", f"{nested}.intermediate", True, f"may not be designated: it is subject "
-                                     f"to an RVC requirement and incorporated into the designated intermediate "
-                                     f"material {path}, also subject to one (UR s. 8(6))")
+    sub = _own_production(line, produced_in, ctx, evaluate_node) if m.materials else None
     if m.fungible is not None and not m.materials:
         _fungible(line, ctx, trace)
         line.ledger = {m.country or UNKNOWN: value}
         return line
-    if m.recovered and remanufactured:
-        line.originating = True
-        trace.add(f"material {name}", "recovered material derived in the territory, incorporated into a "
-                  "remanufactured good: treated as originating", "USMCA Art. 4.4; UR s. 4(1)")
-    elif m.wholly_obtained:
-        line.originating = True
-        trace.add(f"material {name}", f"wholly obtained ({WHOLLY_OBTAINED.get(m.wholly_obtained, m.wholly_obtained)})",
-                  "USMCA Art. 4.3; UR s. 3(1)")
-    elif m.origin == "originating":
-        line.originating = True
-        trace.add(f"material {name}", "originating (declared)", "USMCA Art. 4.2; UR s. 7(4)(a)")
-        if m.recovered:
-            trace.add(f"material {name}", "recovered material not used in a remanufactured good: originating only "
-                      "under the general rules", "UR s. 4(2)")
-    elif m.origin == "non_originating":
-        line.originating = False
-        trace.add(f"material {name}", "non-originating (declared)", "USMCA Art. 4.6")
-    elif sub is not None:
-        line.originating = sub.originating is True
-        word = {True: "originating", False: "non-originating", None: "undetermined, treated as non-originating"}
-        trace.add(f"material {name}", f"own production determined: {word[sub.originating]}"
-                  + (f" (criterion {sub.criterion})" if sub.criterion else ""),
-                  "USMCA Art. 4.2, 4.8; UR s. 3(8), s. 7(21)")
-    else:
-        line.originating = False
-        trace.add(f"material {name}", "origin unknown: treated as non-originating", "UR s. 7(21)")
+    _status(line, sub, remanufactured, trace)
     _vnm(line, trace)
-    # ledger: underlying inputs by country, through sub-assemblies
-    if sub is not None:
-        led: dict[str, Decimal] = {}
-        add_ledger(led, sub.ledger)
-        residual = value - sub.materials_value
-        if residual != 0:
-            key = m.country or (produced_in if self_produced else None) or UNKNOWN
-            led[key] = led.get(key, ZERO) + residual
-        line.ledger = led
-    else:
-        line.ledger = {m.country or UNKNOWN: value}
+    line.ledger = _ledger(m, value, sub, produced_in if self_produced else None)
     return line
+
+
+def _own_production(line: Line, produced_in: str | None, ctx: Any,
+                    evaluate_node: Callable[..., "NodeResult"]) -> "NodeResult":
+    """Determine a material from its own BOM; a designated intermediate material subject to an RVC
+    may not contain another one (UR s. 8(6))."""
+    m, path = line.material, line.path
+    sub = evaluate_node(m, path, m.country or (produced_in if line.self_produced else None))
+    line.sub = sub
+    if m.intermediate and line.self_produced and _rvc_subject(m, ctx):
+        nested = _nested_designation(sub, ctx)
+        if nested:
+            raise UserInputError("BOM", f"{nested}.intermediate", True, f"may not be designated: it is subject "
+                                 f"to an RVC requirement and incorporated into the designated intermediate "
+                                 f"material {path}, also subject to one (UR s. 8(6))")
+    return sub
+
+
+def _ledger(m: Material, value: Decimal, sub: "NodeResult | None", producer: str | None) -> dict[str, Decimal]:
+    """Underlying inputs by country, traced through sub-assemblies (the residual value added of a
+    sub-assembly goes to the country where it was produced)."""
+    if sub is None:
+        return {m.country or UNKNOWN: value}
+    led: dict[str, Decimal] = {}
+    add_ledger(led, sub.ledger)
+    residual = value - sub.materials_value
+    if residual != 0:
+        key = m.country or producer or UNKNOWN
+        led[key] = led.get(key, ZERO) + residual
+    return led
 
 
 def _fungible(line: Line, ctx: Any, trace: Trace) -> None:
@@ -200,6 +185,38 @@ def _fungible(line: Line, ctx: Any, trace: Trace) -> None:
               f"VNM per good {line.value}", ref)
 
 
+def _status(line: Line, sub: "NodeResult | None", remanufactured: bool, trace: Trace) -> None:
+    """The legal status of a material: recovered (Art. 4.4), wholly obtained (4.3), declared, or
+    determined from its own production (UR s. 3(8), 7(21)); unknown counts as non-originating."""
+    m, name = line.material, line.id
+    if m.recovered and remanufactured:
+        line.originating = True
+        trace.add(f"material {name}", "recovered material derived in the territory, incorporated into a "
+                  "remanufactured good: treated as originating", "USMCA Art. 4.4; UR s. 4(1)")
+    elif m.wholly_obtained:
+        line.originating = True
+        trace.add(f"material {name}", f"wholly obtained ({WHOLLY_OBTAINED.get(m.wholly_obtained, m.wholly_obtained)})",
+                  "USMCA Art. 4.3; UR s. 3(1)")
+    elif m.origin == "originating":
+        line.originating = True
+        trace.add(f"material {name}", "originating (declared)", "USMCA Art. 4.2; UR s. 7(4)(a)")
+        if m.recovered:
+            trace.add(f"material {name}", "recovered material not used in a remanufactured good: originating only "
+                      "under the general rules", "UR s. 4(2)")
+    elif m.origin == "non_originating":
+        line.originating = False
+        trace.add(f"material {name}", "non-originating (declared)", "USMCA Art. 4.6")
+    elif sub is not None:
+        line.originating = sub.originating is True
+        word = {True: "originating", False: "non-originating", None: "undetermined, treated as non-originating"}
+        trace.add(f"material {name}", f"own production determined: {word[sub.originating]}"
+                  + (f" (criterion {sub.criterion})" if sub.criterion else ""),
+                  "USMCA Art. 4.2, 4.8; UR s. 3(8), s. 7(21)")
+    else:
+        line.originating = False
+        trace.add(f"material {name}", "origin unknown: treated as non-originating", "UR s. 7(21)")
+
+
 def _vnm(line: Line, trace: Trace) -> None:
     m, name = line.material, line.id
     sub = line.sub
@@ -228,9 +245,15 @@ def _vnm(line: Line, trace: Trace) -> None:
             trace.add(f"material {name}", "no documentary evidence: no deduction", "UR s. 8(3)")
     line.value = value
     line.vnm_tv = line.vnm_nc = value
+    if m.supplier_statement is not None:
+        _statement(line, value, trace)
+
+
+def _statement(line: Line, value: Decimal, trace: Trace) -> None:
+    """A producer statement for accumulation (Art. 4.11; UR s. 9): the VNM and net cost it gives."""
+    m, name = line.material, line.id
     st = m.supplier_statement
-    if st is None:
-        return
+    assert st is not None
     if not st.signed:
         trace.add(f"material {name}", "producer statement not signed: ignored", "UR s. 9(7)(a)")
         return
