@@ -86,12 +86,7 @@ def rvc_tests(req: dict[str, Decimal], b: Bases, trace: Trace, reference: str, l
     (passed, decisive, tests)
         ``decisive`` is the passing test, else the one with the largest margin.
     """
-    allowed: list[RvcMethod] = [m for m in ("TV", "NC") if m in req]
-    if b.method in ("TV", "NC") and b.method in allowed:
-        allowed = [b.method]
-    elif b.method == "TV" and "TV" not in allowed:
-        trace.add(label, "the rule has no transaction-value threshold: the net-cost method is required",
-                  "USMCA Art. 4.5.4; UR s. 7(6)")
+    allowed = _allowed_methods(req, b, trace, label)
     tests: list[RvcTest] = []
     lacking: list[str] = []
     for m in allowed:
@@ -116,6 +111,17 @@ def rvc_tests(req: dict[str, Decimal], b: Bases, trace: Trace, reference: str, l
         return (None if lacking else False), None, tests
     decisive = passing[0] if passing else max(tests, key=lambda t: t.margin)
     return (True if passing else None if lacking else False), decisive, tests
+
+
+def _allowed_methods(req: dict[str, Decimal], b: Bases, trace: Trace, label: str) -> list[RvcMethod]:
+    """The RVC methods the producer may use: its choice when the rule has it, else the rule's (UR s. 7(1), (6))."""
+    allowed: list[RvcMethod] = [m for m in ("TV", "NC") if m in req]
+    if b.method in ("TV", "NC") and b.method in allowed:
+        return [b.method]
+    if b.method == "TV" and "TV" not in allowed:
+        trace.add(label, "the rule has no transaction-value threshold: the net-cost method is required",
+                  "USMCA Art. 4.5.4; UR s. 7(6)")
+    return allowed
 
 
 def _waiver(ctx: Context, b: Bases, trace: Trace) -> bool:
@@ -144,29 +150,7 @@ def evaluate_alternative(ctx: Context, i: int, alt: Alternative, good: str, line
     label = f"alternative {i + 1}"
     trace.add(label, _describe(alt), rule_ref)
     # 1. tariff shift on each non-originating material
-    failing: list[Failing] = []
-    notes: list[str] = []
-    tested = [ln for ln in lines if ln.tested]
-    if any(ln.material.component for ln in lines) and ctx.law.codes(P.DM_APPAREL_CHAPTERS).contains(good):
-        others = [ln for ln in tested if not ln.material.component]
-        tested = [ln for ln in tested if ln.material.component]
-        if others:
-            trace.add(f"{label}: tariff shift", f"{len(others)} non-originating materials outside the component that "
-                      "determines the classification are disregarded", "UR s. 5(9); Schedule 1, Ch. 61 Note 2, "
-                      "Ch. 62 Note 2, Ch. 63 Note 2")
-    if alt.level > 0:
-        for ln in tested:
-            f, n = shift_failures(ln, alt, good)
-            failing += f
-            notes += n
-        for n in notes:
-            trace.add(f"{label}: tariff shift", f"undetermined: {n}", "UR s. 3(2)", None)
-        if failing:
-            trace.add(f"{label}: tariff shift", "fails for " + "; ".join(f"{f.path} ({f.reason})" for f in failing),
-                      "USMCA Annex 4-B; UR s. 3(2)", False)
-        else:
-            trace.add(f"{label}: tariff shift", f"all {len(tested)} non-originating materials make the "
-                      f"{alt.shift} shift", "USMCA Annex 4-B; UR s. 3(2)", True)
+    failing = _shift_part(ctx, label, alt, good, lines, trace)
     res.failing = failing
     shift_ok = _shift_verdict(ctx, good, failing, b, trace, res.missing)
     res.shift_ok = shift_ok
@@ -195,6 +179,36 @@ def evaluate_alternative(ctx: Context, i: int, alt: Alternative, good: str, line
     else:
         res.passed = None if (shift_ok is None or rvc_ok is None) else True
     return res
+
+
+def _shift_part(ctx: Context, label: str, alt: Alternative, good: str, lines: Sequence[Line], trace: Trace
+                ) -> list[Failing]:
+    """The non-originating materials failing the alternative's shift (Annex 4-B; UR s. 3(2)); in a
+    good of Ch. 61-63 only those of the component that determines its classification (UR s. 5(9))."""
+    failing: list[Failing] = []
+    notes: list[str] = []
+    tested = [ln for ln in lines if ln.tested]
+    if any(ln.material.component for ln in lines) and ctx.law.codes(P.DM_APPAREL_CHAPTERS).contains(good):
+        others = [ln for ln in tested if not ln.material.component]
+        tested = [ln for ln in tested if ln.material.component]
+        if others:
+            trace.add(f"{label}: tariff shift", f"{len(others)} non-originating materials outside the component that "
+                      "determines the classification are disregarded", "UR s. 5(9); Schedule 1, Ch. 61 Note 2, "
+                      "Ch. 62 Note 2, Ch. 63 Note 2")
+    if alt.level > 0:
+        for ln in tested:
+            f, n = shift_failures(ln, alt, good)
+            failing += f
+            notes += n
+        for n in notes:
+            trace.add(f"{label}: tariff shift", f"undetermined: {n}", "UR s. 3(2)", None)
+        if failing:
+            trace.add(f"{label}: tariff shift", "fails for " + "; ".join(f"{f.path} ({f.reason})" for f in failing),
+                      "USMCA Annex 4-B; UR s. 3(2)", False)
+        else:
+            trace.add(f"{label}: tariff shift", f"all {len(tested)} non-originating materials make the "
+                      f"{alt.shift} shift", "USMCA Annex 4-B; UR s. 3(2)", True)
+    return failing
 
 
 def _shift_verdict(ctx: Context, good: str, failing: list[Failing], b: Bases, trace: Trace,

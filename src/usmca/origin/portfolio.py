@@ -93,16 +93,7 @@ class _Builder:
                    designated: bool = False) -> bool:
         ok = True
         for m in mats:
-            if m.intermediate and designated:
-                ok = False  # nested designations: the exact path applies UR s. 8(6)
-            if m.textile_item or m.recovered or "part" in m.flags or m.fungible is not None \
-                    or (m.origin != "originating" and m.hs is None):
-                ok = False  # (a material without HS code leaves the shift undetermined: exact path)
-            if m.materials and (m.flags or m.supplier_statement or m.adjustments or m.wholly_obtained):
-                ok = False
-            self_produced = m.self_produced if m.self_produced is not None else bool(m.materials)
-            if m.materials and not self_produced:
-                ok = False
+            ok = ok and _modelled(m, designated)
             declared = {"originating": 1, "non_originating": 0}.get(m.origin or "", -1 if m.materials else 0)
             extra, leaf_ok = _leaf(m, declared)
             ok = ok and leaf_ok
@@ -125,6 +116,20 @@ class _Builder:
                         or not self.nodes[node][8]:
                     ok = False
         return ok
+
+
+def _modelled(m: Material, designated: bool) -> bool:
+    """Whether the numpy path models this material line (else the good takes the exact path)."""
+    if m.intermediate and designated:
+        return False  # nested designations: the exact path applies UR s. 8(6)
+    if m.textile_item or m.recovered or "part" in m.flags or m.fungible is not None:
+        return False
+    if m.origin != "originating" and m.hs is None:
+        return False  # a material without HS code leaves the shift undetermined
+    if m.materials and (m.flags or m.supplier_statement or m.adjustments or m.wholly_obtained):
+        return False
+    self_produced = m.self_produced if m.self_produced is not None else bool(m.materials)
+    return not (m.materials and not self_produced)
 
 
 def _leaf(m: Material, declared: int) -> tuple[list[Any], bool]:

@@ -148,25 +148,39 @@ def check_transit(shipment: Shipment, hs: str | None, ctx: Any, trace: Trace) ->
     for i, leg in enumerate(shipment.route):
         if leg.country in PARTIES:
             continue
-        step = f"transit leg {i + 1} ({leg.country})"
-        bad = [op for op in leg.operations if op not in permitted]
-        if bad:
-            trace.add(step, f"operations {bad} are not among the permitted ones (unloading, reloading, separation "
-                      "from bulk, storing, required labelling, transport and preservation operations)", cite_ops, False)
+        kept = _leg(f"transit leg {i + 1} ({leg.country})", leg, hs, permitted, need_control, (cite_ops, cite_cc),
+                    trace)
+        if kept is False:
             verdict = False
-        if hs is not None and leg.hs_after is not None and leg.hs_after[:6] != hs[:6]:
-            trace.add(step, f"classification changed abroad {dotted(hs)} -> {dotted(leg.hs_after)}: further "
-                      "production outside the territories", cite_ops, False)
-            verdict = False
-        if need_control and leg.customs_control is False:
-            trace.add(step, "left customs control outside the territories", cite_cc, False)
-            verdict = False
-        elif need_control and leg.customs_control is None:
-            trace.add(step, "customs control outside the territories not stated", cite_cc, None)
-            if verdict is True:
-                verdict = None
-        if not bad and leg.customs_control is not False and (leg.hs_after is None or hs is None
-                                                             or leg.hs_after[:6] == hs[:6]):
-            ops = ", ".join(leg.operations) or "no operation"
-            trace.add(step, f"{ops}: permitted", cite_ops, True if leg.customs_control or not need_control else None)
+        elif kept is None and verdict is True:
+            verdict = None
     return verdict
+
+
+def _leg(step: str, leg: Any, hs: str | None, permitted: set[str], need_control: bool, cites: tuple[str, str],
+         trace: Trace) -> bool | None:
+    """One leg outside the territories: permitted operations only, no further production, under
+    customs control (UR s. 10(1)); None when the control is not stated."""
+    cite_ops, cite_cc = cites
+    kept: bool | None = True
+    bad = [op for op in leg.operations if op not in permitted]
+    if bad:
+        trace.add(step, f"operations {bad} are not among the permitted ones (unloading, reloading, separation "
+                  "from bulk, storing, required labelling, transport and preservation operations)", cite_ops, False)
+        kept = False
+    if hs is not None and leg.hs_after is not None and leg.hs_after[:6] != hs[:6]:
+        trace.add(step, f"classification changed abroad {dotted(hs)} -> {dotted(leg.hs_after)}: further "
+                  "production outside the territories", cite_ops, False)
+        kept = False
+    if need_control and leg.customs_control is False:
+        trace.add(step, "left customs control outside the territories", cite_cc, False)
+        kept = False
+    elif need_control and leg.customs_control is None:
+        trace.add(step, "customs control outside the territories not stated", cite_cc, None)
+        if kept is True:
+            kept = None
+    if not bad and leg.customs_control is not False and (leg.hs_after is None or hs is None
+                                                         or leg.hs_after[:6] == hs[:6]):
+        ops = ", ".join(leg.operations) or "no operation"
+        trace.add(step, f"{ops}: permitted", cite_ops, True if leg.customs_control or not need_control else None)
+    return kept
