@@ -67,9 +67,11 @@ class LawTree:
         if hit is not None:
             return hit
         if len(self._views) >= _MAX_VIEWS:
-            self._views.pop(next(iter(self._views)))
-        self._views[key] = view
-        return view
+            try:  # oldest first; another thread may be trimming too (API worker threads)
+                self._views.pop(next(iter(self._views)), None)
+            except (RuntimeError, StopIteration):
+                pass
+        return self._views.setdefault(key, view)
 
     def parameter(self, path: str) -> Parameter:
         """The parameter at ``path``; raises :class:`LawError` naming the path if unknown."""
