@@ -17,8 +17,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Sequence
 
-from usmca.hs import dotted
-
 from .context import Context, P
 from .deminimis import Failing, de_minimis
 from .lines import Line, shift_failures
@@ -247,7 +245,3 @@ def same_subheading(failing: Sequence[Failing], good: str) -> bool:
     """All failing materials are parts of the good classified in its subheading (or undivided heading)."""
     return bool(failing) and all(f.part and f.code is not None and len(f.code) >= 6 and f.code[:6] == good[:6]
                                  for f in failing)
-
-
-def describe_code(code: str | None) -> str:
-    return dotted(code) if code else "no HS code"
