@@ -108,3 +108,14 @@ def test_a_reformed_tree_has_its_own_views() -> None:
                                "changes": {DM: {"2025-01-01": 12}}})
     other = TREE.with_reform(reform)
     assert other.on("2025-03-01")[DM] == 12 and TREE.on("2025-03-01")[DM] == TREE.at(DM, "2025-03-01") != 12
+
+
+def test_folder_views_take_relative_and_absolute_paths() -> None:
+    law = TREE.on("2025-03-01")
+    autos = law.sub("usmca/ch04_appendix_autos")
+    assert autos["passenger_light_truck/vehicle_rvc"] == TREE.at(VEHICLE, "2025-03-01")
+    assert autos[DM] == TREE.at(DM, "2025-03-01")  # a path from a top-level folder passes through
+    assert autos.get("usmca/no/such/option", 7) == 7
+    with pytest.raises(LawError) as exc:
+        autos["no_such_parameter"]
+    assert "usmca/ch04_appendix_autos/no_such_parameter" in str(exc.value)
