@@ -74,7 +74,7 @@ def psr_rule(
     json_out: bool = typer.Option(False, "--json", help="Write one JSON document."),
 ) -> None:
     """The product-specific rule of a good, or a plain 'not encoded' (never a guessed rule)."""
-    from usmca.origin.hs import normalize
+    from usmca.hs import normalize
     from usmca.origin.psr import coverage
     from usmca.origin.psr.library import lookup
 

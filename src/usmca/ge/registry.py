@@ -37,7 +37,13 @@ if TYPE_CHECKING:
 
     from usmca.data.baseline import Baseline
 
-__all__ = ["Solver", "FileSolve", "SolveResult", "Model", "MODELS", "register_model", "get_model", "get_solver"]
+__all__ = ["Solver", "FileSolve", "SolveResult", "Model", "MODELS", "CLOSURES", "register_model", "get_model",
+           "get_solver"]
+
+CLOSURES = ("deficit_share", "deficits_removed")
+"""Trade-balance closures a run may choose (:mod:`usmca.ge.caliendo_parro.adapter`): deficits held
+as a share of world income, or removed in a first step (Caliendo and Parro 2015's counterfactual
+with deficits removed)."""
 
 
 class Solver(Protocol):
@@ -48,7 +54,9 @@ class Solver(Protocol):
     iceberg trade-cost changes :math:`\\hat d_{nij}` of the same shape, returns
     ``{"countries": {code: {metric: percent}}, "sectors": {code: {sector: output percent}},
     "diagnostics": {...}}`` with the metrics of :data:`usmca.scenarios.runner.COUNTRY_METRICS`
-    that the model has (a missing one is reported as ``null``).
+    that the model has (a missing one is reported as ``null``). A solver whose ``accepts_options``
+    is true also takes the run's keyword options (``closure``, ``draws``, ``seed``,
+    ``agreement_share``, ``agreement_margin``; see :func:`usmca.ge.caliendo_parro.adapter.cp_solver`).
     """
 
     def __call__(self, baseline: Baseline, new_tariffs: np.ndarray, trade_cost_hat: np.ndarray
@@ -76,10 +84,16 @@ class Model:
     solve_files: FileSolve
 
 
-def _cp_solver(baseline: Baseline, new_tariffs: np.ndarray, trade_cost_hat: np.ndarray) -> Mapping[str, Any]:
-    from .caliendo_parro.adapter import cp_solver
+class _CaliendoParro:
+    """The Caliendo-Parro scenario solver, imported on first call; it takes the run's options."""
 
-    return cp_solver(baseline, new_tariffs, trade_cost_hat)
+    accepts_options = True
+
+    def __call__(self, baseline: Baseline, new_tariffs: np.ndarray, trade_cost_hat: np.ndarray,
+                 **options: Any) -> Mapping[str, Any]:
+        from .caliendo_parro.adapter import cp_solver
+
+        return cp_solver(baseline, new_tariffs, trade_cost_hat, **options)
 
 
 def _cp_files(data_dir: str | Path | None, tariffs_csv: str | Path, **opts: Any) -> SolveResult:
@@ -101,7 +115,7 @@ def _gravity_files(data_dir: str | Path | None, tariffs_csv: str | Path, **opts:
 
 
 MODELS: dict[str, Model] = {
-    "caliendo-parro": Model("caliendo-parro", _cp_solver, _cp_files),
+    "caliendo-parro": Model("caliendo-parro", _CaliendoParro(), _cp_files),
     "gravity": Model("gravity", _gravity_solver, _gravity_files),
 }
 

@@ -26,10 +26,9 @@ import numpy as np
 import pandas as pd
 
 from usmca.errors import LawError
+from usmca.hs import scope_of
 from usmca.law import LawTree
 from usmca.law.values import Entry
-
-from .scope import scope_of
 
 __all__ = ["MeasureSpec", "MEASURES", "Evaluation", "Goods", "evaluate", "PARTIES_PATH", "STACKING_PATH"]
 
@@ -171,7 +170,7 @@ class Goods:
             scope = scope_of(key)
             assert scope is not None  # a list of codes compiles to a scope
             if self._one is not None:
-                mask = np.array([scope.contains(self._one)])
+                mask = np.array([scope.contains(self._one) is True])
             else:
                 mask = scope.contains_many(self.hts_u)[self.hts_i]
             self._masks[key] = mask
