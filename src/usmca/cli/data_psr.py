@@ -108,3 +108,41 @@ def psr_rule(
         if a.get("unsupported"):
             parts.append(f"[yellow]not evaluable: {a['unsupported']}[/yellow]")
         console.print(f"  {i}. " + "; ".join(parts))
+
+
+@data_app.command("hs-nomenclature")
+def hs_nomenclature(
+    build: bool = typer.Option(False, "--build", help="Rebuild the HS6 list from the USITC HTS JSON exports."),
+    hts_dir: Optional[Path] = typer.Option(None, "--hts-dir", help="Folder of HTS JSON exports "
+                                           "(default: shared/data/us_tariffs/hts)."),
+    out: Optional[Path] = typer.Option(None, "--out", help="Where to write (default: the package data)."),
+    json_out: bool = typer.Option(False, "--json", help="Write one JSON document."),
+) -> None:
+    """The packaged HS nomenclature used to validate BOM codes (and its rebuild from the HTS)."""
+    from usmca.origin.psr import nomenclature
+    from usmca.origin.psr.nomenclature_build import build_nomenclature
+
+    if build:
+        src = hts_dir
+        if src is None:
+            from usmca.paths import shared_data_dir
+
+            d = shared_data_dir()
+            if d is None:
+                raise UserInputError("--hts-dir", "", None, "no shared data folder found; give --hts-dir")
+            src = d / "us_tariffs" / "hts"
+        if not src.is_dir():
+            raise UserInputError("--hts-dir", "", str(src), "no such folder")
+        try:
+            prov = build_nomenclature(src, out)
+        except FileNotFoundError as exc:
+            raise UserInputError("--hts-dir", "", str(src), str(exc)) from None
+        nomenclature.edition.cache_clear()
+        nomenclature.subheadings.cache_clear()
+    else:
+        prov = nomenclature.edition()
+    if json_out:
+        emit_json(prov)
+        return
+    console.print(f"{prov['edition']} ({prov['in_force_from']} to {prov['in_force_until']}): "
+                  f"{prov['hs6_subheadings']} subheadings from {len(prov['files'])} HTS files")
