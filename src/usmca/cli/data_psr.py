@@ -47,22 +47,36 @@ def load_psr(
 
 
 @data_app.command("psr-coverage")
-def psr_coverage(json_out: bool = typer.Option(False, "--json", help="Write one JSON document.")) -> None:
-    """Which HS chapters' product-specific rules are encoded, and from which source."""
-    from usmca.origin.psr import coverage
+def psr_coverage(
+    json_out: bool = typer.Option(False, "--json", help="Write one JSON document."),
+    show_inexpressible: bool = typer.Option(False, "--inexpressible", help="List every rule the rule language "
+                                            "cannot express."),
+) -> None:
+    """Which HS chapters' product-specific rules are encoded, how verified, and what cannot be expressed."""
+    from usmca.origin.psr.coverage_table import coverage_summary
 
-    df = coverage()
+    s = coverage_summary()
     if json_out:
-        emit_json(df.to_dict(orient="records"))
+        emit_json(s)
         return
-    t = Table("chapter", "status", "rules", "alternatives", "unsupported", "cut off", "library",
+    t = Table("chapter", "status", "rules", "alternatives", "unsupported", "cut off", "verification", "library",
               title="PSR library coverage (chapters with anything encoded)")
-    for r in df[df["rules"] > 0].itertuples():
-        t.add_row(str(r.chapter), r.status, str(r.rules), str(r.alternatives), str(r.alternatives_unsupported),
-                  str(r.rules_cut_off), r.library)
+    for r in s["chapters"]:
+        if r["rules"] > 0:
+            t.add_row(str(r["chapter"]), r["status"], str(r["rules"]), str(r["alternatives"]),
+                      str(r["alternatives_unsupported"]), str(r["rules_cut_off"]), str(r.get("verification", "")),
+                      r["library"])
     console.print(t)
-    missing = df[df["rules"] == 0]["chapter"].tolist()
-    console.print(f"No rule encoded for {len(missing)} chapters: a lookup there answers 'not encoded'. "
+    n_enc = len(s["chapters_encoded"])
+    console.print(f"{n_enc}/{s['chapters_in_use']} HS chapters in use have rules encoded (chapter 77 is reserved); "
+                  f"{s['rules']} rule entries: " + ", ".join(f"{k} {v}" for k, v in s["rules_by_verification"].items())
+                  + f"; {s['rules_cut_off']} rules cut off in the source (not encoded); "
+                  f"{len(s['inexpressible'])} alternatives the rule language cannot express"
+                  + ("" if show_inexpressible else " (list them with --inexpressible)") + ".")
+    if show_inexpressible:
+        for x in s["inexpressible"]:
+            console.print(f"  {x['rule']} ({', '.join(x['hs'])}): {x['reason']}", highlight=False, markup=False)
+    console.print(f"Not encoded ({len(s['chapters_not_encoded'])} chapters): a lookup there answers 'not encoded'. "
                   "Build the full library with: usmca data load psr FILE_OR_URL")
 
 
@@ -70,6 +84,8 @@ def psr_coverage(json_out: bool = typer.Option(False, "--json", help="Write one 
 def psr_rule(
     hs: str = typer.Argument(..., help="HS code of the good (e.g. 8402.90 or 8471300000)."),
     date: Optional[str] = typer.Option(None, "--date", help="Date the rule must be in force on (default today)."),
+    between: Optional[str] = typer.Option(None, "--between", help="Trade between two countries, e.g. CA,US "
+                                          "(party-specific rules such as 1517.10)."),
     json_out: bool = typer.Option(False, "--json", help="Write one JSON document."),
 ) -> None:
     """The product-specific rule of a good, or a plain 'not encoded' (never a guessed rule)."""
@@ -77,7 +93,12 @@ def psr_rule(
     from usmca.origin.psr.library import lookup
     from usmca.origin.hs import normalize
 
-    found = lookup(hs, date)
+    try:
+        found = lookup(hs, date, trade=between)
+    except UserInputError as exc:
+        if exc.source == "trade":
+            raise UserInputError("--between", "", between, exc.reason) from None
+        raise
     if found is None:
         ch = int(normalize(hs)[:2])
         table = coverage().set_index("chapter")
