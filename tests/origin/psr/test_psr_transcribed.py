@@ -45,7 +45,8 @@ def test_every_rule_cites_chapter_rule_and_verification(path) -> None:  # noqa: 
 
 def test_transcribed_chapters_are_the_packaged_text() -> None:
     docs, status = transcribed_documents()
-    assert sorted(docs) == [1, 2, 3, 4, 5, 15, 39] and set(status.values()) == {"transcribed"}
+    assert sorted(docs) == [1, 2, 3, 4, 5, 15, 25, 26, 39, 44, 45, 46, 47, 48, 49]
+    assert set(status.values()) == {"transcribed"}
     for ch, d in docs.items():
         packaged = yaml.safe_load((PACKAGE_LIBRARY / f"ch{ch:02d}.yaml").read_text())
         assert [r["id"] for r in packaged["rules"]] == [r["id"] for r in d["rules"]]
@@ -53,6 +54,20 @@ def test_transcribed_chapters_are_the_packaged_text() -> None:
                    for r in packaged["rules"])
     prov = yaml.safe_load((TEXTS / "provenance.yaml").read_text())
     assert prov["verification"] == "transcription-only" and len(prov["transcription"]["commit"]) == 40
+
+
+def test_transcribed_scopes_exist_in_hs2022() -> None:
+    """A transcription could carry codes of an older HS edition: every scope must exist today."""
+    from usmca.origin.psr import nomenclature
+
+    docs, _ = transcribed_documents()
+    for d in docs.values():
+        for r in d["rules"]:
+            for scope in r["hs"]:
+                for end in scope.split("-"):
+                    digits = end.replace(".", "")
+                    known = nomenclature.headings() if len(digits) == 4 else nomenclature.subheadings()
+                    assert digits in known, (r["id"], scope)
 
 
 def test_1517_10_is_party_specific() -> None:
