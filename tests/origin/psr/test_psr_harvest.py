@@ -74,7 +74,7 @@ def test_registry_marks_the_source_of_each_chapter():
     assert cov.loc[70, ["status", "source_kind", "rules"]].tolist() == ["complete", "harvested-excerpts", 11]
     assert cov.loc[84, "source_kind"] == "shared-excerpts+harvested-excerpts"
     assert cov.loc[22, "source_kind"] == "shared-excerpts"
-    assert cov.loc[6, ["status", "source_kind"]].tolist() == ["missing", ""]
+    assert cov.loc[64, ["status", "source_kind"]].tolist() == ["missing", ""]
     assert "page=83" in cov.loc[70, "url"] and cov.loc[71, "status"] == "partial"
 
 
