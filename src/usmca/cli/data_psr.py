@@ -158,8 +158,8 @@ def hs_nomenclature(
             prov = build_nomenclature(src, out)
         except FileNotFoundError as exc:
             raise UserInputError("--hts-dir", "", str(src), str(exc)) from None
-        nomenclature.edition.cache_clear()
-        nomenclature.subheadings.cache_clear()
+        for f in (nomenclature.edition, nomenclature.subheadings, nomenclature.headings, nomenclature._period):
+            f.cache_clear()
     else:
         prov = nomenclature.edition()
     if json_out:

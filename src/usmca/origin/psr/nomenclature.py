@@ -65,10 +65,15 @@ def _as_date(date: Any) -> dt.date | None:
     return dt.date.fromisoformat(str(date))
 
 
-def _covered(date: dt.date | None) -> bool:
+@functools.lru_cache(maxsize=1)
+def _period() -> tuple[dt.date, dt.date]:
     ed = edition()
-    d = date or dt.date.today()
-    return dt.date.fromisoformat(str(ed["in_force_from"])) <= d <= dt.date.fromisoformat(str(ed["in_force_until"]))
+    return dt.date.fromisoformat(str(ed["in_force_from"])), dt.date.fromisoformat(str(ed["in_force_until"]))
+
+
+def _covered(date: dt.date | None) -> bool:
+    lo, hi = _period()
+    return lo <= (date or dt.date.today()) <= hi
 
 
 @functools.lru_cache(maxsize=1)
@@ -79,9 +84,10 @@ def headings() -> frozenset[str]:
 
 def _problem(code: Any, date: Any, min_digits: int = 6) -> str | None:
     """Why ``code`` is not an existing HS code of the level needed on ``date`` (``None``: it is)."""
-    digits = "".join(ch for ch in str(code) if ch.isdigit())
+    text = str(code).strip()
+    digits = text.replace(".", "")
     lengths = (2, 4, 6, 8, 10) if min_digits == 2 else (6, 8, 10)
-    if len(digits) not in lengths or not all(ch.isdigit() or ch == "." for ch in str(code).strip()):
+    if len(digits) not in lengths or not digits.isdigit():
         if min_digits == 2:
             return "an HS code of 2, 4, 6, 8 or 10 digits is needed (e.g. 8501.52)"
         return "an HS subheading of 6 digits is needed for the good (e.g. 8501.52); a chapter or heading cannot be tested"
@@ -89,7 +95,7 @@ def _problem(code: Any, date: Any, min_digits: int = 6) -> str | None:
         return f"chapter {digits[:2]} is not an HS chapter (01-97, 77 reserved)"
     d = _as_date(date)
     if not _covered(d):
-        return None
+        return None  # an edition not packaged: length and chapter checked only
     ed = edition()
     on = f"in the {ed['edition']} nomenclature in force on {(d or dt.date.today()).isoformat()}"
     if len(digits) == 4 and digits not in headings():
