@@ -45,7 +45,7 @@ def test_every_rule_cites_chapter_rule_and_verification(path) -> None:  # noqa: 
 
 def test_transcribed_chapters_are_the_packaged_text() -> None:
     docs, status = transcribed_documents()
-    assert sorted(docs) == [*range(1, 16), 25, 26, 39, *range(41, 50), 93]
+    assert sorted(docs) == [*range(1, 19), 25, 26, 39, *range(41, 50), 93]
     assert set(status.values()) == {"transcribed"}
     for ch, d in docs.items():
         packaged = yaml.safe_load((PACKAGE_LIBRARY / f"ch{ch:02d}.yaml").read_text())
@@ -67,7 +67,7 @@ def test_transcribed_scopes_exist_in_hs2022() -> None:
                 for end in scope.split("-"):
                     digits = end.replace(".", "")
                     known = nomenclature.headings() if len(digits) == 4 else nomenclature.subheadings()
-                    assert digits in known, (r["id"], scope)
+                    assert digits[:6] in known, (r["id"], scope)  # national tariff items: their HS6
 
 
 def test_1517_10_is_party_specific() -> None:
