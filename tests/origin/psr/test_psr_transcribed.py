@@ -45,7 +45,7 @@ def test_every_rule_cites_chapter_rule_and_verification(path) -> None:  # noqa: 
 
 def test_transcribed_chapters_are_the_packaged_text() -> None:
     docs, status = transcribed_documents()
-    assert sorted(docs) == [*range(1, 19), 25, 26, 39, *range(41, 50), 93]
+    assert sorted(docs) == [*range(1, 22), 25, 26, 39, *range(41, 50), 93]
     assert set(status.values()) == {"transcribed"}
     for ch, d in docs.items():
         packaged = yaml.safe_load((PACKAGE_LIBRARY / f"ch{ch:02d}.yaml").read_text())
@@ -114,3 +114,13 @@ def test_cli_psr_coverage(cli) -> None:  # noqa: ANN001
     assert r.code == 0 and "39-1" in r.out and "/96 HS chapters in use" in r.out
     r = cli("data", "psr-rule", "1517.10", "--date", "2025-03-01", "--between", "CA,US", "--json")
     assert r.code == 0 and r.json()["parties"] == ["CA", "US"]
+
+
+def test_chapter_and_subheading_rules_that_condition_origin_are_flagged() -> None:
+    peaches = psr.lookup("2008.50", "2025-03-01")  # apricots: the wholly-obtained subheading rule of ch. 20
+    assert any("peaches, pears, or apricots" in c for c in peaches["conditions"])
+    assert all("not evaluated by the engine" in a["unsupported"] for a in peaches["alternatives"])
+    pigments = psr.lookup("3206.11", "2025-03-01")  # chapter 32 rule 1 (pigments disregarded)
+    assert pigments["conditions"] and all(a.get("unsupported") for a in pigments["alternatives"])
+    boiler = psr.lookup("8402.90", "2025-03-01")  # only automotive underscoring notes: informative
+    assert boiler["conditions"] == [] and not any(a.get("unsupported") for a in boiler["alternatives"])

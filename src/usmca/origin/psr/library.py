@@ -33,6 +33,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import os
+import re
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -139,6 +140,22 @@ def _qualified(alts: list[dict[str, Any]], why: str) -> list[dict[str, Any]]:
     return out
 
 
+#: Notes that add no condition on the good: the automotive underscoring cross-references, the
+#: headers of dated rules, the transit exception (applied by :mod:`usmca.origin.transit`) and
+#: definitions of terms.
+_INFORMATIVE = re.compile(r"underscor|^Beginning on|^Notwithstanding Article 4\.18|\bthe term\b.{0,80}\bmeans\b", re.I)
+
+
+def _conditions(notes: list[str]) -> list[str]:
+    """The chapter and subheading rules among ``notes`` that condition origin (the engine does not
+    evaluate them: wholly-obtained fruit, a chemical-reaction route, a de minimis method)."""
+    out: list[str] = []
+    for n in notes:
+        if n and not _INFORMATIVE.search(n) and n not in out:
+            out.append(n)
+    return out
+
+
 def _trade(trade: Any) -> frozenset[str] | None:
     if trade is None:
         return None
@@ -228,6 +245,11 @@ def lookup(hs: str, date: Any = None, *, trade: Any = None) -> dict[str, Any] | 
     if narrower:
         alternatives = _qualified(alternatives, f"rules of narrower scope ({', '.join(narrower)}) may apply: "
                                                 f"give the good's full tariff item")
+    conditions = _conditions([n for _, rule in chosen for n in rule.get("notes", [])]
+                             + [str(n.get("text", "")) for n in data.get("notes", [])])
+    if conditions:
+        alternatives = _qualified(alternatives, "a chapter or subheading rule of General Note 11(o) also applies "
+                                                "and is not evaluated by the engine: " + " | ".join(conditions))
     first = chosen[0][1]
     return {
         "hs": scope,
@@ -244,4 +266,5 @@ def lookup(hs: str, date: Any = None, *, trade: Any = None) -> dict[str, Any] | 
         "parties": list(first.get("parties") or []),
         "party_rules": [] if applicable else other_party,
         "verification": verification_of(first),
+        "conditions": conditions,
     }
