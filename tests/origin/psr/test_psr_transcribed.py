@@ -83,7 +83,7 @@ def test_1517_10_is_party_specific() -> None:
 
 
 def test_1517_10_rule_applies_to_materials() -> None:
-    from usmca.origin.hs import normalize
+    from usmca.hs import normalize
     from usmca.origin.rules import parse_rule
 
     alt = parse_rule(psr.lookup("1517.10", "2025-03-01", trade="CA,US")["alternatives"])[0]

@@ -40,7 +40,7 @@ from typing import Any, Mapping
 import yaml
 
 from usmca.errors import UserInputError
-from usmca.origin.hs import HsRange, dotted, normalize
+from usmca.hs import HsRange, dotted, normalize
 
 from .transcribed import verification_of
 
