@@ -108,7 +108,7 @@ BASE = "id,supplier,parts,hs,type,blanket_from,blanket_to,signed,vnm,net_cost\n"
     ("C1,X,case,,certificate_of_origin,2026-01-01,2027-01-01,2025-12-01,,", "column 'blanket_to'", "12 months"),
     ("C1,X,case,,gift,2026-01-01,2026-06-01,2025-12-01,,", "column 'type'", "must be one of"),
     ("C1,X,,,certificate_of_origin,2026-01-01,2026-06-01,2025-12-01,,", "column 'id'", "covers no material"),
-    ("C1,X,case,,nc_vnm,2026-01-01,2026-06-01,2025-12-01,,100", "column 'type'", "needs vnm"),
+    ("C1,X,case,,nc_vnm,2026-01-01,2026-06-01,2025-12-01,,100", "column 'vnm'", "needs vnm"),
     ("C1,X,case,,certificate_of_origin,2026-01-01,2026-06-31,2025-12-01,,", "column 'blanket_to'", "not a date"),
     ("C1,X,case,,tv_vnm,2026-01-01,2026-06-01,2025-12-01,lots,", "column 'vnm'", "text in a number cell"),
     ("C1,X,case,,certificate_of_origin,2026-06-01,2026-01-01,2025-12-01,,", "column 'blanket_to'", "ends before"),

@@ -118,6 +118,11 @@ def _record(cells: dict[str, Cell], blanket_max: int, source: str) -> Certificat
                if v.get(k) is not None}
     if v.get("non_originating_hs"):
         figures["non_originating_hs"] = list(v["non_originating_hs"])
+    need = {"nc_vnm": ("net_cost", "vnm"), "amount": ("amount",), "tv_vnm": ("vnm",),
+            "tariff_classification": ("produced_entirely_in_territory",)}.get(typ, ())
+    for f in need:  # UR s. 9(2)-(5), 9(7): the statement is made of these figures
+        if v.get(f) is None:
+            raise (cells.get(f) or cells["type"]).error(f"a {typ} statement needs {f} (UR s. 9)")
     if typ != "certificate_of_origin":
         try:
             SupplierStatement.model_validate({"type": typ, **figures})
