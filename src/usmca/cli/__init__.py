@@ -30,7 +30,7 @@ _Abort = getattr(_cx, "Abort", ())
 
 # Command modules, one per group or topic. Each registers its commands on import.
 _COMMAND_MODULES = (
-    "law", "origin", "origin_certificate", "tariffs", "ge", "data_psr", "data_hts",
+    "law", "origin", "origin_certificate", "origin_spreadsheet", "origin_certs", "tariffs", "ge", "data_psr", "data_hts",
     "data_trade", "data_baseline", "ge_gravity", "review", "serve",
 )
 

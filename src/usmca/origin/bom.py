@@ -400,6 +400,9 @@ def parse_bom(raw: Any, source: str = "<bom>", prefix: str = "") -> Bom:
     if bom.good.rule is not None:
         parse_rule(bom.good.rule, source, f"{prefix}good.rule")
     _check_rules(bom.materials, source, prefix)
+    from .psr.nomenclature import check_bom  # HS codes must exist on the BOM's date (issue 16)
+
+    check_bom(bom, source, prefix)
     return bom.model_copy(update={"source": source})
 
 

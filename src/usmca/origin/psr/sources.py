@@ -24,6 +24,7 @@ from usmca.errors import UserInputError
 from .build import chapter_documents, write_library
 from .gn11 import Gn11Text, parse_gn11
 from .harvest import FRAGMENT_KIND, HARVEST_KIND, HARVEST_SOURCE, committed_harvest, harvest_documents, merge_documents
+from .transcribed import transcribed_documents
 
 __all__ = ["read_source", "html_to_text", "import_text", "build_from_fragments", "FRAGMENT_SOURCE"]
 
@@ -146,6 +147,9 @@ def build_from_fragments(shared: Path, out: Path, *, retrieved: str = "2026-11-2
     elif harvest is not None:
         extra, extra_status = committed_harvest(harvest)
     docs, status = merge_documents(docs, status, extra, extra_status)
+    tdocs, tstatus = transcribed_documents()
+    for ch in sorted(set(tdocs) - set(docs)):  # chapters read in no mirror excerpt
+        docs[ch], status[ch] = tdocs[ch], tstatus[ch]
     for d in docs.values():
         if d["source"]["kinds"] == [FRAGMENT_KIND, HARVEST_KIND]:
             d["source"]["retrieved_from"] = f"{note}; and {HARVEST_SOURCE}s (see urls)"
