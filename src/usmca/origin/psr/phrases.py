@@ -79,7 +79,8 @@ _WHETHER = re.compile(r",?\s*whether or not there is also a change from (?:any o
 _EXCEPT = re.compile(r",?\s*except from (?P<codes>.+)$", re.I | re.S)
 _ANY_OTHER = re.compile(r"^any other (?P<level>chapter|heading|subheading|tariff item)"
                         r"(?:,? including another (?:chapter|heading|subheading|tariff item) within that group)?$", re.I)
-_OUTSIDE = re.compile(r"^any (?P<level>heading|subheading|tariff item) outside that group$", re.I)
+# "from heading outside that group" (without "any") is a print variant: GN 11(o) chapter 37 rule 1
+_OUTSIDE = re.compile(r"^(?:any )?(?P<level>heading|subheading|tariff item) outside that group$", re.I)
 _OTHER_GOOD = re.compile(r"^any other good (?:within (?:that|these) subheadings?|of subheadings? [\d.]+)"
                          r"(?: or any other subheading)?(?:,? including another subheading within that group)?$", re.I)
 _WITHIN_GROUP = re.compile(r"^any other (?P<level>heading|subheading|tariff item) within that group"
