@@ -165,6 +165,11 @@ def _read_rule(rule: Gn11Rule) -> None:
         g = groups.setdefault(key, {"hs": list(p.target), "goods": desc, "alternatives": [], "understood": True})
         g["alternatives"].extend(p.alternatives)
         g["understood"] = g["understood"] and p.understood
+    scoped = [k for k in groups if k[0]]
+    if ((), None) in groups and len(scoped) == 1:  # an alternative whose scope was not read belongs to the
+        lost = groups.pop(((), None))              # rule's only scope (kept unsupported, never dropped)
+        groups[scoped[0]]["alternatives"].extend(lost["alternatives"])
+        groups[scoped[0]]["understood"] = False
     rule.entries = list(groups.values())
 
 
