@@ -45,7 +45,7 @@ def test_every_rule_cites_chapter_rule_and_verification(path) -> None:  # noqa: 
 
 def test_transcribed_chapters_are_the_packaged_text() -> None:
     docs, status = transcribed_documents()
-    assert sorted(docs) == [*range(1, 22), 25, 26, 27, 29, *range(33, 50), 72, *range(74, 77), *range(78, 84), 93, 95, 96]
+    assert sorted(docs) == [*range(1, 22), 25, 26, 27, 29, *range(33, 50), 72, *range(74, 77), *range(78, 84), 88, 89, 91, 92, 93, 95, 96]
     assert set(status.values()) == {"transcribed"}
     for ch, d in docs.items():
         packaged = yaml.safe_load((PACKAGE_LIBRARY / f"ch{ch:02d}.yaml").read_text())
@@ -147,3 +147,11 @@ def test_unread_alternative_stays_with_the_rules_scope() -> None:
     (entry,) = parsed.rules[0].entries
     assert entry["hs"] == ["74.01-74.03"] and len(entry["alternatives"]) == 2
     assert entry["alternatives"][0]["shift"] == "CTH" and entry["alternatives"][1]["unsupported"]
+
+
+def test_rvc_thresholds_lettered_a_b_stay_in_their_sentence() -> None:
+    """Chapter 91 rules 3-8 letter their thresholds (A)/(B): one alternative, a shift with an RVC."""
+    strap = psr.lookup("9113.10", "2025-03-01")
+    assert strap["rules"] == ["91-8"]
+    (alt,) = strap["alternatives"]
+    assert alt["shift"] == "CTH" and alt["rvc"] == {"tv": 60, "nc": 50} and not alt.get("unsupported")

@@ -105,7 +105,8 @@ def _date(text: str) -> str:
 def split_alternatives(lines: list[str]) -> tuple[str | None, list[str]]:
     """Split a rule's lines into an optional ``For ... :`` qualifier and alternative sentences.
 
-    ``(1)``/``(2)`` lines and a stray ``(C) Whether or not ...`` continue the previous sentence.
+    ``(1)``/``(2)`` lines (or ``(A)``/``(B)`` lines giving RVC thresholds) and a stray
+    ``(C) Whether or not ...`` continue the previous sentence.
     """
     qualifier = None
     sentences: list[str] = []
@@ -114,6 +115,8 @@ def split_alternatives(lines: list[str]) -> tuple[str | None, list[str]]:
         if not line:
             continue
         m = _LABEL.match(line)
+        if m and sentences and re.match(r"\d+(?:\.\d+)? percent where", m.group(2)):
+            m = None  # "(A) 60 percent where ...": the RVC thresholds of one sentence (GN 11(o) ch. 91 rules 3-8)
         if m and not re.match(r"(?i)whether or not", m.group(2)):
             sentences.append(m.group(2))
             continue
