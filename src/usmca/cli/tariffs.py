@@ -54,6 +54,7 @@ def duty_cmd(
                   f"{ref.get('instrument', '')}, {ref.get('provision', '')}")
     t.add_row("total", f"{res.total_rate:.4g}", f"{res.value:,.2f}", f"{res.total_duty:,.2f}", "")
     console.print(t)
+    console.print(f"data: HTS {res.schedule['revision']} ({res.schedule['source']})", soft_wrap=True)
     for w in res.warnings:
         console.print(f"[yellow]note:[/yellow] {w}")
 
@@ -88,38 +89,51 @@ def etr_cmd(
     cc = check_country(partner, "--partner") if partner else None
     frame, source = _flows(flows, cc, a, b)
     if frame.empty:
-        raise UserInputError("--partner" if cc else "--from", "", cc or start, f"no flows for {cc or 'any partner'} in {a}..{b} ({source})")
+        raise UserInputError("--partner" if cc else "--from", "", cc or start, f"no flows for {cc or 'any partner'} in {a}..{b} ({source['source']})")
     groups = tuple(x.strip() for x in by.split(",") if x.strip())
     out = effective_rates(frame, by=groups, tree=_tree(reform), us_content=us_content, components=components)
     total = effective_rates(frame, by=tuple(g for g in groups if g == "partner"), tree=_tree(reform), us_content=us_content)
-    doc = {"basis": "statutory", "flows": source, "from": a, "to": b, "partner": cc, "by": list(groups),
+    from usmca.tariffs.schedule import load_schedule
+
+    data_source = {"flows": source, "schedule": load_schedule().data_source}
+    doc = {"basis": "statutory", "flows": source["source"], "data_source": data_source, "from": a, "to": b, "partner": cc, "by": list(groups),
            "us_content_assumed": us_content, "rows": out.to_dict(orient="records"),
            "total": total.to_dict(orient="records")}
     if json_out:
         emit_json(doc)
         return
-    t = Table(title=f"Statutory effective tariff rate, {a}..{b} ({source})")
+    t = Table(title=f"Statutory effective tariff rate, {a}..{b}")
     for col in (*groups, "value $bn", "USMCA %", "duty $bn", "ETR %"):
         t.add_column(col)
     for r in out.to_dict(orient="records"):
         t.add_row(*(str(r[g]) for g in groups), f"{r['value'] / 1e9:,.2f}", f"{r['usmca_share']:.1f}",
                   f"{r['duty'] / 1e9:,.3f}", f"{r['etr']:.2f}")
     console.print(t)
+    console.print(f"data: flows {source['source']} ({'..'.join(source.get('months') or [])}); "
+                  f"HTS {data_source['schedule']['source']}", soft_wrap=True)
 
 
-def _flows(path: Optional[Path], partner: Optional[str], a: str, b: str) -> tuple[pd.DataFrame, str]:
+def _flows(path: Optional[Path], partner: Optional[str], a: str, b: str) -> tuple[pd.DataFrame, dict]:
+    """Flows and their data source (``kind``, ``source``, ``months``): --flows, the store, else the
+    observed flows (``$USMCA_SHARED_DATA``, else the package; :func:`usmca.data.package.observed_flows`)."""
     from usmca.data.loaders.flows import load_flows, read_flow_csv, shared_flows
+    from usmca.data.package import observed_flows
     from usmca.data.store import connect, has_table, store_path
+
+    def months(df: pd.DataFrame) -> list[str]:
+        return [str(df["month"].min()), str(df["month"].max())] if len(df) else []
 
     if path is not None:
         df = read_flow_csv(path)
         mask = (df["month"] >= a) & (df["month"] <= b)
         if partner:
             mask &= df["partner"] == partner
-        return df[mask].reset_index(drop=True), path.name
+        df = df[mask].reset_index(drop=True)
+        return df, {"kind": "file", "source": path.name, "months": months(df)}
     if has_table(None, "flows"):
         with connect(read_only=True) as con:
             df = load_flows(con, partner, a, b)
         if df is not None:
-            return df, f"store:{store_path().name}"
-    return shared_flows(partner, a, b), "shared:usmca_product_shares (USITC DataWeb via Budget Lab)"
+            return df, {"kind": "store", "source": f"store:{store_path().name}", "months": months(df)}
+    df = shared_flows(partner, a, b)
+    return df, {**observed_flows()[1], "months": months(df)}

@@ -1,15 +1,15 @@
 """Flow tables (HTS10 x partner x month, customs value, USMCA-claimed value) for the ETR engine.
 
 Sources, in order: the store table ``flows`` (written by the DataWeb and Census loaders), else the
-DataWeb-derived monthly files in the shared data
+DataWeb-derived monthly files in ``$USMCA_SHARED_DATA``
 (``yale_tariff_rate_tracker/usmca_product_shares/usmca_product_shares_YYYY_MM.csv``: imports for
-consumption, customs value, special program indicator S/S+; USITC DataWeb via Budget Lab at Yale).
+consumption, customs value, special program indicator S/S+; USITC DataWeb via Budget Lab at Yale),
+else the same facts shipped in the package (:mod:`usmca.data.package`).
 Census partner codes: Schedule C (https://www.census.gov/foreign-trade/schedules/c/countrycode.html).
 """
 
 from __future__ import annotations
 
-import functools
 import re
 from pathlib import Path
 
@@ -17,7 +17,6 @@ import pandas as pd
 
 from usmca.errors import UserInputError
 from usmca.law.countries import unknown_countries
-from usmca.paths import shared_data_dir
 
 from ._checks import check_codes, check_numeric, require_columns
 
@@ -47,19 +46,16 @@ def read_share_file(path: str | Path) -> pd.DataFrame:
                          "value": value, "usmca_value": claimed.clip(max=value)})
 
 
-@functools.lru_cache(maxsize=1)
 def _all_shared() -> pd.DataFrame:
-    base = shared_data_dir()
-    folder = None if base is None else base / "us_tariffs" / "yale_tariff_rate_tracker" / "usmca_product_shares"
-    files = [] if folder is None else sorted(folder.glob("usmca_product_shares_20??_??.csv"))
-    if not files:
-        raise UserInputError("flows", "", None, "no flow table in the store and no monthly DataWeb files in ../shared/data")
-    df = pd.concat([read_share_file(f) for f in files], ignore_index=True)
-    return df[df["value"] > 0].reset_index(drop=True)
+    """The observed monthly flows: ``$USMCA_SHARED_DATA``'s DataWeb files, else the package's copy
+    (:func:`usmca.data.package.observed_flows`, which says which)."""
+    from usmca.data.package import observed_flows  # noqa: PLC0415
+
+    return observed_flows()[0]
 
 
 def shared_flows(partner: str | None = None, start: str | None = None, end: str | None = None) -> pd.DataFrame:
-    """The shared monthly flows, filtered by partner (ISO2) and month range ``YYYY-MM``."""
+    """The observed monthly flows (see :func:`_all_shared`), filtered by partner (ISO2) and month range ``YYYY-MM``."""
     df = _all_shared()
     mask = pd.Series(True, index=df.index)
     if partner:
