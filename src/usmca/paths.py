@@ -48,6 +48,7 @@ _HINTS = {
               "https://doi.org/10.1093/restud/rdu035, supplementary data), unpacked as cp2015/model_inputs/",
     "yotov_nafta": "the Yotov et al. (2016) Advanced Guide, ch. 2 application 2 files (WTO/UNCTAD, "
                    "https://www.wto.org/english/res_e/reser_e/structural_gravity_e.htm), as yotov_nafta/",
+    "us_tariffs": "the USITC HTS exports and DataWeb files of us_tariffs/ (see its README.md)",
     "gegravity_sample": "the gegravity sample data set (examples/sample_data_set.dlm of "
                         "https://github.com/peter-herman/gegravity), as gegravity_sample/",
 }

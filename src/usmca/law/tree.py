@@ -13,7 +13,6 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Iterator, Mapping
 
 import numpy as np
-import pandas as pd
 import yaml
 
 from usmca.errors import LawError
@@ -22,7 +21,9 @@ from .parameter import Parameter, parse_parameter
 from .table import TableParameter, parse_table
 from .values import Entry, load_yaml
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # pandas is imported on use: `usmca law show` starts without it (benchmarks/bench_startup.py)
+    import pandas as pd
+
     from .reform import Reform
 
 __all__ = ["LawTree", "load_tree", "default_tree", "PARAMS_ROOT"]
