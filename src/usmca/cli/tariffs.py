@@ -54,7 +54,7 @@ def duty_cmd(
                   f"{ref.get('instrument', '')}, {ref.get('provision', '')}")
     t.add_row("total", f"{res.total_rate:.4g}", f"{res.value:,.2f}", f"{res.total_duty:,.2f}", "")
     console.print(t)
-    console.print(f"data: HTS {res.schedule['revision']} ({res.schedule['source']})", soft_wrap=True)
+    console.print(f"data: HTS {res.schedule['revision']} from {res.schedule['source']}", soft_wrap=True)
     for w in res.warnings:
         console.print(f"[yellow]note:[/yellow] {w}")
 
@@ -109,8 +109,9 @@ def etr_cmd(
         t.add_row(*(str(r[g]) for g in groups), f"{r['value'] / 1e9:,.2f}", f"{r['usmca_share']:.1f}",
                   f"{r['duty'] / 1e9:,.3f}", f"{r['etr']:.2f}")
     console.print(t)
-    console.print(f"data: flows {source['source']} ({'..'.join(source.get('months') or [])}); "
-                  f"HTS {data_source['schedule']['source']}", soft_wrap=True)
+    sched = data_source["schedule"]
+    console.print(f"data: flows {'..'.join(source.get('months') or [])} from {source['source']}; "
+                  f"HTS {', '.join(sched['revisions'])} from {sched['source']}", soft_wrap=True)
 
 
 def _flows(path: Optional[Path], partner: Optional[str], a: str, b: str) -> tuple[pd.DataFrame, dict]:
@@ -118,7 +119,8 @@ def _flows(path: Optional[Path], partner: Optional[str], a: str, b: str) -> tupl
     observed flows (``$USMCA_SHARED_DATA``, else the package; :func:`usmca.data.package.observed_flows`)."""
     from usmca.data.loaders.flows import load_flows, read_flow_csv, shared_flows
     from usmca.data.package import observed_flows
-    from usmca.data.store import connect, has_table, store_path
+    from usmca.data.store import connect, store_path
+    from usmca.tariffs.schedule import store_has_table
 
     def months(df: pd.DataFrame) -> list[str]:
         return [str(df["month"].min()), str(df["month"].max())] if len(df) else []
@@ -130,7 +132,7 @@ def _flows(path: Optional[Path], partner: Optional[str], a: str, b: str) -> tupl
             mask &= df["partner"] == partner
         df = df[mask].reset_index(drop=True)
         return df, {"kind": "file", "source": path.name, "months": months(df)}
-    if has_table(None, "flows"):
+    if store_has_table(None, "flows"):
         with connect(read_only=True) as con:
             df = load_flows(con, partner, a, b)
         if df is not None:

@@ -29,7 +29,7 @@ from usmca.paths import explicit_shared_data_dir, shared_data_dir
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["Schedule", "HtsLine", "load_schedule", "clear_cache", "normalise_hts", "SAMPLE_FILES"]
+__all__ = ["Schedule", "HtsLine", "load_schedule", "clear_cache", "normalise_hts", "store_has_table", "SAMPLE_FILES"]
 
 SAMPLE_FILES = ("hts_2025_basic.json.gz", "hts_2026_basic.json.gz")
 
@@ -156,11 +156,23 @@ def normalise_hts(hts: Any) -> str:
     return code
 
 
+def store_has_table(store: str | Path | None, table: str) -> bool:
+    """:func:`usmca.data.store.has_table`, with a damaged store file a user error naming it (exit 2)."""
+    import duckdb  # noqa: PLC0415
+
+    from usmca.data.store import has_table, store_path  # noqa: PLC0415
+
+    try:
+        return has_table(store, table)
+    except duckdb.Error as exc:
+        p = Path(store) if store is not None else store_path()
+        raise UserInputError(str(p), "", p.name, f"not a readable DuckDB store ({type(exc).__name__}); "
+                             "move it away or set USMCA_STORE to another file") from None
+
+
 @functools.lru_cache(maxsize=4)
 def _cached(store: str, mtime: float, shared: str) -> Schedule:
-    from usmca.data.store import has_table  # noqa: PLC0415
-
-    if store and has_table(store, "hts_lines"):
+    if store and store_has_table(store, "hts_lines"):
         import duckdb  # noqa: PLC0415
 
         with duckdb.connect(store, read_only=True) as con:
@@ -202,7 +214,7 @@ def _package_schedule() -> Schedule:
     revisions = [(m["revision"], dt.date.fromisoformat(m["effective_from"]), dt.date.fromisoformat(m["effective_to"]))
                  for _, m in files]
     by_rev = {m["revision"]: n for n, m in files}
-    src = "package:USITC HTS (" + ", ".join(r[0] for r in revisions) + ")"
+    src = "package (USITC HTS)"
     return Schedule(None, src, revisions=revisions, loader=lambda rev: hts_revision_frame(by_rev[rev]),
                     data_source={"kind": "package", "source": src, "revisions": [r[0] for r in revisions],
                                  "files": [n for n, _ in files], "url": "https://hts.usitc.gov/"})

@@ -167,7 +167,7 @@ def _observed(shared: str) -> tuple[Any, dict[str, Any]]:
             return df, {"kind": "shared", "source": src, "folder": str(folder),
                         "months": [str(months[0]), str(months[-1])], "url": "https://dataweb.usitc.gov/"}
     meta = provenance(FLOWS_FILE)
-    src = "package:USITC DataWeb imports from CA and MX by HTS10 (via Budget Lab)"
+    src = "package (USITC DataWeb via Budget Lab)"
     return package_flows(), {"kind": "package", "source": src, "file": FLOWS_FILE, "months": list(meta["months"]),
                              "url": meta["source"]["url"]}
 
