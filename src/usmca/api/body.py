@@ -73,15 +73,20 @@ def _check_yaml(text: str) -> None:
     scanner is quadratic in the nesting depth; a BOM needs neither.
     """
     depth = 0
-    for token in yaml.scan(text, Loader=_YAML_LOADER):
-        if isinstance(token, _OPEN):
-            depth += 1
-            if depth > MAX_DEPTH:
-                raise UserInputError("body", "", text[:40], f"nested deeper than {MAX_DEPTH} levels")
-        elif isinstance(token, _CLOSE):
-            depth -= 1
-        elif isinstance(token, yaml.AliasToken):
-            raise UserInputError("body", "", f"*{token.value}", "YAML aliases are not accepted in a request body")
+    try:
+        for token in yaml.scan(text, Loader=_YAML_LOADER):
+            if isinstance(token, _OPEN):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    raise UserInputError("body", "", text[:40], f"nested deeper than {MAX_DEPTH} levels")
+            elif isinstance(token, _CLOSE):
+                depth -= 1
+            elif isinstance(token, yaml.AliasToken):
+                raise UserInputError("body", "", f"*{token.value}", "YAML aliases are not accepted in a request body")
+    except yaml.YAMLError as exc:  # PyYAML >= 6.0.3's scanner stops deep nesting itself, before any token
+        if "maximum nesting depth" in str(getattr(exc, "problem", "") or ""):
+            raise UserInputError("body", "", text[:40], f"nested deeper than {MAX_DEPTH} levels") from None
+        raise
 
 
 def _check_finite(doc: Any, field: str) -> None:
