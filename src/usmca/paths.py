@@ -44,18 +44,19 @@ def explicit_shared_data_dir() -> Path | None:
 
 #: Dataset folder -> how to get it (the official source; the README's "Data" section says the same).
 _HINTS = {
-    "cp2015": "the Caliendo-Parro (2015) replication package (Review of Economic Studies 82(1), "
-              "https://doi.org/10.1093/restud/rdu035, supplementary data), unpacked as cp2015/model_inputs/",
-    "yotov_nafta": "the Yotov et al. (2016) Advanced Guide, ch. 2 application 2 files (WTO/UNCTAD, "
-                   "https://www.wto.org/english/res_e/reser_e/structural_gravity_e.htm), as yotov_nafta/",
+    "cp2015": "the cp2015 folder: the Caliendo-Parro (2015) inputs as model_inputs/*.csv (31 regions x 40 sectors, "
+              "from the paper's replication package, Review of Economic Studies 82(1), "
+              "https://doi.org/10.1093/restud/rdu035)",
+    "yotov_nafta": "the yotov_nafta folder: the Yotov et al. (2016) Advanced Guide, ch. 2 application 2 panel "
+                   "(WTO/UNCTAD, https://www.wto.org/english/res_e/reser_e/structural_gravity_e.htm)",
     "us_tariffs": "the USITC HTS exports and DataWeb files of us_tariffs/ (see its README.md)",
-    "gegravity_sample": "the gegravity sample data set (examples/sample_data_set.dlm of "
-                        "https://github.com/peter-herman/gegravity), as gegravity_sample/",
+    "gegravity_sample": "the gegravity_sample folder: examples/sample_data_set.dlm of "
+                        "https://github.com/peter-herman/gegravity",
 }
 
 
 def missing_data_hint(dataset: str) -> str:
     """What to put where when the data folder ``dataset`` is missing (for an error message)."""
     what = _HINTS.get(dataset, f"the {dataset} folder")
-    return (f"needs {what} in ../shared/data beside the checkout or in $USMCA_SHARED_DATA, or --data DIR "
-            "(see README, 'Data')")
+    return (f"needs {what}, in ../shared/data beside the checkout or in $USMCA_SHARED_DATA, or give --data DIR "
+            "(README, 'Data')")

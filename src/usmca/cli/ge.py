@@ -23,7 +23,7 @@ __all__ = ["replicate_app", "render_regions", "draw_ticker"]
 replicate_app = typer.Typer(help="Reproduce published model results.", no_args_is_help=True)
 ge_app.add_typer(replicate_app, name="replicate")
 
-_DATA_HELP = "Data folder (default: ../shared/data/<dataset>)."
+_DATA_HELP = "Data folder (default: $USMCA_SHARED_DATA/<dataset>, else ../shared/data/<dataset>)."
 
 
 def render_regions(title: str, regions: dict[str, dict[str, Any]], diagnostics: dict[str, Any] | None = None) -> None:

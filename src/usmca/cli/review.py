@@ -87,6 +87,11 @@ def _terminal_summary(results: dict[str, Any], countries: tuple[str, ...]) -> No
         console.print("US tariffs on MEX/CAN from the tariff engine (each root and the scenarios built on it):")
     for name, basis in cal.items():
         console.print(f"  {name}: {basis}")
+    if cal:
+        from usmca.data.package import data_line, engine_data_sources
+
+        src = engine_data_sources()
+        console.print(data_line(src["flows"], src["schedule"]), soft_wrap=True)
     if any(r.calibration.get("method") == "law-derived wedges" for r in results.values()):
         console.print("Some scenarios use law-derived tariff wedges (no flow data): see the briefing.")
 

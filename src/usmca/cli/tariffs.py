@@ -93,6 +93,7 @@ def etr_cmd(
     groups = tuple(x.strip() for x in by.split(",") if x.strip())
     out = effective_rates(frame, by=groups, tree=_tree(reform), us_content=us_content, components=components)
     total = effective_rates(frame, by=tuple(g for g in groups if g == "partner"), tree=_tree(reform), us_content=us_content)
+    from usmca.data.package import data_line
     from usmca.tariffs.schedule import load_schedule
 
     data_source = {"flows": source, "schedule": load_schedule().data_source}
@@ -109,9 +110,7 @@ def etr_cmd(
         t.add_row(*(str(r[g]) for g in groups), f"{r['value'] / 1e9:,.2f}", f"{r['usmca_share']:.1f}",
                   f"{r['duty'] / 1e9:,.3f}", f"{r['etr']:.2f}")
     console.print(t)
-    sched = data_source["schedule"]
-    console.print(f"data: flows {'..'.join(source.get('months') or [])} from {source['source']}; "
-                  f"HTS {', '.join(sched['revisions'])} from {sched['source']}", soft_wrap=True)
+    console.print(data_line(source, data_source["schedule"]), soft_wrap=True)
 
 
 def _flows(path: Optional[Path], partner: Optional[str], a: str, b: str) -> tuple[pd.DataFrame, dict]:

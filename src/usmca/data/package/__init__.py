@@ -183,3 +183,20 @@ def observed_flows() -> tuple[Any, dict[str, Any]]:
 
     shared = explicit_shared_data_dir()
     return _observed(str(shared) if shared else "")
+
+
+def data_line(flows: dict[str, Any] | None, schedule: dict[str, Any] | None) -> str:
+    """One line saying which data an answer used: ``data: flows A..B from SRC; HTS R1, R2 from SRC``."""
+    parts = []
+    if flows:
+        parts.append(f"flows {'..'.join(flows.get('months') or [])} from {flows['source']}")
+    if schedule:
+        parts.append(f"HTS {', '.join(schedule.get('revisions') or [])} from {schedule['source']}")
+    return "data: " + "; ".join(parts)
+
+
+def engine_data_sources() -> dict[str, Any]:
+    """``{"flows": ..., "schedule": ...}``: the default observed flows and HTS schedule the engines use."""
+    from usmca.tariffs.schedule import load_schedule  # noqa: PLC0415
+
+    return {"flows": observed_flows()[1], "schedule": load_schedule().data_source}
