@@ -19,6 +19,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 from starlette.concurrency import run_in_threadpool
 
+from usmca.data.package import calibration_data_source
 from usmca.errors import UserInputError
 
 from .responses import BRIEFING_CSP, JSONDocument
@@ -115,7 +116,7 @@ class ReviewCache:
         b = self.baseline()
         return {"baseline": getattr(b, "source", None), "countries": list(b.countries),
                 "scenarios": {n: r.to_dict() for n, r in results.items()}, "origin_whatif": origin,
-                "effective_rates": etr}
+                "effective_rates": etr, "data_source": calibration_data_source(results)}
 
     def briefing(self) -> str:
         """The review briefing (HTML) over every scenario of the library (``usmca review``)."""

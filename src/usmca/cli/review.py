@@ -9,6 +9,7 @@ import typer
 from rich import box
 from rich.table import Table
 
+from usmca.data.package import calibration_data_source
 from usmca.errors import UserInputError
 
 from .apps import app
@@ -87,10 +88,10 @@ def _terminal_summary(results: dict[str, Any], countries: tuple[str, ...]) -> No
         console.print("US tariffs on MEX/CAN from the tariff engine (each root and the scenarios built on it):")
     for name, basis in cal.items():
         console.print(f"  {name}: {basis}")
-    if cal:
-        from usmca.data.package import data_line, engine_data_sources
+    src = calibration_data_source(results)
+    if src:
+        from usmca.data.package import data_line
 
-        src = engine_data_sources()
         console.print(data_line(src["flows"], src["schedule"]), soft_wrap=True)
     if any(r.calibration.get("method") == "law-derived wedges" for r in results.values()):
         console.print("Some scenarios use law-derived tariff wedges (no flow data): see the briefing.")
@@ -128,7 +129,7 @@ def review(
     if json_out:
         emit_json({"baseline": getattr(b, "source", str(baseline)), "countries": list(b.countries),
                    "scenarios": {n: r.to_dict() for n, r in results.items()}, "origin_whatif": origin,
-                   "effective_rates": etr})
+                   "effective_rates": etr, "data_source": calibration_data_source(results)})
         return
     _terminal_summary(results, _headline(b))
     path = write_briefing(out / "briefing.html", render_briefing(list(results.values()), b, etr=etr, origin=origin))
