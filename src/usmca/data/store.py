@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import duckdb
+from typing import TYPE_CHECKING
 
 from usmca.errors import UserInputError
 
@@ -25,6 +25,10 @@ def store_path() -> Path:
         return Path(env).expanduser()
     base = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
     return base / "usmca" / "usmca.duckdb"
+
+
+if TYPE_CHECKING:  # imported on use: `usmca tariffs duty` without a store never loads duckdb (start-up time)
+    import duckdb
 
 
 def connect(path: str | Path | None = None, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
@@ -42,6 +46,8 @@ def connect(path: str | Path | None = None, *, read_only: bool = False) -> duckd
     UserInputError
         The path is a folder, not a DuckDB file, or cannot be created or opened.
     """
+    import duckdb  # noqa: PLC0415
+
     p = Path(path) if path is not None else store_path()
     where = "--store" if path is not None else "USMCA_STORE"
     if p.is_dir():
@@ -60,6 +66,8 @@ def has_table(path: str | Path | None, table: str) -> bool:
     p = Path(path) if path is not None else store_path()
     if not p.is_file():
         return False
+    import duckdb  # noqa: PLC0415
+
     with duckdb.connect(str(p), read_only=True) as con:
         rows = con.execute("select count(*) from information_schema.tables where table_name = ?", [table]).fetchall()
     return bool(rows and rows[0][0])

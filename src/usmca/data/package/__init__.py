@@ -98,15 +98,11 @@ def _read_csv(name: str, types: dict[str, Any], folder: str | None = None) -> An
     body = read_verified(name, folder)
     floats = [c for c, t in types.items() if t == "float64"]
     try:
-        df = pd.read_csv(io.BytesIO(body), dtype={c: (str if t is bool else t) for c, t in types.items()},
-                         keep_default_na=False, na_values={c: [""] for c in floats})
+        df = pd.read_csv(io.BytesIO(body), dtype=types, keep_default_na=False, na_values={c: [""] for c in floats})
     except (ValueError, pd.errors.ParserError) as exc:
         raise _bad(Path(folder or PACKAGE_DIR) / name, f"unreadable CSV ({exc})") from None
     if list(df.columns) != list(types):
         raise _bad(Path(folder or PACKAGE_DIR) / name, f"columns {list(df.columns)} differ from {list(types)}")
-    for c, t in types.items():
-        if t is bool:
-            df[c] = df[c] == "True"
     return df
 
 
