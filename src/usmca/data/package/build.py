@@ -33,6 +33,8 @@ COMMAND = "usmca data build-package-data"
 _VIA_REPO = "https://github.com/arifshehab/tariff-rate-tracker (fork of https://github.com/Budget-Lab-Yale/tariff-rate-tracker)"
 _VIA_COMMIT = "9919812fe16ad61d72318dc7b96d387cc6c226da"
 _VIA_DATE = "2026-06-29"
+_RETRIEVED = ("2026-06-29: the commit of the repository copy obtained (kept unchanged in shared/data/us_tariffs, "
+              "whose README gives repository, commit and licence)")
 
 #: Package file -> (revision, first day in force or None, input file, note on the date).
 HTS_SOURCES: dict[str, tuple[str, str | None, str, str]] = {
@@ -56,6 +58,7 @@ FLOW_SOURCE = {
     "obtained_via": _VIA_REPO,
     "obtained_via_commit": _VIA_COMMIT,
     "obtained_via_commit_date": _VIA_DATE,
+    "retrieved": _RETRIEVED,
     "citation": "The Budget Lab at Yale, Tariff Rate Tracker (https://budgetlab.yale.edu/, "
                 "https://github.com/Budget-Lab-Yale/tariff-rate-tracker)",
     "licence": "U.S. government statistics, public domain (17 U.S.C. 105); the repository through which they were "
@@ -101,7 +104,7 @@ def _hts(shared: Path, out: Path) -> list[dict[str, Any]]:
                        "export": "https://hts.usitc.gov/reststop/exportList (JSON)", "release": revision,
                        "input_file": f"us_tariffs/hts/{source}", "input_sha256": _sha(src),
                        "obtained_via": f"{_VIA_REPO}, data/hts_archives/", "obtained_via_commit": _VIA_COMMIT,
-                       "obtained_via_commit_date": _VIA_DATE,
+                       "obtained_via_commit_date": _VIA_DATE, "retrieved": _RETRIEVED,
                        "licence": "U.S. government work, public domain (17 U.S.C. 105)"},
         }))
     return metas
