@@ -129,10 +129,14 @@ class Schedule:
         rev, start, end = self.revision_at(date)
         index = self._index.get(rev)
         if index is None:
-            rows = self._rows(rev)
-            codes = rows["hts"].to_numpy()
-            index = {c[:8]: i for i, c in reversed(list(enumerate(codes))) if len(c) == 10}
-            index.update(zip(codes, range(len(rows))))
+            import numpy as np  # noqa: PLC0415
+
+            codes = self._rows(rev)["hts"].astype(str)
+            ten = np.flatnonzero(codes.str.len().to_numpy() == 10)
+            heads = codes.iloc[ten].str[:8].to_numpy()
+            _, first = np.unique(heads, return_index=True)   # an 8-digit code -> its first 10-digit line
+            index = dict(zip(heads[first].tolist(), ten[first].tolist()))
+            index.update(zip(codes.tolist(), range(len(codes))))   # exact codes win; the last duplicate wins
             self._index[rev] = index
         pos = index.get(code)
         if pos is None and len(code) == 10:
