@@ -12,8 +12,9 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+# The README's outputs are shown at 100 columns; rich would use 80 when stdout is not a terminal.
 demo: $(STAMP)
-	$(VENV)/bin/usmca review
+	COLUMNS=$${COLUMNS:-100} $(VENV)/bin/usmca review
 
 # Twice: as the checkout is, then as a fresh clone with nothing beside it (USMCA_SHARED_DATA names an
 # empty folder; the tests that need the third-party data, marked needs_data, are left out).
