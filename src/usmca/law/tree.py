@@ -60,6 +60,8 @@ class LawTree:
         determinations of a portfolio on one day share them. An array of dates gives a vectorised
         view (not kept).
         """
+        import pandas as pd  # noqa: PLC0415 - on use: `usmca law show` starts without pandas
+
         if isinstance(date, (np.ndarray, pd.Series, pd.Index, list, tuple)):
             return LawView(self, date)
         view = LawView(self, date)
