@@ -60,9 +60,7 @@ class LawTree:
         determinations of a portfolio on one day share them. An array of dates gives a vectorised
         view (not kept).
         """
-        import pandas as pd  # noqa: PLC0415 - on use: `usmca law show` starts without pandas
-
-        if isinstance(date, (np.ndarray, pd.Series, pd.Index, list, tuple)):
+        if isinstance(date, (np.ndarray, list, tuple)) or getattr(date, "ndim", 0) >= 1:  # or a pandas Series/Index
             return LawView(self, date)
         view = LawView(self, date)
         key = view.date
