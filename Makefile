@@ -19,6 +19,8 @@ demo: $(STAMP)
 # Twice: as the checkout is, then as a fresh clone with nothing beside it (USMCA_SHARED_DATA names an
 # empty folder; the tests that need the third-party data, marked needs_data, are left out).
 test: $(STAMP)
+	$(VENV)/bin/ruff check src tests benchmarks
+	$(VENV)/bin/mypy
 	$(PY) -m pytest -q -p no:cacheprovider
 	@empty=$$(mktemp -d) && echo "fresh-clone pass: USMCA_SHARED_DATA=$$empty, -m 'not needs_data'" && \
 	  USMCA_SHARED_DATA=$$empty $(PY) -m pytest -q -p no:cacheprovider -m "not needs_data"; \

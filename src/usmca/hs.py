@@ -31,9 +31,12 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass
-from typing import Any, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
 import numpy as np
+
+if TYPE_CHECKING:  # pandas is imported on use (start-up time of `usmca law show`)
+    import pandas as pd
 
 __all__ = [
     "LEVELS", "SHIFT_LEVEL", "normalize", "normalize_optional", "dotted", "level_name", "HsRange", "HsSet",

@@ -37,11 +37,11 @@ __all__ = ["create_app", "warm_up"]
 
 
 def _version() -> str:
-    try:
-        from importlib.metadata import version
+    from importlib.metadata import PackageNotFoundError, version
 
+    try:
         return version("usmca")
-    except Exception:  # noqa: BLE001 - not installed as a distribution
+    except PackageNotFoundError:  # not installed as a distribution
         return "0"
 
 

@@ -1,7 +1,7 @@
 """Responses: JSON that matches the command line's ``--json`` documents byte for byte in content.
 
 The engines return dataclasses, numpy scalars, Decimals and dates; :func:`plain` converts them
-with the same rules as :func:`usmca.cli.output.to_jsonable` (non-finite floats become ``null``),
+with the same rules as :func:`usmca.jsonable.to_jsonable` (non-finite floats become ``null``),
 so ``GET /tariffs/duty`` and ``usmca tariffs duty --json`` give the same document. The HTML pages
 (dashboard, briefing) are sent with a Content-Security-Policy that lets them load nothing from
 another host.
@@ -14,6 +14,8 @@ from typing import Any
 
 from fastapi.responses import JSONResponse
 
+from usmca.jsonable import to_jsonable
+
 __all__ = ["JSONDocument", "plain", "DASHBOARD_CSP", "BRIEFING_CSP"]
 
 #: Content-Security-Policy of the dashboard: its own inline script and style, requests to this server
@@ -25,9 +27,7 @@ BRIEFING_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; ba
 
 
 def plain(obj: Any) -> Any:
-    """Plain JSON values of ``obj`` (see :func:`usmca.cli.output.to_jsonable`)."""
-    from usmca.cli.output import to_jsonable
-
+    """Plain JSON values of ``obj`` (see :func:`usmca.jsonable.to_jsonable`)."""
     return to_jsonable(obj)
 
 

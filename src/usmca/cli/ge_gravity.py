@@ -1,6 +1,6 @@
 """``usmca ge replicate yotov-nafta`` (Yotov, Piermartini, Monteiro and Larch 2016, ch. 2).
 
-The ``gravity`` model of ``usmca ge solve`` is registered in :data:`usmca.ge.registry.SOLVERS`
+The ``gravity`` model of ``usmca ge solve`` is registered in :data:`usmca.ge.registry.MODELS`
 beside ``caliendo-parro`` (inputs: see :mod:`usmca.ge.gravity.files`).
 """
 
@@ -22,7 +22,8 @@ __all__ = ["replicate_yotov_cmd"]
 
 @replicate_app.command("yotov-nafta")
 def replicate_yotov_cmd(
-    data: Optional[Path] = typer.Option(None, "--data", help="Data folder (default: $USMCA_SHARED_DATA/yotov_nafta, else ../shared/data/yotov_nafta)."),
+    data: Optional[Path] = typer.Option(None, "--data", help="Data folder (default: $USMCA_SHARED_DATA/yotov_nafta, "
+                                        "else ../shared/data/yotov_nafta)."),
     sigma: float = typer.Option(7.0, "--sigma", help="Elasticity of substitution (the book: 7)."),
     draws: int = typer.Option(0, "--draws", help="Monte Carlo draws over the RTA estimate (and sigma range)."),
     sigma_low: Optional[float] = typer.Option(None, "--sigma-low", help="Monte Carlo: lower end of a uniform sigma."),

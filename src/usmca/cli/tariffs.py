@@ -89,7 +89,8 @@ def etr_cmd(
     cc = check_country(partner, "--partner") if partner else None
     frame, source = _flows(flows, cc, a, b)
     if frame.empty:
-        raise UserInputError("--partner" if cc else "--from", "", cc or start, f"no flows for {cc or 'any partner'} in {a}..{b} ({source['source']})")
+        raise UserInputError("--partner" if cc else "--from", "", cc or start,
+                             f"no flows for {cc or 'any partner'} in {a}..{b} ({source['source']})")
     groups = tuple(x.strip() for x in by.split(",") if x.strip())
     out = effective_rates(frame, by=groups, tree=_tree(reform), us_content=us_content, components=components)
     total = effective_rates(frame, by=tuple(g for g in groups if g == "partner"), tree=_tree(reform), us_content=us_content)
@@ -97,7 +98,8 @@ def etr_cmd(
     from usmca.tariffs.schedule import load_schedule
 
     data_source = {"flows": source, "schedule": load_schedule().data_source}
-    doc = {"basis": "statutory", "flows": source["source"], "data_source": data_source, "from": a, "to": b, "partner": cc, "by": list(groups),
+    doc = {"basis": "statutory", "flows": source["source"], "data_source": data_source, "from": a, "to": b,
+           "partner": cc, "by": list(groups),
            "us_content_assumed": us_content, "rows": out.to_dict(orient="records"),
            "total": total.to_dict(orient="records")}
     if json_out:

@@ -36,7 +36,7 @@ SAMPLE_FILES = ("hts_2025_basic.json.gz", "hts_2026_basic.json.gz")
 
 @dataclass(frozen=True)
 class HtsLine:
-    """One HTS line as in force on a date (rates parsed; see :mod:`usmca.tariffs.rates`)."""
+    """One HTS line as in force on a date (rates parsed; see :mod:`usmca.data.loaders.hts_rates`)."""
 
     hts: str
     htsno: str
@@ -87,7 +87,7 @@ class Schedule:
                                                             effective_to=("effective_to", "first"))
             rev = rev.sort_values("effective_from")
             revisions = [(str(r), pd.Timestamp(a).date(), pd.Timestamp(b).date())
-                         for r, a, b in zip(rev.index, rev["effective_from"], rev["effective_to"])]
+                         for r, a, b in zip(rev.index, rev["effective_from"], rev["effective_to"], strict=True)]
             self._by_rev = {r: g for r, g in frame.groupby("revision", sort=False)}
         elif loader is None or not revisions:
             raise ValueError("Schedule needs a frame, or revisions and a loader")
@@ -135,8 +135,8 @@ class Schedule:
             ten = np.flatnonzero(codes.str.len().to_numpy() == 10)
             heads = codes.iloc[ten].str[:8].to_numpy()
             _, first = np.unique(heads, return_index=True)   # an 8-digit code -> its first 10-digit line
-            index = dict(zip(heads[first].tolist(), ten[first].tolist()))
-            index.update(zip(codes.tolist(), range(len(codes))))   # exact codes win; the last duplicate wins
+            index = dict(zip(heads[first].tolist(), ten[first].tolist(), strict=True))
+            index.update(zip(codes.tolist(), range(len(codes)), strict=True))   # exact codes win; the last duplicate wins
             self._index[rev] = index
         pos = index.get(code)
         if pos is None and len(code) == 10:
@@ -203,6 +203,7 @@ def _sample_schedule(base: Path | None = None) -> Schedule:
         p = base / "us_tariffs" / "hts" / name
         if p.is_file():
             rev, start = revision_from_name(name)
+            assert start is not None  # SAMPLE_FILES are Basic editions, in force from 1 January
             frames.append(parse_hts_records(read_hts_json(p), rev, start))
     if not frames:
         raise UserInputError("schedule", "", None, "no HTS sample editions found in shared data")

@@ -86,6 +86,7 @@ def load_baci(path: str | Path, con: Any, chunksize: int = 1_000_000) -> int:
     con.execute("create table if not exists baci (t integer, i integer, j integer, k varchar, v double, q double)")
     years = sorted({int(y) for c in chunks for y in np.unique(c["t"])})
     con.execute("begin transaction")
+    committed = False
     try:
         for y in years:
             con.execute("delete from baci where t = ?", [y])
@@ -94,7 +95,8 @@ def load_baci(path: str | Path, con: Any, chunksize: int = 1_000_000) -> int:
             con.execute("insert into baci select t, i, j, k, v, q from _baci")
             con.unregister("_baci")
         con.execute("commit")
-    except Exception:
-        con.execute("rollback")
-        raise
+        committed = True
+    finally:  # whatever stopped the load, the store keeps its previous years
+        if not committed:
+            con.execute("rollback")
     return int(sum(len(c) for c in chunks))

@@ -139,4 +139,5 @@ def load_dataweb(path: str | Path, con: Any) -> dict[str, Any]:
         from dataweb where length(hts10) = 10 and length(month) = 7 and partner <> ''
         group by hts10, partner, month""")
     n = con.execute("select count(*) from flows").fetchall()[0][0]
-    return {"rows": int(len(df)), "flows_rows": int(n), "unmapped_countries": sorted(set(df.loc[df["partner"] == "", "country"]))[:10]}
+    return {"rows": int(len(df)), "flows_rows": int(n),
+            "unmapped_countries": sorted(set(df.loc[df["partner"] == "", "country"]))[:10]}

@@ -61,13 +61,15 @@ def resolve_cp2015_dir(data_dir: str | Path | None = None) -> Path:
     if data_dir is None:
         root = shared_data_dir()
         if root is None:
-            raise UserInputError("--data", "", None, f"no data folder given and no shared data folder: {missing_data_hint('cp2015')}")
+            raise UserInputError("--data", "", None,
+                                 f"no data folder given and no shared data folder: {missing_data_hint('cp2015')}")
         data_dir = root / "cp2015"
     d = Path(data_dir)
     for cand in (d, d / "cp2015"):
         if (cand / "model_inputs" / "bilateral.csv").is_file():
             return cand
-    raise UserInputError("--data", "", str(d), f"not a cp2015 folder (needs model_inputs/bilateral.csv); {missing_data_hint('cp2015')}")
+    raise UserInputError("--data", "", str(d),
+                         f"not a cp2015 folder (needs model_inputs/bilateral.csv); {missing_data_hint('cp2015')}")
 
 
 def load_cp2015(data_dir: str | Path | None = None) -> CP2015Data:
@@ -102,7 +104,7 @@ def load_cp2015(data_dir: str | Path | None = None) -> CP2015Data:
     tn[a, b, c] = bil["tau_cfl_nafta"].to_numpy(float)
     for arr in (t05, tn):
         arr.setflags(write=False)
-    aliases = dict(zip(regions["iso3"].astype(str), regions["region"].astype(str))) if "iso3" in regions else {}
+    aliases = dict(zip(regions["iso3"].astype(str), regions["region"].astype(str), strict=True)) if "iso3" in regions else {}
     return CP2015Data(inputs=inputs, tariffs_2005=t05, tariffs_nafta=tn, directory=d, aliases=aliases)
 
 

@@ -31,7 +31,8 @@ def dataset_dir(data: str | Path | None, dataset: str) -> Path:
     if data is None:
         root = shared_data_dir()
         if root is None:
-            raise UserInputError("--data", "", None, f"no data folder given and no shared data folder: {missing_data_hint(dataset)}")
+            raise UserInputError("--data", "", None,
+                                 f"no data folder given and no shared data folder: {missing_data_hint(dataset)}")
         data = root / dataset
     d = Path(data)
     if not d.is_dir():
