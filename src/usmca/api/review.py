@@ -19,8 +19,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 from starlette.concurrency import run_in_threadpool
 
-from usmca.data.package import calibration_data_source
 from usmca.errors import UserInputError
+from usmca.tariffs.schedule import calibration_data_source
 
 from .responses import BRIEFING_CSP, JSONDocument
 

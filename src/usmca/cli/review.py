@@ -9,8 +9,8 @@ import typer
 from rich import box
 from rich.table import Table
 
-from usmca.data.package import calibration_data_source
 from usmca.errors import UserInputError
+from usmca.tariffs.schedule import calibration_data_source
 
 from .apps import app
 from .output import console, emit_json, progress

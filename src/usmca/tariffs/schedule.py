@@ -29,7 +29,8 @@ from usmca.paths import explicit_shared_data_dir, shared_data_dir
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["Schedule", "HtsLine", "load_schedule", "clear_cache", "normalise_hts", "store_has_table", "SAMPLE_FILES"]
+__all__ = ["Schedule", "HtsLine", "load_schedule", "clear_cache", "normalise_hts", "store_has_table", "SAMPLE_FILES",
+           "engine_data_sources", "calibration_data_source"]
 
 SAMPLE_FILES = ("hts_2025_basic.json.gz", "hts_2026_basic.json.gz")
 
@@ -242,3 +243,16 @@ def clear_cache() -> None:
     _package_schedule.cache_clear()
 
 
+def engine_data_sources() -> dict[str, Any]:
+    """``{"flows": ..., "schedule": ...}``: the default observed flows and HTS schedule the engines use."""
+    from usmca.data.package import observed_flows  # noqa: PLC0415
+
+    return {"flows": observed_flows()[1], "schedule": load_schedule().data_source}
+
+
+def calibration_data_source(results: Any) -> dict[str, Any] | None:
+    """:func:`engine_data_sources` when a scenario result (``{name: result}``) was calibrated by the
+    tariff engine on the observed flows, else ``None`` (the review's ``data_source``)."""
+    if not any(r.calibration.get("method") == "tariff engine" for r in results.values()):
+        return None
+    return engine_data_sources()

@@ -190,17 +190,3 @@ def data_line(flows: dict[str, Any] | None, schedule: dict[str, Any] | None) -> 
         parts.append(f"HTS {', '.join(schedule.get('revisions') or [])} from {schedule['source']}")
     return "data: " + "; ".join(parts)
 
-
-def engine_data_sources() -> dict[str, Any]:
-    """``{"flows": ..., "schedule": ...}``: the default observed flows and HTS schedule the engines use."""
-    from usmca.tariffs.schedule import load_schedule  # noqa: PLC0415
-
-    return {"flows": observed_flows()[1], "schedule": load_schedule().data_source}
-
-
-def calibration_data_source(results: Any) -> dict[str, Any] | None:
-    """:func:`engine_data_sources` when a scenario result (``{name: result}``) was calibrated by the
-    tariff engine on the observed flows, else ``None`` (the review's ``data_source``)."""
-    if not any(r.calibration.get("method") == "tariff engine" for r in results.values()):
-        return None
-    return engine_data_sources()
