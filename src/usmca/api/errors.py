@@ -19,13 +19,15 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from usmca.errors import UserInputError
 
+from .body import BodyTooLarge, MediaTypeError
 from .responses import JSONDocument, plain
 
-__all__ = ["install_error_handlers", "user_error_document", "validation_error"]
+__all__ = ["install_error_handlers", "user_error_document", "validation_error", "ErrorDocument", "ERROR_RESPONSES"]
 
 log = logging.getLogger("usmca.api")
 
@@ -33,6 +35,29 @@ log = logging.getLogger("usmca.api")
 #: Longest error line and longest echoed value (characters): a whole BOM is not echoed back.
 MAX_LINE = 600
 MAX_VALUE = 200
+
+
+class ErrorDocument(BaseModel):
+    """The body of every error response (4xx and 500)."""
+
+    error: str
+    source: str
+    field: str
+    value: Any = None
+
+
+def _doc(description: str) -> dict[str, Any]:
+    return {"model": ErrorDocument, "description": description}
+
+
+#: Every error status a route may answer, for the OpenAPI document (added to every route).
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    404: _doc("Unknown route or resource."),
+    405: _doc("Method not allowed on this route; the Allow header lists the methods."),
+    413: _doc("Request body larger than the limit (refused while it streams)."),
+    415: _doc("Request body of an unsupported media type (send application/json or application/yaml)."),
+    422: _doc("User error: one line naming the source, field and value at fault."),
+}
 
 
 def user_error_document(exc: UserInputError) -> dict[str, Any]:
@@ -83,6 +108,14 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _user(_: Request, exc: UserInputError) -> JSONDocument:
         return JSONDocument(user_error_document(exc), status_code=422)
 
+    @app.exception_handler(MediaTypeError)
+    async def _media(_: Request, exc: MediaTypeError) -> JSONDocument:
+        return JSONDocument(user_error_document(exc), status_code=415)
+
+    @app.exception_handler(BodyTooLarge)
+    async def _large(_: Request, exc: BodyTooLarge) -> JSONDocument:
+        return JSONDocument(user_error_document(exc), status_code=413, headers={"Connection": "close"})
+
     @app.exception_handler(RequestValidationError)
     async def _invalid(_: Request, exc: RequestValidationError) -> JSONDocument:
         return JSONDocument(user_error_document(validation_error(exc)), status_code=422)
@@ -90,7 +123,8 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONDocument:
         return JSONDocument({"error": f"{request.url.path}: {exc.detail}", "source": "request",
-                             "field": "path", "value": request.url.path}, status_code=exc.status_code)
+                             "field": "path", "value": request.url.path}, status_code=exc.status_code,
+                            headers=getattr(exc, "headers", None))  # 405 keeps its Allow header
 
     @app.exception_handler(Exception)
     async def _internal(request: Request, exc: Exception) -> JSONDocument:  # pragma: no cover - a bug

@@ -46,12 +46,22 @@ _NOT_A_STORE = (".csv", ".json", ".yaml", ".yml", ".xlsx", ".xls", ".gz", ".zip"
 
 
 def store_path() -> Path:
-    """Where the store lives (the folder is created on first write, not here)."""
+    """Where the store lives (the folder is created on first write, not here).
+
+    Raises
+    ------
+    UserInputError
+        ``$USMCA_STORE`` (or the default path) names a folder: reported, never silently ignored.
+    """
     env = os.environ.get("USMCA_STORE")
     if env:
-        return Path(env).expanduser()
-    base = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
-    return base / "usmca" / "usmca.duckdb"
+        p = Path(env).expanduser()
+    else:
+        base = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
+        p = base / "usmca" / "usmca.duckdb"
+    if p.is_dir():
+        raise UserInputError("USMCA_STORE" if env else "store", "", str(p), "is a folder; the store is a DuckDB file")
+    return p
 
 
 def _resolve(path: str | Path | None) -> tuple[Path, str]:
