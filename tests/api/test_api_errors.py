@@ -59,6 +59,8 @@ def test_text_plain_and_form_bodies_are_415(client):
 def test_405_carries_an_allow_header(client):
     r = client.put("/law/diff")
     assert r.status_code == 405 and r.headers["allow"] == "POST"
+    r = client.delete("/tariffs/duty")
+    assert r.status_code == 405 and r.headers["allow"] == "GET, POST"
     r = client.delete("/law/parameters")
     assert r.status_code == 405 and r.headers["allow"] == "GET"
 

@@ -101,6 +101,16 @@ def validation_error(exc: RequestValidationError) -> UserInputError:
     return UserInputError(source, field, first.get("input"), reason + more)
 
 
+def _allowed(request: Request) -> str:
+    """The ``Allow`` header of a 405: the methods of every route whose path matches (a path served by
+    a GET route and a POST route is ``GET, POST``; Starlette names only the first route's)."""
+    from starlette.routing import Match
+
+    methods = {m for m in ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
+               if any(route.matches({**request.scope, "method": m})[0] == Match.FULL for route in request.app.routes)}
+    return ", ".join(sorted(methods))
+
+
 def install_error_handlers(app: FastAPI) -> None:
     """Register the handlers: user errors and validation errors -> 422, other errors -> JSON 500."""
 
@@ -122,9 +132,12 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONDocument:
+        headers = dict(getattr(exc, "headers", None) or {})
+        if exc.status_code == 405:
+            headers["Allow"] = _allowed(request)
         return JSONDocument({"error": f"{request.url.path}: {exc.detail}", "source": "request",
                              "field": "path", "value": request.url.path}, status_code=exc.status_code,
-                            headers=getattr(exc, "headers", None))  # 405 keeps its Allow header
+                            headers=headers or None)
 
     @app.exception_handler(Exception)
     async def _internal(request: Request, exc: Exception) -> JSONDocument:  # pragma: no cover - a bug
