@@ -35,7 +35,7 @@ from .body import BodyLimit
 from .errors import ERROR_RESPONSES, install_error_handlers
 from .responses import DASHBOARD_CSP, JSONDocument
 
-__all__ = ["create_app", "warm_up"]
+__all__ = ["create_app", "warm_up", "served_app"]
 
 
 def _version() -> str:
@@ -138,6 +138,14 @@ def _tree_getter(tree: Any) -> Callable[[], Any]:
     from usmca.law import default_tree
 
     return default_tree
+
+
+def served_app() -> FastAPI:
+    """The application as ``usmca serve --workers N`` starts it in each worker process: built and
+    warmed up (:func:`warm_up`) before the first request."""
+    app = create_app()
+    warm_up(app)
+    return app
 
 
 def warm_up(app: FastAPI) -> dict[str, float]:
