@@ -28,7 +28,7 @@ import pandas as pd
 from usmca.law import LawTree
 from usmca.law.values import Entry
 
-from .scope import scope_of
+from usmca.hs import scope_of
 
 __all__ = ["MeasureSpec", "MEASURES", "Evaluation", "Goods", "evaluate", "PARTIES_PATH", "STACKING_PATH"]
 
@@ -169,7 +169,7 @@ class Goods:
         if mask is None:
             scope = scope_of(key)
             if self._one is not None:
-                mask = np.array([scope.contains(self._one)])
+                mask = np.array([scope.contains(self._one) is True])
             else:
                 mask = scope.contains_many(self.hts_u)[self.hts_i]
             self._masks[key] = mask
