@@ -90,7 +90,7 @@ async def _load(port: int, req: bytes, clients: int, seconds: float, side: bytes
     wall = time.perf_counter() - w0
     lat.sort()
     return {"rps": len(lat) / wall, "p50": 1e3 * lat[len(lat) // 2], "p99": 1e3 * lat[int(len(lat) * 0.99)],
-            "errors": len(bad), "client_cpu": (time.process_time() - c0) / wall, "side": len(side_lat)}
+            "errors": len(bad), "statuses": sorted(set(bad)), "client_cpu": (time.process_time() - c0) / wall, "side": len(side_lat)}
 
 
 def _cpu_of(pid: int) -> float:
@@ -152,7 +152,8 @@ def _report(name: str, runs: list[dict]) -> None:
     if goal_p99:
         line += f"  | target / p99 {goal_p99 / statistics.median(p99):5.2f}"
     line += (f"  | cpu cores: client {statistics.median(r['client_cpu'] for r in runs):.2f}, server "
-             f"{statistics.median(r['server_cpu'] for r in runs):.2f}; non-200: {sum(r['errors'] for r in runs)}")
+             f"{statistics.median(r['server_cpu'] for r in runs):.2f}; non-200: {sum(r['errors'] for r in runs)}"
+             f"{' ' + str(sorted({s for r in runs for s in r['statuses']})) if any(r['errors'] for r in runs) else ''}")
     print(line, flush=True)
 
 
