@@ -17,6 +17,29 @@ Phases (each ``--runs`` times; min and median printed with the ratio to the targ
 - ``review``: ``GET /review/<name>``, cached (>= 1,000 req/s)
 - ``duty+long``: ``duty`` on a fresh server while one client asks ``GET /review`` (the whole scenario
   library, run on first request): duty p99 must stay <= 100 ms.
+
+Profile and findings (2026-12-04, 2 cores shared with ~8 engineers, load average 2-9)
+--------------------------------------------------------------------------------------
+Before: 121-284 req/s for duty, p99 0.3-1.9 s, though one lookup costs 0.22 ms in process.
+cProfile of the ASGI app called in a loop (no network) gave 10.3 ms per duty request, of which
+~5 ms in ``epoll`` and ~2.5 ms in ``lock.release``: the hand-off of a 0.2 ms lookup to the thread
+pool (``run_in_threadpool``) and back, which on a loaded machine waits for the scheduler twice per
+request. With the lookup inline the same loop costs 1.0 ms (engine ~0.5 ms including a ``stat`` of
+the store per call and a pandas Series, FastAPI parameter validation ~0.35 ms, JSON ~0.05 ms).
+Also removed: Starlette's ``BaseHTTPMiddleware`` (an extra task and stream per request; now a
+plain ASGI wrapper), the per-request access log (off by default, ``--access-log``), h11 (httptools
+and uvloop are used when installed). A cached review scenario cost ~25 ms per request converting the
+same result again (``dataclasses.asdict`` + deepcopy + ``to_jsonable``); it is now rendered once.
+
+After (1 worker, load average 2.3): duty 549 req/s (0.55 of target), p99 111 ms; qualify 381 req/s
+(1.27), p99 247 ms; cached review 1,210 req/s (1.21); duty p99 during a whole-library run 584 ms.
+``--workers 2``: duty 782 req/s (0.78), p99 189 ms; qualify 803 (2.68); review 1,714 (1.71).
+The server got 0.8-1.2 of the 2 cores (the rest went to the client, 0.1-0.25, and other users).
+With 50 closed-loop clients, Little's law gives mean latency = 50 / throughput, so p99 <= 50 ms
+needs well above 1,000 req/s (about 1.5 ms of latency budget per request at 1,000 req/s would give
+a 50 ms mean already); the p99 targets are not met here. A long run still raises other routes' p99
+(584 ms) because the review cache solves scenarios in a thread of the server process (GIL and
+CPU shared); moving those solves to a process pool (``usmca.api.review``) is the remaining step.
 """
 
 from __future__ import annotations
