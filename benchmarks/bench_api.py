@@ -113,7 +113,8 @@ async def _load(port: int, req: bytes, clients: int, seconds: float, side: bytes
     wall = time.perf_counter() - w0
     lat.sort()
     return {"rps": len(lat) / wall, "p50": 1e3 * lat[len(lat) // 2], "p99": 1e3 * lat[int(len(lat) * 0.99)],
-            "errors": len(bad), "statuses": sorted(set(bad)), "client_cpu": (time.process_time() - c0) / wall, "side": len(side_lat)}
+            "errors": len(bad), "statuses": sorted(set(bad)), "client_cpu": (time.process_time() - c0) / wall,
+            "side": len(side_lat)}
 
 
 def _cpu_of(pid: int) -> float:

@@ -252,7 +252,7 @@ def test_a_scenario_name_applies_that_scenarios_law_reform(client):
     name, s = next(iter(scenarios.items()))
     bom = _plain(yaml.safe_load(_example_boms()[0].read_text(encoding="utf-8")))
     by_name = client.post("/origin/qualify", json={"bom": bom, "scenario": name})
-    from usmca.cli.output import to_jsonable
+    from usmca.jsonable import to_jsonable
 
     by_diff = client.post("/origin/qualify", json={"bom": bom, "reform": to_jsonable(dict(s.reform)),
                                                    "date": s.date.isoformat()})

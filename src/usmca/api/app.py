@@ -39,11 +39,11 @@ __all__ = ["create_app", "warm_up", "served_app"]
 
 
 def _version() -> str:
-    try:
-        from importlib.metadata import version
+    from importlib.metadata import PackageNotFoundError, version
 
+    try:
         return version("usmca")
-    except Exception:  # noqa: BLE001 - not installed as a distribution
+    except PackageNotFoundError:  # not installed as a distribution
         return "0"
 
 
@@ -73,7 +73,8 @@ def create_app(tree: Any = None, review_cache: review.ReviewCache | None = None,
         Serve it with ``uvicorn`` (``usmca serve``) or test it with ``fastapi.testclient.TestClient``.
     """
     app = FastAPI(title="usmca", version=_version(), default_response_class=JSONDocument,
-                  responses=ERROR_RESPONSES, description="USMCA / T-MEC / CUSMA as code: the law as dated, cited parameters; rules of "
+                  responses=ERROR_RESPONSES,
+                  description="USMCA / T-MEC / CUSMA as code: the law as dated, cited parameters; rules of "
                               "origin; duties; the 2026 joint-review scenarios. User errors are HTTP 422 "
                               "with {error, source, field, value}.")
     app.state.tree = _tree_getter(tree)

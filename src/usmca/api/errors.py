@@ -94,7 +94,7 @@ def validation_error(exc: RequestValidationError) -> UserInputError:
     """
     errors = exc.errors()
     first = errors[0] if errors else {"loc": ("request",), "msg": "invalid request", "input": None}
-    loc = [str(x) for x in first.get("loc", ("request",))]
+    loc = [str(x) for x in first.get("loc") or ("request",)]
     source, field = (loc[0], ".".join(loc[1:])) if loc else ("request", "")
     reason = str(first.get("msg", "invalid")).rstrip(".")
     more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""

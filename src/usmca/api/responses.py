@@ -1,7 +1,7 @@
 """Responses: JSON that matches the command line's ``--json`` documents byte for byte in content.
 
 The engines return dataclasses, numpy scalars, Decimals and dates; :func:`plain` converts them
-with the same rules as :func:`usmca.cli.output.to_jsonable` (non-finite floats become ``null``),
+with the same rules as :func:`usmca.jsonable.to_jsonable` (non-finite floats become ``null``),
 so ``GET /tariffs/duty`` and ``usmca tariffs duty --json`` give the same document. The HTML pages
 (dashboard, briefing) are sent with a Content-Security-Policy that lets them load nothing from
 another host.
@@ -14,7 +14,9 @@ import threading
 import weakref
 from typing import Any
 
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import JSONResponse
+
+from usmca.jsonable import to_jsonable
 
 __all__ = ["JSONDocument", "plain", "rendered_document", "DASHBOARD_CSP", "BRIEFING_CSP"]
 
@@ -27,9 +29,7 @@ BRIEFING_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; ba
 
 
 def plain(obj: Any) -> Any:
-    """Plain JSON values of ``obj`` (see :func:`usmca.cli.output.to_jsonable`)."""
-    from usmca.cli.output import to_jsonable
-
+    """Plain JSON values of ``obj`` (see :func:`usmca.jsonable.to_jsonable`)."""
     return to_jsonable(obj)
 
 
@@ -44,7 +44,18 @@ _RENDERED: dict[int, bytes] = {}
 _RENDER_LOCK = threading.Lock()
 
 
-def rendered_document(result: Any) -> Response:
+class _Rendered(JSONDocument):
+    """A :class:`JSONDocument` built from bytes already rendered."""
+
+    def render(self, content: Any) -> bytes:
+        return content if isinstance(content, bytes) else super().render(content)
+
+
+def _forget(key: int) -> None:
+    _RENDERED.pop(key, None)
+
+
+def rendered_document(result: Any) -> JSONDocument:
     """The JSON document of an immutable engine result (``result.to_dict()``), rendered once per
     result object and then served from its bytes.
 
@@ -56,11 +67,11 @@ def rendered_document(result: Any) -> Response:
     key = id(result)
     body = _RENDERED.get(key)
     if body is None:
-        body = JSONDocument(result.to_dict()).body
+        body = bytes(JSONDocument(result.to_dict()).body)
         try:
-            weakref.finalize(result, _RENDERED.pop, key, None)
+            weakref.finalize(result, _forget, key)
         except TypeError:  # not weak-referenceable: do not keep it
-            return Response(body, media_type="application/json")
+            return _Rendered(body)
         with _RENDER_LOCK:
             _RENDERED[key] = body
-    return Response(body, media_type="application/json")
+    return _Rendered(body)

@@ -36,7 +36,7 @@ class ReviewCache:
     baseline
         A callable returning the baseline (default :func:`usmca.data.baseline.load_baseline`).
     solver
-        A :data:`usmca.scenarios.runner.Solver` (default: the Caliendo-Parro engine).
+        A :class:`usmca.ge.registry.Solver` (default: the model each scenario names).
     """
 
     def __init__(self, baseline: Callable[[], Any] | None = None, solver: Any = None) -> None:

@@ -1,6 +1,6 @@
 """``usmca ge replicate cp2015`` and ``usmca ge solve --model NAME`` (dispatching via the registry).
 
-Both models' solvers (``caliendo-parro``, ``gravity``) sit in :data:`usmca.ge.registry.SOLVERS`;
+Both models' solvers (``caliendo-parro``, ``gravity``) sit in :data:`usmca.ge.registry.MODELS`;
 ``ge replicate yotov-nafta`` lives in ``ge_gravity.py`` and adds itself to :data:`replicate_app`.
 """
 
@@ -13,7 +13,7 @@ import typer
 from rich.table import Table
 
 from usmca.errors import UserInputError
-from usmca.ge.registry import get_solver
+from usmca.ge.registry import get_model
 from usmca.limits import SIGMA, THETA, THETA_CV, check_number
 
 from .apps import ge_app
@@ -79,7 +79,7 @@ def replicate_cp2015_cmd(
         raise UserInputError("--draws" if draws < 0 else "--workers", "", draws if draws < 0 else workers,
                              "must be >= 0" if draws < 0 else "must be >= 1")
     check_number(theta_cv, "--theta-cv", "", THETA_CV)
-    opts = {"draws": draws, "theta_cv": theta_cv, "seed": seed, "workers": workers}
+    opts: dict[str, Any] = {"draws": draws, "theta_cv": theta_cv, "seed": seed, "workers": workers}
     if json_out:
         summary, _ = replicate_cp2015(data, **opts)
         emit_json(summary)
@@ -112,7 +112,7 @@ def solve_cmd(
     json_out: bool = typer.Option(False, "--json", help="Write one JSON document to stdout."),
 ) -> None:
     """Solve a tariff counterfactual: per region welfare, ToT, VoT, real wage, imports."""
-    fn = get_solver(model)
+    fn = get_model(model).solve_files
     if theta is not None:
         check_number(theta, "--theta", "", THETA)
     if sigma is not None:

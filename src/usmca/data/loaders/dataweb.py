@@ -18,7 +18,8 @@ program            Special Import Program, Rate Provision/SPI, CSC (optional)
 =================  =============================================================
 
 The export is read whole, so it is capped at :data:`usmca.limits.MAX_TABLE_BYTES` (about 1.5
-million rows; split a larger query by year). Values may carry thousands separators. A bad cell raises :class:`UserInputError` naming the line
+million rows; split a larger query by year). Values may carry thousands separators.
+A bad cell raises :class:`UserInputError` naming the line
 and column. Rows of programs S/S+ make ``usmca_value`` in the flow table.
 """
 
@@ -107,7 +108,7 @@ def _read(p: Path) -> tuple[int, pd.DataFrame]:
     """Skip DataWeb's title lines: the header is the first line naming a country column."""
     try:
         with open(p, encoding="utf-8-sig") as fh:
-            lines = [line for _, line in zip(range(30), fh)]
+            lines = [line for _, line in zip(range(30), fh, strict=False)]
     except UnicodeDecodeError:
         raise UserInputError(p.name, "", None, "not UTF-8 text (export the query as CSV)") from None
     for i, line in enumerate(lines):
@@ -137,4 +138,5 @@ def load_dataweb(path: str | Path, con: Any) -> dict[str, Any]:
         from dataweb where length(hts10) = 10 and length(month) = 7 and partner <> ''
         group by hts10, partner, month""")
     n = con.execute("select count(*) from flows").fetchall()[0][0]
-    return {"rows": int(len(df)), "flows_rows": int(n), "unmapped_countries": sorted(set(df.loc[df["partner"] == "", "country"]))[:10]}
+    return {"rows": int(len(df)), "flows_rows": int(n),
+            "unmapped_countries": sorted(set(df.loc[df["partner"] == "", "country"]))[:10]}

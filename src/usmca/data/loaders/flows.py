@@ -43,7 +43,8 @@ def read_share_file(path: str | Path) -> pd.DataFrame:
     partner = df["cty_code"].str.strip().map(CENSUS_TO_ISO2)
     if partner.isna().any():
         i = int(partner.isna().to_numpy().nonzero()[0][0])
-        raise UserInputError(p.name, f"line {i + 2} column 'cty_code'", df["cty_code"].iloc[i], "not Canada (1220) or Mexico (2010)")
+        raise UserInputError(p.name, f"line {i + 2} column 'cty_code'", df["cty_code"].iloc[i],
+                             "not Canada (1220) or Mexico (2010)")
     return pd.DataFrame({"hts10": hts.to_numpy(), "partner": partner.to_numpy(), "month": f"{m.group(1)}-{m.group(2)}",
                          "value": value, "usmca_value": claimed.clip(max=value)})
 
