@@ -11,8 +11,14 @@ import yaml
 
 from usmca.errors import UserInputError
 from usmca.origin.bom import load_boms
-from usmca.origin.certifications import (apply_register, dependencies, expiring, load_register, read_register,
-                                         save_register)
+from usmca.origin.certifications import (
+    apply_register,
+    dependencies,
+    expiring,
+    load_register,
+    read_register,
+    save_register,
+)
 from usmca.origin.qualify import qualify_bom
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -57,7 +57,7 @@ def test_spreadsheet_qualifies_like_its_yaml_twin(sheet: Path) -> None:
     got = read_spreadsheet(sheet)
     want = [b for f in _twin(sheet) for b in load_boms(f)]
     assert len(got) == len(want)
-    for g, w in zip(got, want):
+    for g, w in zip(got, want, strict=True):
         assert g.model_dump(exclude={"source", "good"}) == w.model_dump(exclude={"source", "good"})
         assert g.good.model_dump(exclude={"id"}) == w.good.model_dump(exclude={"id"})
         assert _result(g) == _result(w)

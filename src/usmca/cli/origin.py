@@ -99,8 +99,8 @@ def qualify_cmd(
 ) -> None:
     """Does the good originate under USMCA Chapter 4? With the rule, RVC, trace and what-if."""
     from usmca.law import Reform, default_tree
-    from usmca.origin.spreadsheet import load_boms_any as load_boms
     from usmca.origin.qualify import qualify_bom
+    from usmca.origin.spreadsheet import load_boms_any as load_boms
 
     ref = Reform.load(reform) if reform else None
     tree = default_tree()

@@ -173,7 +173,8 @@ def _tree(rows: list[dict[str, Cell]], paths: dict[str, dict[str, Cell]]) -> lis
             continue
         if parent not in by_id:
             raise row["parent"].error("no material with this id in the same good")
-        seen, p = {mid}, parent
+        seen: set[str] = {mid}
+        p: str | None = parent
         while p is not None:
             if p in seen:
                 raise row["parent"].error("the parent chain loops back to this material")

@@ -151,16 +151,16 @@ def write_spreadsheet(boms: Sequence[Bom], out: Path) -> Path:
     wb = openpyxl.Workbook()
     keyed = len(boms) > 1
     keys = _keys(boms) if keyed else [None] * len(boms)
-    tables = [bom_tables(b, k) for b, k in zip(boms, keys)]
+    tables = [bom_tables(b, k) for b, k in zip(boms, keys, strict=True)]
     if keyed:
         gs = wb.active
         gs.title = "goods"
         fields = [f for f in GOOD_FIELDS if any(k == f for p, _ in tables for k, _v in p)]
         fields = ["id"] + [f for f in fields if f != "id"]
         gs.append(fields)
-        for (pairs, _), k in zip(tables, keys):
+        for (pairs, _), key in zip(tables, keys, strict=True):
             d = dict(pairs)
-            d["id"] = k
+            d["id"] = key
             gs.append([_text_hs(f, d.get(f)) for f in fields])
     else:
         gs = wb.active

@@ -161,5 +161,6 @@ def _cheapest(bom: Bom, certs: Sequence[Certification], day: dt.date, lapsing: s
         return {"cheapest": options[0], "options": options}
     keeps = _status(bom, certs, day, lapsing - set(mine))[0] is True
     costs = [by_id[c].renewal_cost for c in mine]
-    total = None if any(x is None for x in costs) else float(sum(costs, Decimal(0)))
+    known = [x for x in costs if x is not None]
+    total = float(sum(known, Decimal(0))) if len(known) == len(costs) else None
     return {"cheapest": {"renew": mine, "cost": total, "keeps_originating": keeps}, "options": []}

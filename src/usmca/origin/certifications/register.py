@@ -24,6 +24,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError
+
 from usmca.errors import UserInputError
 from usmca.law.userfile import read_user_text
 from usmca.law.values import load_yaml_all
@@ -126,8 +128,8 @@ def _record(cells: dict[str, Cell], blanket_max: int, source: str) -> Certificat
     if typ != "certificate_of_origin":
         try:
             SupplierStatement.model_validate({"type": typ, **figures})
-        except Exception as exc:  # pydantic's message, on the record's row
-            msg = str(getattr(exc, "errors", lambda: [{"msg": exc}])()[0]["msg"]).removeprefix("Value error, ")
+        except ValidationError as exc:  # pydantic's message, on the record's row
+            msg = str(exc.errors()[0]["msg"]).removeprefix("Value error, ")
             raise cells["type"].error(msg) from None
     rc = v.get("renewal_cost")
     if rc is not None and rc < 0:
@@ -155,7 +157,7 @@ def _yaml_rows(path: Path) -> list[dict[str, Cell]]:
         items = items.get("certifications")
     if not isinstance(items, list):
         raise UserInputError(name, "certifications", type(items).__name__, "a list of certifications is needed")
-    rows = []
+    rows: list[dict[str, Cell]] = []
     for i, it in enumerate(items):
         if not isinstance(it, dict):
             raise UserInputError(name, f"certifications[{i}]", type(it).__name__, "must be a mapping")

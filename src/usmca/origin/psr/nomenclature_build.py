@@ -55,7 +55,7 @@ def hs6_of_export(path: Path) -> set[str]:
     A line's ``htsno`` of at least six digits contributes its first six; chapters 98-99 are dropped.
     """
     opener = gzip.open if path.suffix == ".gz" else open
-    with opener(path, "rt", encoding="utf-8") as fh:  # type: ignore[operator]
+    with opener(path, "rt", encoding="utf-8") as fh:
         rows = json.load(fh)
     out = set()
     for r in rows:

@@ -83,7 +83,7 @@ def transcribed_documents(retrieved: str | None = None) -> tuple[dict[int, dict[
     where = (f"typed from the public transcription {tr['repository']}@{tr['commit'][:12]} "
              f"(texts/provenance.yaml); not verified against an official page")
     docs = chapter_documents([(parse_gn11(text), lambda _p: url, where)], retrieved or str(tr["retrieved"]))
-    for ch, d in docs.items():
+    for d in docs.values():
         d["source"]["kinds"] = [TRANSCRIPTION_KIND]
         d["source"]["retrieved_from"] = where
         d["source"]["verification"] = prov["verification"]
