@@ -31,8 +31,6 @@ identifiers within int64, dates within the law tree's span (its first dated valu
 
 from __future__ import annotations
 
-import datetime as dt
-import functools
 import math
 import os
 import stat
@@ -45,7 +43,7 @@ from usmca.errors import UserInputError
 __all__ = ["MAX_DOC_BYTES", "MAX_DOC_DEPTH", "MAX_JSON_BYTES", "MAX_TABLE_BYTES", "MAX_STREAM_BYTES",
            "MAX_FOLDER_FILES", "MAX_FOLDER_BYTES", "INT64_MAX", "THETA", "SIGMA", "TARIFF_FRACTION",
            "THETA_CV", "DATE_HORIZON_YEARS", "regular_file", "read_capped", "gunzip_capped",
-           "folder_files", "check_number", "check_date", "date_span", "check_yaml_depth", "mib"]
+           "folder_files", "check_number", "check_yaml_depth", "mib"]
 
 MAX_DOC_BYTES = 2 * 1024**2
 MAX_DOC_DEPTH = 200
@@ -177,25 +175,6 @@ def check_number(value: Any, source: str, field: str, bounds: tuple[float, float
         rng = f"{'(' if low_open else '['}{low:g}, {high:g}]"
         raise UserInputError(source, field, value, f"must be a finite number in {rng}")
     return x
-
-
-@functools.lru_cache(maxsize=1)
-def date_span() -> tuple[dt.date, dt.date]:
-    """First dated value of the law tree, and :data:`DATE_HORIZON_YEARS` after its last."""
-    from usmca.law import default_tree
-
-    tree = default_tree()
-    dates = [e.effective_from for p in tree.paths() for e in getattr(tree.node(p), "entries", ())]
-    first, last = min(dates), max(dates)
-    return first, dt.date(last.year + DATE_HORIZON_YEARS, 12, 31)
-
-
-def check_date(value: dt.date, source: str, field: str = "") -> dt.date:
-    """A date within :func:`date_span` (the law tree cannot answer outside it)."""
-    first, last = date_span()
-    if not first <= value <= last:
-        raise UserInputError(source, field, value.isoformat(), f"outside the law tree's span {first} to {last}")
-    return value
 
 
 def check_yaml_depth(text: str, source: str, max_depth: int = MAX_DOC_DEPTH) -> None:

@@ -27,7 +27,8 @@ import pandas as pd
 
 from usmca.data.loaders.hts_rates import parse_general, parse_special_usmca
 from usmca.errors import UserInputError
-from usmca.limits import MAX_JSON_BYTES, check_date, gunzip_capped, read_capped
+from usmca.law.span import check_date
+from usmca.limits import MAX_JSON_BYTES, gunzip_capped, read_capped
 
 __all__ = ["read_hts_json", "parse_hts_records", "load_hts", "revision_from_name", "download_hts",
            "HTS_COLUMNS", "USITC_EXPORT_URL"]
