@@ -22,7 +22,7 @@ from starlette.concurrency import run_in_threadpool
 from usmca.errors import UserInputError
 from usmca.tariffs.schedule import calibration_data_source
 
-from .responses import BRIEFING_CSP, JSONDocument
+from .responses import BRIEFING_CSP, JSONDocument, rendered_document
 
 __all__ = ["router", "ReviewCache"]
 
@@ -157,4 +157,4 @@ async def get_scenario(request: Request, name: str) -> JSONDocument:
     """Welfare, wages and trade by country, output by sector, tariffs, and the cited law and assumptions."""
     cache: ReviewCache = request.app.state.review
     res = await run_in_threadpool(cache.result, name)
-    return JSONDocument(res.to_dict())
+    return rendered_document(res)  # rendered once per cached result
