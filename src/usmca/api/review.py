@@ -46,7 +46,7 @@ class ReviewCache:
         self._library: dict[str, Any] | None = None
         self._baseline: Any = None
         self._results: dict[str, Any] = {}
-        self._whole: tuple[Any, Any] | None = None
+        self._whole: Any = None
 
     def library(self) -> dict[str, Any]:
         """The resolved scenario library, keyed by name."""
@@ -95,34 +95,28 @@ class ReviewCache:
                  "computed": s.name in self._results, "href": f"review/{s.name}"}
                 for s in self.library().values()]
 
-    def whole(self) -> tuple[dict[str, Any], Any, Any]:
-        """Every result, the effective-rate table and the origin what-if (computed once)."""
-        from usmca.report.origin_whatif import origin_whatif
-        from usmca.scenarios.etr import effective_rate_table
+    def review(self) -> Any:
+        """The :class:`usmca.scenarios.review.Review` of the whole library (assembled once from the
+        cached results by :func:`usmca.scenarios.review.assemble_review`)."""
+        from usmca.scenarios.review import assemble_review
 
         lib = self.library()
         results = {n: self.result(n) for n in lib}
         b = self.baseline()
         with self._lock:
             if self._whole is None:
-                self._whole = (effective_rate_table(b, results), origin_whatif(list(lib.values())))
-            etr, origin = self._whole
-        return results, etr, origin
+                self._whole = assemble_review(results, b, list(lib.values()))
+            return self._whole
 
     def document(self) -> dict[str, Any]:
         """The document of ``usmca review --json``: every scenario, origin what-if, effective rates."""
-        results, etr, origin = self.whole()
-        b = self.baseline()
-        return {"baseline": getattr(b, "source", None), "countries": list(b.countries),
-                "scenarios": {n: r.to_dict() for n, r in results.items()}, "origin_whatif": origin,
-                "effective_rates": etr}
+        return self.review().to_dict()
 
     def briefing(self) -> str:
         """The review briefing (HTML) over every scenario of the library (``usmca review``)."""
         from usmca.report import render_briefing
 
-        results, etr, origin = self.whole()
-        return render_briefing(list(results.values()), self.baseline(), etr=etr, origin=origin)
+        return render_briefing(self.review())
 
 
 @router.get("", response_class=JSONDocument, summary="Every scenario, as `usmca review --json`")

@@ -14,7 +14,8 @@ from typing import Any, Iterable, Iterator, TypeVar
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
-__all__ = ["console", "err_console", "emit_json", "to_jsonable", "progress", "write_out"]
+__all__ = ["console", "err_console", "emit_json", "to_jsonable", "progress", "write_out", "print_table",
+           "split_columns"]
 
 console = Console()
 err_console = Console(stderr=True)
@@ -103,3 +104,69 @@ def write_out(path: Path, text: str, option: str = "--out") -> None:
         path.write_text(text, encoding="utf-8")
     except OSError as exc:
         raise UserInputError(option, "", str(path), f"cannot write ({exc.strerror or type(exc).__name__})") from None
+
+
+def _table(title: str, header: list[str], rows: list[list[str]], cols: list[int], right: set[int]) -> Any:
+    from rich import box
+    from rich.table import Table
+
+    t = Table(title=title, box=box.SIMPLE_HEAD, padding=(0, 0), pad_edge=False)
+    for k in cols:
+        t.add_column(header[k], justify="right" if k in right else "left", overflow="fold")
+    for r in rows:
+        t.add_row(*[r[k] for k in cols])
+    return t
+
+
+def split_columns(header: list[str], rows: list[list[str]], width: int, keep: int = 1,
+                  con: Console | None = None) -> list[list[int]]:
+    """Split the columns of a table into groups whose natural width fits ``width`` characters.
+
+    The first ``keep`` columns (the row labels) repeat in every group; each other column goes,
+    in order, into the current group while the group's rendered width (measured by rich) stays
+    within ``width``. A column that alone does not fit still gets a group of its own (rich then
+    wraps its cells; it never drops them).
+
+    Returns
+    -------
+    list of list of int
+        Column indices per group (``[[0, 1, 2, ...]]`` when the whole table fits).
+    """
+    from rich.measure import Measurement
+
+    c = con or Console(width=width)
+    opts = c.options.update_width(10_000)   # the natural width, unclamped
+
+    def fits(cols: list[int]) -> bool:
+        return Measurement.get(c, opts, _table("", header, rows, cols, set())).maximum <= width
+
+    groups: list[list[int]] = []
+    current: list[int] = []
+    for k in range(keep, len(header)):
+        if current and not fits(list(range(keep)) + current + [k]):
+            groups.append(current)
+            current = []
+        current.append(k)
+    if current or not groups:
+        groups.append(current)
+    return [list(range(keep)) + g for g in groups]
+
+
+def print_table(title: str, header: list[str], rows: list[list[str]], *, keep: int = 1,
+                right: Iterable[int] = (), out: Console | None = None) -> int:
+    """Print a table that never loses a column: too wide for the terminal, it is split into
+    stacked parts (the first ``keep`` columns repeated, "part 1/2: columns ..." in the title).
+
+    Cells are never truncated (no ellipsis): a cell too long for its column wraps.
+
+    Returns
+    -------
+    int
+        The number of parts printed.
+    """
+    con = out or console
+    groups = split_columns(header, rows, con.width, keep, con)
+    for n, cols in enumerate(groups, 1):
+        part = f" (part {n}/{len(groups)}: {', '.join(header[k] for k in cols[keep:])})" if len(groups) > 1 else ""
+        con.print(_table(title + part, header, rows, cols, set(right)))
+    return len(groups)
