@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import typer
 
+from .output import show_version
+
 app = typer.Typer(
     name="usmca",
     help="USMCA / T-MEC / CUSMA as code: origin, duties and general-equilibrium scenarios.",
@@ -11,6 +13,15 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+
+
+@app.callback()
+def _root(version: bool = typer.Option(False, "--version", help="Show the version and exit.", is_eager=True,
+                                       callback=show_version)
+          ) -> None:
+    pass
+
+
 law_app = typer.Typer(help="The law as dated, cited parameters; reforms as parameter diffs.", no_args_is_help=True)
 origin_app = typer.Typer(help="Rules of origin: qualify bills of materials, certificates.", no_args_is_help=True)
 tariffs_app = typer.Typer(help="Duties of entry lines and effective tariff rates.", no_args_is_help=True)

@@ -15,11 +15,48 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
 __all__ = ["console", "err_console", "emit_json", "to_jsonable", "progress", "write_out", "print_table",
-           "split_columns"]
+           "split_columns", "show_version"]
 
 console = Console()
 err_console = Console(stderr=True)
 T = TypeVar("T")
+
+
+def _quiet_flag_types() -> None:
+    """Help texts: a boolean flag (``--json``) shows no ``<bool>`` type; other options keep theirs.
+
+    typer >= 0.20 prints every option's Python type in the help panel; for an on/off flag it is
+    noise. This wraps :meth:`typer.core.TyperOption.display_type_rich` once, at import of the CLI.
+    """
+    from typer.core import TyperOption
+
+    original = TyperOption.display_type_rich
+    if getattr(original, "_usmca_quiet", False):
+        return
+
+    def display_type_rich(self: Any, ctx: Any) -> str | None:
+        return None if getattr(self, "is_flag", False) and self.metavar is None else original(self, ctx)
+
+    display_type_rich._usmca_quiet = True  # type: ignore[attr-defined]
+    TyperOption.display_type_rich = display_type_rich  # type: ignore[method-assign]
+
+
+_quiet_flag_types()
+
+
+def show_version(value: bool) -> None:
+    """The ``--version`` callback: print ``usmca <version>`` and exit 0."""
+    if not value:
+        return
+    import typer
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        v = version("usmca")
+    except PackageNotFoundError:  # a source checkout that was not installed
+        v = "unknown (not installed)"
+    sys.stdout.write(f"usmca {v}\n")
+    raise typer.Exit(0)
 
 
 def to_jsonable(obj: Any) -> Any:
