@@ -29,6 +29,7 @@ from typing import Any, Awaitable, Callable
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import HTMLResponse
 
+from . import dashboard as dashboard_routes
 from . import law, origin, review, tariffs
 from .errors import install_error_handlers
 from .responses import DASHBOARD_CSP, JSONDocument
@@ -62,13 +63,14 @@ def create_app(tree: Any = None, review_cache: review.ReviewCache | None = None)
         Serve it with ``uvicorn`` (``usmca serve``) or test it with ``fastapi.testclient.TestClient``.
     """
     app = FastAPI(title="usmca", version=_version(), default_response_class=JSONDocument,
+                  docs_url=None, redoc_url=None,      # served offline by usmca.api.dashboard
                   description="USMCA / T-MEC / CUSMA as code: the law as dated, cited parameters; rules of "
                               "origin; duties; the 2026 joint-review scenarios. User errors are HTTP 422 "
                               "with {error, source, field, value}.")
     app.state.tree = _tree_getter(tree)
     app.state.review = review_cache or review.ReviewCache()
     install_error_handlers(app)
-    for module in (law, origin, tariffs, review):
+    for module in (law, origin, tariffs, review, dashboard_routes):
         app.include_router(module.router)
 
     @app.middleware("http")

@@ -21,6 +21,7 @@ from starlette.concurrency import run_in_threadpool
 
 from usmca.errors import UserInputError
 
+from .body import body_doc, read_body
 from .responses import BRIEFING_CSP, JSONDocument
 
 __all__ = ["router", "ReviewCache"]
@@ -92,7 +93,8 @@ class ReviewCache:
         """Name, title, date, description and comparison of every scenario, in library order."""
         return [{"name": s.name, "title": s.title, "date": s.date.isoformat(), "description": s.description,
                  "compare_to": s.compare_to, "changes_law": s.reform is not None, "origin_whatif": s.origin_whatif,
-                 "computed": s.name in self._results, "href": f"review/{s.name}"}
+                 "computed": s.name in self._results, "href": f"review/{s.name}",
+                 "law_paths": list(dict.fromkeys(x.path for x in s.law))}
                 for s in self.library().values()]
 
     def review(self) -> Any:
@@ -139,6 +141,64 @@ async def get_briefing(request: Request) -> HTMLResponse:
     """The self-contained briefing page of ``usmca review`` (every scenario; cached results)."""
     cache: ReviewCache = request.app.state.review
     return HTMLResponse(await run_in_threadpool(cache.briefing), headers={"Content-Security-Policy": BRIEFING_CSP})
+
+
+def run_doc(cache: ReviewCache, raw: Any, url: str = "http://127.0.0.1/") -> dict[str, Any]:
+    """Run one library scenario with extra law changes (the dashboard's reform builder).
+
+    ``raw`` is ``{"scenario": name, "changes": {path: {date or "start..end": value}}, "description"?}``;
+    the changes are laid over the scenario's own reform (a change to the same path and period
+    replaces it), each cited as the user's what-if with ``url`` (the dashboard it came from) and validated all-or-nothing against the law tree. The answer is
+    ``{"result": <the scenario's result>, "reference": <the library result>, "changes": [...]}``;
+    nothing is cached or stored.
+
+    Raises
+    ------
+    UserInputError
+        For an unknown scenario, a path that is not in the law tree, or a value of the wrong type.
+    """
+    import dataclasses
+    from collections.abc import Mapping
+
+    from usmca.law import Reform
+    from usmca.scenarios import run_scenario
+
+    if not isinstance(raw, Mapping):
+        raise UserInputError("body", "", type(raw).__name__, "expected {scenario, changes}")
+    name = str(raw.get("scenario", ""))
+    lib = cache.library()
+    if name not in lib:
+        raise UserInputError("body", "scenario", name, f"unknown scenario; one of {', '.join(lib)}")
+    changes = raw.get("changes") or {}
+    if not isinstance(changes, Mapping):
+        raise UserInputError("body", "changes", type(changes).__name__, "expected {path: {date: value}}")
+    s = lib[name]
+    user_ref = {"instrument": "User reform built in the usmca dashboard", "provision": "what-if (not law)", "url": url}
+    own = dict(s.reform or {})
+    merged = {path: dict(periods) for path, periods in (own.get("changes") or {}).items()}
+    for path, periods in changes.items():
+        if not isinstance(periods, Mapping):
+            raise UserInputError("body", f"changes.{path}", periods, "expected {date: value}")
+        for period, value in periods.items():
+            merged.setdefault(str(path), {})[str(period)] = {"value": value, "reference": user_ref}
+    reform = {"description": str(raw.get("description") or f"{s.title} with the user's changes"),
+              "reference": own.get("reference") or user_ref, "changes": merged}
+    from usmca.law import default_tree
+
+    default_tree().with_reform(Reform.from_dict(reform, source="body"))       # validate before solving
+    result = run_scenario(dataclasses.replace(s, reform=reform), cache.baseline(), cache._solver)
+    return {"scenario": name, "changes": [{"path": p, "period": k, "value": v} for p, pv in changes.items()
+                                          for k, v in pv.items()],
+            "result": result.to_dict(), "reference": cache.result(name).to_dict()}
+
+
+@router.post("/run", response_class=JSONDocument, summary="Run a scenario with extra law changes",
+             openapi_extra=body_doc("{scenario: name, changes: {path: {date: value}}} (the dashboard's reform builder)."))
+async def post_run(request: Request) -> JSONDocument:
+    """One library scenario re-solved under the scenario's reform plus the given law changes."""
+    raw = read_body(await request.body(), request.headers.get("content-type", "application/json"))
+    cache: ReviewCache = request.app.state.review
+    return JSONDocument(await run_in_threadpool(run_doc, cache, raw, str(request.base_url)))
 
 
 @router.get("/{name}", response_class=JSONDocument, summary="Results of one scenario")
