@@ -15,7 +15,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
 __all__ = ["console", "err_console", "emit_json", "to_jsonable", "progress", "write_out", "print_table",
-           "split_columns", "show_version"]
+           "split_columns", "show_version", "print_rich"]
 
 console = Console()
 err_console = Console(stderr=True)
@@ -143,6 +143,10 @@ def write_out(path: Path, text: str, option: str = "--out") -> None:
         raise UserInputError(option, "", str(path), f"cannot write ({exc.strerror or type(exc).__name__})") from None
 
 
+#: Widest a single word may make a column before it is folded over lines (URLs, long codes).
+FOLD = 24
+
+
 def _table(title: str, header: list[str], rows: list[list[str]], cols: list[int], right: set[int]) -> Any:
     from rich import box
     from rich.table import Table
@@ -157,11 +161,11 @@ def _table(title: str, header: list[str], rows: list[list[str]], cols: list[int]
 
 def split_columns(header: list[str], rows: list[list[str]], width: int, keep: int = 1,
                   con: Console | None = None) -> list[list[int]]:
-    """Split the columns of a table into groups whose natural width fits ``width`` characters.
+    """Split the columns of a table into groups that fit ``width`` characters without cutting a word.
 
     The first ``keep`` columns (the row labels) repeat in every group; each other column goes,
-    in order, into the current group while the group's rendered width (measured by rich) stays
-    within ``width``. A column that alone does not fit still gets a group of its own (rich then
+    in order, into the current group while the group's minimum width (every cell wrapped at its
+    spaces, measured by rich; a token longer than :data:`FOLD` is folded) stays within ``width``. A column that alone does not fit still gets a group of its own (rich then
     wraps its cells; it never drops them).
 
     Returns
@@ -172,10 +176,14 @@ def split_columns(header: list[str], rows: list[list[str]], width: int, keep: in
     from rich.measure import Measurement
 
     c = con or Console(width=width)
-    opts = c.options.update_width(10_000)   # the natural width, unclamped
+    opts = c.options.update_width(10_000)   # unclamped
+    # a column's narrowest rendering: its longest word (header included), a very long token folded at FOLD
+    edge = Measurement.get(c, opts, _table("", [""], [[""]], [0], set())).maximum      # the table's outer edges
+    need = [min(Measurement.get(c, opts, _table("", header, rows, [k], set())).minimum - edge, FOLD)
+            for k in range(len(header))]
 
     def fits(cols: list[int]) -> bool:
-        return Measurement.get(c, opts, _table("", header, rows, cols, set())).maximum <= width
+        return sum(need[k] for k in cols) + len(cols) - 1 + edge <= width
 
     groups: list[list[int]] = []
     current: list[int] = []
@@ -207,3 +215,16 @@ def print_table(title: str, header: list[str], rows: list[list[str]], *, keep: i
         part = f" (part {n}/{len(groups)}: {', '.join(header[k] for k in cols[keep:])})" if len(groups) > 1 else ""
         con.print(_table(title + part, header, rows, cols, set(right)))
     return len(groups)
+
+
+def print_rich(table: Any, out: Console | None = None) -> int:
+    """Print a rich ``Table`` built elsewhere through :func:`print_table` (split, never truncated).
+
+    Cells are taken as plain text; the first column repeats in every part.
+    """
+    header = [str(c.header) for c in table.columns]
+    cells = [[str(x) for x in c._cells] for c in table.columns]
+    rows = [list(r) for r in zip(*cells)] if cells else []
+    right = [k for k, c in enumerate(table.columns) if c.justify == "right"]
+    title = str(table.title or "")
+    return print_table(title, header, rows, right=right, out=out)
