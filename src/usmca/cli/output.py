@@ -147,13 +147,15 @@ def write_out(path: Path, text: str, option: str = "--out") -> None:
 FOLD = 24
 
 
-def _table(title: str, header: list[str], rows: list[list[str]], cols: list[int], right: set[int]) -> Any:
+def _table(title: str, header: list[str], rows: list[list[str]], cols: list[int], right: set[int],
+           keep: int = 0) -> Any:
     from rich import box
     from rich.table import Table
 
     t = Table(title=title, box=box.SIMPLE_HEAD, padding=(0, 0), pad_edge=False)
     for k in cols:
-        t.add_column(header[k], justify="right" if k in right else "left", overflow="fold")
+        t.add_column(header[k], justify="right" if k in right else "left", overflow="fold",
+                     no_wrap=k < keep and len(max([header[k], *[r[k] for r in rows]], key=len)) <= FOLD)
     for r in rows:
         t.add_row(*[r[k] for k in cols])
     return t
@@ -213,7 +215,7 @@ def print_table(title: str, header: list[str], rows: list[list[str]], *, keep: i
     groups = split_columns(header, rows, con.width, keep, con)
     for n, cols in enumerate(groups, 1):
         part = f" (part {n}/{len(groups)}: {', '.join(header[k] for k in cols[keep:])})" if len(groups) > 1 else ""
-        con.print(_table(title + part, header, rows, cols, set(right)))
+        con.print(_table(title + part, header, rows, cols, set(right), keep))
     return len(groups)
 
 
