@@ -41,7 +41,9 @@ def _headline(countries: tuple[str, ...], groups: dict[str, list[str]]) -> tuple
 
 
 def _fmt(v: float | None) -> str:
-    return "n/a" if v is None else f"{v:+.2f}"
+    if v is None:
+        return "n/a"
+    return "0.00" if abs(v) < 0.005 else f"{v:+.2f}"          # no "-0.00"
 
 
 def _terminal_summary(review: Any, countries: tuple[str, ...]) -> None:
