@@ -90,3 +90,16 @@ def test_the_browser_is_told_to_load_nothing_from_elsewhere(client):
     csp = client.get("/").headers["content-security-policy"]
     assert "default-src 'none'" in csp and "connect-src 'self'" in csp and "http" not in csp
     assert client.get("/law/parameters").headers["x-content-type-options"] == "nosniff"
+
+
+def test_every_route_the_readme_names_exists(client):
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    start = readme.index("usmca serve")
+    section = readme[start:readme.index("\n## ", start)]
+    routes = sorted(set(re.findall(r"`(/[a-z/{}_.-]*)`", section)))
+    assert "/law" in routes and "/spec" in routes
+    paths = set(client.get("/openapi.json").json()["paths"]) | {"/", "/docs", "/redoc"}
+    for route in routes:
+        assert route in paths or client.get(route).status_code != 404, route
