@@ -18,6 +18,7 @@ from markupsafe import Markup, escape
 
 __all__ = ["Table", "XLSX_MIME"]
 
+_DATE = re.compile(r"\d{4}-\d{2}(-\d{2})?")
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -105,7 +106,8 @@ class Table:
         text = escape(str(v))
         if k in self.links and row[self.links[k]]:
             text = Markup(f'<a href="{escape(row[self.links[k]])}">{text}</a>')
-        return f'<td class="l">{text}</td>'
+        cls = "l nw" if _DATE.fullmatch(str(v)) else "l"          # a date never breaks over lines
+        return f'<td class="{cls}">{text}</td>'
 
     def html(self) -> Markup:
         """The table (caption, header, rows) followed by its download links."""
