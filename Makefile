@@ -23,6 +23,8 @@ chromium:
 	  (apt-get update -qq && apt-get install -y -qq chromium >/dev/null) || echo "could not install chromium"; fi
 
 test: $(STAMP) chromium
+	$(VENV)/bin/ruff check src tests benchmarks
+	$(VENV)/bin/mypy
 	$(PY) -m pytest -q
 
 bench: $(STAMP)

@@ -32,7 +32,7 @@ def _bom(averaging: dict[str, Any] | None, date: str = "2025-05-15", method: str
 def _av(months: int, starts: list[str], sums: list[tuple[int, int]] | None = None, **extra: Any) -> dict[str, Any]:
     sums = sums or [(1000, 400)] * len(starts)
     return {"fiscal_year_start": "2025-01-01", "period_months": months,
-            "periods": [{"start": s, "net_cost": nc, "vnm": v, **extra} for s, (nc, v) in zip(starts, sums)]}
+            "periods": [{"start": s, "net_cost": nc, "vnm": v, **extra} for s, (nc, v) in zip(starts, sums, strict=True)]}
 
 
 def test_period_sums_replace_unit_figures() -> None:
@@ -139,9 +139,9 @@ def test_averaged_goods_take_the_exact_path() -> None:
 
     from usmca.law import default_tree
     from usmca.origin.bom import parse_bom
-    from usmca.origin.context import Context
     from usmca.origin.portfolio import qualify_many
+    from usmca.origin.qualify import make_context
 
     boms = [parse_bom(_bom(_av(12, ["2025-01-01"]))), parse_bom(_bom(None))]
-    res, fallback = qualify_many(boms, Context(default_tree(), dt.date(2025, 5, 15)))
+    res, fallback = qualify_many(boms, make_context(default_tree(), dt.date(2025, 5, 15)))
     assert fallback == [0]

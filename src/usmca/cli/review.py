@@ -17,11 +17,11 @@ from .apps import app
 from .output import console, emit_json, print_table, progress
 
 
-def _baseline(path: Optional[Path]) -> Any:
+def _baseline(path: Optional[Path], elasticities: Optional[Path] = None) -> Any:
     from usmca.data.baseline import load_baseline
 
     if path is None:
-        return load_baseline()
+        return load_baseline(elasticities=elasticities)
     try:
         if path.is_dir() or (path.is_file() and path.suffix.lower() != ".json"):
             from usmca.scenarios.external import load_external_baseline
@@ -80,14 +80,24 @@ def review(
     baseline: Optional[Path] = typer.Option(None, "--baseline", help="Baseline: a built baseline JSON, the "
                                             "replication data folder (shared/data/cp2015) or an OECD ICIO folder."),
     json_out: bool = typer.Option(False, "--json", help="Write one JSON document (no HTML, no progress bar)."),
+    closure: Optional[str] = typer.Option(None, "--closure", help="Trade-balance closure for every scenario: "
+                                          "deficits_removed or deficit_share (default: each scenario's own "
+                                          "closure field; the library declares deficits_removed)."),
+    draws: int = typer.Option(100, "--draws", help="Monte Carlo draws of the elasticities behind the 90% "
+                              "intervals (0: none)."),
+    seed: int = typer.Option(0, "--seed", help="Seed of the Monte Carlo draws."),
+    elasticities: Optional[Path] = typer.Option(None, "--elasticities", help="A trade-elasticity table (CSV: "
+                                                "sector, theta, se, url) replacing the cited default."),
 ) -> None:
     """Run the 2026-review scenario library on the embedded 2024 baseline; write out/briefing.html."""
     from usmca.report import write_briefing
     from usmca.scenarios.review import run_review
+    from usmca.scenarios.runner import RunOptions
 
-    b = _baseline(baseline)
+    b = _baseline(baseline, elasticities)
     rv = run_review(scenario or None, b, progress=None if json_out else
-                    (lambda items, d: progress(items, d, total=len(items))))
+                    (lambda items, d: progress(items, d, total=len(items))),
+                    options=RunOptions(closure=closure, draws=draws, seed=seed))
     if json_out:
         emit_json(rv.to_dict())
         return

@@ -88,7 +88,8 @@ def etr_cmd(
     cc = check_country(partner, "--partner") if partner else None
     frame, source = _flows(flows, cc, a, b)
     if frame.empty:
-        raise UserInputError("--partner" if cc else "--from", "", cc or start, f"no flows for {cc or 'any partner'} in {a}..{b} ({source})")
+        raise UserInputError("--partner" if cc else "--from", "", cc or start,
+                             f"no flows for {cc or 'any partner'} in {a}..{b} ({source})")
     groups = tuple(x.strip() for x in by.split(",") if x.strip())
     out = effective_rates(frame, by=groups, tree=_tree(reform), us_content=us_content, components=components)
     total = effective_rates(frame, by=tuple(g for g in groups if g == "partner"), tree=_tree(reform), us_content=us_content)

@@ -34,7 +34,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, Optional
+from typing import Annotated, Any, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -47,7 +47,8 @@ P_PERIODS = "usmca/ch04/rvc/averaging_periods_months"
 HUNDRED = Decimal(100)
 #: Months in a fiscal year (a calendar fact, not a legal parameter).
 YEAR_MONTHS = 12
-_AMOUNT = dict(ge=0, le=Decimal("1e15"), allow_inf_nan=False)
+#: A non-negative amount of money, as the BOM schema bounds it.
+Amount = Annotated[Decimal, Field(ge=0, le=Decimal("1e15"), allow_inf_nan=False)]
 
 
 class _Model(BaseModel):
@@ -58,15 +59,15 @@ class Lot(_Model):
     """Units produced in the period, with their net cost and VNM per unit."""
 
     units: Decimal = Field(gt=0, le=Decimal("1e15"), allow_inf_nan=False)
-    net_cost: Decimal = Field(**_AMOUNT)
-    vnm: Decimal = Field(**_AMOUNT)
+    net_cost: Amount
+    vnm: Amount
 
 
 class Figures(_Model):
     """Sums of net cost and VNM over a period."""
 
     net_cost: Decimal = Field(gt=0, le=Decimal("1e15"), allow_inf_nan=False)
-    vnm: Decimal = Field(**_AMOUNT)
+    vnm: Amount
 
 
 class AveragingPeriod(_Model):
@@ -74,7 +75,7 @@ class AveragingPeriod(_Model):
 
     start: dt.date
     net_cost: Optional[Decimal] = Field(default=None, gt=0, le=Decimal("1e15"), allow_inf_nan=False)
-    vnm: Optional[Decimal] = Field(default=None, **_AMOUNT)
+    vnm: Optional[Amount] = None
     production: list[Lot] = Field(default_factory=list)
     estimated: bool = False
     actual: Optional[Figures] = None
@@ -155,11 +156,11 @@ def average_periods(av: Averaging, ctx: Any, source: str = "BOM") -> list[Period
         fiscal year, periods not consecutive or not of the elected length (s. 7(18)), or beyond
         the fiscal year.
     """
-    allowed = sorted(int(x) for x in (ctx.value(P_PERIODS) or []))
+    allowed = sorted(int(x) for x in (ctx.law.at(P_PERIODS) or []))
     n = av.period_months
     if n not in allowed:
         raise UserInputError(source, "averaging.period_months", n, f"must be one of {allowed} months "
-                             f"({ctx.cite(P_PERIODS)})")
+                             f"({ctx.law.cite(P_PERIODS)})")
     first = _offset(av.fiscal_year_start, av.periods[0].start)
     if first is None:
         raise UserInputError(source, "averaging.periods[0].start", av.periods[0].start.isoformat(),

@@ -63,6 +63,9 @@ def interval(result: Any, metric: str, country: str) -> tuple[float, float] | No
     raw = getattr(result, "intervals", None) if not isinstance(result, Mapping) else result.get("intervals")
     if not isinstance(raw, Mapping):
         return None
+    if isinstance(raw.get("countries"), Mapping):                   # {countries: {c: {metric: [p5, p95]}}}
+        raw = {m: {c: row.get(m) for c, row in raw["countries"].items() if isinstance(row, Mapping)}
+               for m in COUNTRY_METRICS}
     cell = (raw.get(metric) or {}).get(country) if isinstance(raw.get(metric), Mapping) else None
     if cell is None and isinstance(raw.get(country), Mapping):        # {country: {metric: [lo, hi]}}
         cell = raw[country].get(metric)
@@ -119,6 +122,7 @@ class Review:
     base_wedges: Mapping[str, Mapping[str, float]]
     reforms: Mapping[str, tuple[Mapping[str, Any], ...]]
     generated: str
+    extras: Mapping[str, Any] = dataclasses.field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         """The document of ``usmca review --json`` with the values as computed (no rounding)."""
@@ -126,7 +130,7 @@ class Review:
                 "scenarios": {n: r.to_dict() for n, r in self.results.items()},
                 "origin_whatif": [dict(o) for o in self.origin_whatif],
                 "effective_rates": dict(self.effective_rates), "provenance": dict(self.provenance),
-                "generated": self.generated}
+                "generated": self.generated, **dict(self.extras)}
 
     def to_frames(self) -> dict[str, "pd.DataFrame"]:
         """The review as pandas DataFrames with float columns (for notebooks and downloads).
@@ -254,7 +258,11 @@ def assemble_review(results: Mapping[str, ScenarioResult], baseline: Any, scenar
     """
     from .etr import effective_rate_table
 
-    ordered = dict(sorted(results.items(), key=lambda kv: scenario_order(kv[1].title)))
+    from .compare import review_extras
+    from .runner import with_versus
+
+    ordered = dict(sorted(with_versus(results, tuple(baseline.countries)).items(),
+                          key=lambda kv: scenario_order(kv[1].title)))
     meta = getattr(baseline, "meta", None) or {}
     cells = baseline.status_table() if hasattr(baseline, "status_table") else {}
     return Review(
@@ -267,12 +275,13 @@ def assemble_review(results: Mapping[str, ScenarioResult], baseline: Any, scenar
         provenance=MappingProxyType({"cells": dict(cells), "measures": list(meta.get("bilateral_measures", []))}),
         base_wedges=MappingProxyType(_base_wedges(baseline, ordered)),
         reforms=MappingProxyType({s.name: _reform_rows(s) for s in scenarios if s.name in ordered}),
+        extras=MappingProxyType(review_extras(ordered)),
         generated=dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"))
 
 
 def run_review(scenarios: Sequence[str | Path | Scenario] | None = None, baseline: Any = None, *,
                solver: Solver | None = None, progress: Progress | None = None, engine_rates: bool = True,
-               examples: Sequence[Path] | None = None) -> Review:
+               examples: Sequence[Path] | None = None, options: Any = None) -> Review:
     """Run the 2026-review scenarios and assemble the review.
 
     Parameters
@@ -290,6 +299,8 @@ def run_review(scenarios: Sequence[str | Path | Scenario] | None = None, baselin
         Also compute the tariff engine's effective rates (needs the observed flow data).
     examples
         Bills of materials for the origin what-if (default: the examples shipped as package data).
+    options
+        A :class:`usmca.scenarios.runner.RunOptions` (closure, Monte Carlo draws, seed).
 
     Returns
     -------
@@ -305,7 +316,7 @@ def run_review(scenarios: Sequence[str | Path | Scenario] | None = None, baselin
 
         baseline = load_baseline()
     chosen = select_scenarios(scenarios)
-    results = run_scenarios(chosen, baseline, solver, progress=progress)
+    results = run_scenarios(chosen, baseline, solver, progress=progress, options=options)
     return assemble_review(results, baseline, chosen, engine_rates=engine_rates, examples=examples)
 
 

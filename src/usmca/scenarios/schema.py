@@ -1,7 +1,8 @@
 """Scenario files: what a scenario says, validated with errors that name the file and field.
 
 A scenario (YAML) is a parameter diff of the law (``reform``, see AGENTS.md) and/or tariff and
-trade-cost shocks by importer, exporter and sector, the model to run, a description, and a
+trade-cost shocks by importer, exporter and sector, the model to run (a name of
+:data:`usmca.ge.registry.MODELS`: ``caliendo-parro`` or ``gravity``), a description, and a
 citation for every assumed number::
 
     name: status_quo_2025
@@ -21,7 +22,11 @@ citation for every assumed number::
       claim_mx: {value: 0.679, unit: fraction, source: "...", url: https://...}
     shocks:
       - {description, importers: [USA], exporters: [MEX], sectors: goods,
-         tariff: "ieepa_mx * (1 - claim_mx)"}   # or set_tariff / trade_cost / mirror
+         tariff: "ieepa_mx * (1 - claim_mx)"}   # or set_tariff / trade_cost / mirror / agreement
+    closure: deficit_share           # optional: deficit_share | deficits_removed (see usmca.ge.caliendo_parro.adapter)
+
+A shock ``agreement: s`` removes the share ``s`` (1 = all) of the agreement's own trade effect on
+the selected block: its non-tariff part, from the cited PPML estimate (:mod:`usmca.ge.agreement`).
 """
 
 from __future__ import annotations
@@ -34,21 +39,23 @@ from typing import Any, Mapping
 import yaml
 
 from usmca.errors import UserInputError
+from usmca.ge.registry import CLOSURES, get_model
+from usmca.law.userfile import read_user_text
+from usmca.limits import check_yaml_depth
 
 from .expr import names_in
 
 __all__ = ["Scenario", "Shock", "Assumption", "LawRef", "load_scenario", "LIBRARY_DIR", "BUILTINS",
-           "SHOCK_KINDS", "UNITS"]
+           "SHOCK_KINDS", "UNITS", "CLOSURES"]
 
 LIBRARY_DIR = Path(__file__).with_name("library")
 BUILTINS = {"mfn", "base"}
-SHOCK_KINDS = ("tariff", "set_tariff", "trade_cost", "mirror")
+SHOCK_KINDS = ("tariff", "set_tariff", "trade_cost", "mirror", "agreement")
 UNITS = {"fraction": 1.0, "percent": 0.01, "number": 1.0, "days": 1.0, "percent_per_day": 0.01}
 _TOP = {"name", "title", "description", "model", "date", "extends", "compare_to", "reform", "law", "assumptions",
-        "shocks", "origin_whatif", "notes", "calibrate"}
+        "shocks", "origin_whatif", "notes", "calibrate", "closure"}
 CALIBRATIONS = ("tariff_engine",)
 _SHOCK = {"description", "importers", "exporters", "sectors", *SHOCK_KINDS}
-MODELS = ("caliendo-parro",)
 
 
 @dataclass(frozen=True)
@@ -111,6 +118,7 @@ class Scenario:
     origin_whatif: bool = False
     notes: str = ""
     calibrate: str | None = None
+    closure: str | None = None
     calibrate_from: Any = field(default=None, repr=False)   # the resolved ancestor that declared ``calibrate``
     raw: Mapping[str, Any] = field(default_factory=dict, repr=False)
 
@@ -203,8 +211,7 @@ def parse_scenario(raw: Any, source: str) -> Scenario:
     for key in ("name", "title", "description", "model", "date"):
         if not raw.get(key):
             raise _err(source, key, raw.get(key), "required")
-    if raw["model"] not in MODELS:
-        raise _err(source, "model", raw["model"], f"model must be one of {', '.join(MODELS)}")
+    get_model(str(raw["model"]), source, "model")   # a model of usmca.ge.registry, or a user error
     try:
         date = raw["date"] if isinstance(raw["date"], dt.date) else dt.date.fromisoformat(str(raw["date"]))
     except ValueError:
@@ -219,13 +226,16 @@ def parse_scenario(raw: Any, source: str) -> Scenario:
     cal = raw.get("calibrate")
     if cal is not None and cal not in CALIBRATIONS:
         raise _err(source, "calibrate", cal, f"calibrate must be one of {', '.join(CALIBRATIONS)}")
+    closure = raw.get("closure")
+    if closure is not None and closure not in CLOSURES:
+        raise _err(source, "closure", closure, f"closure must be one of {', '.join(CLOSURES)}")
     if not shocks and not raw.get("extends") and raw.get("reform") is None:
         raise _err(source, "shocks", None, "a scenario needs a reform, shocks, or extends")
     return Scenario(name=str(raw["name"]), title=str(raw["title"]), description=str(raw["description"]).strip(),
                     model=raw["model"], date=date, source=source, extends=raw.get("extends"),
                     compare_to=raw.get("compare_to"), reform=raw.get("reform"), law=law, assumptions=assumptions,
                     shocks=shocks, origin_whatif=bool(raw.get("origin_whatif", False)),
-                    notes=str(raw.get("notes", "")), calibrate=cal, raw=dict(raw))
+                    notes=str(raw.get("notes", "")), calibrate=cal, closure=closure, raw=dict(raw))
 
 
 def load_scenario(path: str | Path) -> Scenario:
@@ -233,8 +243,10 @@ def load_scenario(path: str | Path) -> Scenario:
     p = Path(path)
     if not p.is_file():
         raise _err(str(path), "", str(path), "scenario file not found")
+    text = read_user_text(p, "scenario file")
+    check_yaml_depth(text, p.name)
     try:
-        raw = yaml.safe_load(p.read_text(encoding="utf-8"))
+        raw = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         raise _err(p.name, "", None, f"not valid YAML: {getattr(exc, 'problem', exc)}") from None
     return parse_scenario(raw, p.name)

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from usmca.errors import LawError
 from usmca.law import LawTree
 from usmca.law.values import Entry
 
@@ -71,7 +72,7 @@ def _value(tree: LawTree, path: str, date: dt.date) -> Entry | None:
         return None
     try:
         return tree.entry(path, date)
-    except Exception:  # before the first value: not in force
+    except LawError:  # before the first value: not in force
         return None
 
 

@@ -22,9 +22,9 @@ from typing import Any
 
 import numpy as np
 
-from usmca.errors import UserInputError
-from usmca.law.countries import check_country
+from usmca.errors import LawError, UserInputError
 from usmca.law import LawTree, default_tree, parse_date
+from usmca.law.countries import check_country
 
 from .deals import apply_deals, deal_covers, partner_keys
 from .measures import MEASURES, Goods, evaluate
@@ -132,7 +132,7 @@ def duty(hts: str, origin: str, date: Any, value: float, *, usmca_claim: bool = 
         Quantity in the line's specific-rate unit, for specific and compound duties.
     unit_value
         Value per unit of that quantity (USD); without a quantity, the specific part is taken as
-        its ad valorem equivalent :math:`100 s / u` (:func:`usmca.tariffs.rates.ave`).
+        its ad valorem equivalent :math:`100 s / u` (:func:`usmca.data.loaders.hts_rates.ave`).
     usmca
         Alias of ``usmca_claim`` (the HTTP API's name).
     schedule
@@ -231,7 +231,7 @@ def _treatment(law: LawTree, key: str, when: dt.date) -> str:
         return "none"
     try:
         return str(law.at(spec.usmca, when))
-    except Exception:
+    except LawError:  # before the first value: no USMCA treatment yet
         return "none"
 
 

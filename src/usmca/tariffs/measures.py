@@ -25,10 +25,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from usmca.errors import LawError
+from usmca.hs import scope_of
 from usmca.law import LawTree
 from usmca.law.values import Entry
-
-from .scope import scope_of
 
 __all__ = ["MeasureSpec", "MEASURES", "Evaluation", "Goods", "evaluate", "PARTIES_PATH", "STACKING_PATH"]
 
@@ -121,14 +121,14 @@ def _safe(tree: LawTree, path: str | None, date: dt.date) -> Any:
         return None
     try:
         return tree.at(path, date)
-    except Exception:  # before the first value: not in force
+    except LawError:  # before the first value: not in force
         return None
 
 
 def _safe_entry(tree: LawTree, path: str, date: dt.date) -> Entry | None:
     try:
         return tree.entry(path, date)
-    except Exception:
+    except LawError:  # unknown path or before the first value: not in force
         return None
 
 
@@ -168,8 +168,9 @@ class Goods:
         mask = self._masks.get(key)
         if mask is None:
             scope = scope_of(key)
+            assert scope is not None  # a list of codes compiles to a scope
             if self._one is not None:
-                mask = np.array([scope.contains(self._one)])
+                mask = np.array([scope.contains(self._one) is True])
             else:
                 mask = scope.contains_many(self.hts_u)[self.hts_i]
             self._masks[key] = mask

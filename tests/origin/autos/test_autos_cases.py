@@ -4,12 +4,12 @@ A case gives ``date``, ``good`` (hs, use), ``automotive`` (the BOM mapping) and 
 ``reform`` (``{path: {date: value}}``); ``expect`` lists requirements by ``step`` with ``passed``,
 ``value`` (compared exactly, or rounded half-up to ``places`` decimals), ``threshold`` and ``gap``
 (keys of the requirement's gap), or ``absent: true``. A case may give ``materials`` (and
-``good.produced_in``, ``good.costs``) when the requirement needs the core's roll-up. ``kind: averaging`` cases check the s. 16(4) period.
+``good.produced_in``, ``good.costs``) when the requirement needs the core's roll-up.
+``kind: averaging`` cases check the s. 16(4) period.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
@@ -20,6 +20,7 @@ import yaml
 from usmca.law import Reform, default_tree
 from usmca.origin.autos import automotive_requirements
 from usmca.origin.autos.averaging import first_averaging_period
+from usmca.origin.qualify import evaluator
 
 CASES = Path(__file__).parent / "cases"
 
@@ -61,7 +62,7 @@ def test_case(case: dict) -> None:
     bom = {"good": case["good"], "automotive": case.get("automotive")}
     if "materials" in case:
         bom["materials"] = case["materials"]
-    reqs = automotive_requirements(bom, case["date"], _tree(case))
+    reqs = automotive_requirements(bom, case["date"], _tree(case), evaluator(_tree(case), case["date"]))
     by_step = {r["step"]: r for r in reqs}
     for exp in case["expect"]:
         if exp.get("absent"):

@@ -33,21 +33,26 @@ from decimal import Decimal
 from typing import Any, Mapping
 
 from usmca.errors import UserInputError
+from usmca.hs import normalize
 
-from ..hs import normalize
+from ..bom import Bom
+from ..hooks import Evaluate
 from ..rvc import HUNDRED, rvc_net_cost, rvc_transaction_value
 from .classify import S20_USES, regime, split_use, vehicle_use
 from .declared import declared_description_requirement
 from .descriptions import check_description
 from .gaps import describe, lvc_gap, rvc_gap, share_gap, status_gap, wage_gap
 from .heavy_credit import credit_requirement
-from .law import AutoLaw, auto_law
-from .new_plant import new_plant_requirement
+from .law import AutoLaw, appendix, auto_law
 from .lvc import high_wage_points_apv, high_wage_points_nc, lvc_total, technology_credit
+from .nested import as_typed_bom, bind
+from .new_plant import new_plant_requirement
+from .part_tables import part_table_requirement
+from .rule import rule_for
 from .schema import Automotive, CorePart, Lvc, parse_automotive
 from .tracing import traced_rvc_requirement
 
-__all__ = ["automotive_requirements"]
+__all__ = ["automotive_requirements", "requirements_for"]
 
 _RATE = {"USD": "lvc/high_wage_rate", "CAD": "lvc/high_wage_rate_cad", "MXN": "lvc/high_wage_rate_mxn"}
 
@@ -94,13 +99,14 @@ def _core_parts(law: AutoLaw, auto: Automotive, staging: bool) -> list[dict[str,
         if p.category.strip().lower() not in cats:
             raise UserInputError("BOM", f"automotive.core_parts.parts[{i}].category", p.category,
                                  f"must be a Table A.2 column-1 part: {', '.join(sorted(cats.values()))}")
-    basis = "column-2 components only (s. 14(7)(b))" if cp.vnm_basis == "components" else "all non-originating materials (s. 14(7)(a))"
+    basis = ("column-2 components only (s. 14(7)(b))" if cp.vnm_basis == "components"
+             else "all non-originating materials (s. 14(7)(a))")
     if cp.method == "super_core":
         if any(p.net_cost is None or p.vnm is None for p in cp.parts):
             return [_req("core parts (super-core)", "each part needs net_cost and vnm to be summed", ref, None,
                          None, nc_min)]
-        nc = sum((p.net_cost for p in cp.parts), Decimal(0))  # type: ignore[misc]
-        vnm = sum((p.vnm for p in cp.parts), Decimal(0))  # type: ignore[misc]
+        nc = sum((p.net_cost for p in cp.parts if p.net_cost is not None), Decimal(0))
+        vnm = sum((p.vnm for p in cp.parts if p.vnm is not None), Decimal(0))
         v = rvc_net_cost(nc, vnm)
         ok = v >= nc_min
         return [_req("core parts (super-core)", f"{len(cp.parts)} parts as one: NC {nc}, VNM {vnm} ({basis}): "
@@ -108,13 +114,15 @@ def _core_parts(law: AutoLaw, auto: Automotive, staging: bool) -> list[dict[str,
                      rvc_gap(v, nc_min, nc, vnm, "the super-core"))]
     out = []
     for p in cp.parts:
-        ok, v, why = _part_status(p, nc_min, tv_min)
+        part_ok, part_v, why = _part_status(p, nc_min, tv_min)
         name = cats[p.category.strip().lower()]
-        gap = (rvc_gap(v, nc_min, p.net_cost, p.vnm, f"the core part ({name})")
-               if v is not None and p.net_cost is not None and p.vnm is not None else status_gap(f"the core part ({name})"))
-        out.append(_req(f"core part ({name})", f"{'originating' if ok else 'not originating' if ok is False else 'undetermined'}: "
-                        f"{why}" + (f" (VNM: {basis})" if v is not None else ""), ref + "; SOR/2020-155 s. 14(4)-(7)",
-                        ok, v, nc_min if v is not None else None, gap))
+        gap = (rvc_gap(part_v, nc_min, p.net_cost, p.vnm, f"the core part ({name})")
+               if part_v is not None and p.net_cost is not None and p.vnm is not None
+               else status_gap(f"the core part ({name})"))
+        status = "originating" if part_ok else "not originating" if part_ok is False else "undetermined"
+        out.append(_req(f"core part ({name})", f"{status}: "
+                        f"{why}" + (f" (VNM: {basis})" if part_v is not None else ""),
+                        ref + "; SOR/2020-155 s. 14(4)-(7)", part_ok, part_v, nc_min if part_v is not None else None, gap))
     return out
 
 
@@ -132,12 +140,14 @@ def _assembly_credit(law: AutoLaw, lv: Lvc, cls: str) -> tuple[Decimal, str]:
         return Decimal(0), "no assembly credit claimed"
     pre = "passenger_light_truck" if cls != "heavy_truck" else "heavy_truck"
     cap = {k: law.number(f"lvc/assembly_plant_capacity/{pre}_{k}") for k in ("engines", "transmissions", "battery_packs")}
-    capacity = ap.engines >= cap["engines"] or ap.transmissions >= cap["transmissions"] or ap.battery_packs >= cap["battery_packs"]
+    capacity = (ap.engines >= cap["engines"] or ap.transmissions >= cap["transmissions"]
+                or ap.battery_packs >= cap["battery_packs"])
     wage_ok, rate, _ = _wage_ok(law, ap.average_wage, ap.currency)
     contract = ap.operated_by_producer or ap.contract_years >= law.number("lvc/assembly_plant_min_contract_years")
     ok = capacity and wage_ok and contract
     why = (f"plant capacity {'meets' if capacity else 'below'} the minimum, wage {_fmt(ap.average_wage)} {ap.currency}/h "
-           f"{'>=' if wage_ok else '<'} {_fmt(rate)}, {'operated or contracted >= minimum years' if contract else 'contract too short'}")
+           f"{'>=' if wage_ok else '<'} {_fmt(rate)}, "
+           f"{'operated or contracted >= minimum years' if contract else 'contract too short'}")
     return (credit if ok else Decimal(0)), why
 
 
@@ -203,11 +213,12 @@ def _steel_aluminum(law: AutoLaw, auto: Automotive, staging: bool) -> list[dict[
     if sa is None or (sa.steel is None and sa.aluminum is None):
         return [_req("steel and aluminum purchases", "no purchase data given (automotive.steel_aluminum): cannot be "
                      "evaluated", ref, None, None, share)]
-    melt = bool(law.value("steel_aluminum/melted_and_poured"))
+    melt = bool(law.at("steel_aluminum/melted_and_poured"))
     out = []
     for name, m in (("steel", sa.steel), ("aluminum", sa.aluminum)):
         if m is None:
-            out.append(_req(f"{name} purchases", f"no {name} purchases given (0 counts as none purchased)", ref, None, None, share))
+            out.append(_req(f"{name} purchases", f"no {name} purchases given (0 counts as none purchased)", ref,
+                            None, None, share))
             continue
         num, note = m.originating, ""
         if name == "steel" and melt:
@@ -227,7 +238,7 @@ def _steel_aluminum(law: AutoLaw, auto: Automotive, staging: bool) -> list[dict[
 
 
 def _us_content(law: AutoLaw, auto: Automotive) -> list[dict[str, Any]]:
-    if not law.optional("usmca/review/us_content/in_effect", False):
+    if not law.get("usmca/review/us_content/in_effect", False):
         return []
     share, ref = law.number("usmca/review/us_content/share"), law.cite("usmca/review/us_content/share")
     uc = auto.us_content
@@ -240,26 +251,28 @@ def _us_content(law: AutoLaw, auto: Automotive) -> list[dict[str, Any]]:
                  f"{_fmt(share)}%", ref, v >= share, v, share, gap)]
 
 
-def _credit_in_rule(digits: str, use: str | None, date: dt.date | str, tree: Any) -> bool:
+def _credit_in_rule(law: AutoLaw, digits: str, use: str | None) -> bool:
     """The good's rule has the s. 18(22) floor alternative (so the credit must be checked)."""
-    from .rule import automotive_rule
-
-    rule = automotive_rule(digits, use, date, tree) or []
+    rule = rule_for(law, digits, use) or []
     return any("s. 18(22)" in str((a.get("reference") or {}).get("provision", "")) for a in rule)
 
 
-def automotive_requirements(bom: Mapping[str, Any], date: dt.date | str, tree: Any) -> list[dict[str, Any]]:
+def automotive_requirements(bom: Bom | Mapping[str, Any], date: dt.date | str, tree: Any,
+                            evaluate: Evaluate) -> list[dict[str, Any]]:
     """The Automotive Appendix requirements a vehicle must meet besides its rule.
 
     Parameters
     ----------
     bom
-        The BOM as a mapping (``good.hs``, ``good.use`` and the optional ``automotive`` mapping,
-        schema in :mod:`usmca.origin.autos.schema`).
+        The BOM (a :class:`usmca.origin.bom.Bom`, or a mapping with ``good.hs``, ``good.use`` and
+        the optional ``automotive`` mapping, schema in :mod:`usmca.origin.autos.schema`).
     date
         Date of the determination (selects the phase-in steps).
     tree
         The law tree (possibly reformed).
+    evaluate
+        The origin core's roll-up (:data:`usmca.origin.hooks.Evaluate`), for the checks that need
+        the good's RVC (:func:`usmca.origin.qualify.evaluator` gives the one of the law in force).
 
     Returns
     -------
@@ -276,44 +289,52 @@ def automotive_requirements(bom: Mapping[str, Any], date: dt.date | str, tree: A
     UserInputError
         For a malformed ``automotive`` mapping, naming the field.
     """
-    good = bom.get("good") or {}
-    auto = parse_automotive(bom.get("automotive"))
-    use = good.get("use") or auto.vehicle_class
+    return requirements_for(bom, auto_law(tree, date), evaluate)
+
+
+def requirements_for(bom: Bom | Mapping[str, Any], law: AutoLaw, evaluate: Evaluate) -> list[dict[str, Any]]:
+    """:func:`automotive_requirements` on the law of a date (a :class:`usmca.law.LawView`)."""
+    law = appendix(law)
+    hs: str | None
+    rule_use: str | None
+    raw_auto: Any
+    if isinstance(bom, Bom):
+        hs, rule_use, raw_auto = bom.good.hs, bom.good.use, bom.automotive
+    else:
+        good = bom.get("good") or {}
+        hs, rule_use, raw_auto = good.get("hs"), good.get("use"), bom.get("automotive")
+    auto = parse_automotive(raw_auto)
+    use = rule_use or auto.vehicle_class
     regime(use)
-    hs = good.get("hs")
     if hs is None:
         return []
     try:
         digits = normalize(hs)
     except ValueError as exc:
         raise UserInputError("BOM", "good.hs", hs, str(exc)) from None
-    law = auto_law(tree, date)
     desc = check_description(law, auto.part_description_class)
     _, use_desc = split_use(use)
     use_desc = check_description(law, use_desc, field="good.use")
     if desc is not None and use_desc is not None and desc != use_desc:
         raise UserInputError("BOM", "automotive.part_description_class", desc,
                              f"contradicts the description in good.use ({use_desc})")
-    rule_use = good.get("use")                       # what the core passes to automotive_rule
+    roll = bind(as_typed_bom(bom), evaluate)
     cls = vehicle_use(law, digits, use)
     if cls is None:
         rule_cls, _ = split_use(rule_use)
         if rule_cls in S20_USES and law.codes("other_vehicles/motor_vehicle_hs").contains(digits):
-            from .rule import automotive_rule
-
-            return new_plant_requirement(law, bom, automotive_rule(digits, rule_use, date, tree) or [], auto, date,
-                                         tree)
-        declared = declared_description_requirement(law, bom, digits, rule_use, desc if use_desc is None else None,
-                                                    date, tree)
-        return declared + traced_rvc_requirement(law, bom, digits, rule_cls, auto, date, tree)
-    staging = auto.alternative_staging and cls != "heavy_truck" and bool(law.optional("alternative_staging/in_effect", False))
+            return new_plant_requirement(law, roll, rule_for(law, digits, rule_use) or [], auto)
+        declared = declared_description_requirement(law, roll, digits, rule_use, desc if use_desc is None else None)
+        return (declared + traced_rvc_requirement(law, roll, digits, rule_cls, auto)
+                + part_table_requirement(law, roll, digits, rule_cls))
+    staging = auto.alternative_staging and cls != "heavy_truck" and bool(law.get("alternative_staging/in_effect", False))
     out: list[dict[str, Any]] = []
     if cls in ("passenger_vehicle", "light_truck"):
         out += _core_parts(law, auto, staging)
     lvc_reqs, points, total = _lvc(law, auto, cls, staging)
     out += lvc_reqs
-    if cls == "heavy_truck" and _credit_in_rule(digits, rule_use, date, tree):
-        out += credit_requirement(law, bom, date, tree, points, total)
+    if cls == "heavy_truck" and _credit_in_rule(law, digits, rule_use):
+        out += credit_requirement(law, roll, points, total)
     out += _steel_aluminum(law, auto, staging)
     out += _us_content(law, auto)
     return out
