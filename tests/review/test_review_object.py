@@ -11,7 +11,6 @@ import pytest
 
 from usmca.data.baseline import load_baseline
 from usmca.scenarios.review import Review, interval, run_review, scenario_order
-from usmca.scenarios.runner import ScenarioResult
 
 
 @pytest.fixture(scope="module")
@@ -62,12 +61,11 @@ def test_review_is_immutable(review):
 def test_intervals_flow_through_to_the_frames_and_the_briefing(review):
     from usmca.report import render_briefing
 
-    With = dataclasses.make_dataclass("WithIntervals", [("intervals", dict, dataclasses.field(default_factory=dict))],
-                                      bases=(ScenarioResult,), frozen=True)
     r0 = review.results["termination"]
-    ivs = {"welfare_pct": {c: [v["welfare_pct"] - 0.25, v["welfare_pct"] + 0.5] for c, v in r0.countries.items()}}
-    r1 = With(**{f.name: getattr(r0, f.name) for f in dataclasses.fields(r0)}, intervals=ivs)
-    assert interval(r1, "welfare_pct", "MEX") == pytest.approx(tuple(ivs["welfare_pct"]["MEX"]))
+    ivs = {"countries": {c: {"welfare_pct": [v["welfare_pct"] - 0.25, v["welfare_pct"] + 0.5]}
+                         for c, v in r0.countries.items()}}
+    r1 = dataclasses.replace(r0, intervals=ivs)                 # the runner's shape: countries[c][metric]
+    assert interval(r1, "welfare_pct", "MEX") == pytest.approx(tuple(ivs["countries"]["MEX"]["welfare_pct"]))
     rv = dataclasses.replace(review, results={"termination": r1})
     c = rv.to_frames()["countries"]
     mex = c[(c.country == "MEX") & (c.metric == "welfare_pct")]
@@ -76,7 +74,7 @@ def test_intervals_flow_through_to_the_frames_and_the_briefing(review):
     assert rv.to_dict()["scenarios"]["termination"]["intervals"] == ivs
     html = render_briefing(rv)
     assert "welfare, 90% low" in html and "90% Monte Carlo interval" in html
-    lo = ivs["welfare_pct"]["MEX"][0]
+    lo = ivs["countries"]["MEX"]["welfare_pct"][0]
     assert f"{lo:+.2f}" in html
 
 
