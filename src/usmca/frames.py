@@ -63,7 +63,7 @@ def _duty(d: Mapping[str, Any]) -> dict[str, "pd.DataFrame"]:
 
     comps = pd.DataFrame([{"measure": c["measure"], "label": c["label"], "rate_pct": _f(c["rate"]),
                            "base": _f(c["base"]), "duty": _f(c["duty"]),
-                           **dict(zip(("instrument", "provision", "url"), _ref(c.get("reference"))))}
+                           **dict(zip(("instrument", "provision", "url"), _ref(c.get("reference")), strict=True))}
                           for c in d.get("components") or []],
                          columns=["measure", "label", "rate_pct", "base", "duty", "instrument", "provision", "url"])
     summary = pd.DataFrame([{"hts": d.get("hts"), "origin": d.get("origin"), "date": str(d.get("date")),

@@ -148,7 +148,8 @@ def run_doc(cache: ReviewCache, raw: Any, url: str = "http://127.0.0.1/") -> dic
 
     ``raw`` is ``{"scenario": name, "changes": {path: {date or "start..end": value}}, "description"?}``;
     the changes are laid over the scenario's own reform (a change to the same path and period
-    replaces it), each cited as the user's what-if with ``url`` (the dashboard it came from) and validated all-or-nothing against the law tree. The answer is
+    replaces it), each cited as the user's what-if with ``url`` (the dashboard it came from)
+    and validated all-or-nothing against the law tree. The answer is
     ``{"result": <the scenario's result>, "reference": <the library result>, "changes": [...]}``;
     nothing is cached or stored.
 

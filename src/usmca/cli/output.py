@@ -46,8 +46,9 @@ def show_version(value: bool) -> None:
     """The ``--version`` callback: print ``usmca <version>`` and exit 0."""
     if not value:
         return
-    import typer
     from importlib.metadata import PackageNotFoundError, version
+
+    import typer
 
     try:
         v = version("usmca")
@@ -126,7 +127,8 @@ def split_columns(header: list[str], rows: list[list[str]], width: int, keep: in
 
     The first ``keep`` columns (the row labels) repeat in every group; each other column goes,
     in order, into the current group while the group's minimum width (every cell wrapped at its
-    spaces, measured by rich; a token longer than :data:`FOLD` is folded) stays within ``width``. A column that alone does not fit still gets a group of its own (rich then
+    spaces, measured by rich; a token longer than :data:`FOLD` is folded) stays within ``width``.
+    A column that alone does not fit still gets a group of its own (rich then
     wraps its cells; it never drops them).
 
     Returns
@@ -185,7 +187,7 @@ def print_rich(table: Any, out: Console | None = None) -> int:
     """
     header = [str(c.header) for c in table.columns]
     cells = [[str(x) for x in c._cells] for c in table.columns]
-    rows = [list(r) for r in zip(*cells)] if cells else []
+    rows = [list(r) for r in zip(*cells, strict=True)] if cells else []
     right = [k for k, c in enumerate(table.columns) if c.justify == "right"]
     title = str(table.title or "")
     return print_table(title, header, rows, right=right, out=out)

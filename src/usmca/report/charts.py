@@ -56,7 +56,7 @@ def bar_svg(labels: Sequence[str], values: Sequence[float | None], intervals: Se
     import altair as alt
 
     rows = [{"label": lab, "value": v, "lo": (iv or (v, v))[0], "hi": (iv or (v, v))[1],
-             "sign": "gain" if v >= 0 else "loss"} for lab, v, iv in zip(labels, values, intervals) if v is not None]
+             "sign": "gain" if v >= 0 else "loss"} for lab, v, iv in zip(labels, values, intervals, strict=True) if v is not None]
     df = _frame(rows)
     order = list(labels)
     y = alt.Y("label:N", sort=order, title=None)
@@ -79,7 +79,7 @@ def grouped_bar_svg(groups: Sequence[str], series: Mapping[str, Sequence[float |
 
     rows = []
     for name, vals in series.items():
-        for g, v, iv in zip(groups, vals, intervals.get(name, [None] * len(groups))):
+        for g, v, iv in zip(groups, vals, intervals.get(name, [None] * len(groups)), strict=True):
             if v is not None:
                 rows.append({"group": g, "series": name, "value": v, "lo": (iv or (v, v))[0],
                              "hi": (iv or (v, v))[1]})

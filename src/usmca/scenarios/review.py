@@ -256,9 +256,8 @@ def assemble_review(results: Mapping[str, ScenarioResult], baseline: Any, scenar
 
     ``origin`` passes an origin what-if computed before (else it is computed here).
     """
-    from .etr import effective_rate_table
-
     from .compare import review_extras
+    from .etr import effective_rate_table
     from .runner import with_versus
 
     ordered = dict(sorted(with_versus(results, tuple(baseline.countries)).items(),
