@@ -184,8 +184,8 @@ def render_briefing(review: Review | Sequence[Any], baseline: Any = None, *, etr
     if not isinstance(review, Review):
         from usmca.scenarios.review import assemble_review
 
-        results = {r.name: r for r in review}
-        review = assemble_review(results, baseline, [], engine_rates=False, origin=list(origin))
+        given = {r.name: r for r in review}
+        review = assemble_review(given, baseline, [], engine_rates=False, origin=list(origin))
         if etr is not None:
             review = dataclasses.replace(review, effective_rates=dict(etr))
     env = jinja2.Environment(loader=jinja2.PackageLoader("usmca.report", "."), autoescape=True,
