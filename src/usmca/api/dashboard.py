@@ -29,8 +29,9 @@ from starlette.concurrency import run_in_threadpool
 
 from usmca.errors import UserInputError
 
-from .body import MAX_BODY_BYTES, read_body
+from .body import MAX_BODY_BYTES, body_doc, read_body
 from .responses import JSONDocument
+from .review import run_doc as review_run_doc
 
 __all__ = ["router", "bom_from_upload", "hts_search_doc", "DOCS_CSP"]
 
@@ -193,6 +194,15 @@ async def get_hts_search(q: str = Query(..., description="Code prefix (digits, d
                          ) -> JSONDocument:
     """HTS lines matching the query, with their description and general (MFN) rate."""
     return JSONDocument(await run_in_threadpool(hts_search_doc, q, date))
+
+
+@router.post("/dashboard/run", response_class=JSONDocument, summary="Run a scenario with extra law changes",
+             openapi_extra=body_doc("{scenario: name, changes: {path: {date: value}}} (the dashboard's reform builder)."))
+async def post_run(request: Request) -> JSONDocument:
+    """One library scenario re-solved under the scenario's reform plus the given law changes."""
+    raw = read_body(await request.body(), request.headers.get("content-type", "application/json"))
+    cache = request.app.state.review
+    return JSONDocument(await run_in_threadpool(review_run_doc, cache, raw, str(request.base_url)))
 
 
 @router.get("/docs", include_in_schema=False)

@@ -21,7 +21,6 @@ from starlette.concurrency import run_in_threadpool
 
 from usmca.errors import UserInputError
 
-from .body import body_doc, read_body
 from .responses import BRIEFING_CSP, JSONDocument, rendered_document
 
 __all__ = ["router", "ReviewCache"]
@@ -191,15 +190,6 @@ def run_doc(cache: ReviewCache, raw: Any, url: str = "http://127.0.0.1/") -> dic
     return {"scenario": name, "changes": [{"path": p, "period": k, "value": v} for p, pv in changes.items()
                                           for k, v in pv.items()],
             "result": result.to_dict(), "reference": cache.result(name).to_dict()}
-
-
-@router.post("/run", response_class=JSONDocument, summary="Run a scenario with extra law changes",
-             openapi_extra=body_doc("{scenario: name, changes: {path: {date: value}}} (the dashboard's reform builder)."))
-async def post_run(request: Request) -> JSONDocument:
-    """One library scenario re-solved under the scenario's reform plus the given law changes."""
-    raw = read_body(await request.body(), request.headers.get("content-type", "application/json"))
-    cache: ReviewCache = request.app.state.review
-    return JSONDocument(await run_in_threadpool(run_doc, cache, raw, str(request.base_url)))
 
 
 @router.get("/{name}", response_class=JSONDocument, summary="Results of one scenario")
