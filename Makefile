@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test bench clean
+.PHONY: demo test bench clean chromium
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,9 +16,16 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	COLUMNS=$${COLUMNS:-100} $(VENV)/bin/usmca review
 
+# The browser tests drive the system Chromium (Debian package); installed only when it is missing
+# and apt is there (a machine without either skips them locally; under CI=true they fail).
+chromium:
+	@if [ ! -x /usr/bin/chromium ] && command -v apt-get >/dev/null 2>&1; then \
+	  echo "installing chromium (apt-get) for the browser tests"; \
+	  (apt-get update -qq && apt-get install -y -qq chromium >/dev/null) || echo "could not install chromium"; fi
+
 # Twice: as the checkout is, then as a fresh clone with nothing beside it (USMCA_SHARED_DATA names an
 # empty folder; the tests that need the third-party data, marked needs_data, are left out).
-test: $(STAMP)
+test: $(STAMP) chromium
 	$(VENV)/bin/ruff check src tests benchmarks
 	$(VENV)/bin/mypy
 	$(PY) -m pytest -q -p no:cacheprovider

@@ -30,6 +30,7 @@ from typing import Any, Callable, Sequence
 from fastapi import FastAPI
 from fastapi.responses import HTMLResponse
 
+from . import dashboard as dashboard_routes
 from . import law, origin, review, tariffs
 from .body import BodyLimit
 from .errors import ERROR_RESPONSES, install_error_handlers
@@ -73,6 +74,7 @@ def create_app(tree: Any = None, review_cache: review.ReviewCache | None = None,
         Serve it with ``uvicorn`` (``usmca serve``) or test it with ``fastapi.testclient.TestClient``.
     """
     app = FastAPI(title="usmca", version=_version(), default_response_class=JSONDocument,
+                  docs_url=None, redoc_url=None,      # served offline by usmca.api.dashboard
                   responses=ERROR_RESPONSES,
                   description="USMCA / T-MEC / CUSMA as code: the law as dated, cited parameters; rules of "
                               "origin; duties; the 2026 joint-review scenarios. User errors are HTTP 422 "
@@ -80,7 +82,7 @@ def create_app(tree: Any = None, review_cache: review.ReviewCache | None = None,
     app.state.tree = _tree_getter(tree)
     app.state.review = review_cache or review.ReviewCache()
     install_error_handlers(app)
-    for module in (law, origin, tariffs, review):
+    for module in (law, origin, tariffs, review, dashboard_routes):
         app.include_router(module.router)
 
     if cors_origins is None:

@@ -18,6 +18,8 @@ from typing import Any
 import typer
 from typer.core import TyperGroup
 
+from .output import show_version
+
 __all__ = ["app", "law_app", "origin_app", "tariffs_app", "ge_app", "data_app", "data_load_app",
            "data_download_app", "COMMAND_MODULES", "LazyGroup"]
 
@@ -72,6 +74,7 @@ class LazyGroup(TyperGroup):
             self._listing = False
 
 
+
 app = typer.Typer(
     name="usmca",
     cls=LazyGroup,
@@ -80,6 +83,13 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+@app.callback()
+def _root(version: bool = typer.Option(False, "--version", help="Show the version and exit.", is_eager=True,
+                                       callback=show_version)
+          ) -> None:
+    pass
+
+
 law_app = typer.Typer(help=COMMAND_MODULES["law"][1], no_args_is_help=True)
 origin_app = typer.Typer(help=COMMAND_MODULES["origin"][1], no_args_is_help=True)
 tariffs_app = typer.Typer(help=COMMAND_MODULES["tariffs"][1], no_args_is_help=True)

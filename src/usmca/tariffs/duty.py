@@ -78,6 +78,18 @@ class DutyResult:
                 "components": [c.to_dict() for c in self.components], "schedule": self.schedule,
                 "warnings": list(self.warnings)}
 
+    def to_frame(self) -> Any:
+        """The main table of this result as a pandas DataFrame of floats (:mod:`usmca.frames`)."""
+        from usmca.frames import result_frame
+
+        return result_frame(self)
+
+    def to_frames(self) -> Any:
+        """Every table of this result as pandas DataFrames of floats (:mod:`usmca.frames`)."""
+        from usmca.frames import result_frames
+
+        return result_frames(self)
+
 
 @functools.lru_cache(maxsize=4096)
 def _line(schedule: Schedule, hts: str, date: dt.date) -> HtsLine:
