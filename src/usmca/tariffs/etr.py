@@ -31,7 +31,8 @@ from usmca.errors import UserInputError
 from usmca.law import LawTree, default_tree
 
 from .deals import apply_deals
-from .measures import MEASURES, Goods, evaluate
+from .declared import labels as measure_labels
+from .measures import Goods, evaluate
 from .schedule import Schedule, load_schedule
 from .sectors import add_sector_columns
 
@@ -223,7 +224,7 @@ def effective_rates(flows: pd.DataFrame, *, by: Sequence[str] = ("partner", "mon
     if collected:
         sums["calculated_duties"] = pd.to_numeric(f["calculated_duties"], errors="coerce").to_numpy(dtype=float)
     if components:
-        for name in ["mfn"] + [m.key for m in MEASURES]:
+        for name in ["mfn"] + sorted(measure_labels(law)):
             ku, kc = f"{name}:unclaimed", f"{name}:claimed"
             if ku not in rates and kc not in rates:
                 continue

@@ -1,0 +1,223 @@
+"""The US measures declared in the law tree, read on a date.
+
+A measure is declared by a parameter named ``measure`` (or ``<name>_measure``) under ``us/``; its
+folder holds the measure's other parameters. The declaration's value is the measure key (a
+string) or a mapping with ``key`` and the location of any component that does not sit at its
+default name in the folder:
+
+=====================  ==========================  ==============================================
+component              default                     meaning
+=====================  ==========================  ==============================================
+``rate``               ``<folder>/rate``           percent of customs value (required)
+``scope``              ``<folder>/scope``          HS codes covered (absent: every product)
+``exempt_countries``   ``<folder>/exempt_countries``  origins outside the measure
+``usmca_treatment``    ``<folder>/usmca_treatment``   ``none``, ``exempt`` or ``non_us_content``
+``full_value_scope``   ``<folder>/full_value_scope``  lines taxed on full value (others: content)
+``exempt_scopes``      (none)                      space-separated paths of HS-code parameters
+``deal``               (none)                      all-in rates of deal partners (:mod:`.deals`)
+``deal_additive``      (none)                      deal partners whose rate adds to column 1
+=====================  ==========================  ==============================================
+
+A component name without ``/`` is relative to the folder; with ``/`` it is a law-tree path. Any
+component may be *by partner*: a folder of one parameter per partner (``rate/CA``, ``rate/MX``),
+each with its own dated values and references, so that every country's value cites that
+country's instrument. A scope may also be a table (``unit: table``) with an ``hts`` column whose
+rows carry their own provenance. Adding a measure (e.g. a new Section 232 action) is adding such
+a folder: no Python changes. Nothing legal is written here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+from usmca.errors import LawError
+from usmca.law import LawTree
+from usmca.law.values import Entry
+
+__all__ = ["Component", "Declared", "declared", "measure_paths", "partner_leaves", "ROOT", "STACKING_PATH",
+           "PARTIES_PATH"]
+
+ROOT = "us"
+PARTIES_PATH = "us/general_note_11/parties"
+STACKING_PATH = "us/stacking/excludes"
+_DEFAULTS = {"rate": "rate", "scope": "scope", "exempt_countries": "exempt_countries",
+             "usmca_treatment": "usmca_treatment", "full_value_scope": "full_value_scope"}
+_OPTIONAL = ("exempt_scopes", "deal", "deal_additive")
+_PARTNER = re.compile(r"^[A-Z]{2}$")
+
+
+@dataclass(frozen=True)
+class Component:
+    """A component's value on a date: ``uniform`` (every origin) or ``by_partner``.
+
+    Attributes
+    ----------
+    uniform
+        The value for every origin (``None`` when the component is by partner).
+    entry
+        The law-tree entry of ``uniform``.
+    by_partner
+        Partner code -> value, only for partners in force on the date (non-null).
+    entries
+        Partner code -> law-tree entry (the partner's own reference).
+    """
+
+    uniform: Any = None
+    entry: Entry | None = None
+    by_partner: Mapping[str, Any] | None = None
+    entries: Mapping[str, Entry] = field(default_factory=dict)
+
+    def for_partner(self, code: str) -> tuple[Any, Entry | None]:
+        """The value and entry that apply to goods of ``code`` (``(None, None)`` when none)."""
+        if self.by_partner is None:
+            return self.uniform, self.entry
+        return self.by_partner.get(code), self.entries.get(code)
+
+
+@dataclass(frozen=True)
+class Declared:
+    """A measure in force on a date, with its components resolved."""
+
+    key: str
+    label: str
+    path: str
+    rate: Component
+    scope: Component | None
+    exempt_countries: Component | None
+    usmca_treatment: Component | None
+    full_value_scope: Component | None
+    exempt_scopes: tuple[Any, ...]
+    deal: Component | None
+    deal_additive: Component | None
+
+
+def measure_paths(tree: LawTree) -> list[str]:
+    """Paths of the measure declarations under ``us/`` (sorted)."""
+    return [p for p in tree.paths(ROOT) if p.rsplit("/", 1)[-1] == "measure" or p.endswith("_measure")]
+
+
+def partner_leaves(tree: LawTree, path: str) -> dict[str, str]:
+    """Partner code -> parameter path of a by-partner component folder (empty if not one)."""
+    pre = path + "/"
+    return {p[len(pre):]: p for p in tree.parameters if p.startswith(pre) and _PARTNER.match(p[len(pre):])}
+
+
+def _entry(tree: LawTree, path: str, date: dt.date) -> Entry | None:
+    """The entry in force, or None when absent, not yet in force or expired (null)."""
+    if path not in tree.parameters:
+        return None
+    try:
+        e = tree.entry(path, date)
+    except LawError:
+        return None
+    return None if e.value is None else e
+
+
+def _table_codes(tree: LawTree, path: str, date: dt.date) -> list[str] | None:
+    rows = tree.table(path, date)
+    if rows.empty:
+        return None
+    return [str(c) for c in rows["hts"]]
+
+
+def component(tree: LawTree, path: str, date: dt.date) -> Component | None:
+    """A component at ``path`` on ``date``: a parameter, a table of HS codes, or a partner folder."""
+    if path in tree.tables:
+        codes = _table_codes(tree, path, date)
+        return None if codes is None else Component(uniform=codes)
+    if path in tree.parameters:
+        e = _entry(tree, path, date)
+        return None if e is None else Component(uniform=e.value, entry=e)
+    leaves = partner_leaves(tree, path)
+    found = {cc: e for cc, p in leaves.items() if (e := _entry(tree, p, date)) is not None}
+    if not found:
+        return None
+    return Component(by_partner={cc: e.value for cc, e in found.items()}, entries=found)
+
+
+def _where(folder: str, name: str) -> str:
+    return name if "/" in name else f"{folder}/{name}"
+
+
+def _declared_one(tree: LawTree, decl: str, date: dt.date) -> Declared | None:
+    e = _entry(tree, decl, date)
+    if e is None:
+        return None
+    spec = {"key": e.value} if isinstance(e.value, str) else dict(e.value)
+    folder = decl.rsplit("/", 1)[0]
+    names = {**_DEFAULTS, **{k: v for k, v in spec.items() if k in _DEFAULTS}}
+    comps = {k: component(tree, _where(folder, v), date) for k, v in names.items()}
+    rate = comps["rate"]
+    if rate is None:
+        return None
+    declared_scope = _where(folder, names["scope"])
+    if comps["scope"] is None and (declared_scope in tree or partner_leaves(tree, declared_scope)):
+        return None  # the scope is not (or no longer) in force: neither is the measure
+    exempt = []
+    for p in str(spec.get("exempt_scopes", "")).split():
+        c = component(tree, p, date)
+        if c is not None and c.uniform:
+            exempt.append(c.uniform)
+    opt = {k: component(tree, _where(folder, spec[k]), date) if k in spec else None for k in ("deal", "deal_additive")}
+    label = tree.parameter(decl).label or spec["key"]
+    return Declared(key=str(spec["key"]), label=label, path=folder, rate=rate, scope=comps["scope"],
+                    exempt_countries=comps["exempt_countries"], usmca_treatment=comps["usmca_treatment"],
+                    full_value_scope=comps["full_value_scope"], exempt_scopes=tuple(exempt), **opt)
+
+
+_CACHE: dict[tuple[int, dt.date], tuple[LawTree, tuple[Declared, ...]]] = {}
+
+
+def declared(tree: LawTree, date: dt.date) -> tuple[Declared, ...]:
+    """The measures in force on ``date`` (declaration, rate and scope in force), cached per tree and date.
+
+    Raises
+    ------
+    LawError
+        When two declarations in force give the same key (a defect of the law tree).
+    """
+    key = (id(tree), date)
+    hit = _CACHE.get(key)
+    if hit is not None and hit[0] is tree:
+        return hit[1]
+    out = [d for p in measure_paths(tree) if (d := _declared_one(tree, p, date)) is not None]
+    keys = [d.key for d in out]
+    dup = sorted({k for k in keys if keys.count(k) > 1})
+    if dup:
+        raise LawError(ROOT, "measure", dup[0], "two measure declarations in force give the same key")
+    if len(_CACHE) > 512:
+        _CACHE.clear()
+    _CACHE[key] = (tree, tuple(out))
+    return tuple(out)
+
+
+def labels(tree: LawTree) -> dict[str, str]:
+    """Measure key -> label, over every declaration and every date of the tree."""
+    out: dict[str, str] = {}
+    for p in measure_paths(tree):
+        param = tree.parameter(p)
+        for e in param.entries:
+            if e.value is not None:
+                k = e.value if isinstance(e.value, str) else e.value["key"]
+                out[str(k)] = param.label or str(k)
+    return out
+
+
+def rate_path(tree: LawTree, key: str, date: dt.date, origin: str) -> str:
+    """The law-tree path of the parameter that gives measure ``key``'s rate for ``origin`` on ``date``.
+
+    Raises
+    ------
+    LawError
+        When no measure with that key is in force on ``date`` for that origin.
+    """
+    for m in declared(tree, date):
+        if m.key != key:
+            continue
+        value, entry = m.rate.for_partner(origin)
+        if entry is not None:
+            return entry.path
+    raise LawError(ROOT, "measure", key, f"no rate in force on {date} for origin {origin}")
