@@ -75,11 +75,15 @@ def etr_cmd(
     us_content: float = typer.Option(0.0, "--us-content", help="US content share assumed for USMCA vehicles."),
     components: bool = typer.Option(False, "--components", help="Add one duty column per measure."),
     reform: Optional[Path] = typer.Option(None, "--reform", help="A reform file (parameter diff)."),
+    convention: str = typer.Option("project", "--convention", help="Weights and claim shares: project (same-month "
+                                   "flows, claims at entry) or budget-lab (2024 weights, H2-2025 claim shares)."),
     json_out: bool = typer.Option(False, "--json", help="Write one JSON document."),
 ) -> None:
     """Statutory effective tariff rates (duty / customs value, USMCA-claimed share exempt)."""
+    from usmca.tariffs.conventions import budget_lab_flows, check_convention
     from usmca.tariffs.etr import effective_rates
 
+    conv = check_convention(convention)
     a, b = _month(start, "--from"), _month(end, "--to")
     if a > b:
         raise UserInputError("--from", "", start, f"after --to {end}")
@@ -89,16 +93,20 @@ def etr_cmd(
     frame, source = _flows(flows, cc, a, b)
     if frame.empty:
         raise UserInputError("--partner" if cc else "--from", "", cc or start, f"no flows for {cc or 'any partner'} in {a}..{b} ({source})")
+    if conv == "budget-lab":
+        base, _ = _flows(flows, cc, "2025-01", "2025-12")
+        frame = budget_lab_flows(base, sorted(frame["month"].astype(str).unique()), [cc] if cc else None)
+        source += "; budget-lab convention: 2024 GTAP-sector weights, H2-2025 mean claim shares"
     groups = tuple(x.strip() for x in by.split(",") if x.strip())
     out = effective_rates(frame, by=groups, tree=_tree(reform), us_content=us_content, components=components)
     total = effective_rates(frame, by=tuple(g for g in groups if g == "partner"), tree=_tree(reform), us_content=us_content)
-    doc = {"basis": "statutory", "flows": source, "from": a, "to": b, "partner": cc, "by": list(groups),
+    doc = {"basis": "statutory", "convention": conv, "flows": source, "from": a, "to": b, "partner": cc, "by": list(groups),
            "us_content_assumed": us_content, "rows": out.to_dict(orient="records"),
            "total": total.to_dict(orient="records")}
     if json_out:
         emit_json(doc)
         return
-    t = Table(title=f"Statutory effective tariff rate, {a}..{b} ({source})")
+    t = Table(title=f"Statutory effective tariff rate, {a}..{b}, {conv} convention ({source})")
     for col in (*groups, "value $bn", "USMCA %", "duty $bn", "ETR %"):
         t.add_column(col)
     for r in out.to_dict(orient="records"):
@@ -123,3 +131,37 @@ def _flows(path: Optional[Path], partner: Optional[str], a: str, b: str) -> tupl
         if df is not None:
             return df, f"store:{store_path().name}"
     return shared_flows(partner, a, b), "shared:usmca_product_shares (USITC DataWeb via Budget Lab)"
+
+
+@tariffs_app.command("etr-conventions")
+def etr_conventions_cmd(
+    start: str = typer.Option("2025-01", "--from", help="First month, YYYY-MM."),
+    end: str = typer.Option("2026-02", "--to", help="Last month, YYYY-MM."),
+    flows: Optional[Path] = typer.Option(None, "--flows", help="A flow CSV (default: the store, else the shared files)."),
+    markdown: bool = typer.Option(False, "--markdown", help="Print the tables of docs/etr.md section 5."),
+    json_out: bool = typer.Option(False, "--json", help="Write one JSON document."),
+) -> None:
+    """The project and Budget Lab ETR conventions side by side, by partner, month and measure (pp)."""
+    from usmca.tariffs.compare import convention_table, document
+
+    a, b = _month(start, "--from"), _month(end, "--to")
+    if a > b:
+        raise UserInputError("--from", "", start, f"after --to {end}")
+    frame, source = _flows(flows, None, a, b)
+    if frame.empty:
+        raise UserInputError("--from", "", start, f"no flows in {a}..{b} ({source})")
+    base, _ = _flows(flows, None, "2025-01", "2025-12")
+    table = convention_table(frame, base)
+    if json_out:
+        emit_json({"flows": source, "from": a, "to": b, "rows": table.to_dict(orient="records")})
+        return
+    if markdown:
+        typer.echo(document(table, [p for p in ("MX", "CA") if p in set(table["partner"])]), nl=False)
+        return
+    t = Table(title=f"ETR conventions, {a}..{b} ({source})")
+    for col in ("partner", "month", "project %", "budget-lab %", "difference pp"):
+        t.add_column(col)
+    tot = table.groupby(["partner", "month"])[["project", "budget_lab", "difference"]].sum().reset_index()
+    for r in tot.to_dict(orient="records"):
+        t.add_row(r["partner"], r["month"], f"{r['project']:.2f}", f"{r['budget_lab']:.2f}", f"{r['difference']:+.2f}")
+    console.print(t)
