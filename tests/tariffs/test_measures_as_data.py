@@ -12,6 +12,7 @@ import shutil
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from usmca.law import PARAMS_ROOT, load_tree
@@ -55,5 +56,19 @@ def test_usmca_treatment_and_dated_scope_rows_come_from_the_fixture(tree_with_ac
     claim = np.array([False, True, False, False])
     spring = evaluate(goods, dt.date(2026, 3, 1), claim, tree_with_action)
     np.testing.assert_array_equal(spring.rate[KEY], [30.0, 0.0, 30.0, 30.0])
-    autumn = evaluate(goods, dt.date(2026, 7, 1), claim, tree_with_action)  # the 9403 row ends 2026-06-30
+    autumn = evaluate(goods, dt.date(2026, 7, 1), claim, tree_with_action)  # the 9403 row ends 2026-06-15
     np.testing.assert_array_equal(autumn.rate[KEY], [30.0, 0.0, 0.0, 0.0])
+
+
+def test_a_scope_row_ending_inside_a_month_splits_the_month(tree_with_action, schedule) -> None:  # noqa: ANN001
+    from usmca.tariffs.etr import effective_rates
+
+    flows = pd.DataFrame({"hts10": ["9403200000"], "partner": ["CN"], "month": ["2026-06"],
+                          "value": [3000.0], "usmca_value": [0.0]})
+    base = effective_rates(flows, schedule=schedule, components=True)
+    new = effective_rates(flows, schedule=schedule, components=True, tree=tree_with_action)
+    # the fixture's 9403 row is in force 2026-01-01..2026-06-15: half of June's 30 days
+    assert new["duty_section232_test_widgets"].iloc[0] == pytest.approx(3000.0 * 0.30 * 15 / 30)
+    july = effective_rates(flows.assign(month="2026-07"), schedule=schedule, components=True, tree=tree_with_action)
+    assert "duty_section232_test_widgets" not in july.columns or july["duty_section232_test_widgets"].iloc[0] == 0.0
+    assert new["duty"].iloc[0] > base["duty"].iloc[0]

@@ -68,6 +68,11 @@ def _segments(months: pd.PeriodIndex, tree: LawTree, schedule: Schedule) -> tupl
     """Evaluation dates and a (months x dates) weight matrix of day shares."""
     changes = {e.effective_from for p in tree.paths("us") if p in tree.parameters
                for e in tree.parameter(p).entries}
+    for p in tree.paths("us"):  # dated rows of legal tables (scopes): a row starts or ends the day after
+        if p in tree.tables and "hts" in tree.tables[p].columns:
+            rows = tree.table(p)
+            changes |= {dt.date.fromisoformat(d) for d in rows["effective_from"]}
+            changes |= {dt.date.fromisoformat(d) + dt.timedelta(days=1) for d in rows["effective_to"] if d}
     changes |= {r[1] for r in schedule.revisions}
     dates: list[dt.date] = []
     rows: list[list[tuple[dt.date, float]]] = []
