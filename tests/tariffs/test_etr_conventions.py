@@ -60,13 +60,28 @@ def _doc_block() -> str:
     return m.group(1)
 
 
-def test_the_doc_table_is_the_command_output(shared_data) -> None:  # noqa: ANN001
+def test_the_doc_table_is_the_command_output(shared_data, tmp_path) -> None:  # noqa: ANN001
     from usmca.cli import app
 
-    res = CliRunner().invoke(app, ["tariffs", "etr-conventions", "--from", "2025-01", "--to", "2026-02", "--markdown"])
+    copy = tmp_path / "etr.md"
+    stale = DOC.read_text(encoding="utf-8").replace(_doc_block(), "stale\n")
+    copy.write_text(stale, encoding="utf-8")
+    res = CliRunner().invoke(app, ["tariffs", "etr-conventions", "--from", "2025-01", "--to", "2026-02",
+                                   "--write-doc", str(copy)])
     assert res.exit_code == 0, res.output
-    assert res.output == _doc_block()
+    assert copy.read_text(encoding="utf-8") == DOC.read_text(encoding="utf-8")
     # and the March-June gap is the IEEPA claim-share effect the doc describes
-    row = next(ln for ln in res.output.splitlines() if ln.startswith("| 2025-04 "))
+    row = next(ln for ln in _doc_block().splitlines() if ln.startswith("| 2025-04 "))
     cells = [c.strip() for c in row.strip("|").split("|")]
     assert float(cells[3]) < -5.0
+
+
+def test_write_doc_needs_the_markers(cli, tmp_path) -> None:  # noqa: ANN001
+    bad = tmp_path / "x.md"
+    bad.write_text("no block here\n", encoding="utf-8")
+    flows = tmp_path / "f.csv"
+    flows.write_text("hts10,partner,month,value,usmca_value\n8703230190,MX,2025-07,100,50\n", encoding="utf-8")
+    res = cli("tariffs", "etr-conventions", "--from", "2025-07", "--to", "2025-07", "--flows", str(flows),
+              "--write-doc", str(bad))
+    assert res.code == 2 and "no generated block" in res.err and "Traceback" not in res.err
+    assert bad.read_text(encoding="utf-8") == "no block here\n"

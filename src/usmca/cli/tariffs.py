@@ -139,10 +139,12 @@ def etr_conventions_cmd(
     end: str = typer.Option("2026-02", "--to", help="Last month, YYYY-MM."),
     flows: Optional[Path] = typer.Option(None, "--flows", help="A flow CSV (default: the store, else the shared files)."),
     markdown: bool = typer.Option(False, "--markdown", help="Print the tables of docs/etr.md section 5."),
+    write_doc: Optional[Path] = typer.Option(None, "--write-doc", help="Rewrite the generated block of this "
+                                             "document (docs/etr.md) with the tables."),
     json_out: bool = typer.Option(False, "--json", help="Write one JSON document."),
 ) -> None:
     """The project and Budget Lab ETR conventions side by side, by partner, month and measure (pp)."""
-    from usmca.tariffs.compare import convention_table, document
+    from usmca.tariffs.compare import BEGIN, END, convention_table, document, replace_block
 
     a, b = _month(start, "--from"), _month(end, "--to")
     if a > b:
@@ -155,8 +157,15 @@ def etr_conventions_cmd(
     if json_out:
         emit_json({"flows": source, "from": a, "to": b, "rows": table.to_dict(orient="records")})
         return
+    block = document(table, [p for p in ("MX", "CA") if p in set(table["partner"])])
+    if write_doc is not None:
+        text = write_doc.read_text(encoding="utf-8") if write_doc.is_file() else ""
+        if BEGIN not in text or END not in text:
+            raise UserInputError(str(write_doc), "", None, f"no generated block ({BEGIN.strip()} ... {END})")
+        write_doc.write_text(replace_block(text, block), encoding="utf-8")
+        return
     if markdown:
-        typer.echo(document(table, [p for p in ("MX", "CA") if p in set(table["partner"])]), nl=False)
+        typer.echo(block, nl=False)
         return
     t = Table(title=f"ETR conventions, {a}..{b} ({source})")
     for col in ("partner", "month", "project %", "budget-lab %", "difference pp"):

@@ -95,21 +95,3 @@ def replace_block(text: str, block: str) -> str:
     """``text`` with the generated block between the begin and end markers replaced by ``block``."""
     a, b = text.index(BEGIN) + len(BEGIN), text.index(END)
     return text[:a] + block + text[b:]
-
-
-def main(argv: list[str] | None = None) -> int:
-    """``python -m usmca.tariffs.compare docs/etr.md``: rewrite the generated tables of the document."""
-    import sys
-    from pathlib import Path
-
-    from usmca.data.loaders.flows import shared_flows
-
-    args = sys.argv[1:] if argv is None else argv
-    path = Path(args[0] if args else "docs/etr.md")
-    table = convention_table(shared_flows(start="2025-01", end="2026-02"), shared_flows(start="2025-01", end="2025-12"))
-    path.write_text(replace_block(path.read_text(encoding="utf-8"), document(table)), encoding="utf-8")
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

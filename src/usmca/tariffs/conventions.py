@@ -44,7 +44,8 @@ __all__ = ["Convention", "CONVENTIONS", "budget_lab_flows", "claim_shares_h2", "
 
 Convention = Literal["project", "budget-lab"]
 CONVENTIONS: tuple[str, ...] = ("project", "budget-lab")
-#: Census Schedule C codes of the 2024 weights file's rows for the partners in the flows
+#: Census Schedule C codes (https://www.census.gov/foreign-trade/schedules/c/countrycode.html) of the
+#: 2024 weights file's rows for the partners of the monthly flows
 _CENSUS = {"CA": "1220", "MX": "2010"}
 H2_2025 = ("2025-07", "2025-12")
 
