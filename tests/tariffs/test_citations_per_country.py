@@ -21,7 +21,7 @@ from usmca.tariffs.declared import measure_paths, partner_leaves
 
 T = default_tree()
 DATA = Path(__file__).parent / "data" / "expected_instruments.csv"
-_COMPONENTS = ("rate", "scope", "exempt_countries", "usmca_treatment", "full_value_scope")
+_COMPONENTS = ("rate", "scope", "exempt_countries", "usmca_treatment", "full_value_scope", "heading")
 _COUNTRY = re.compile(r"^[A-Z]{2}$")
 
 

@@ -13,6 +13,7 @@ component              default                     meaning
 ``exempt_countries``   ``<folder>/exempt_countries``  origins outside the measure
 ``usmca_treatment``    ``<folder>/usmca_treatment``   ``none``, ``exempt`` or ``non_us_content``
 ``full_value_scope``   ``<folder>/full_value_scope``  lines taxed on full value (others: content)
+``heading``            ``<folder>/heading``        the HTSUS chapter 99 heading that carries the rate
 ``exempt_scopes``      (none)                      space-separated paths of HS-code parameters
 ``deal``               (none)                      all-in rates of deal partners (:mod:`.deals`)
 ``deal_additive``      (none)                      deal partners whose rate adds to column 1
@@ -44,7 +45,7 @@ ROOT = "us"
 PARTIES_PATH = "us/general_note_11/parties"
 STACKING_PATH = "us/stacking/excludes"
 _DEFAULTS = {"rate": "rate", "scope": "scope", "exempt_countries": "exempt_countries",
-             "usmca_treatment": "usmca_treatment", "full_value_scope": "full_value_scope"}
+             "usmca_treatment": "usmca_treatment", "full_value_scope": "full_value_scope", "heading": "heading"}
 _OPTIONAL = ("exempt_scopes", "deal", "deal_additive")
 _PARTNER = re.compile(r"^[A-Z]{2}$")
 
@@ -89,6 +90,7 @@ class Declared:
     exempt_countries: Component | None
     usmca_treatment: Component | None
     full_value_scope: Component | None
+    heading: Component | None
     exempt_scopes: tuple[Any, ...]
     deal: Component | None
     deal_additive: Component | None
@@ -165,7 +167,8 @@ def _declared_one(tree: LawTree, decl: str, date: dt.date) -> Declared | None:
     label = tree.parameter(decl).label or spec["key"]
     return Declared(key=str(spec["key"]), label=label, path=folder, rate=rate, scope=comps["scope"],
                     exempt_countries=comps["exempt_countries"], usmca_treatment=comps["usmca_treatment"],
-                    full_value_scope=comps["full_value_scope"], exempt_scopes=tuple(exempt), **opt)
+                    full_value_scope=comps["full_value_scope"], heading=comps["heading"],
+                    exempt_scopes=tuple(exempt), **opt)
 
 
 _CACHE: dict[tuple[int, dt.date], tuple[LawTree, tuple[Declared, ...]]] = {}
