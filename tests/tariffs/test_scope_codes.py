@@ -94,3 +94,24 @@ def test_auto_parts_scope_against_the_budget_lab_list(shared_data) -> None:  # n
     assert not unexplained, unexplained
     chassis = [c for c in outside if c.startswith("8706")]
     assert _in_scope("us/section232/autos/scope", "2025-05-03", chassis).all()
+
+
+#: chapters of the critical minerals of U.S. note 2(k) (HTSUS 9903.01.13) that the law tree's Canadian
+#: energy scope does not list (a documented gap: they pay 25%/35% instead of 10% here)
+CRITICAL_MINERAL_CHAPTERS = {"25", "26", "28", "29", "32", "36", "38", "68", "71", "72", "74", "75", "76", "78",
+                             "79", "80", "81", "85"}
+
+
+def test_energy_and_potash_scopes_against_the_budget_lab_list(shared_data) -> None:  # noqa: ANN001
+    y = pd.read_csv(shared_data / "us_tariffs" / "yale_tariff_rate_tracker" / "fentanyl_carveout_products.csv",
+                    dtype=str)
+    for category, cc, date in (("energy_ca", "CA", "2025-03-04"), ("potash_ca", "CA", "2025-03-07"),
+                               ("potash_mx", "MX", "2025-03-07")):
+        codes = y.loc[y["category"] == category, "hts8"].tolist()
+        assert codes, category
+        inside = Goods(codes, [cc] * len(codes)).in_scope(T.at(f"us/ieepa/fentanyl/energy_potash_scope/{cc}", date))
+        outside = {c for c, ok in zip(codes, inside) if not ok}
+        assert not any(c.startswith("27") for c in outside), category      # every energy line is in
+        assert {c[:2] for c in outside} <= CRITICAL_MINERAL_CHAPTERS, category
+        if category.startswith("potash"):
+            assert not outside, category
