@@ -34,6 +34,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
+import numpy as np
+
 from usmca.errors import LawError
 from usmca.law import LawTree
 from usmca.law.values import Entry
@@ -101,10 +103,28 @@ def measure_paths(tree: LawTree) -> list[str]:
     return [p for p in tree.paths(ROOT) if p.rsplit("/", 1)[-1] == "measure" or p.endswith("_measure")]
 
 
+_LEAVES: dict[int, tuple[LawTree, dict[str, dict[str, str]]]] = {}
+
+
+def _leaf_index(tree: LawTree) -> dict[str, dict[str, str]]:
+    """Folder -> {partner code -> parameter path}, built in one pass over the tree (cached per tree)."""
+    hit = _LEAVES.get(id(tree))
+    if hit is not None and hit[0] is tree:
+        return hit[1]
+    index: dict[str, dict[str, str]] = {}
+    for p in tree.parameters:
+        folder, _, leaf = p.rpartition("/")
+        if folder.startswith(ROOT + "/") and _PARTNER.match(leaf):
+            index.setdefault(folder, {})[leaf] = p
+    if len(_LEAVES) > 64:
+        _LEAVES.clear()
+    _LEAVES[id(tree)] = (tree, index)
+    return index
+
+
 def partner_leaves(tree: LawTree, path: str) -> dict[str, str]:
     """Partner code -> parameter path of a by-partner component folder (empty if not one)."""
-    pre = path + "/"
-    return {p[len(pre):]: p for p in tree.parameters if p.startswith(pre) and _PARTNER.match(p[len(pre):])}
+    return dict(_leaf_index(tree).get(path, {}))
 
 
 def _entry(tree: LawTree, path: str, date: dt.date) -> Entry | None:
@@ -118,11 +138,24 @@ def _entry(tree: LawTree, path: str, date: dt.date) -> Entry | None:
     return None if e.value is None else e
 
 
+_TABLES: dict[tuple[int, str], tuple[LawTree, np.ndarray, np.ndarray, np.ndarray]] = {}
+
+
 def _table_codes(tree: LawTree, path: str, date: dt.date) -> list[str] | None:
-    rows = tree.table(path, date)
-    if rows.empty:
-        return None
-    return [str(c) for c in rows["hts"]]
+    """The ``hts`` codes of a scope table's rows in force on ``date`` (None when no row is)."""
+    key = (id(tree), path)
+    hit = _TABLES.get(key)
+    if hit is None or hit[0] is not tree:
+        rows = tree.tables[path].frame()
+        start = rows["effective_from"].to_numpy(dtype="datetime64[D]")
+        end = rows["effective_to"].replace("", "9999-12-31").to_numpy(dtype="datetime64[D]")
+        hit = (tree, rows["hts"].astype(str).to_numpy(dtype=object), start, end)
+        if len(_TABLES) > 256:
+            _TABLES.clear()
+        _TABLES[key] = hit
+    d = np.datetime64(date, "D")
+    codes = hit[1][(hit[2] <= d) & (d <= hit[3])]
+    return [str(c) for c in codes] if len(codes) else None
 
 
 def component(tree: LawTree, path: str, date: dt.date) -> Component | None:
