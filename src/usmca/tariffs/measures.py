@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from usmca.errors import LawError
 from usmca.law import LawTree
 from usmca.law.values import Entry
 
@@ -163,7 +164,9 @@ def _inside(goods: "Goods", m: Declared) -> np.ndarray:
     for ex in m.exempt_scopes:
         inside &= ~goods.in_scope(ex)
     ex_c = m.exempt_countries
-    if ex_c is not None and ex_c.by_partner is None and ex_c.uniform:
+    if ex_c is not None and ex_c.by_partner is not None:
+        raise LawError(m.path, "exempt_countries", sorted(ex_c.by_partner), "a list of countries, not one parameter per partner")
+    if ex_c is not None and ex_c.uniform:
         inside &= ~goods.origin_in(ex_c.uniform)
     return inside
 
