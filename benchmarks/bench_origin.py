@@ -23,8 +23,9 @@ from pathlib import Path
 import numpy as np
 
 from usmca.law import default_tree
-from usmca.origin.context import Context, P
-from usmca.origin.hs import codes_to_int, normalize
+from usmca.origin.context import P
+from usmca.origin.qualify import make_context
+from usmca.hs import codes_to_int, normalize
 from usmca.origin.rules import parse_rule
 from usmca.origin.vector import Portfolio, evaluate_portfolio, rollup_vnm
 
@@ -40,7 +41,7 @@ def synthetic_portfolio(n_boms: int, width: int = 50, subs: int = 10, sub_width:
                         seed: int = 0) -> Portfolio:
     """Columnar synthetic portfolio (built with numpy, no loop over BOMs)."""
     rng = np.random.default_rng(seed)
-    ctx = Context(default_tree(), dt.date(2025, 3, 1))
+    ctx = make_context(default_tree(), dt.date(2025, 3, 1))
     code_int, code_len = codes_to_int([normalize(c) for c in CODES])
     # nodes: goods, then tier-2 nodes (subs per good), then tier-3 nodes (subs per good)
     n2 = n_boms * subs
@@ -92,7 +93,7 @@ def synthetic_portfolio(n_boms: int, width: int = 50, subs: int = 10, sub_width:
         line_intermediate=rng.random(n_lines) < 0.5, line_int=code_int[pick], line_len=code_len[pick],
         line_country=rng.integers(0, 6, n_lines).astype(np.int32),
         rules=[parse_rule(r) for r in RULES], countries=["MX", "US", "CA", "CN", "DE", "JP"], n_goods=n_boms,
-        de_minimis=float(ctx.percent(P.DM_GENERAL)), rvc_waiver=float(ctx.percent(P.DM_RVC_WAIVER)))
+        de_minimis=float(ctx.law.number(P.DM_GENERAL)), rvc_waiver=float(ctx.law.number(P.DM_RVC_WAIVER)))
 
 
 def supply_tree(n: int, seed: int = 1) -> tuple[np.ndarray, ...]:
@@ -162,7 +163,7 @@ def main() -> int:
     parsed = [parse_bom(b) for b in raw]
     t_parse = time.perf_counter() - t0
     t0 = time.perf_counter()
-    compiled = compile_boms(parsed, Context(tree, dt.date(2025, 3, 1)))
+    compiled = compile_boms(parsed, make_context(tree, dt.date(2025, 3, 1)))
     t_compile = time.perf_counter() - t0
     n = len(compiled.line_parent)
     print(f"from BOM mappings: 2,000 BOMs, {n:,} lines: pydantic validation {n / t_parse:,.0f} lines/s, "

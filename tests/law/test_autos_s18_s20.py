@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from usmca.law import default_tree
-from usmca.origin.hs import HsSet
+from usmca.hs import HsSet
 
 ROOT = "usmca/ch04_appendix_autos"
 MONTHS = {m: i for i, m in enumerate(["January", "February", "March", "April", "May", "June", "July", "August",

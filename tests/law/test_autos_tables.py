@@ -8,7 +8,7 @@ import pytest
 
 from usmca.law import default_tree
 from usmca.law.build_auto_tables import TABLES, build_tables, tables_dir
-from usmca.origin.hs import HsSet
+from usmca.hs import HsSet
 
 ROOT = "usmca/ch04_appendix_autos"
 

@@ -82,10 +82,20 @@ def test_error_names_file_and_path(tmp_path: Path) -> None:
     assert str(f) in exc.value.one_line()
 
 
-def test_rule_not_encoded_is_undetermined_and_exit_0(monkeypatch, cli, tmp_path: Path) -> None:
-    import usmca.origin.context as context
+def _wire(monkeypatch, *, library: Any = None, automotive: Any = None, hooks: tuple = ()) -> None:
+    """Replace the rule sources and hooks that ``usmca.origin.qualify`` wires (composition, not lookup)."""
+    import importlib
 
-    monkeypatch.setattr(context, "_optional_callable", lambda module, name: None)
+    from usmca.origin.context import InlineRule, LibraryRule
+
+    wiring = importlib.import_module("usmca.origin.qualify")
+    sources = (InlineRule(),) + ((automotive,) if automotive else ()) + (LibraryRule(library or (lambda hs, d: None)),)
+    monkeypatch.setattr(wiring, "RULE_SOURCES", sources)
+    monkeypatch.setattr(wiring, "REQUIREMENT_HOOKS", hooks)
+
+
+def test_rule_not_encoded_is_undetermined_and_exit_0(monkeypatch, cli, tmp_path: Path) -> None:
+    _wire(monkeypatch)
     from usmca.origin import qualify
 
     r = qualify(_bom())
@@ -98,8 +108,6 @@ def test_rule_not_encoded_is_undetermined_and_exit_0(monkeypatch, cli, tmp_path:
 
 
 def test_library_rule_is_used_when_no_inline_rule(monkeypatch) -> None:
-    import usmca.origin.context as context
-
     calls = []
 
     def lookup(hs: str, date: Any) -> dict:
@@ -107,8 +115,7 @@ def test_library_rule_is_used_when_no_inline_rule(monkeypatch) -> None:
         return {"hs": hs, "alternatives": [{"shift": "none", "rvc": {"nc": 40}}],
                 "reference": {"instrument": "USMCA Annex 4-B", "provision": "Chapter 85", "url": "https://ustr.gov"}}
 
-    monkeypatch.setattr(context, "_optional_callable",
-                        lambda module, name: lookup if module.endswith("psr") else None)
+    _wire(monkeypatch, library=lookup)
     from usmca.origin import qualify
 
     r = qualify(_bom())
@@ -117,28 +124,34 @@ def test_library_rule_is_used_when_no_inline_rule(monkeypatch) -> None:
 
 
 def test_inline_rule_wins_over_library(monkeypatch) -> None:
-    import usmca.origin.context as context
-
-    monkeypatch.setattr(context, "_optional_callable", lambda module, name: (lambda hs, date: {
-        "hs": hs, "alternatives": [{"shift": "none", "rvc": {"nc": 1}}]}) if module.endswith("psr") else None)
+    _wire(monkeypatch, library=lambda hs, date: {"hs": hs, "alternatives": [{"shift": "none", "rvc": {"nc": 1}}]})
     from usmca.origin import qualify
 
     assert qualify(_bom(rule=RULE)).rule["source"] == "inline"
 
 
 def test_automotive_requirements_are_anded(monkeypatch) -> None:
-    import usmca.origin.context as context
+    from usmca.origin.hooks import Requirement, RuleChoice
+    from usmca.origin.rules import parse_rule
 
-    def auto_rule(hs, use, date, tree):
-        return [{"shift": "none", "rvc": {"nc": 30}}]
+    class AutoRule:
+        name = "automotive"
 
-    def auto_reqs(bom, date, tree):
-        return [{"step": "LVC", "result": "32% < 40%", "reference": "UR s. 18", "passed": False,
-                 "value": 32, "threshold": 40}]
+        def find(self, query, law):
+            return RuleChoice("automotive", parse_rule([{"shift": "none", "rvc": {"nc": 30}}]), None, query.hs) \
+                if query.automotive else None
 
-    fns = {"automotive_rule": auto_rule, "automotive_requirements": auto_reqs}
-    monkeypatch.setattr(context, "_optional_callable",
-                        lambda module, name: fns.get(name) if module.endswith("autos") else None)
+    class AutoReqs:
+        name = "automotive"
+
+        def applies(self, bom):
+            return bom.good.use is not None
+
+        def check(self, bom, law, evaluate):
+            assert evaluate(bom, None).net_cost is not None  # the core's roll-up is handed in
+            return [Requirement("LVC", "32% < 40%", "UR s. 18", False, 32, 40)]
+
+    _wire(monkeypatch, automotive=AutoRule(), hooks=(AutoReqs(),))
     from usmca.origin import qualify
 
     r = qualify(_bom(use="passenger_vehicle"))

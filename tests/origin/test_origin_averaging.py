@@ -139,9 +139,9 @@ def test_averaged_goods_take_the_exact_path() -> None:
 
     from usmca.law import default_tree
     from usmca.origin.bom import parse_bom
-    from usmca.origin.context import Context
     from usmca.origin.portfolio import qualify_many
+    from usmca.origin.qualify import make_context
 
     boms = [parse_bom(_bom(_av(12, ["2025-01-01"]))), parse_bom(_bom(None))]
-    res, fallback = qualify_many(boms, Context(default_tree(), dt.date(2025, 5, 15)))
+    res, fallback = qualify_many(boms, make_context(default_tree(), dt.date(2025, 5, 15)))
     assert fallback == [0]

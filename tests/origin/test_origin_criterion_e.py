@@ -8,7 +8,6 @@ tree without it must say "not encoded" instead of guessing.
 from __future__ import annotations
 
 import shutil
-from pathlib import Path
 
 import pytest
 

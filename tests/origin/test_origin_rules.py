@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from usmca.errors import UserInputError
-from usmca.origin.hs import HsSet, codes_to_int, dotted, normalize
+from usmca.hs import HsSet, codes_to_int, dotted, normalize
 from usmca.origin.rules import parse_rule, shift_test, shift_test_array
 
 

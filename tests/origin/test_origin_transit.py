@@ -114,9 +114,9 @@ def test_transit_goods_take_the_exact_path() -> None:
 
     from usmca.law import default_tree
     from usmca.origin.bom import parse_bom
-    from usmca.origin.context import Context
     from usmca.origin.portfolio import qualify_many
+    from usmca.origin.qualify import make_context
 
     boms = [parse_bom(_bom(None)), parse_bom(_bom([{"country": "PA", "customs_control": True}]))]
-    _, fallback = qualify_many(boms, Context(default_tree(), dt.date(2025, 3, 1)))
+    _, fallback = qualify_many(boms, make_context(default_tree(), dt.date(2025, 3, 1)))
     assert fallback == [1]

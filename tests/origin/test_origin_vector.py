@@ -17,12 +17,11 @@ from bomgen import random_bom  # noqa: E402
 def portfolio():
     from usmca.law import default_tree
     from usmca.origin.bom import parse_bom
-    from usmca.origin.context import Context
     from usmca.origin.portfolio import compile_boms, qualify_many
-    from usmca.origin.qualify import qualify_bom
+    from usmca.origin.qualify import make_context, qualify_bom
 
     tree = default_tree()
-    ctx = Context(tree, dt.date(2025, 3, 1))
+    ctx = make_context(tree, dt.date(2025, 3, 1))
     boms = [parse_bom(random_bom(seed)) for seed in range(600)]
     res, fallback = qualify_many(boms, ctx)
     exact = [qualify_bom(b, tree=tree) for b in boms]
@@ -75,12 +74,12 @@ def test_content_by_country_agrees(portfolio) -> None:
 def test_unsupported_goods_fall_back(portfolio) -> None:
     from usmca.law import default_tree
     from usmca.origin.bom import parse_bom
-    from usmca.origin.context import Context
     from usmca.origin.portfolio import qualify_many
+    from usmca.origin.qualify import make_context
 
     b = random_bom(1)
     b["good"]["set"] = True
-    res, fallback = qualify_many([parse_bom(b), parse_bom(random_bom(2))], Context(default_tree(), dt.date(2025, 3, 1)))
+    res, fallback = qualify_many([parse_bom(b), parse_bom(random_bom(2))], make_context(default_tree(), dt.date(2025, 3, 1)))
     assert fallback == [0] and res.status[0] == -2
 
 

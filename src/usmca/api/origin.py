@@ -16,13 +16,16 @@ The server never reads a file named in a request: the BOM and the reform must be
 from __future__ import annotations
 
 import datetime as dt
-from types import ModuleType
 from typing import Any, Callable, Mapping
 
 from fastapi import APIRouter, Query, Request
 from starlette.concurrency import run_in_threadpool
 
 from usmca.errors import UserInputError
+from usmca.law import parse_date
+from usmca.origin import psr
+from usmca.origin.bom import parse_bom
+from usmca.origin.qualify import qualify
 
 from .body import body_doc, read_body
 from .law import reform_from_body
@@ -33,13 +36,6 @@ __all__ = ["router", "qualify_doc", "rule_doc"]
 router = APIRouter(prefix="/origin", tags=["origin"])
 
 _ENVELOPE = {"bom", "boms", "date", "reform", "scenario"}
-
-
-def _public_qualify() -> Any:
-    """:func:`usmca.origin.qualify`, through the package's lazy loader."""
-    from usmca.origin import qualify
-
-    return qualify.qualify if isinstance(qualify, ModuleType) else qualify  # submodule imported first
 
 
 def _envelope(doc: Any) -> tuple[Any, Any, Any, bool]:
@@ -67,8 +63,6 @@ def _envelope(doc: Any) -> tuple[Any, Any, Any, bool]:
 
 
 def _when(query_date: Any, body_date: Any) -> dt.date | None:
-    from usmca.law import parse_date
-
     if query_date is not None:
         return parse_date(query_date, "query", "date")
     if body_date is None:
@@ -79,13 +73,11 @@ def _when(query_date: Any, body_date: Any) -> dt.date | None:
 
 
 def _one(raw: Any, field: str, when: Any, tree: Any, reform: Any) -> dict[str, Any]:
-    from usmca.origin.bom import parse_bom
-
     if not isinstance(raw, Mapping):
         raise UserInputError("body", field or "bom", type(raw).__name__,
                              "the BOM must be a JSON object with good and materials")
     bom = parse_bom(raw, "body", f"{field}." if field else "")
-    return _public_qualify()(bom, date=when, tree=tree, reform=reform).to_dict()
+    return qualify(bom, date=when, tree=tree, reform=reform).to_dict()
 
 
 def _reform(raw: Any, library: Callable[[], Mapping[str, Any]] | None) -> tuple[Any, dt.date | None]:
@@ -178,9 +170,6 @@ def rule_doc(hs: str, date: Any = None) -> dict[str, Any]:
     ``encoded`` is false, and ``rule`` null, when the library does not encode the good's rule: the
     engine never guesses one.
     """
-    from usmca.law import parse_date
-    from usmca.origin import psr
-
     when = parse_date(date, "query", "date") if date is not None else dt.date.today()
     try:
         rule = psr.lookup(hs, when)
@@ -201,7 +190,5 @@ def get_rule(hs: str = Query(..., description="HS code of the good (6 to 10 digi
 @router.get("/coverage", response_class=JSONDocument, summary="Which chapters' rules are encoded")
 def get_coverage() -> JSONDocument:
     """One row per HS chapter: status, rules encoded, source and URL (:func:`usmca.origin.psr.coverage`)."""
-    from usmca.origin import psr
-
     rows = psr.coverage().to_dict(orient="records")
     return JSONDocument({"chapters": rows})

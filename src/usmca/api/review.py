@@ -111,11 +111,15 @@ class ReviewCache:
 
     def document(self) -> dict[str, Any]:
         """The document of ``usmca review --json``: every scenario, origin what-if, effective rates."""
+        from usmca.scenarios.compare import review_extras
+        from usmca.scenarios.runner import with_versus
+
         results, etr, origin = self.whole()
         b = self.baseline()
+        results = with_versus(results, tuple(b.countries))
         return {"baseline": getattr(b, "source", None), "countries": list(b.countries),
                 "scenarios": {n: r.to_dict() for n, r in results.items()}, "origin_whatif": origin,
-                "effective_rates": etr}
+                "effective_rates": etr, **review_extras(results)}
 
     def briefing(self) -> str:
         """The review briefing (HTML) over every scenario of the library (``usmca review``)."""

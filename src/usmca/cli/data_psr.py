@@ -75,7 +75,7 @@ def psr_rule(
     """The product-specific rule of a good, or a plain 'not encoded' (never a guessed rule)."""
     from usmca.origin.psr import coverage
     from usmca.origin.psr.library import lookup
-    from usmca.origin.hs import normalize
+    from usmca.hs import normalize
 
     found = lookup(hs, date)
     if found is None:

@@ -15,11 +15,11 @@ from .apps import app
 from .output import console, emit_json, progress
 
 
-def _baseline(path: Optional[Path]) -> Any:
+def _baseline(path: Optional[Path], elasticities: Optional[Path] = None) -> Any:
     from usmca.data.baseline import load_baseline
 
     if path is None:
-        return load_baseline()
+        return load_baseline(elasticities=elasticities)
     try:
         if path.is_dir() or (path.is_file() and path.suffix.lower() != ".json"):
             from usmca.scenarios.external import load_external_baseline
@@ -91,6 +91,13 @@ def _terminal_summary(results: dict[str, Any], countries: tuple[str, ...]) -> No
         console.print("Some scenarios use law-derived tariff wedges (no flow data): see the briefing.")
 
 
+def _econ_extras(results: dict[str, Any]) -> dict[str, Any]:
+    """Elasticities, closure and the comparison with published studies (usmca.scenarios.compare)."""
+    from usmca.scenarios.compare import review_extras
+
+    return review_extras(results)
+
+
 @app.command("review")
 def review(
     scenario: Optional[list[str]] = typer.Option(None, "--scenario", help="Run only this library scenario, or a "
@@ -99,12 +106,23 @@ def review(
     baseline: Optional[Path] = typer.Option(None, "--baseline", help="Baseline: a built baseline JSON, the "
                                             "replication data folder (shared/data/cp2015) or an OECD ICIO folder."),
     json_out: bool = typer.Option(False, "--json", help="Write one JSON document (no HTML, no progress bar)."),
+    closure: Optional[str] = typer.Option(None, "--closure", help="Trade-balance closure for every scenario: "
+                                          "deficits_removed or deficit_share (default: each scenario's own "
+                                          "closure field; the library declares deficits_removed)."),
+    draws: int = typer.Option(100, "--draws", help="Monte Carlo draws of the elasticities behind the 90% "
+                              "intervals (0: none)."),
+    seed: int = typer.Option(0, "--seed", help="Seed of the Monte Carlo draws."),
+    elasticities: Optional[Path] = typer.Option(None, "--elasticities", help="A trade-elasticity table (CSV: "
+                                                "sector, theta, se, url) replacing the cited default."),
 ) -> None:
     """Run the 2026-review scenario library on the embedded 2024 baseline; write out/briefing.html."""
     from usmca.report import render_briefing, write_briefing
     from usmca.report.origin_whatif import origin_whatif
     from usmca.scenarios import load_library, run_scenarios
     from usmca.scenarios.library import load_user_scenario
+    from usmca.scenarios.runner import RunOptions
+
+    opts = RunOptions(closure=closure, draws=draws, seed=seed)
 
     lib = load_library()
     chosen = []
@@ -115,15 +133,15 @@ def review(
             chosen.append(load_user_scenario(Path(n), lib))
         else:
             raise UserInputError("--scenario", "", n, f"unknown scenario; one of {', '.join(lib)} or a YAML file")
-    b = _baseline(baseline)
+    b = _baseline(baseline, elasticities)
     results = run_scenarios(chosen, b, progress=None if json_out else
-                            (lambda items, d: progress(items, d, total=len(items))))
+                            (lambda items, d: progress(items, d, total=len(items))), options=opts)
     origin = origin_whatif(chosen)
     etr = _etr(b, results)
     if json_out:
         emit_json({"baseline": getattr(b, "source", str(baseline)), "countries": list(b.countries),
                    "scenarios": {n: r.to_dict() for n, r in results.items()}, "origin_whatif": origin,
-                   "effective_rates": etr})
+                   "effective_rates": etr, **_econ_extras(results)})
         return
     _terminal_summary(results, _headline(b))
     path = write_briefing(out / "briefing.html", render_briefing(list(results.values()), b, etr=etr, origin=origin))

@@ -15,8 +15,9 @@ from .reform import Change, Reform
 from .table import TableParameter
 from .tree import PARAMS_ROOT, LawTree, default_tree, load_tree
 from .values import Entry, Reference, parse_date, units
+from .view import LawView
 
 __all__ = [
-    "Change", "Entry", "LawTree", "PARAMS_ROOT", "Parameter", "Reference", "Reform", "TableParameter",
+    "Change", "Entry", "LawTree", "LawView", "PARAMS_ROOT", "Parameter", "Reference", "Reform", "TableParameter",
     "default_tree", "load_tree", "parse_date", "units",
 ]

@@ -7,7 +7,7 @@ folder tree mirrors the legal hierarchy (agreement, chapter, article), as in Pol
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Iterator, Mapping
@@ -21,6 +21,7 @@ from usmca.errors import LawError
 from .parameter import Parameter, parse_parameter
 from .table import TableParameter, parse_table
 from .values import Entry, load_yaml
+from .view import LawView
 
 if TYPE_CHECKING:
     from .reform import Reform
@@ -28,6 +29,8 @@ if TYPE_CHECKING:
 __all__ = ["LawTree", "load_tree", "default_tree", "PARAMS_ROOT"]
 
 PARAMS_ROOT = Path(__file__).resolve().parent / "params"
+#: How many days' views a tree keeps (a portfolio rarely spans more dates).
+_MAX_VIEWS = 64
 
 
 @dataclass(frozen=True)
@@ -47,6 +50,28 @@ class LawTree:
     parameters: Mapping[str, Parameter]
     tables: Mapping[str, TableParameter]
     reforms: tuple[str, ...] = ()
+    _views: dict[Any, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def on(self, date: Any) -> "LawView":
+        """The law in force on ``date``: a :class:`usmca.law.view.LawView` (one per tree and day).
+
+        The view caches its reads; the tree keeps the views of the last days asked for, so the
+        determinations of a portfolio on one day share them. An array of dates gives a vectorised
+        view (not kept).
+        """
+        if isinstance(date, (np.ndarray, pd.Series, pd.Index, list, tuple)):
+            return LawView(self, date)
+        view = LawView(self, date)
+        key = view.date
+        hit = self._views.get(key)
+        if hit is not None:
+            return hit
+        if len(self._views) >= _MAX_VIEWS:
+            try:  # oldest first; another thread may be trimming too (API worker threads)
+                self._views.pop(next(iter(self._views)), None)
+            except (RuntimeError, StopIteration):
+                pass
+        return self._views.setdefault(key, view)
 
     def parameter(self, path: str) -> Parameter:
         """The parameter at ``path``; raises :class:`LawError` naming the path if unknown."""

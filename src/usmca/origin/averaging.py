@@ -155,11 +155,11 @@ def average_periods(av: Averaging, ctx: Any, source: str = "BOM") -> list[Period
         fiscal year, periods not consecutive or not of the elected length (s. 7(18)), or beyond
         the fiscal year.
     """
-    allowed = sorted(int(x) for x in (ctx.value(P_PERIODS) or []))
+    allowed = sorted(int(x) for x in (ctx.law.at(P_PERIODS) or []))
     n = av.period_months
     if n not in allowed:
         raise UserInputError(source, "averaging.period_months", n, f"must be one of {allowed} months "
-                             f"({ctx.cite(P_PERIODS)})")
+                             f"({ctx.law.cite(P_PERIODS)})")
     first = _offset(av.fiscal_year_start, av.periods[0].start)
     if first is None:
         raise UserInputError(source, "averaging.periods[0].start", av.periods[0].start.isoformat(),

@@ -15,7 +15,14 @@ from typing import Any
 from usmca.errors import UserInputError
 
 from .alternatives import Bases
-from .averaging import P_PERIODS, YEAR_MONTHS, PeriodResult, add_months, average_periods, period_for
+from .averaging import (
+    P_PERIODS,
+    YEAR_MONTHS,
+    PeriodResult,
+    add_months,
+    average_periods,
+    period_for,
+)
 from .context import Context
 from .result import Trace
 
@@ -55,7 +62,7 @@ def averaged_bases(spec: Any, ctx: Context, b: Bases, trace: Trace) -> tuple[Bas
     results = average_periods(av, ctx, source)
     fy_end = add_months(av.fiscal_year_start, YEAR_MONTHS)
     r = period_for(results, ctx.date)
-    cite = f"{REF} [{ctx.cite(P_PERIODS)}]"
+    cite = f"{REF} [{ctx.law.cite(P_PERIODS)}]"
     if r is None:
         if results[0].start <= ctx.date < fy_end:
             raise UserInputError(source, "averaging.periods", ctx.date.isoformat(), "no listed period covers the "

@@ -1,29 +1,28 @@
-"""What one determination reads from outside the BOM: the law tree on a date, and the rules.
+"""What one determination reads from outside the BOM: the law on a date, the rule sources, the hooks.
 
-Every threshold comes from the law tree (``usmca.law``) with its reference; nothing legal is
-hard-coded here. The product-specific rule is resolved in the order fixed by the project
-contract: the BOM's inline ``rule``; else the automotive rule (``usmca.origin.autos``, when the
-good has a ``use`` or ``automotive`` data); else the PSR library (``usmca.origin.psr.lookup``);
-else "not encoded". The psr and autos modules are imported lazily so that this engine works
-before they exist.
+Every threshold comes from the law tree through one :class:`usmca.law.LawView` (``ctx.law``) with
+its reference; nothing legal is hard-coded here. The product-specific rule is resolved from the
+context's rule sources in order (:mod:`.hooks`): the BOM's inline rule; else the Automotive
+Appendix (when the good has a ``use`` or ``automotive`` data); else the PSR library; else "not
+encoded". Further requirements come from the context's requirement hooks. The sources and hooks
+of the law in force are wired by :func:`usmca.origin.qualify.make_context`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import functools
-import importlib
-import weakref
 from dataclasses import dataclass, field
-from decimal import Decimal
-from typing import Any, Callable, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Mapping
 
-from usmca.errors import LawError, UserInputError
+from usmca.hs import HsSet, dotted
 
-from .hs import HsSet, dotted
-from .rules import Alternative, parse_rule
+from .hooks import RequirementHook, RuleChoice, RuleQuery, RuleSource, RuleSourceName
+from .rules import parse_rule
 
-__all__ = ["Context", "RuleChoice", "PARTIES", "P"]
+if TYPE_CHECKING:
+    from usmca.law import LawView
+
+__all__ = ["Context", "RuleChoice", "InlineRule", "LibraryRule", "PARTIES", "P", "DeMinimisException"]
 
 #: The Parties to the Agreement (USMCA Preamble and Art. 1.5, "Party"); "territory" in Chapter 4
 #: means the territories of these three countries. Country codes, not legal numbers.
@@ -56,153 +55,111 @@ class P:
     FLOOR_NC = "usmca/review/psr_rvc_floor/nc"
 
 
+#: A row of the Annex 4-A table in force: (item, material codes, good codes, condition).
+DeMinimisException = tuple[str, HsSet, HsSet, str]
+
+
 @dataclass(frozen=True)
-class RuleChoice:
-    """The product-specific rule that applies to one good, and where it came from."""
+class InlineRule:
+    """The rule written in the BOM for a good or material (it overrides every other source)."""
 
-    source: str                      # inline | automotive | library
-    alternatives: tuple[Alternative, ...]
-    reference: Mapping[str, Any] | None = None
-    hs: str = ""
+    name: RuleSourceName = "inline"
 
-    def to_dict(self) -> dict[str, Any]:
-        d: dict[str, Any] = {"source": self.source, "hs": dotted(self.hs) if self.hs else None,
-                             "alternatives": [a.to_dict() for a in self.alternatives]}
-        if self.reference is not None:
-            d["reference"] = dict(self.reference)
-        return d
-
-
-@dataclass
-class Context:
-    """The law tree on one date, with cached parameter reads and rule look-ups."""
-
-    tree: Any
-    date: dt.date
-    _cache: dict[str, Any] = field(default_factory=dict)
-
-    # -- law tree ---------------------------------------------------------------------------
-    def has(self, path: str) -> bool:
-        return path in self.tree
-
-    def entry(self, path: str) -> Any:
-        key = "e:" + path
-        if key not in self._cache:
-            self._cache[key] = self.tree.entry(path, self.date)
-        return self._cache[key]
-
-    def value(self, path: str) -> Any:
-        return self.entry(path).value
-
-    def percent(self, path: str) -> Decimal:
-        """A percent parameter as an exact Decimal (from its YAML spelling)."""
-        v = self.value(path)
-        if v is None:
-            raise LawError("law", path, None, f"not in force on {self.date}")
-        return Decimal(repr(v)) if isinstance(v, float) else Decimal(v)
-
-    def cite(self, path: str) -> str:
-        try:
-            return f"{self.entry(path).reference.cite()} [{path}]"
-        except UserInputError:
-            return path
-
-    def codes(self, path: str) -> HsSet:
-        key = "c:" + path
-        if key not in self._cache:
-            self._cache[key] = HsSet.parse(self.value(path) or [])
-        return self._cache[key]
-
-    def table(self, path: str) -> Any:
-        key = "t:" + path
-        if key not in self._cache:
-            self._cache[key] = self.tree.table(path, self.date)
-        return self._cache[key]
-
-    def de_minimis_exceptions(self) -> list[tuple[str, HsSet, HsSet, str]]:
-        """Rows of the Annex 4-A table in force: (item, material codes, good codes, condition).
-
-        Parsed once per tree and date (shared across determinations: the tree is immutable).
-        """
-        per_tree = _shared_for(self.tree)
-        key = ("dm_exceptions", self.date)
-        if key not in per_tree:
-            rows = []
-            for row in self.table(P.DM_EXCEPTIONS).itertuples(index=False):
-                cond = row.condition if isinstance(row.condition, str) else ""
-                rows.append((str(row.item), HsSet.parse(str(row.material_hs)), HsSet.parse(str(row.good_hs)), cond))
-            per_tree[key] = rows
-        return per_tree[key]
-
-    def optional(self, path: str, default: Any = None) -> Any:
-        """The value of an optional parameter (review options); ``default`` if absent or not in force."""
-        return self.tree.get(path, self.date, default)
-
-    # -- rules ------------------------------------------------------------------------------
-    def library_rule(self, hs: str) -> RuleChoice | None:
-        """The rule of the PSR library for ``hs`` (``usmca.origin.psr.lookup``), if encoded."""
-        key = "psr:" + hs
-        if key in self._cache:
-            return self._cache[key]
-        lookup = _optional_callable("usmca.origin.psr", "lookup")
-        choice = None
-        if lookup is not None:
-            found = lookup(dotted(hs), self.date)
-            if found:
-                alts = parse_rule(found.get("alternatives"), "PSR library", f"psr[{dotted(hs)}]", strict=False)
-                choice = RuleChoice("library", alts, found.get("reference"), hs)
-        self._cache[key] = choice
-        return choice
-
-    def automotive_rule(self, hs: str, use: str | None, description: str | None = None) -> RuleChoice | None:
-        """The Automotive Appendix rule (``usmca.origin.autos.automotive_rule``), if any.
-
-        ``description`` is the declared description class of the part
-        (``automotive.part_description_class``), which settles the description-limited rows of s. 13.
-        """
-        fn = _optional_callable("usmca.origin.autos", "automotive_rule")
-        if fn is None:
+    def find(self, query: RuleQuery, law: "LawView") -> RuleChoice | None:
+        if query.inline is None:
             return None
-        extra = {"description": description} if description is not None else {}
-        found = fn(dotted(hs), use, self.date, self.tree, **extra)
+        alts = parse_rule(query.inline, "BOM", f"{query.path + '.' if query.path else 'good.'}rule")
+        return RuleChoice("inline", alts, None, query.hs)
+
+
+@dataclass(frozen=True)
+class LibraryRule:
+    """The product-specific rules of Annex 4-B, from a library ``lookup(dotted_hs, date)``.
+
+    ``lookup`` returns ``None`` when the good's rule is not encoded (never a guess), else a mapping
+    with ``alternatives`` (rule language) and ``reference``. The library is not part of the law
+    tree (a user may load another), so its answers are kept by the :class:`Context`, per
+    determination, not on the law view.
+    """
+
+    lookup: Callable[[str, dt.date], Mapping[str, Any] | None]
+    name: RuleSourceName = "library"
+
+    def find(self, query: RuleQuery, law: "LawView") -> RuleChoice | None:
+        hs = query.hs
+        assert law.date is not None
+        found = self.lookup(dotted(hs), law.date)
         if not found:
             return None
-        alts = parse_rule(found, "automotive rule", f"autos[{dotted(hs)}]", strict=False)
-        ref = None
-        first = found[0] if isinstance(found, list) and found else None
-        if isinstance(first, Mapping) and isinstance(first.get("reference"), Mapping):
-            ref = first["reference"]
-        return RuleChoice("automotive", alts, ref, hs)
-
-    def automotive_requirements(self, bom: Mapping[str, Any]) -> list[dict[str, Any]] | None:
-        fn = _optional_callable("usmca.origin.autos", "automotive_requirements")
-        if fn is None:
-            return None
-        return list(fn(bom, self.date, self.tree))
+        alts = parse_rule(found.get("alternatives"), "PSR library", f"psr[{dotted(hs)}]", strict=False)
+        return RuleChoice("library", alts, found.get("reference"), hs)
 
 
-_SHARED: dict[int, tuple[Any, dict[Any, Any]]] = {}
+@dataclass(frozen=True)
+class Context:
+    """One determination's view of the world: the law on its date, the rule sources, the hooks.
 
+    Parameters
+    ----------
+    law
+        The law tree on the date of the determination (``tree.on(date)``).
+    rules
+        Rule sources, asked in order (:class:`InlineRule` first); the first answer wins.
+    requirements
+        Requirement hooks ANDed with the rule's verdict for the good of a BOM.
+    """
 
-def _shared_for(tree: Any) -> dict[Any, Any]:
-    """A cache tied to one (immutable, unhashable) law tree, by identity and a weak reference."""
-    entry = _SHARED.get(id(tree))
-    if entry is None or entry[0]() is not tree:
-        try:
-            ref = weakref.ref(tree)
-        except TypeError:
-            return {}
-        entry = (ref, {})
-        _SHARED[id(tree)] = entry
-    return entry[1]
+    law: "LawView"
+    rules: tuple[RuleSource, ...]
+    requirements: tuple[RequirementHook, ...] = ()
+    _memo: dict[Any, RuleChoice | None] = field(default_factory=dict, repr=False, compare=False)
 
+    @property
+    def tree(self) -> Any:
+        return self.law.tree
 
-@functools.lru_cache(maxsize=None)
-def _optional_callable(module: str, name: str) -> Callable[..., Any] | None:
-    try:
-        mod = importlib.import_module(module)
-    except ModuleNotFoundError as exc:
-        if exc.name and module.startswith(exc.name):
-            return None
-        raise
-    return getattr(mod, name, None)
+    @property
+    def date(self) -> dt.date:
+        assert self.law.date is not None
+        return self.law.date
+
+    def rule_for(self, query: RuleQuery) -> RuleChoice | None:
+        """The rule of the first source that has one for ``query``."""
+        for source in self.rules:
+            found = self._ask(source, query)
+            if found is not None:
+                return found
+        return None
+
+    def library_rule(self, hs: str) -> RuleChoice | None:
+        """The rule of the library sources for ``hs`` (the material-level question of UR s. 8(6))."""
+        q = RuleQuery(hs, path="library")
+        for source in self.rules:
+            if source.name == "library":
+                found = self._ask(source, q)
+                if found is not None:
+                    return found
+        return None
+
+    def _ask(self, source: RuleSource, query: RuleQuery) -> RuleChoice | None:
+        """A source's answer; library answers are kept for the determination (asked per material)."""
+        if source.name != "library":
+            return source.find(query, self.law)
+        key = (id(source), query.hs)  # the source is held by this context, so its id is stable
+        if key not in self._memo:
+            self._memo[key] = source.find(query, self.law)
+        return self._memo[key]
+
+    def de_minimis_exceptions(self) -> list[DeMinimisException]:
+        """Rows of the Annex 4-A table in force: (item, material codes, good codes, condition).
+
+        Parsed once per law view (shared across the determinations of a day: the tree is immutable).
+        """
+        def build() -> list[DeMinimisException]:
+            rows = []
+            for row in self.law.table(P.DM_EXCEPTIONS).itertuples(index=False):
+                cond = row.condition if isinstance(row.condition, str) else ""
+                rows.append((str(row.item), HsSet.parse(str(row.material_hs)), HsSet.parse(str(row.good_hs)), cond))
+            return rows
+
+        return self.law.derived("dm_exceptions", build)

@@ -24,8 +24,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Sequence
 
+from usmca.hs import dotted
+
 from .context import Context, P
-from .hs import HsSet, dotted
 from .result import Trace
 
 __all__ = ["Failing", "de_minimis"]
@@ -45,16 +46,17 @@ class Failing:
     textile_item: str | None
     reason: str
     part: bool = False              # provided for as a part of the good under the HS (Art. 4.2(d))
+    missing: str | None = None      # the fact whose absence left the shift undetermined (``materials[2].hs``)
 
 
 def _value_exception(ctx: Context, good: str, f: Failing) -> str | None:
     """The Annex 4-A / UR s. 5(3) item barring the value de minimis for ``f``, if any."""
     if f.code is None:
         return "material without HS code"
-    if ctx.codes(P.DM_VALUE_EXCLUDED).contains(good):
-        return f"good of chapters {ctx.codes(P.DM_VALUE_EXCLUDED)} (s. 5(3)(l))"
-    if ctx.codes(P.DM_DIFF_SUBHEADING).contains(good) and f.code[:6] == good[:6]:
-        return f"good of chapters {ctx.codes(P.DM_DIFF_SUBHEADING)} and material of the same subheading (s. 5(3)(k))"
+    if ctx.law.codes(P.DM_VALUE_EXCLUDED).contains(good):
+        return f"good of chapters {ctx.law.codes(P.DM_VALUE_EXCLUDED)} (s. 5(3)(l))"
+    if ctx.law.codes(P.DM_DIFF_SUBHEADING).contains(good) and f.code[:6] == good[:6]:
+        return f"good of chapters {ctx.law.codes(P.DM_DIFF_SUBHEADING)} and material of the same subheading (s. 5(3)(k))"
     for item, materials, goods, condition in ctx.de_minimis_exceptions():
         if goods.contains(good) and materials.contains(f.code):
             cond = f"; condition: {condition}" if condition else ""
@@ -90,13 +92,13 @@ def de_minimis(ctx: Context, good: str, failing: Sequence[Failing], tv: Decimal 
 
 def _value_test(ctx: Context, good: str, failing: Sequence[Failing], tv: Decimal | None,
                 total_cost: Decimal | None, trace: Trace) -> bool:
-    ref = ctx.cite(P.DM_GENERAL)
+    ref = ctx.law.cite(P.DM_GENERAL)
     for f in failing:
         why = _value_exception(ctx, good, f)
         if why:
             trace.add("de minimis by value", f"not available for {f.path} ({_c(f.code)}): {why}", ref, False)
             return False
-    d = ctx.percent(P.DM_GENERAL)
+    d = ctx.law.number(P.DM_GENERAL)
     total = sum((f.value for f in failing), Decimal(0))
     tried = False
     for name, base in (("transaction value", tv), ("total cost", total_cost)):
@@ -116,11 +118,11 @@ def _value_test(ctx: Context, good: str, failing: Sequence[Failing], tv: Decimal
 
 def _weight_test(ctx: Context, good: str, failing: Sequence[Failing], good_weight: Decimal | None,
                  trace: Trace) -> bool:
-    textile = ctx.codes(P.DM_TEXTILE_CHAPTERS).contains(good)
-    apparel = ctx.codes(P.DM_APPAREL_CHAPTERS).contains(good)
+    textile = ctx.law.codes(P.DM_TEXTILE_CHAPTERS).contains(good)
+    apparel = ctx.law.codes(P.DM_APPAREL_CHAPTERS).contains(good)
     if not (textile or apparel):
         return False
-    ref = ctx.cite(P.DM_TEXTILE_WEIGHT)
+    ref = ctx.law.cite(P.DM_TEXTILE_WEIGHT)
     for f in failing:
         if f.textile_item:
             trace.add("de minimis by weight", f"not available for {f.path}: {f.textile_item} (UR s. 5(10))", ref, False)
@@ -132,8 +134,8 @@ def _weight_test(ctx: Context, good: str, failing: Sequence[Failing], good_weigh
         what = "good" if textile else "classification-determining component"
         trace.add("de minimis by weight", f"no weight of the {what} given", ref, False)
         return False
-    w = ctx.percent(P.DM_TEXTILE_WEIGHT)
-    e = ctx.percent(P.DM_ELASTOMERIC)
+    w = ctx.law.number(P.DM_TEXTILE_WEIGHT)
+    e = ctx.law.number(P.DM_ELASTOMERIC)
     total = sum((f.weight for f in failing if f.weight is not None), Decimal(0))
     elast = sum((f.weight for f in failing if f.elastomeric and f.weight is not None), Decimal(0))
     share = total / good_weight * HUNDRED
@@ -142,7 +144,7 @@ def _weight_test(ctx: Context, good: str, failing: Sequence[Failing], good_weigh
     base = "good" if textile else "component"
     trace.add("de minimis by weight",
               f"failing materials weigh {share:.4f}% of the {base} (max {w}%), elastomeric {eshare:.4f}% "
-              f"(max {e}%)", f"{ref}; {ctx.cite(P.DM_ELASTOMERIC)}", ok)
+              f"(max {e}%)", f"{ref}; {ctx.law.cite(P.DM_ELASTOMERIC)}", ok)
     return ok
 
 

@@ -23,24 +23,34 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Mapping
 
+from usmca.hs import dotted
+
+from .alternatives import (
+    AltResult,
+    Bases,
+    evaluate_alternative,
+    rvc_tests,
+    same_subheading,
+)
 from .averaging import PeriodResult
 from .averaging_node import averaged_bases
-from .alternatives import AltResult, Bases, evaluate_alternative, rvc_tests, same_subheading
 from .bom import Bom, Good, Material
-from .context import PARTIES, Context, P, RuleChoice
-from .hs import dotted
+from .context import PARTIES, Context, P
+from .hooks import Requirement, Rollup, RuleChoice, RuleQuery
 from .lines import Line, add_ledger, evaluate_lines
+from .outcome import Criterion, Margin, RvcTest
 from .remanufactured import remanufactured_status
 from .result import Trace, TraceStep
-from .rules import parse_rule
 from .transit import check_transit
 
-__all__ = ["NodeSpec", "NodeResult", "evaluate_node", "evaluate_bom", "PRODUCER_PREFIX"]
+__all__ = ["NodeSpec", "NodeResult", "evaluate_node", "evaluate_bom", "rollup", "PRODUCER_PREFIX"]
 
 ZERO = Decimal(0)
 #: Key prefix of the producer's own value in the content ledger (``producer:MX``).
 PRODUCER_PREFIX = "producer:"
 HUNDRED = Decimal(100)
+#: The margin's name of the review's non-market-economy content cap (read by the what-if).
+NME_TEST = "NME content share"
 
 
 @dataclass(frozen=True)
@@ -65,7 +75,7 @@ class NodeSpec:
     automotive: Mapping[str, Any] | None = None
     imported_from: str | None = None
     top: bool = False
-    bom: Mapping[str, Any] | None = None
+    bom: Bom | None = None
     remanufactured: bool = False
     shipment: Any = None
     averaging: Any = None
@@ -79,9 +89,7 @@ class NodeSpec:
         return cls("", g.hs, g.rule, tv, g.costs.net_cost if g.costs else None,
                    g.costs.total_cost if g.costs else None, g.method, list(bom.materials), g.produced_in,
                    g.wholly_obtained, g.weight, g.component_weight, g.set, g.unassembled_gri2a, g.use,
-                   bom.automotive, g.imported_from, True,
-                   bom.model_dump(mode="json", exclude={"source", "shipment", "averaging"}),
-                   g.remanufactured, bom.shipment, bom.averaging, g.costs is not None, bom.source)
+                   bom.automotive, g.imported_from, True, bom, g.remanufactured, bom.shipment, bom.averaging, g.costs is not None, bom.source)
 
     @classmethod
     def from_material(cls, m: Material, path: str, produced_in: str | None) -> "NodeSpec":
@@ -97,7 +105,7 @@ class NodeResult:
     """Determination of one node (internal; the public result is built in :mod:`.qualify`)."""
 
     originating: bool | None
-    criterion: str | None
+    criterion: Criterion | None
     lines: list[Line]
     vnm_tv: Decimal
     vnm_nc: Decimal
@@ -107,9 +115,10 @@ class NodeResult:
     steps: list[TraceStep]
     rule: RuleChoice | None = None
     alts: list[AltResult] = field(default_factory=list)
-    rvc: dict[str, Any] | None = None
-    margins: list[dict[str, Any]] = field(default_factory=list)
+    rvc: RvcTest | None = None
+    margins: list[Margin] = field(default_factory=list)
     averaging: list[PeriodResult] | None = None
+    missing: list[str] = field(default_factory=list)   # facts whose absence leaves it undetermined
 
 
 def evaluate_bom(bom: Bom, ctx: Context) -> NodeResult:
@@ -140,7 +149,7 @@ def evaluate_node(spec: NodeSpec, ctx: Context, depth: int = 0) -> NodeResult:
     mval = sum((ln.material.material_value for ln in lines if ln.role != "packing"), ZERO)
     if spec.top:
         _producer_value(spec, ledger, mval, trace)
-    apparel = spec.hs is not None and ctx.codes(P.DM_APPAREL_CHAPTERS).contains(spec.hs)
+    apparel = spec.hs is not None and ctx.law.codes(P.DM_APPAREL_CHAPTERS).contains(spec.hs)
     weight = spec.component_weight if (apparel and spec.component_weight is not None) else spec.weight
     b = Bases(spec.tv, nc, spec.total_cost, vnm_tv, vnm_nc, spec.method, weight)
     periods = None
@@ -157,7 +166,7 @@ def evaluate_node(spec: NodeSpec, ctx: Context, depth: int = 0) -> NodeResult:
     res.averaging = periods
     _routes(spec, ctx, res, trace)
     if spec.top:
-        _automotive(spec, ctx, res, trace)
+        _requirements(spec, ctx, res, trace)
         _nme_cap(spec, ctx, res, trace)
         if spec.shipment is not None:
             _transit(spec, ctx, res, trace)
@@ -214,6 +223,13 @@ def _routes(spec: NodeSpec, ctx: Context, res: NodeResult, trace: Trace) -> None
         trace.add("wholly obtained", f"category {spec.wholly_obtained}", "USMCA Art. 4.2(a), 4.3; UR s. 3(1)", True)
         res.originating, res.criterion = True, "A"
         return
+    if spec.top and not spec.materials:
+        trace.add("materials", "the BOM lists no materials: a good is wholly obtained (give good.wholly_obtained, "
+                  "Art. 4.3) or produced from materials (Art. 4.2(b)-(c)); neither can be decided", "USMCA Art. 4.2",
+                  None)
+        res.originating, res.missing = None, ["materials (or good.wholly_obtained)"]
+        _route_e(spec, ctx, res, trace)
+        return
     if spec.is_set:
         _set_rule(spec, ctx, res, trace)
         return
@@ -223,6 +239,12 @@ def _routes(spec: NodeSpec, ctx: Context, res: NodeResult, trace: Trace) -> None
                   "USMCA Art. 4.2(c); UR s. 3(3)", True)
         res.originating, res.criterion = True, "C"
         return
+    _rule_route(spec, ctx, res, trace)
+
+
+def _rule_route(spec: NodeSpec, ctx: Context, res: NodeResult, trace: Trace) -> None:
+    """Criterion B (the product-specific rule, any one alternative), else D (parts exception), else E."""
+    lines = res.lines
     choice = _resolve_rule(spec, ctx, trace)
     res.rule = choice
     if choice is None:
@@ -231,12 +253,12 @@ def _routes(spec: NodeSpec, ctx: Context, res: NodeResult, trace: Trace) -> None
         return
     ref = _cite_rule(choice)
     assert spec.hs is not None
-    alts = [evaluate_alternative(ctx, i, a, spec.hs, lines, res.bases, trace, ref)
+    alts = [evaluate_alternative(ctx, i, a, spec.hs, lines, res.bases, trace, ref, spec.path or "good")
             for i, a in enumerate(choice.alternatives)]
     res.alts = alts
     for a in alts:
         for t in a.rvc_tests:
-            res.margins.append({"test": f"alternative {a.index + 1} RVC ({t['method']})", **t})
+            res.margins.append(Margin.of_rvc(f"alternative {a.index + 1} RVC ({t.method})", t))
     passing = [a for a in alts if a.passed]
     if passing:
         res.originating, res.criterion = True, "B"
@@ -244,36 +266,50 @@ def _routes(spec: NodeSpec, ctx: Context, res: NodeResult, trace: Trace) -> None
         return
     with_rvc = [a for a in alts if a.rvc is not None]
     if with_rvc:
-        res.rvc = max(with_rvc, key=lambda a: a.rvc["margin"]).rvc  # type: ignore[index]
+        res.rvc = max(with_rvc, key=lambda a: a.rvc.margin if a.rvc else ZERO).rvc
     res.originating = None if any(a.passed is None for a in alts) else False
+    res.missing = sorted({m for a in alts if a.passed is None for m in a.missing})
+    if res.originating is False:
+        _statement_figures(spec, res, trace)
     if res.originating is False:
         _parts_exception(spec, ctx, res, trace)
     if not res.originating:
         _route_e(spec, ctx, res, trace)
 
 
+_FOUND = {"inline": "inline rule of the BOM (overrides the library)",
+          "automotive": "Automotive Appendix rule for {hs}", "library": "PSR library rule for {hs}"}
+
+
 def _resolve_rule(spec: NodeSpec, ctx: Context, trace: Trace) -> RuleChoice | None:
+    """The rule of the first of the context's rule sources that has one (inline, automotive, library)."""
     if spec.hs is None:
         trace.add("product-specific rule", "no HS code: the rule cannot be applied", "USMCA Annex 4-B", None)
         return None
-    if spec.rule is not None:
-        alts = parse_rule(spec.rule, "BOM", f"{spec.path + '.' if spec.path else 'good.'}rule")
-        trace.add("product-specific rule", "inline rule of the BOM (overrides the library)", "BOM")
-        return RuleChoice("inline", alts, None, spec.hs)
-    if spec.top and (spec.use or spec.automotive):
-        declared = spec.automotive.get("part_description_class") if isinstance(spec.automotive, Mapping) else None
-        auto = ctx.automotive_rule(spec.hs, spec.use, declared)
-        if auto is not None:
-            trace.add("product-specific rule", f"Automotive Appendix rule for {dotted(spec.hs)}",
-                      _cite_rule(auto))
-            return auto
-    lib = ctx.library_rule(spec.hs)
-    if lib is not None:
-        trace.add("product-specific rule", f"PSR library rule for {dotted(spec.hs)}", _cite_rule(lib))
-        return lib
+    auto = spec.top and bool(spec.use or spec.automotive)
+    declared = spec.automotive.get("part_description_class") if isinstance(spec.automotive, Mapping) else None
+    query = RuleQuery(spec.hs, spec.path, spec.rule, spec.use if auto else None, declared if auto else None,
+                      auto)
+    choice = ctx.rule_for(query)
+    if choice is not None:
+        trace.add("product-specific rule", _FOUND[choice.source].format(hs=dotted(spec.hs)),
+                  "BOM" if choice.source == "inline" else _cite_rule(choice))
+        return choice
     trace.add("product-specific rule", f"the rule for {dotted(spec.hs)} is not encoded: no determination under "
               "Art. 4.2(b) (the engine does not guess)", "USMCA Annex 4-B", None)
     return None
+
+
+def _statement_figures(spec: NodeSpec, res: NodeResult, trace: Trace) -> None:
+    """A failed RVC may pass with the figure a supplier statement left out (UR s. 9(2)-(5)): undetermined."""
+    lacking = sorted({m for ln in res.lines for m in ln.missing})
+    rvc_failed = any(t.passed is False for a in res.alts for t in a.rvc_tests)
+    if not lacking or not rvc_failed:
+        return
+    trace.add("supplier statements", f"an RVC test fails with materials counted at their value, but the statements "
+              f"that could lower their VNM lack figures ({', '.join(lacking)}): undetermined",
+              "USMCA Art. 4.11; UR s. 9(2)-(5)", None)
+    res.originating, res.missing = None, lacking
 
 
 def _cite_rule(choice: RuleChoice) -> str:
@@ -288,7 +324,7 @@ def _cite_rule(choice: RuleChoice) -> str:
 
 def _parts_exception(spec: NodeSpec, ctx: Context, res: NodeResult, trace: Trace) -> None:
     assert spec.hs is not None
-    if not ctx.has(P.PARTS_TV) or ctx.codes(P.PARTS_EXCLUDED).contains(spec.hs):
+    if not ctx.law.has(P.PARTS_TV) or ctx.law.codes(P.PARTS_EXCLUDED).contains(spec.hs):
         return
     same = any(a.shift_ok is False and same_subheading(a.failing, spec.hs) for a in res.alts)
     if not (same or spec.unassembled):
@@ -296,26 +332,29 @@ def _parts_exception(spec: NodeSpec, ctx: Context, res: NodeResult, trace: Trace
     why = ("good imported unassembled, classified as assembled under GRI 2(a)" if spec.unassembled else
            "the failing non-originating materials are parts classified in the same subheading as the good")
     trace.add("parts exception", why, "USMCA Art. 4.2(d); UR s. 3(4)")
-    req = {"TV": ctx.percent(P.PARTS_TV), "NC": ctx.percent(P.PARTS_NC)}
-    ok, decisive, tests = rvc_tests(req, res.bases, trace, f"{ctx.cite(P.PARTS_TV)}; {ctx.cite(P.PARTS_NC)}",
-                                    "parts exception RVC")
+    req = {"TV": ctx.law.number(P.PARTS_TV), "NC": ctx.law.number(P.PARTS_NC)}
+    lacking: list[str] = []
+    ok, decisive, tests = rvc_tests(req, res.bases, trace, f"{ctx.law.cite(P.PARTS_TV)}; {ctx.law.cite(P.PARTS_NC)}",
+                                    "parts exception RVC", spec.path or "good", lacking)
     for t in tests:
-        res.margins.append({"test": f"parts exception RVC ({t['method']})", **t})
+        res.margins.append(Margin.of_rvc(f"parts exception RVC ({t.method})", t))
     if ok:
         res.originating, res.criterion, res.rvc = True, "D", decisive
+    elif ok is None:
+        res.originating, res.missing = None, sorted(set(res.missing) | set(lacking))
 
 
 def _route_e(spec: NodeSpec, ctx: Context, res: NodeResult, trace: Trace) -> None:
     if not spec.top or spec.imported_from is None or spec.hs is None:
         return
-    if not ctx.has(P.TABLE_2_10_1):
+    if not ctx.law.has(P.TABLE_2_10_1):
         trace.add("Table 2.10.1 goods", f"the list is not encoded in the law tree ({P.TABLE_2_10_1})",
                   "19 U.S.C. 4531(b)(1)(E); UR s. 3(7), Schedule 2", None)
         return
-    listed = ctx.codes(P.TABLE_2_10_1).contains(spec.hs)
+    listed = ctx.law.codes(P.TABLE_2_10_1).contains(spec.hs)
     ok = bool(listed) and spec.imported_from in PARTIES
     trace.add("Table 2.10.1 goods", f"{dotted(spec.hs)} {'is' if listed else 'is not'} listed; imported from "
-              f"{spec.imported_from}", ctx.cite(P.TABLE_2_10_1), ok)
+              f"{spec.imported_from}", ctx.law.cite(P.TABLE_2_10_1), ok)
     if ok:
         res.originating, res.criterion = True, "E"
 
@@ -325,69 +364,86 @@ def _set_rule(spec: NodeSpec, ctx: Context, res: NodeResult, trace: Trace) -> No
     non = [ln for ln in items if not ln.originating]
     if not non:
         trace.add("set", f"all {len(items)} goods in the set are originating", "USMCA Art. 4.17; UR s. 6(2)", True)
-        res.originating, res.criterion = True, "C" if items else None
+        res.originating, res.criterion = True, "C"
         return
     b = res.bases
     value = sum((ln.vnm_tv if b.tv is not None else ln.vnm_nc for ln in non), ZERO)
     base = b.tv if b.tv is not None else b.nc
     if base is None or base <= 0:
-        trace.add("set", "no value of the set given (transaction value or net cost)", "UR s. 6(4)", False)
-        res.originating = False
+        trace.add("set", "no value of the set given (transaction value or net cost): the share of non-originating "
+                  "goods cannot be computed", "UR s. 6(4)", None)
+        res.originating, res.missing = None, ["good.transaction_value (or good.costs)"]
         return
-    cap = ctx.percent(P.SETS_MAX)
+    cap = ctx.law.number(P.SETS_MAX)
     share = value / base * HUNDRED
     ok = share <= cap
     trace.add("set", f"non-originating goods {value} = {share:.4f}% of the set's value {base} "
-              f"{'<=' if ok else '>'} {cap}%", ctx.cite(P.SETS_MAX), ok)
-    res.margins.append({"test": "set non-originating share", "value": share, "threshold": cap,
-                        "margin": cap - share, "passed": ok})
+              f"{'<=' if ok else '>'} {cap}%", ctx.law.cite(P.SETS_MAX), ok)
+    res.margins.append(Margin("set non-originating share", share, cap, ok, cap - share))
     res.originating, res.criterion = (True, "B") if ok else (False, None)
 
 
-def _automotive(spec: NodeSpec, ctx: Context, res: NodeResult, trace: Trace) -> None:
-    if not (spec.use or spec.automotive):
+def _requirements(spec: NodeSpec, ctx: Context, res: NodeResult, trace: Trace) -> None:
+    """AND the verdicts of the context's requirement hooks (the Automotive Appendix) with the result."""
+    bom = spec.bom
+    if bom is None:
         return
-    reqs = ctx.automotive_requirements(spec.bom or {})
-    if reqs is None:
-        trace.add("automotive requirements", "the automotive module is not available: not evaluated",
-                  "USMCA Appendix to Annex 4-B", None)
-        if res.originating:
-            res.originating, res.criterion = None, None
-        return
-    for r in reqs:
-        passed = r.get("passed")
-        trace.add(str(r.get("step", "automotive requirement")), str(r.get("result", "")),
-                  str(r.get("reference", "USMCA Appendix to Annex 4-B")), passed)
-        if r.get("value") is not None and r.get("threshold") is not None:
-            margin = {"test": str(r.get("step")), "value": r.get("value"), "threshold": r.get("threshold"),
-                      "passed": passed}
-            if r.get("gap"):
-                margin["gap"] = r["gap"]
-            res.margins.append(margin)
-        if passed is False and res.originating is not False:
-            res.originating, res.criterion = False, None
-        elif passed is None and res.originating:
-            res.originating, res.criterion = None, None
+    for hook in ctx.requirements:
+        if not hook.applies(bom):
+            continue
+        for r in hook.check(bom, ctx.law, lambda b, rule=None: rollup(b, ctx, rule)):
+            _and_requirement(r, res, trace)
+
+
+def _and_requirement(r: Requirement, res: NodeResult, trace: Trace) -> None:
+    trace.add(r.step, r.result, r.reference, r.passed)
+    if r.value is not None and r.threshold is not None:
+        res.margins.append(Margin(r.step, r.value, r.threshold, r.passed, gap=r.gap))
+    if r.passed is False and res.originating is not False:
+        res.originating, res.criterion = False, None
+    elif r.passed is None and res.originating:
+        res.originating, res.criterion = None, None
+
+
+#: The rule under which :func:`rollup` determines a good: no shift, no RVC (the roll-up only).
+NEUTRAL_RULE = [{"shift": "none", "text": "neutral rule: roll-up for the automotive step"}]
+
+
+def rollup(bom: Bom, ctx: Context, rule: list[dict[str, Any]] | None = None) -> Rollup | None:
+    """The core's roll-up of a BOM's good for a requirement hook (:data:`.hooks.Evaluate`).
+
+    The good is determined under ``rule`` (default :data:`NEUTRAL_RULE`) without its ``use``,
+    ``automotive``, ``shipment`` and ``averaging`` data, so that no hook is re-entered; the answer
+    is the adjusted net cost, the VNM under the net-cost method (UR s. 7(3)-(5), s. 8, s. 9), the
+    material lines and the verdict under ``rule``. ``None`` when the BOM has no materials list to
+    roll up.
+    """
+    good = bom.good.model_copy(update={"use": None, "rule": rule or NEUTRAL_RULE})
+    bare = bom.model_copy(update={"good": good, "automotive": None, "shipment": None, "averaging": None})
+    res = evaluate_bom(bare, ctx)
+    return Rollup(res.bases.nc, res.vnm_nc, tuple(res.lines), res.originating, res.rvc)
 
 
 def _nme_cap(spec: NodeSpec, ctx: Context, res: NodeResult, trace: Trace) -> None:
-    if not ctx.optional(P.NME_IN_EFFECT, False):
+    if not ctx.law.get(P.NME_IN_EFFECT, False):
         return
-    countries = [str(c).upper() for c in (ctx.optional(P.NME_COUNTRIES, []) or [])]
-    cap = ctx.optional(P.NME_MAX)
+    countries = [str(c).upper() for c in (ctx.law.get(P.NME_COUNTRIES, []) or [])]
+    cap = ctx.law.get(P.NME_MAX)
     b = res.bases
     base = b.tv if b.tv is not None else b.nc
     if cap is None or base is None or base <= 0:
-        trace.add("non-market-economy content cap", "in effect but no share or no value base", ctx.cite(P.NME_MAX),
+        trace.add("non-market-economy content cap", "in effect but no share or no value base", ctx.law.cite(P.NME_MAX),
                   None)
+        if res.originating:
+            res.originating, res.criterion = None, None
+            res.missing = sorted(set(res.missing) | {"good.transaction_value (or good.costs)"})
         return
     capd = Decimal(repr(cap)) if isinstance(cap, float) else Decimal(cap)
     content = sum((res.ledger.get(c, ZERO) for c in countries), ZERO)
     share = content / base * HUNDRED
     ok = share <= capd
     trace.add("non-market-economy content cap", f"content from {', '.join(countries)} {content} = {share:.4f}% of "
-              f"{base} {'<=' if ok else '>'} {capd}%", ctx.cite(P.NME_MAX), ok)
-    res.margins.append({"test": "NME content share", "value": share, "threshold": capd, "margin": capd - share,
-                        "passed": ok})
+              f"{base} {'<=' if ok else '>'} {capd}%", ctx.law.cite(P.NME_MAX), ok)
+    res.margins.append(Margin(NME_TEST, share, capd, ok, capd - share))
     if not ok and res.originating is not False:
         res.originating, res.criterion = False, None

@@ -32,12 +32,12 @@ from typing import TYPE_CHECKING, Any, Callable
 
 from usmca.errors import UserInputError
 
-from .bom import Material, WHOLLY_OBTAINED
+from .bom import WHOLLY_OBTAINED, Material
 from .context import P
 from .deminimis import Failing
 from .fungible import Receipt, Withdrawal, allocate
-from .rules import Alternative, parse_rule, shift_test
 from .result import Trace
+from .rules import Alternative, parse_rule, shift_test
 
 if TYPE_CHECKING:
     from .determine import NodeResult
@@ -46,6 +46,8 @@ __all__ = ["Line", "evaluate_lines", "shift_failures", "add_ledger"]
 
 ZERO = Decimal(0)
 UNKNOWN = "unknown"
+#: The figures each kind of supplier statement gives (UR s. 9(2)-(5)).
+_STATEMENT_FIGURES = {"nc_vnm": ("net_cost", "vnm"), "amount": ("amount",), "tv_vnm": ("vnm",)}
 
 
 @dataclass
@@ -66,6 +68,7 @@ class Line:
     sub: "NodeResult | None" = None
     ledger: dict[str, Decimal] = field(default_factory=dict)
     statement_codes: tuple[str, ...] | None = None   # s. 9(7)(a)(ii) classification statement
+    missing: list[str] = field(default_factory=list)  # statement figures not given (UR s. 9(2)-(5))
 
     @property
     def tested(self) -> bool:
@@ -107,23 +110,85 @@ def _line(i: int, m: Material, path: str, produced_in: str | None, ctx: Any, tra
         trace.add(f"material {name}", "indirect material: originating regardless of where produced",
                   "USMCA Art. 4.9; UR s. 8(13)")
         return line
-    sub = None
     self_produced = m.self_produced if m.self_produced is not None else bool(m.materials)
     line.self_produced = self_produced
-    if m.materials:
-        sub_country = m.country or (produced_in if self_produced else None)
-        sub = evaluate_node(m, path, sub_country)
-        line.sub = sub
-        if m.intermediate and self_produced and _rvc_subject(m, ctx):
-            nested = _nested_designation(sub, ctx)
-            if nested:
-                raise UserInputError("BOM", f"{nested}.intermediate", True, f"may not be designated: it is subject "
-                                     f"to an RVC requirement and incorporated into the designated intermediate "
-                                     f"material {path}, also subject to one (UR s. 8(6))")
+    sub = _own_production(line, produced_in, ctx, evaluate_node) if m.materials else None
     if m.fungible is not None and not m.materials:
         _fungible(line, ctx, trace)
         line.ledger = {m.country or UNKNOWN: value}
         return line
+    _status(line, sub, remanufactured, trace)
+    _vnm(line, trace)
+    line.ledger = _ledger(m, value, sub, produced_in if self_produced else None)
+    return line
+
+
+def _own_production(line: Line, produced_in: str | None, ctx: Any,
+                    evaluate_node: Callable[..., "NodeResult"]) -> "NodeResult":
+    """Determine a material from its own BOM; a designated intermediate material subject to an RVC
+    may not contain another one (UR s. 8(6))."""
+    m, path = line.material, line.path
+    sub = evaluate_node(m, path, m.country or (produced_in if line.self_produced else None))
+    line.sub = sub
+    if m.intermediate and line.self_produced and _rvc_subject(m, ctx):
+        nested = _nested_designation(sub, ctx)
+        if nested:
+            raise UserInputError("BOM", f"{nested}.intermediate", True, f"may not be designated: it is subject "
+                                 f"to an RVC requirement and incorporated into the designated intermediate "
+                                 f"material {path}, also subject to one (UR s. 8(6))")
+    return sub
+
+
+def _ledger(m: Material, value: Decimal, sub: "NodeResult | None", producer: str | None) -> dict[str, Decimal]:
+    """Underlying inputs by country, traced through sub-assemblies (the residual value added of a
+    sub-assembly goes to the country where it was produced)."""
+    if sub is None:
+        return {m.country or UNKNOWN: value}
+    led: dict[str, Decimal] = {}
+    add_ledger(led, sub.ledger)
+    residual = value - sub.materials_value
+    if residual != 0:
+        key = m.country or producer or UNKNOWN
+        led[key] = led.get(key, ZERO) + residual
+    return led
+
+
+def _fungible(line: Line, ctx: Any, trace: Trace) -> None:
+    """Origin and VNM of a material drawn from commingled fungible stock (Art. 4.13; UR s. 8(18))."""
+    f = line.material.fungible
+    assert f is not None
+    allowed = ctx.law.at(P.FUNGIBLE_METHODS) if ctx.law.has(P.FUNGIBLE_METHODS) else None
+    if allowed is not None and f.method not in allowed:
+        raise UserInputError("BOM", f"{line.path}.fungible.method", f.method, f"not a method of {allowed}")
+    try:
+        events = [Receipt(Decimal(str(e["receive"][0])), Decimal(str(e["receive"][1])), e["receive"][2] == "O",
+                          str(e.get("date", ""))) if "receive" in e else
+                  Withdrawal(Decimal(str(e["withdraw"])), str(e.get("date", ""))) for e in f.inventory]
+    except (InvalidOperation, ValueError):
+        raise UserInputError("BOM", f"{line.path}.fungible.inventory", "...", "numbers expected") from None
+    allocs = allocate(events, f.method)
+    if f.withdrawal > len(allocs):
+        raise UserInputError("BOM", f"{line.path}.fungible.withdrawal", f.withdrawal,
+                             f"the inventory has {len(allocs)} withdrawals")
+    a = allocs[f.withdrawal - 1]
+    ref = f"USMCA Art. 4.13; UR s. 8(18), Schedule 8 [{ctx.law.cite(P.FUNGIBLE_METHODS) if ctx.law.has(P.FUNGIBLE_METHODS) else ''}]"
+    if a.non_originating_units == 0:
+        line.originating = True
+        trace.add(f"material {line.id}", f"fungible stock, {f.method}: withdrawal {f.withdrawal} of {a.quantity} units "
+                  "is all originating", ref)
+        return
+    per_unit = a.non_originating_value / a.quantity
+    line.originating = False
+    line.value = line.vnm_tv = line.vnm_nc = per_unit * f.units_per_good
+    trace.add(f"material {line.id}", f"fungible stock, {f.method}: withdrawal {f.withdrawal} has "
+              f"{a.non_originating_units} non-originating units of {a.quantity} (value {a.non_originating_value}); "
+              f"VNM per good {line.value}", ref)
+
+
+def _status(line: Line, sub: "NodeResult | None", remanufactured: bool, trace: Trace) -> None:
+    """The legal status of a material: recovered (Art. 4.4), wholly obtained (4.3), declared, or
+    determined from its own production (UR s. 3(8), 7(21)); unknown counts as non-originating."""
+    m, name = line.material, line.id
     if m.recovered and remanufactured:
         line.originating = True
         trace.add(f"material {name}", "recovered material derived in the territory, incorporated into a "
@@ -150,51 +215,6 @@ def _line(i: int, m: Material, path: str, produced_in: str | None, ctx: Any, tra
     else:
         line.originating = False
         trace.add(f"material {name}", "origin unknown: treated as non-originating", "UR s. 7(21)")
-    _vnm(line, trace)
-    # ledger: underlying inputs by country, through sub-assemblies
-    if sub is not None:
-        led: dict[str, Decimal] = {}
-        add_ledger(led, sub.ledger)
-        residual = value - sub.materials_value
-        if residual != 0:
-            key = m.country or (produced_in if self_produced else None) or UNKNOWN
-            led[key] = led.get(key, ZERO) + residual
-        line.ledger = led
-    else:
-        line.ledger = {m.country or UNKNOWN: value}
-    return line
-
-
-def _fungible(line: Line, ctx: Any, trace: Trace) -> None:
-    """Origin and VNM of a material drawn from commingled fungible stock (Art. 4.13; UR s. 8(18))."""
-    f = line.material.fungible
-    assert f is not None
-    allowed = ctx.value(P.FUNGIBLE_METHODS) if ctx.has(P.FUNGIBLE_METHODS) else None
-    if allowed is not None and f.method not in allowed:
-        raise UserInputError("BOM", f"{line.path}.fungible.method", f.method, f"not a method of {allowed}")
-    try:
-        events = [Receipt(Decimal(str(e["receive"][0])), Decimal(str(e["receive"][1])), e["receive"][2] == "O",
-                          str(e.get("date", ""))) if "receive" in e else
-                  Withdrawal(Decimal(str(e["withdraw"])), str(e.get("date", ""))) for e in f.inventory]
-    except (InvalidOperation, ValueError):
-        raise UserInputError("BOM", f"{line.path}.fungible.inventory", "...", "numbers expected") from None
-    allocs = allocate(events, f.method)
-    if f.withdrawal > len(allocs):
-        raise UserInputError("BOM", f"{line.path}.fungible.withdrawal", f.withdrawal,
-                             f"the inventory has {len(allocs)} withdrawals")
-    a = allocs[f.withdrawal - 1]
-    ref = f"USMCA Art. 4.13; UR s. 8(18), Schedule 8 [{ctx.cite(P.FUNGIBLE_METHODS) if ctx.has(P.FUNGIBLE_METHODS) else ''}]"
-    if a.non_originating_units == 0:
-        line.originating = True
-        trace.add(f"material {line.id}", f"fungible stock, {f.method}: withdrawal {f.withdrawal} of {a.quantity} units "
-                  "is all originating", ref)
-        return
-    per_unit = a.non_originating_value / a.quantity
-    line.originating = False
-    line.value = line.vnm_tv = line.vnm_nc = per_unit * f.units_per_good
-    trace.add(f"material {line.id}", f"fungible stock, {f.method}: withdrawal {f.withdrawal} has "
-              f"{a.non_originating_units} non-originating units of {a.quantity} (value {a.non_originating_value}); "
-              f"VNM per good {line.value}", ref)
 
 
 def _vnm(line: Line, trace: Trace) -> None:
@@ -225,11 +245,23 @@ def _vnm(line: Line, trace: Trace) -> None:
             trace.add(f"material {name}", "no documentary evidence: no deduction", "UR s. 8(3)")
     line.value = value
     line.vnm_tv = line.vnm_nc = value
+    if m.supplier_statement is not None:
+        _statement(line, value, trace)
+
+
+def _statement(line: Line, value: Decimal, trace: Trace) -> None:
+    """A producer statement for accumulation (Art. 4.11; UR s. 9): the VNM and net cost it gives."""
+    m, name = line.material, line.id
     st = m.supplier_statement
-    if st is None:
-        return
+    assert st is not None
     if not st.signed:
         trace.add(f"material {name}", "producer statement not signed: ignored", "UR s. 9(7)(a)")
+        return
+    lacking = [f for f in _STATEMENT_FIGURES.get(st.type, ()) if getattr(st, f) is None]
+    if lacking:
+        line.missing = [f"{line.path}.supplier_statement.{f}" for f in lacking]
+        trace.add(f"material {name}", f"{st.type} statement without its {' and '.join(lacking)}: not usable, the "
+                  f"material counts at its value {value}", "USMCA Art. 4.11; UR s. 9(2)-(5)", None)
         return
     if st.type == "nc_vnm":
         assert st.vnm is not None and st.net_cost is not None
@@ -297,7 +329,7 @@ def shift_failures(line: Line, alt: Alternative, good: str) -> tuple[list[Failin
     ok, why = shift_test(alt, good, m.hs)
     notes = [] if ok is not None else [f"{line.path}: {why}"]
     own = [] if ok else [Failing(line.path, m.hs, line.value, m.weight, m.elastomeric, m.textile_item, why,
-                                  "part" in m.flags)]
+                                  "part" in m.flags, f"{line.path}.hs" if ok is None else None)]
     options = [(own, notes)]
     if line.statement_codes is not None:
         fails, sn = [], []
@@ -307,7 +339,9 @@ def shift_failures(line: Line, alt: Alternative, good: str) -> tuple[list[Failin
                 sn.append(f"{line.path} input {c}: {whyc}")
             if not okc:
                 fails.append(Failing(line.path, c, line.value, m.weight, m.elastomeric, m.textile_item,
-                                     f"supplier input {whyc}"))
+                                     f"supplier input {whyc}",
+                                     missing=f"{line.path}.supplier_statement.non_originating_hs" if okc is None
+                                     else None))
         if fails:  # the statement gives no values: the whole material fails
             fails = fails[:1]
         options.append((fails, sn))

@@ -12,9 +12,10 @@ from typing import Any, Sequence
 
 import numpy as np
 
+from usmca.hs import HsSet, code_to_int
+
 from .bom import Bom, Material
 from .context import PARTIES, Context, P
-from .hs import HsSet, code_to_int
 from .rules import Alternative, parse_rule
 from .vector import Portfolio, PortfolioResult, evaluate_portfolio
 
@@ -32,11 +33,11 @@ class _Builder:
         self._cidx: dict[str, int] = {}
         self.nodes: list[list[Any]] = []   # good_int, good_len, rule, tv, nc, tc, method, depth, supported, line
         self.lines: list[list[Any]] = []   # parent, node, value, declared, intermediate, int, len, country
-        self._excluded = [ctx.codes(P.DM_VALUE_EXCLUDED), ctx.codes(P.DM_DIFF_SUBHEADING),
-                          ctx.codes(P.DM_TEXTILE_CHAPTERS)]
-        goods = " ".join(str(x) for x in ctx.table(P.DM_EXCEPTIONS)["good_hs"])
+        self._excluded = [ctx.law.codes(P.DM_VALUE_EXCLUDED), ctx.law.codes(P.DM_DIFF_SUBHEADING),
+                          ctx.law.codes(P.DM_TEXTILE_CHAPTERS)]
+        goods = " ".join(str(x) for x in ctx.law.table(P.DM_EXCEPTIONS)["good_hs"])
         self._excluded.append(HsSet.parse(goods))
-        self.review = bool(ctx.optional(P.NME_IN_EFFECT, False) or ctx.optional(P.FLOOR_IN_EFFECT, False))
+        self.review = bool(ctx.law.get(P.NME_IN_EFFECT, False) or ctx.law.get(P.FLOOR_IN_EFFECT, False))
 
     def country(self, c: str | None) -> int:
         key = c or "unknown"
@@ -74,7 +75,8 @@ class _Builder:
         tc = float(g.costs.total_cost) if g.costs else np.nan
         ok = not (g.set or g.wholly_obtained or g.use or bom.automotive or g.unassembled_gri2a or self.review
                   or g.produced_in not in PARTIES or self._special_good(g.hs)
-                  or bom.shipment is not None or bom.averaging is not None)  # Art. 4.18, UR s. 7(15): exact path
+                  or bom.shipment is not None or bom.averaging is not None  # Art. 4.18, UR s. 7(15): exact path
+                  or not bom.materials)  # a BOM without materials is undetermined (usmca.origin.determine)
         node = self._node(g.hs, self.rule(g.rule, g.hs) if not (g.use or bom.automotive) else -1, tv, nc, tc,
                           _METHOD[g.method], 0, ok, -1)
         if not self._materials(bom.materials, node, 0, g.produced_in):
@@ -91,15 +93,7 @@ class _Builder:
                    designated: bool = False) -> bool:
         ok = True
         for m in mats:
-            if m.intermediate and designated:
-                ok = False  # nested designations: the exact path applies UR s. 8(6)
-            if m.textile_item or m.recovered or "part" in m.flags or m.fungible is not None:
-                ok = False
-            if m.materials and (m.flags or m.supplier_statement or m.adjustments or m.wholly_obtained):
-                ok = False
-            self_produced = m.self_produced if m.self_produced is not None else bool(m.materials)
-            if m.materials and not self_produced:
-                ok = False
+            ok = ok and _modelled(m, designated)
             declared = {"originating": 1, "non_originating": 0}.get(m.origin or "", -1 if m.materials else 0)
             extra, leaf_ok = _leaf(m, declared)
             ok = ok and leaf_ok
@@ -124,6 +118,20 @@ class _Builder:
         return ok
 
 
+def _modelled(m: Material, designated: bool) -> bool:
+    """Whether the numpy path models this material line (else the good takes the exact path)."""
+    if m.intermediate and designated:
+        return False  # nested designations: the exact path applies UR s. 8(6)
+    if m.textile_item or m.recovered or "part" in m.flags or m.fungible is not None:
+        return False
+    if m.origin != "originating" and m.hs is None:
+        return False  # a material without HS code leaves the shift undetermined
+    if m.materials and (m.flags or m.supplier_statement or m.adjustments or m.wholly_obtained):
+        return False
+    self_produced = m.self_produced if m.self_produced is not None else bool(m.materials)
+    return not (m.materials and not self_produced)
+
+
 def _leaf(m: Material, declared: int) -> tuple[list[Any], bool]:
     """Role, de minimis value, VNM (TV, NC) and net-cost adjustment of a line (Art. 4.7, 4.9, 4.11,
     4.14-4.16), as in :mod:`usmca.origin.lines`; False when the fast path cannot model it."""
@@ -141,7 +149,8 @@ def _leaf(m: Material, declared: int) -> tuple[list[Any], bool]:
     nc_adjust = 0.0
     st = m.supplier_statement
     if st is not None and st.signed:
-        if st.type == "tariff_classification":
+        if st.type == "tariff_classification" or None in (st.amount if st.type == "amount" else st.vnm,
+                                                          st.net_cost if st.type == "nc_vnm" else 0):
             return [role, float(value), float(value), float(value), 0.0], False
         if st.type == "nc_vnm":
             vnm_tv = vnm_nc = st.vnm
@@ -191,7 +200,7 @@ def compile_boms(boms: Sequence[Bom], ctx: Context) -> Portfolio:
         line_role=L[:, 8].astype(np.int8), line_fail_value=L[:, 9].astype(float),
         line_vnm_tv=L[:, 10].astype(float), line_vnm_nc=L[:, 11].astype(float), line_nc_adjust=L[:, 12].astype(float),
         rules=b.rules, countries=b.countries, n_goods=len(boms),
-        de_minimis=float(ctx.percent(P.DM_GENERAL)), rvc_waiver=float(ctx.percent(P.DM_RVC_WAIVER)))
+        de_minimis=float(ctx.law.number(P.DM_GENERAL)), rvc_waiver=float(ctx.law.number(P.DM_RVC_WAIVER)))
     return p
 
 

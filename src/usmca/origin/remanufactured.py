@@ -18,7 +18,8 @@ from __future__ import annotations
 
 from typing import Any, Sequence
 
-from .hs import dotted
+from usmca.hs import dotted
+
 from .result import Trace
 
 __all__ = ["SCOPE", "EXCLUDED", "remanufactured_status"]
@@ -53,14 +54,14 @@ def remanufactured_status(hs: str | None, flagged: bool, materials: Sequence[Any
     if not flagged and not recovered:
         return False
     step = "remanufactured good"
-    if not ctx.has(SCOPE) or not ctx.has(EXCLUDED):
+    if not ctx.law.has(SCOPE) or not ctx.law.has(EXCLUDED):
         trace.add(step, f"the definition's HS scope is not encoded in the law tree ({SCOPE})",
                   "USMCA Art. 4.1, 4.4", None if flagged else False)
         return False
-    cite = f"{ctx.cite(SCOPE)}; {ctx.cite(EXCLUDED)}"
+    cite = f"{ctx.law.cite(SCOPE)}; {ctx.law.cite(EXCLUDED)}"
     code = dotted(hs) if hs else "no HS code"
-    in_scope = hs is not None and ctx.codes(SCOPE).contains(hs) is True
-    excluded = hs is not None and ctx.codes(EXCLUDED).contains(hs) is not False
+    in_scope = hs is not None and ctx.law.codes(SCOPE).contains(hs) is True
+    excluded = hs is not None and ctx.law.codes(EXCLUDED).contains(hs) is not False
     if not flagged:
         trace.add(step, f"{len(recovered)} recovered material(s) in a good not declared remanufactured "
                   f"({code}{' is in scope' if in_scope and not excluded else ' is outside the scope'}): "
@@ -68,7 +69,7 @@ def remanufactured_status(hs: str | None, flagged: bool, materials: Sequence[Any
         return False
     if not in_scope or excluded:
         why = ("is an excluded heading or subheading" if in_scope else
-               f"is outside Chapters/headings {ctx.codes(SCOPE)}") if hs else "cannot be placed"
+               f"is outside Chapters/headings {ctx.law.codes(SCOPE)}") if hs else "cannot be placed"
         trace.add(step, f"{code} {why}: not a remanufactured good; recovered materials are not treated as "
                   "originating under Art. 4.4", cite, False)
         return False

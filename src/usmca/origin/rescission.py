@@ -16,10 +16,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from usmca.hs import dotted
+
 from .bom import Bom, parse_bom
 from .context import Context
 from .determine import NodeResult, evaluate_bom
-from .hs import dotted
 from .lines import Line
 
 __all__ = ["rescission_plan"]
@@ -75,7 +76,7 @@ def rescission_plan(bom: Bom, res: NodeResult, ctx: Context) -> dict[str, Any] |
     after = evaluate_bom(parse_bom(raw, bom.source), ctx)
     rvc = None
     if after.rvc is not None:
-        rvc = {"method": after.rvc["method"], "value": after.rvc["value"], "threshold": after.rvc["threshold"]}
+        rvc = {"method": after.rvc.method, "value": after.rvc.value, "threshold": after.rvc.threshold}
     changes = [{"material": ln.id, "path": ln.path, "hs": dotted(ln.material.hs) if ln.material.hs else None,
                 "value": ln.material.material_value, "country": ln.material.country,
                 "reason": "rescind the intermediate designation (non-originating)"} for ln in found]

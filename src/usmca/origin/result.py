@@ -8,6 +8,8 @@ from decimal import Decimal
 from types import MappingProxyType
 from typing import Any, Mapping
 
+from .outcome import Criterion, Status
+
 __all__ = ["TraceStep", "Trace", "QualificationResult"]
 
 
@@ -84,10 +86,17 @@ class QualificationResult:
         The cheapest set of materials to source as originating per alternative, when failing.
     averaging
         With a net-cost averaging election (UR s. 7(15)): the sums and RVC of every period.
+    missing
+        The facts whose absence left the answer undetermined (``good.costs``,
+        ``materials[2].hs``, ``materials[0].supplier_statement.amount``...); empty otherwise.
+
+    The JSON document carries ``status`` (``originating``, ``not_originating`` or
+    ``undetermined``) beside ``originating`` (true, false or null: null exactly when undetermined)
+    and ``missing``. Undetermined is an answer, not an error: the command exits 0.
     """
 
     originating: bool | None
-    criterion: str | None
+    criterion: Criterion | None
     rule: Mapping[str, Any] | None
     rvc: Mapping[str, Any] | None
     trace: tuple[TraceStep, ...]
@@ -100,6 +109,12 @@ class QualificationResult:
     reform: Mapping[str, Any] | None = None
     source: str = ""
     averaging: tuple[Mapping[str, Any], ...] | None = None
+    missing: tuple[str, ...] = ()
+
+    @property
+    def status(self) -> Status:
+        """``originating``, ``not_originating`` or ``undetermined``."""
+        return {True: "originating", False: "not_originating", None: "undetermined"}[self.originating]  # type: ignore[return-value]
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "content_by_country", MappingProxyType(dict(self.content_by_country)))
@@ -113,6 +128,8 @@ class QualificationResult:
                 rvc["value_exact"] = str(self.rvc["value"])
         out: dict[str, Any] = {
             "originating": self.originating,
+            "status": self.status,
+            "missing": list(self.missing),
             "criterion": self.criterion,
             "rule": _plain(self.rule),
             "rvc": rvc,

@@ -29,8 +29,7 @@ from typing import Any, Mapping, Sequence
 import numpy as np
 
 from usmca.errors import UserInputError
-
-from .hs import SHIFT_LEVEL, HsSet, dotted, normalize
+from usmca.hs import SHIFT_LEVEL, HsSet, dotted, normalize
 
 __all__ = ["Alternative", "parse_rule", "shift_test", "shift_test_array"]
 
@@ -199,15 +198,17 @@ def _lvl(n: int) -> str:
 
 
 def shift_test_array(alt: Alternative, good_int: np.ndarray, good_len: np.ndarray,
-                     mat_int: np.ndarray, mat_len: np.ndarray) -> np.ndarray:
-    """Vectorised :func:`shift_test` over lines (undetermined counts as failing).
+                     mat_int: np.ndarray, mat_len: np.ndarray, undetermined: bool = False) -> np.ndarray:
+    """Vectorised :func:`shift_test` over lines; an undetermined test (a code too short to tell)
+    counts as failing, or as passing when ``undetermined`` is True (so that the lines failing in
+    the first reading but not in the second are exactly the undetermined ones).
 
     Parameters
     ----------
     alt
         The alternative (one for all lines).
     good_int, good_len, mat_int, mat_len
-        Codes of each line's good and material in the form of :func:`usmca.origin.hs.codes_to_int`.
+        Codes of each line's good and material in the form of :func:`usmca.hs.codes_to_int`.
 
     Returns
     -------
@@ -223,11 +224,16 @@ def shift_test_array(alt: Alternative, good_int: np.ndarray, good_len: np.ndarra
     # short codes: a change is certain only if the shorter common prefix already differs
     k = np.minimum(np.minimum(mat_len, good_len), n).astype(np.int64)
     kscale = 10 ** (10 - k)
-    ok |= (~long_enough) & (mat_int // kscale != good_int // kscale)
+    if undetermined:
+        ok |= ~long_enough
+    else:
+        ok |= (~long_enough) & (mat_int // kscale != good_int // kscale)
     if alt.except_:
-        ok &= ~alt.except_.contains_array(mat_int, mat_len)
+        ok &= ~alt.except_.contains_array(mat_int, mat_len, undetermined=not undetermined)
     if alt.from_only:
-        # conservative: a short code counts as inside only if surely inside; use the exact path
-        inside = alt.from_only.contains_array(mat_int, mat_len) & (mat_len >= min(r.level for r in alt.from_only.ranges))
+        # conservative: a short code counts as inside only if surely inside
+        inside = alt.from_only.contains_array(mat_int, mat_len)
+        if not undetermined:
+            inside &= mat_len >= min(r.level for r in alt.from_only.ranges)
         ok &= inside
     return ok

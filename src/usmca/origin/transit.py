@@ -32,8 +32,9 @@ from typing import Any, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from usmca.hs import HsSet, dotted, normalize_optional
+
 from .context import PARTIES
-from .hs import HsSet, dotted, normalize_optional
 from .result import Trace
 
 __all__ = ["Leg", "Shipment", "check_transit", "P_OPERATIONS", "P_CUSTOMS", "P_GROUPS", "P_CONDITIONS"]
@@ -88,20 +89,20 @@ class Shipment(_Model):
 
 def _exception(shipment: Shipment, hs: str, outside: list[Leg], ctx: Any, trace: Trace) -> bool:
     """Whether s. 10(3) disapplies s. 10(1) for this good and route."""
-    if not ctx.has(P_GROUPS):
+    if not ctx.law.has(P_GROUPS):
         return False
-    groups = ctx.value(P_GROUPS) or {}
-    conditions = (ctx.value(P_CONDITIONS) or {}) if ctx.has(P_CONDITIONS) else {}
+    groups = ctx.law.at(P_GROUPS) or {}
+    conditions = (ctx.law.at(P_CONDITIONS) or {}) if ctx.law.has(P_CONDITIONS) else {}
     for name, codes in groups.items():
         group = HsSet.parse(codes)
         if group.contains(hs) is not True:
             continue
-        cite = ctx.cite(P_GROUPS)
+        cite = ctx.law.cite(P_GROUPS)
         cond = conditions.get(name)
         if cond and shipment.exception_condition_met is not True:
             word = "not declared" if shipment.exception_condition_met is None else "declared not met"
             trace.add("transit exception", f"{dotted(hs)} is in the {name} group, but the condition '{cond}' is "
-                      f"{word}: s. 10(1) applies", f"{cite}; {ctx.cite(P_CONDITIONS)}")
+                      f"{word}: s. 10(1) applies", f"{cite}; {ctx.law.cite(P_CONDITIONS)}")
             return False
         moved = [leg for leg in outside if leg.hs_after is not None and group.contains(leg.hs_after) is not True]
         if moved:
@@ -140,32 +141,46 @@ def check_transit(shipment: Shipment, hs: str | None, ctx: Any, trace: Trace) ->
         return True
     if hs is not None and _exception(shipment, hs, outside, ctx, trace):
         return True
-    permitted = set(ctx.value(P_OPERATIONS) or [])
-    need_control = bool(ctx.optional(P_CUSTOMS, True))
-    cite_ops, cite_cc = ctx.cite(P_OPERATIONS), ctx.cite(P_CUSTOMS)
+    permitted = set(ctx.law.at(P_OPERATIONS) or [])
+    need_control = bool(ctx.law.get(P_CUSTOMS, True))
+    cite_ops, cite_cc = ctx.law.cite(P_OPERATIONS), ctx.law.cite(P_CUSTOMS)
     verdict: bool | None = True
     for i, leg in enumerate(shipment.route):
         if leg.country in PARTIES:
             continue
-        step = f"transit leg {i + 1} ({leg.country})"
-        bad = [op for op in leg.operations if op not in permitted]
-        if bad:
-            trace.add(step, f"operations {bad} are not among the permitted ones (unloading, reloading, separation "
-                      "from bulk, storing, required labelling, transport and preservation operations)", cite_ops, False)
+        kept = _leg(f"transit leg {i + 1} ({leg.country})", leg, hs, permitted, need_control, (cite_ops, cite_cc),
+                    trace)
+        if kept is False:
             verdict = False
-        if hs is not None and leg.hs_after is not None and leg.hs_after[:6] != hs[:6]:
-            trace.add(step, f"classification changed abroad {dotted(hs)} -> {dotted(leg.hs_after)}: further "
-                      "production outside the territories", cite_ops, False)
-            verdict = False
-        if need_control and leg.customs_control is False:
-            trace.add(step, "left customs control outside the territories", cite_cc, False)
-            verdict = False
-        elif need_control and leg.customs_control is None:
-            trace.add(step, "customs control outside the territories not stated", cite_cc, None)
-            if verdict is True:
-                verdict = None
-        if not bad and leg.customs_control is not False and (leg.hs_after is None or hs is None
-                                                             or leg.hs_after[:6] == hs[:6]):
-            ops = ", ".join(leg.operations) or "no operation"
-            trace.add(step, f"{ops}: permitted", cite_ops, True if leg.customs_control or not need_control else None)
+        elif kept is None and verdict is True:
+            verdict = None
     return verdict
+
+
+def _leg(step: str, leg: Any, hs: str | None, permitted: set[str], need_control: bool, cites: tuple[str, str],
+         trace: Trace) -> bool | None:
+    """One leg outside the territories: permitted operations only, no further production, under
+    customs control (UR s. 10(1)); None when the control is not stated."""
+    cite_ops, cite_cc = cites
+    kept: bool | None = True
+    bad = [op for op in leg.operations if op not in permitted]
+    if bad:
+        trace.add(step, f"operations {bad} are not among the permitted ones (unloading, reloading, separation "
+                  "from bulk, storing, required labelling, transport and preservation operations)", cite_ops, False)
+        kept = False
+    if hs is not None and leg.hs_after is not None and leg.hs_after[:6] != hs[:6]:
+        trace.add(step, f"classification changed abroad {dotted(hs)} -> {dotted(leg.hs_after)}: further "
+                  "production outside the territories", cite_ops, False)
+        kept = False
+    if need_control and leg.customs_control is False:
+        trace.add(step, "left customs control outside the territories", cite_cc, False)
+        kept = False
+    elif need_control and leg.customs_control is None:
+        trace.add(step, "customs control outside the territories not stated", cite_cc, None)
+        if kept is True:
+            kept = None
+    if not bad and leg.customs_control is not False and (leg.hs_after is None or hs is None
+                                                         or leg.hs_after[:6] == hs[:6]):
+        ops = ", ".join(leg.operations) or "no operation"
+        trace.add(step, f"{ops}: permitted", cite_ops, True if leg.customs_control or not need_control else None)
+    return kept

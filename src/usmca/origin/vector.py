@@ -110,9 +110,11 @@ def _ancestors(p: Portfolio, kmax: int) -> list[np.ndarray]:
     return anc
 
 
-def _own_fail(p: Portfolio, anc: np.ndarray, a: int, sel: np.ndarray) -> np.ndarray:
-    """Lines in ``sel`` whose own code fails alternative ``a`` of the rule of node ``anc``."""
+def _own_fail(p: Portfolio, anc: np.ndarray, a: int, sel: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Lines in ``sel`` whose own code fails alternative ``a`` of the rule of node ``anc``: (failing,
+    surely failing); a line failing but not surely failing has a code too short to tell."""
     fail = np.zeros(sel.shape, dtype=bool)
+    sure = np.zeros(sel.shape, dtype=bool)
     valid = sel & (anc >= 0)
     rule_of = np.where(valid, p.node_rule[np.maximum(anc, 0)], -1)
     for r in np.unique(rule_of[valid]):
@@ -120,10 +122,10 @@ def _own_fail(p: Portfolio, anc: np.ndarray, a: int, sel: np.ndarray) -> np.ndar
             continue
         m = valid & (rule_of == r)
         nodes = anc[m]
-        ok = shift_test_array(p.rules[r][a], p.node_good_int[nodes], p.node_good_len[nodes],
-                              p.line_int[m], p.line_len[m])
-        fail[m] = ~ok
-    return fail
+        args = (p.rules[r][a], p.node_good_int[nodes], p.node_good_len[nodes], p.line_int[m], p.line_len[m])
+        fail[m] = ~shift_test_array(*args)
+        sure[m] = ~shift_test_array(*args, undetermined=True)
+    return fail, sure
 
 
 def evaluate_portfolio(p: Portfolio) -> PortfolioResult:
@@ -146,6 +148,7 @@ def evaluate_portfolio(p: Portfolio) -> PortfolioResult:
     line_orig = p.line_declared == 1
     # fv[k][a]: failing value of a line against alternative a of its k-th ancestor's rule
     fv = [[np.zeros(n_lines) for _ in range(amax)] for _ in range(tmax + 2)]
+    fv_sure = [[np.zeros(n_lines) for _ in range(amax)] for _ in range(tmax + 2)]  # surely failing value
     is_node_line = p.line_node >= 0
     for t in range(tmax, 0, -1):
         sel = tier == t
@@ -155,14 +158,21 @@ def evaluate_portfolio(p: Portfolio) -> PortfolioResult:
         non = sel & ~line_orig & (role == 0)  # tested for the shift: non-originating ordinary materials
         for k in range(1, t + 1):
             for a in range(amax):
-                own = np.where(_own_fail(p, anc[k], a, non), p.line_fail_value, 0.0)
-                val = own.copy()
+                failing, sure = _own_fail(p, anc[k], a, non)
+                own = np.where(failing, p.line_fail_value, 0.0)
+                own_sure = np.where(sure, p.line_fail_value, 0.0)
+                val, val_sure = own.copy(), own_sure.copy()
                 if t < tmax:  # look-through option for non-originating self-produced lines (UR s. 3(8))
                     child = tier == t + 1
                     sums = np.bincount(p.line_parent[child], weights=fv[k + 1][a][child], minlength=n_nodes)
+                    sums_sure = np.bincount(p.line_parent[child], weights=fv_sure[k + 1][a][child],
+                                            minlength=n_nodes)
                     sp = non & is_node_line
-                    val[sp] = np.minimum(own[sp], sums[p.line_node[sp]])
+                    inner = sums[p.line_node[sp]] < own[sp]  # the option of least failing value is kept
+                    val[sp] = np.where(inner, sums[p.line_node[sp]], own[sp])
+                    val_sure[sp] = np.where(inner, sums_sure[p.line_node[sp]], own_sure[sp])
                 fv[k][a] = np.where(sel, np.where(non, val, 0.0), fv[k][a])
+                fv_sure[k][a] = np.where(sel, np.where(non, val_sure, 0.0), fv_sure[k][a])
         # contributions to the parent's VNM
         sub_tv = np.where(is_node_line, vnm_tv[np.maximum(p.line_node, 0)], 0.0)
         sub_nc = np.where(is_node_line, vnm_nc[np.maximum(p.line_node, 0)], 0.0)
@@ -173,15 +183,16 @@ def evaluate_portfolio(p: Portfolio) -> PortfolioResult:
         c_tv, c_nc = np.where(sel & counted, c_tv, 0.0), np.where(sel & counted, c_nc, 0.0)
         vnm_tv += np.bincount(p.line_parent, weights=c_tv, minlength=n_nodes)
         vnm_nc += np.bincount(p.line_parent, weights=c_nc, minlength=n_nodes)
-        _decide(p, t - 1, sel & counted, line_orig, fv[1], vnm_tv, vnm_nc, nc_eff, status, crit, best_rvc)
+        _decide(p, t - 1, sel & counted, line_orig, fv[1], fv_sure[1], vnm_tv, vnm_nc, nc_eff, status, crit,
+                best_rvc)
     content = _content(p)
     status[~p.node_supported] = -2
     return PortfolioResult(status, crit, vnm_tv, vnm_nc, best_rvc, content)
 
 
 def _decide(p: Portfolio, depth: int, sel: np.ndarray, line_orig: np.ndarray, fv1: list[np.ndarray],
-            vnm_tv: np.ndarray, vnm_nc: np.ndarray, nc_eff: np.ndarray, status: np.ndarray, crit: np.ndarray,
-            best_rvc: np.ndarray) -> None:
+            fv1_sure: list[np.ndarray], vnm_tv: np.ndarray, vnm_nc: np.ndarray, nc_eff: np.ndarray,
+            status: np.ndarray, crit: np.ndarray, best_rvc: np.ndarray) -> None:
     n_nodes = len(p.node_rule)
     nodes = p.node_depth == depth
     n_lines = np.bincount(p.line_parent[sel], minlength=n_nodes)
@@ -193,6 +204,7 @@ def _decide(p: Portfolio, depth: int, sel: np.ndarray, line_orig: np.ndarray, fv
         rvc_nc = (nc - vnm_nc) / nc * 100.0
         waived = (vnm_tv <= p.rvc_waiver / 100.0 * tv) | (vnm_nc <= p.rvc_waiver / 100.0 * tc)
     passed = np.zeros(n_nodes, dtype=bool)
+    undetermined = np.zeros(n_nodes, dtype=bool)  # an alternative's RVC lacks its base (no TV / no costs)
     decisive = np.full(n_nodes, np.nan)
     for r, alts in enumerate(p.rules):
         m = nodes & (p.node_rule == r)
@@ -202,9 +214,13 @@ def _decide(p: Portfolio, depth: int, sel: np.ndarray, line_orig: np.ndarray, fv
             if alt.unsupported:
                 continue
             fail = np.bincount(p.line_parent[sel], weights=fv1[a][sel], minlength=n_nodes)
+            fail_sure = np.bincount(p.line_parent[sel], weights=fv1_sure[a][sel], minlength=n_nodes)
             with np.errstate(invalid="ignore"):
                 dm = (fail <= p.de_minimis / 100.0 * tv) | (fail <= p.de_minimis / 100.0 * tc)
+                dm_sure = (fail_sure <= p.de_minimis / 100.0 * tv) | (fail_sure <= p.de_minimis / 100.0 * tc)
             shift_ok = (fail == 0) | dm
+            # undetermined shift: fails only through codes too short to tell (the exact path's None)
+            shift_unsure = ~shift_ok & (fail > fail_sure) & ((fail_sure == 0) | dm_sure)
             req = alt.rvc or {}
             if req:
                 t_tv = float(req["TV"]) if "TV" in req else np.nan
@@ -214,17 +230,24 @@ def _decide(p: Portfolio, depth: int, sel: np.ndarray, line_orig: np.ndarray, fv
                 ok_tv = use_tv & (rvc_tv >= t_tv)
                 ok_nc = use_nc & (rvc_nc >= t_nc)
                 rvc_ok = ok_tv | ok_nc | waived
+                with np.errstate(invalid="ignore"):
+                    lack = (use_tv & ~(tv > 0)) | (use_nc & ~(nc > 0))
+                rvc_unsure = ~rvc_ok & lack
+                undetermined |= m & (
+                    (shift_ok & rvc_unsure) | (shift_unsure & (rvc_ok | rvc_unsure)))
                 # the decisive test: the first passing method (TV before NC), none when waived
                 cand = np.where(waived, np.nan, np.where(ok_tv, rvc_tv, np.where(ok_nc, rvc_nc, np.nan)))
             else:
                 rvc_ok = np.ones(n_nodes, dtype=bool)
                 cand = np.full(n_nodes, np.nan)
+                undetermined |= m & shift_unsure
             ok = m & shift_ok & rvc_ok
             newly = ok & ~passed
             decisive = np.where(newly, cand, decisive)
             passed |= ok
     encoded = nodes & (p.node_rule >= 0)
-    status[nodes] = np.where(passed[nodes] | all_orig[nodes], 1, np.where(encoded[nodes], 0, -1))
+    status[nodes] = np.where(passed[nodes] | all_orig[nodes], 1,
+                             np.where(encoded[nodes] & ~undetermined[nodes], 0, -1))
     crit[nodes] = np.where(all_orig[nodes], "C", np.where(passed[nodes], "B", ""))
     best_rvc[nodes] = decisive[nodes]
 

@@ -7,6 +7,10 @@ applied in file order to a copy :math:`\\tau'`:
 - ``set_tariff: e`` replaces the block by :math:`e` (e.g. ``mfn``, the importer's
   non-preferential rate, read from its tariff on ROW);
 - ``trade_cost: e`` multiplies the iceberg cost: :math:`\\hat d_{nij} \\mathrel{*}= 1 + e`;
+- ``agreement: s`` removes the share ``s`` of the agreement's own trade effect on the block; the
+  solver turns it into an iceberg change with the cited PPML estimate and the sector's theta
+  (:func:`usmca.ge.agreement.log_trade_cost`), net of the preference margin
+  :math:`\\ln((1+\\tau^{MFN}_{nj})/(1+\\tau_{nij}))` recorded here;
 - ``mirror: {of: USA, scale: s, lift_below: t}`` sets a countermeasure of the selected importers
   c on the selected exporters (the US), dollar for dollar: the uniform rate
   :math:`r_c = s \\sum_j \\Delta\\tau_{US,c,j} Z_{US,c,j} / \\sum_{j \\in S} Z_{c,US,j}` so that the
@@ -51,6 +55,10 @@ class CompiledScenario:
     law_used: list[dict[str, Any]]
     reform_status: dict[str, Any]
     notes: list[str] = field(default_factory=list)
+    agreement_share: np.ndarray | None = None
+    """(N, N, J) share of the agreement's effect removed (``agreement`` shocks), None if none."""
+    agreement_margin: np.ndarray | None = None
+    """(N, N, J) baseline preference margin :math:`\\ln((1+\\tau^{MFN})/(1+\\tau))`, floored at 0."""
 
     def added_tariff(self, base: np.ndarray) -> np.ndarray:
         return self.tariffs - base
@@ -194,6 +202,7 @@ def compile_scenario(s: Scenario, countries: tuple[str, ...], sectors: tuple[str
     env["mfn"] = np.broadcast_to(base_tariffs[:, row : row + 1, :], base_tariffs.shape)
     tau = base_tariffs.astype(float).copy()
     dhat = np.ones_like(tau)
+    share = np.zeros_like(tau)
     notes: list[str] = []
     pending = calibration
     for k, sh in enumerate(s.shocks):
@@ -208,12 +217,21 @@ def compile_scenario(s: Scenario, countries: tuple[str, ...], sectors: tuple[str
             tau = np.where(m, tau + v, tau)
         elif sh.kind == "set_tariff":
             tau = np.where(m, v, tau)
+        elif sh.kind == "agreement":
+            if np.any((v < 0) | (v > 1)):
+                raise UserInputError(s.source, fld, sh.rule, "the share of the agreement removed is in [0, 1]")
+            share = np.where(m, v, share)
         else:
             dhat = np.where(m, dhat * (1.0 + v), dhat)
     tau = _calibrate(tau, pending, notes)
     if np.any(tau < 0) or np.any(dhat <= 0) or not (np.isfinite(tau).all() and np.isfinite(dhat).all()):
         raise UserInputError(s.source, "shocks", None, "the shocks give a negative tariff or a non-positive trade cost")
-    return CompiledScenario(s.name, tau, dhat, used, status, notes)
+    margin = None
+    if share.any():
+        margin = np.maximum(np.log1p(env["mfn"]) - np.log1p(base_tariffs), 0.0)
+        notes.append("agreement removed: its non-tariff trade cost (PPML estimate, usmca.ge.agreement) on "
+                     f"{int((share > 0).sum())} importer x exporter x sector cells")
+    return CompiledScenario(s.name, tau, dhat, used, status, notes, share if share.any() else None, margin)
 
 
 def _calibrate(tau: np.ndarray, cal: np.ndarray | None, notes: list[str]) -> np.ndarray:

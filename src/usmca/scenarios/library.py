@@ -27,7 +27,8 @@ def _merge(parent: Scenario, child: Scenario) -> Scenario:
                    shocks=parent.shocks + child.shocks, calibrate=child.calibrate or parent.calibrate,
                    calibrate_from=None if child.calibrate else (parent.calibrate_from or
                                                                 (parent if parent.calibrate else None)),
-                   reform=child.reform if child.reform is not None else parent.reform)
+                   reform=child.reform if child.reform is not None else parent.reform,
+                   closure=child.closure or parent.closure)
 
 
 def resolve(name: str, scenarios: dict[str, Scenario], _seen: tuple[str, ...] = ()) -> Scenario:

@@ -7,12 +7,20 @@ effects), the real-wage change :math:`\\hat w/\\hat P`, the change in goods expo
 and per country x sector the change in gross output. The default solver is the Caliendo-Parro
 engine (:mod:`usmca.ge.caliendo_parro`, imported lazily); any callable with the signature of
 :data:`Solver` can be passed instead (tests use an independent one-sector solver).
+
+With the default engine every run states its trade-balance closure (:class:`RunOptions`, a
+scenario's ``closure:`` field; :mod:`usmca.scenarios.cp_adapter`), reports exports and imports
+nominal and real, gross output nominal (``sectors``) and real (``sectors_real``), and the 90%
+Monte Carlo interval of each figure (``intervals``) over the sampling distributions of the trade
+elasticities and, for agreement-level changes, of the agreement's PPML trade effect
+(``uncertainty`` says how). ``versus`` is the scenario's own effect against its ``compare_to``;
+``explain`` decomposes vehicle output and US exports by their inputs (:mod:`.explain`).
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any, Callable, Iterable, Mapping
 
 import numpy as np
@@ -22,13 +30,38 @@ from usmca.errors import UserInputError
 from .compile import CompiledScenario, compile_scenario
 from .schema import Scenario
 
-__all__ = ["ScenarioResult", "Solver", "run_scenario", "run_scenarios", "tariff_wedges", "COUNTRY_METRICS"]
+__all__ = ["ScenarioResult", "Solver", "RunOptions", "run_scenario", "run_scenarios", "with_versus",
+           "tariff_wedges", "COUNTRY_METRICS"]
 
 Solver = Callable[[Any, np.ndarray, np.ndarray], Mapping[str, Any]]
 """``solver(baseline, new_tariffs, trade_cost_hat) -> {"countries": {code: {metric: %}},
 "sectors": {code: {sector: output %}}, "diagnostics": {...}}``."""
 
-COUNTRY_METRICS = ("welfare_pct", "real_wage_pct", "tot_pct", "vot_pct", "exports_pct", "imports_pct")
+COUNTRY_METRICS = ("welfare_pct", "real_wage_pct", "tot_pct", "vot_pct", "exports_pct", "imports_pct",
+                   "exports_real_pct", "imports_real_pct")
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    """How a run is solved: the trade-balance closure and the Monte Carlo.
+
+    ``closure``: one of :data:`usmca.scenarios.schema.CLOSURES`; ``None`` uses each scenario's own
+    ``closure:`` field, else :data:`usmca.scenarios.cp_adapter.DEFAULT_CLOSURE`. A given closure
+    overrides the scenarios' fields. ``draws``: Monte Carlo draws of the elasticities (and of the
+    agreement effect) behind the 90% intervals (0: none); ``seed`` makes them reproducible.
+    """
+
+    closure: str | None = None
+    draws: int = 100
+    seed: int = 0
+
+    def __post_init__(self) -> None:
+        from .schema import CLOSURES
+
+        if self.closure is not None and self.closure not in CLOSURES:
+            raise UserInputError("--closure", "", self.closure, f"unknown closure; one of {', '.join(CLOSURES)}")
+        if isinstance(self.draws, bool) or not isinstance(self.draws, int) or self.draws < 0:
+            raise UserInputError("--draws", "", self.draws, "must be an integer >= 0")
 
 
 @dataclass(frozen=True)
@@ -52,10 +85,27 @@ class ScenarioResult:
     sensitivity: dict[str, Any] = field(default_factory=dict)
     reform_raw: Mapping[str, Any] | None = None
     calibration: dict[str, Any] = field(default_factory=dict)
+    closure: str | None = None
+    """Trade-balance closure the scenario was solved under (see :mod:`usmca.scenarios.cp_adapter`)."""
+    sectors_real: dict[str, dict[str, float | None]] = field(default_factory=dict)
+    """Gross output by country x sector deflated by its producer price (volume), percent."""
+    intervals: dict[str, Any] = field(default_factory=dict)
+    """90% Monte Carlo intervals ``[p5, p95]``: ``countries[c][metric]``, ``sectors[c][s]``,
+    ``sectors_real[c][s]`` (same keys as the point estimates)."""
+    uncertainty: dict[str, Any] = field(default_factory=dict)
+    """How the intervals were made: draws, seed, parameters, converged draws, agreement estimate."""
+    explain: dict[str, Any] = field(default_factory=dict)
+    """Decomposition of vehicle output and US export changes by their inputs (:mod:`.explain`)."""
+    versus: dict[str, Any] = field(default_factory=dict)
+    """The scenario's own effect: the change relative to its ``compare_to`` scenario, per country and
+    metric, with the 90% interval of the per-draw difference (same seeded elasticity draws)."""
+    draws: Mapping[str, Any] | None = field(default=None, repr=False)
+    """Raw Monte Carlo arrays (row 0 the point estimate), kept out of ``to_dict``."""
 
     def to_dict(self) -> dict[str, Any]:
-        d = asdict(self)
+        d = asdict(replace(self, draws=None))
         d.pop("reform_raw")
+        d.pop("draws")
         return d
 
 
@@ -86,7 +136,8 @@ def _finite(x: Any) -> float | None:
     return v if math.isfinite(v) else None
 
 
-def run_scenario(s: Scenario, baseline: Any, solver: Solver | None = None, calibrate: bool = True) -> ScenarioResult:
+def run_scenario(s: Scenario, baseline: Any, solver: Solver | None = None, calibrate: bool = True,
+                 options: RunOptions | None = None) -> ScenarioResult:
     """Compile ``s`` on ``baseline`` and solve it; see the module docstring for the outputs.
 
     With ``calibrate`` (default) a scenario marked ``calibrate: tariff_engine`` takes its US
@@ -120,10 +171,22 @@ def run_scenario(s: Scenario, baseline: Any, solver: Solver | None = None, calib
                                                   baseline.flows, getattr(baseline, "region_groups", None),
                                                   getattr(baseline, "sector_groups", None), calibration=cal)
     solve = solver or default_solver()
-    res = solve(baseline, compiled.tariffs, compiled.trade_cost_hat)
+    opts = options or RunOptions()
+    closure = opts.closure or s.closure
+    if getattr(solve, "accepts_options", False):
+        from .cp_adapter import DEFAULT_CLOSURE
+
+        closure = closure or DEFAULT_CLOSURE
+        res = solve(baseline, compiled.tariffs, compiled.trade_cost_hat, closure=closure, draws=opts.draws,
+                    seed=opts.seed, agreement_share=compiled.agreement_share,
+                    agreement_margin=compiled.agreement_margin)
+    else:
+        res = solve(baseline, compiled.tariffs, compiled.trade_cost_hat)
     countries = {c: {m: _finite(res["countries"].get(c, {}).get(m)) for m in COUNTRY_METRICS}
                  for c in baseline.countries}
     sectors = {c: {s_: _finite(v) for s_, v in res.get("sectors", {}).get(c, {}).items()} for c in baseline.countries}
+    sectors_real = {c: {s_: _finite(v) for s_, v in res.get("sectors_real", {}).get(c, {}).items()}
+                    for c in baseline.countries} if res.get("sectors_real") else {}
     assumptions = [{"name": a.name, "value": a.value, "unit": a.unit, "source": a.source, "url": a.url,
                     "note": a.note} for a in s.assumptions]
     return ScenarioResult(
@@ -133,7 +196,18 @@ def run_scenario(s: Scenario, baseline: Any, solver: Solver | None = None, calib
         law_used=compiled.law_used, assumptions=assumptions, reform=compiled.reform_status,
         notes=([s.notes] if s.notes else []) + compiled.notes,
         diagnostics=dict(res.get("diagnostics", {})), compare_to=s.compare_to, origin_whatif=s.origin_whatif,
-        sensitivity=_sensitivity(res.get("sensitivity")), reform_raw=s.reform, calibration=cal_info)
+        sensitivity=_sensitivity(res.get("sensitivity")), reform_raw=s.reform, calibration=cal_info,
+        closure=res.get("diagnostics", {}).get("closure", closure), sectors_real=sectors_real,
+        intervals=res.get("intervals", {}), uncertainty=res.get("uncertainty", {}), draws=res.get("draws"),
+        explain=_explain(baseline, compiled, countries, sectors_real or sectors, res))
+
+
+def _explain(baseline: Any, compiled: CompiledScenario, countries: dict, sectors: dict, res: Mapping) -> dict:
+    try:
+        from .explain import explain
+    except ImportError:  # pragma: no cover
+        return {}
+    return explain(baseline, compiled, countries, sectors, res)
 
 
 def _sensitivity(raw: Any) -> dict[str, Any]:
@@ -145,12 +219,39 @@ def _sensitivity(raw: Any) -> dict[str, Any]:
 
 def run_scenarios(scenarios: Iterable[Scenario], baseline: Any, solver: Solver | None = None,
                   progress: Callable[[Iterable[Any], str], Iterable[Any]] | None = None,
-                  calibrate: bool = True) -> dict[str, ScenarioResult]:
+                  calibrate: bool = True, options: RunOptions | None = None) -> dict[str, ScenarioResult]:
     """Run several scenarios; ``progress(items, description)`` wraps the loop (e.g. a rich bar)."""
     items = list(scenarios)
     it = progress(items, "Solving scenarios") if progress else items
     solve = solver or default_solver()
-    return {s.name: run_scenario(s, baseline, solve, calibrate) for s in it}
+    out = {s.name: run_scenario(s, baseline, solve, calibrate, options) for s in it}
+    return with_versus(out, tuple(baseline.countries))
+
+
+def with_versus(results: Mapping[str, ScenarioResult], countries: tuple[str, ...]) -> dict[str, ScenarioResult]:
+    """Every result with ``versus`` set against its ``compare_to`` when that scenario is among ``results``
+    (run with the same options, so the per-draw difference uses the same elasticity draws)."""
+    return {n: _versus(r, results.get(r.compare_to or ""), countries) for n, r in results.items()}
+
+
+def _versus(r: ScenarioResult, cmp_: ScenarioResult | None, countries: tuple[str, ...]) -> ScenarioResult:
+    """Attach ``versus``: r minus its comparator, point and 90% interval of the per-draw difference."""
+    if cmp_ is None:
+        return r
+    from .cp_adapter import PERCENTILES
+
+    point = {c: {m: (None if v is None or cmp_.countries[c].get(m) is None else v - cmp_.countries[c][m])
+                 for m, v in r.countries[c].items()} for c in countries}
+    bands: dict[str, dict[str, Any]] = {c: {} for c in countries}
+    a, b = r.draws or {}, cmp_.draws or {}
+    for m in set(a) & set(b):
+        d = np.asarray(a[m]) - np.asarray(b[m])
+        if d.shape[0] > 2:
+            with np.errstate(all="ignore"):
+                q = np.nanpercentile(d[1:], PERCENTILES, axis=0)
+            for k, c in enumerate(countries):
+                bands[c][m] = [float(q[0, k]), float(q[1, k])]
+    return replace(r, versus={"scenario": cmp_.name, "countries": point, "intervals": bands})
 
 
 def default_solver() -> Solver:

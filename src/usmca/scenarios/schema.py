@@ -21,7 +21,11 @@ citation for every assumed number::
       claim_mx: {value: 0.679, unit: fraction, source: "...", url: https://...}
     shocks:
       - {description, importers: [USA], exporters: [MEX], sectors: goods,
-         tariff: "ieepa_mx * (1 - claim_mx)"}   # or set_tariff / trade_cost / mirror
+         tariff: "ieepa_mx * (1 - claim_mx)"}   # or set_tariff / trade_cost / mirror / agreement
+    closure: deficit_share           # optional: deficit_share | deficits_removed (see cp_adapter)
+
+A shock ``agreement: s`` removes the share ``s`` (1 = all) of the agreement's own trade effect on
+the selected block: its non-tariff part, from the cited PPML estimate (:mod:`usmca.ge.agreement`).
 """
 
 from __future__ import annotations
@@ -38,14 +42,17 @@ from usmca.errors import UserInputError
 from .expr import names_in
 
 __all__ = ["Scenario", "Shock", "Assumption", "LawRef", "load_scenario", "LIBRARY_DIR", "BUILTINS",
-           "SHOCK_KINDS", "UNITS"]
+           "SHOCK_KINDS", "UNITS", "CLOSURES"]
 
 LIBRARY_DIR = Path(__file__).with_name("library")
 BUILTINS = {"mfn", "base"}
-SHOCK_KINDS = ("tariff", "set_tariff", "trade_cost", "mirror")
+SHOCK_KINDS = ("tariff", "set_tariff", "trade_cost", "mirror", "agreement")
 UNITS = {"fraction": 1.0, "percent": 0.01, "number": 1.0, "days": 1.0, "percent_per_day": 0.01}
 _TOP = {"name", "title", "description", "model", "date", "extends", "compare_to", "reform", "law", "assumptions",
-        "shocks", "origin_whatif", "notes", "calibrate"}
+        "shocks", "origin_whatif", "notes", "calibrate", "closure"}
+CLOSURES = ("deficit_share", "deficits_removed")
+"""Trade-balance closures (see :mod:`usmca.scenarios.cp_adapter`): deficits held as a share of world
+income, or removed in a first step (Caliendo and Parro 2015's counterfactual with deficits removed)."""
 CALIBRATIONS = ("tariff_engine",)
 _SHOCK = {"description", "importers", "exporters", "sectors", *SHOCK_KINDS}
 MODELS = ("caliendo-parro",)
@@ -111,6 +118,7 @@ class Scenario:
     origin_whatif: bool = False
     notes: str = ""
     calibrate: str | None = None
+    closure: str | None = None
     calibrate_from: Any = field(default=None, repr=False)   # the resolved ancestor that declared ``calibrate``
     raw: Mapping[str, Any] = field(default_factory=dict, repr=False)
 
@@ -219,13 +227,16 @@ def parse_scenario(raw: Any, source: str) -> Scenario:
     cal = raw.get("calibrate")
     if cal is not None and cal not in CALIBRATIONS:
         raise _err(source, "calibrate", cal, f"calibrate must be one of {', '.join(CALIBRATIONS)}")
+    closure = raw.get("closure")
+    if closure is not None and closure not in CLOSURES:
+        raise _err(source, "closure", closure, f"closure must be one of {', '.join(CLOSURES)}")
     if not shocks and not raw.get("extends") and raw.get("reform") is None:
         raise _err(source, "shocks", None, "a scenario needs a reform, shocks, or extends")
     return Scenario(name=str(raw["name"]), title=str(raw["title"]), description=str(raw["description"]).strip(),
                     model=raw["model"], date=date, source=source, extends=raw.get("extends"),
                     compare_to=raw.get("compare_to"), reform=raw.get("reform"), law=law, assumptions=assumptions,
                     shocks=shocks, origin_whatif=bool(raw.get("origin_whatif", False)),
-                    notes=str(raw.get("notes", "")), calibrate=cal, raw=dict(raw))
+                    notes=str(raw.get("notes", "")), calibrate=cal, closure=closure, raw=dict(raw))
 
 
 def load_scenario(path: str | Path) -> Scenario:

@@ -38,6 +38,7 @@ import numpy as np
 
 from usmca.errors import LawError
 from usmca.law import LawTree
+from usmca.law.view import LawView
 from usmca.law.values import Entry
 
 __all__ = ["Component", "Declared", "declared", "measure_paths", "partner_leaves", "ROOT", "STACKING_PATH",
@@ -103,71 +104,58 @@ def measure_paths(tree: LawTree) -> list[str]:
     return [p for p in tree.paths(ROOT) if p.rsplit("/", 1)[-1] == "measure" or p.endswith("_measure")]
 
 
-_LEAVES: dict[int, tuple[LawTree, dict[str, dict[str, str]]]] = {}
-
-
 def _leaf_index(tree: LawTree) -> dict[str, dict[str, str]]:
-    """Folder -> {partner code -> parameter path}, built in one pass over the tree (cached per tree)."""
-    hit = _LEAVES.get(id(tree))
-    if hit is not None and hit[0] is tree:
-        return hit[1]
+    """Folder -> {partner code -> parameter path}, in one pass over the tree's parameters."""
     index: dict[str, dict[str, str]] = {}
     for p in tree.parameters:
         folder, _, leaf = p.rpartition("/")
         if folder.startswith(ROOT + "/") and _PARTNER.match(leaf):
             index.setdefault(folder, {})[leaf] = p
-    if len(_LEAVES) > 64:
-        _LEAVES.clear()
-    _LEAVES[id(tree)] = (tree, index)
     return index
 
 
-def partner_leaves(tree: LawTree, path: str) -> dict[str, str]:
+def _leaves(law: LawView) -> dict[str, dict[str, str]]:
+    return law.derived(("us.partner_leaves",), lambda: _leaf_index(law.tree))
+
+
+def partner_leaves(tree: LawTree | LawView, path: str) -> dict[str, str]:
     """Partner code -> parameter path of a by-partner component folder (empty if not one)."""
-    return dict(_leaf_index(tree).get(path, {}))
+    index = _leaves(tree) if isinstance(tree, LawView) else _leaf_index(tree)
+    return dict(index.get(path, {}))
 
 
-def _entry(tree: LawTree, path: str, date: dt.date) -> Entry | None:
+def _entry(law: LawView, path: str) -> Entry | None:
     """The entry in force, or None when absent, not yet in force or expired (null)."""
-    if path not in tree.parameters:
+    if path not in law.tree.parameters:
         return None
     try:
-        e = tree.entry(path, date)
+        e = law.entry(path)
     except LawError:
         return None
     return None if e.value is None else e
 
 
-_TABLES: dict[tuple[int, str], tuple[LawTree, np.ndarray, np.ndarray, np.ndarray]] = {}
-
-
-def _table_codes(tree: LawTree, path: str, date: dt.date) -> list[str] | None:
-    """The ``hts`` codes of a scope table's rows in force on ``date`` (None when no row is)."""
-    key = (id(tree), path)
-    hit = _TABLES.get(key)
-    if hit is None or hit[0] is not tree:
-        rows = tree.tables[path].frame()
+def _table_codes(law: LawView, path: str) -> list[str] | None:
+    """The ``hts`` codes of a scope table's rows in force on the view's date (None when no row is)."""
+    def build() -> list[str] | None:
+        rows = law.tree.tables[path].frame()
         start = rows["effective_from"].to_numpy(dtype="datetime64[D]")
         end = rows["effective_to"].replace("", "9999-12-31").to_numpy(dtype="datetime64[D]")
-        hit = (tree, rows["hts"].astype(str).to_numpy(dtype=object), start, end)
-        if len(_TABLES) > 256:
-            _TABLES.clear()
-        _TABLES[key] = hit
-    d = np.datetime64(date, "D")
-    codes = hit[1][(hit[2] <= d) & (d <= hit[3])]
-    return [str(c) for c in codes] if len(codes) else None
+        d = np.datetime64(law.date, "D")
+        codes = rows["hts"].astype(str).to_numpy(dtype=object)[(start <= d) & (d <= end)]
+        return [str(c) for c in codes] if len(codes) else None
+    return law.derived(("us.scope_table", path), build)
 
 
-def component(tree: LawTree, path: str, date: dt.date) -> Component | None:
-    """A component at ``path`` on ``date``: a parameter, a table of HS codes, or a partner folder."""
-    if path in tree.tables:
-        codes = _table_codes(tree, path, date)
+def component(law: LawView, path: str) -> Component | None:
+    """A component at ``path`` on the view's date: a parameter, a table of HS codes, or a partner folder."""
+    if path in law.tree.tables:
+        codes = _table_codes(law, path)
         return None if codes is None else Component(uniform=codes)
-    if path in tree.parameters:
-        e = _entry(tree, path, date)
+    if path in law.tree.parameters:
+        e = _entry(law, path)
         return None if e is None else Component(uniform=e.value, entry=e)
-    leaves = partner_leaves(tree, path)
-    found = {cc: e for cc, p in leaves.items() if (e := _entry(tree, p, date)) is not None}
+    found = {cc: e for cc, p in partner_leaves(law, path).items() if (e := _entry(law, p)) is not None}
     if not found:
         return None
     return Component(by_partner={cc: e.value for cc, e in found.items()}, entries=found)
@@ -177,57 +165,57 @@ def _where(folder: str, name: str) -> str:
     return name if "/" in name else f"{folder}/{name}"
 
 
-def _declared_one(tree: LawTree, decl: str, date: dt.date) -> Declared | None:
-    e = _entry(tree, decl, date)
+def _declared_one(law: LawView, decl: str) -> Declared | None:
+    e = _entry(law, decl)
     if e is None:
         return None
     spec = {"key": e.value} if isinstance(e.value, str) else dict(e.value)
     folder = decl.rsplit("/", 1)[0]
     names = {**_DEFAULTS, **{k: v for k, v in spec.items() if k in _DEFAULTS}}
-    comps = {k: component(tree, _where(folder, v), date) for k, v in names.items()}
+    comps = {k: component(law, _where(folder, v)) for k, v in names.items()}
     rate = comps["rate"]
     if rate is None:
         return None
     declared_scope = _where(folder, names["scope"])
-    if comps["scope"] is None and (declared_scope in tree or partner_leaves(tree, declared_scope)):
+    if comps["scope"] is None and (declared_scope in law.tree or partner_leaves(law, declared_scope)):
         return None  # the scope is not (or no longer) in force: neither is the measure
     exempt = []
     for p in str(spec.get("exempt_scopes", "")).split():
-        c = component(tree, p, date)
+        c = component(law, p)
         if c is not None and c.uniform:
             exempt.append(c.uniform)
-    opt = {k: component(tree, _where(folder, spec[k]), date) if k in spec else None for k in ("deal", "deal_additive")}
-    label = tree.parameter(decl).label or spec["key"]
+    opt = {k: component(law, _where(folder, spec[k])) if k in spec else None for k in ("deal", "deal_additive")}
+    label = law.tree.parameter(decl).label or spec["key"]
     return Declared(key=str(spec["key"]), label=label, path=folder, rate=rate, scope=comps["scope"],
                     exempt_countries=comps["exempt_countries"], usmca_treatment=comps["usmca_treatment"],
                     full_value_scope=comps["full_value_scope"], heading=comps["heading"],
                     exempt_scopes=tuple(exempt), **opt)
 
 
-_CACHE: dict[tuple[int, dt.date], tuple[LawTree, tuple[Declared, ...]]] = {}
+def _build(law: LawView) -> tuple[Declared, ...]:
+    out = [d for p in measure_paths(law.tree) if (d := _declared_one(law, p)) is not None]
+    keys = [d.key for d in out]
+    dup = sorted({k for k in keys if keys.count(k) > 1})
+    if dup:
+        raise LawError(ROOT, "measure", dup[0], "two measure declarations in force give the same key")
+    return tuple(out)
 
 
-def declared(tree: LawTree, date: dt.date) -> tuple[Declared, ...]:
-    """The measures in force on ``date`` (declaration, rate and scope in force), cached per tree and date.
+def declared(tree: LawTree | LawView, date: dt.date | None = None) -> tuple[Declared, ...]:
+    """The measures in force on a date (declaration, rate and scope in force).
+
+    Parameters
+    ----------
+    tree
+        The law tree (then ``date`` is required) or the law on a date (:meth:`LawTree.on`).
 
     Raises
     ------
     LawError
         When two declarations in force give the same key (a defect of the law tree).
     """
-    key = (id(tree), date)
-    hit = _CACHE.get(key)
-    if hit is not None and hit[0] is tree:
-        return hit[1]
-    out = [d for p in measure_paths(tree) if (d := _declared_one(tree, p, date)) is not None]
-    keys = [d.key for d in out]
-    dup = sorted({k for k in keys if keys.count(k) > 1})
-    if dup:
-        raise LawError(ROOT, "measure", dup[0], "two measure declarations in force give the same key")
-    if len(_CACHE) > 512:
-        _CACHE.clear()
-    _CACHE[key] = (tree, tuple(out))
-    return tuple(out)
+    law = tree if isinstance(tree, LawView) else tree.on(date)
+    return law.derived(("us.measures",), lambda: _build(law))
 
 
 def labels(tree: LawTree) -> dict[str, str]:

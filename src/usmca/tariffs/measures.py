@@ -30,8 +30,9 @@ from usmca.errors import LawError
 from usmca.law import LawTree
 from usmca.law.values import Entry
 
+from usmca.hs import scope_of
+
 from .declared import PARTIES_PATH, STACKING_PATH, Component, Declared, declared
-from .scope import scope_of
 
 __all__ = ["Evaluation", "Goods", "evaluate", "PARTIES_PATH", "STACKING_PATH"]
 
@@ -118,7 +119,7 @@ class Goods:
         if mask is None:
             scope = scope_of(key)
             if self._one is not None:
-                mask = np.array([scope.contains(self._one)])
+                mask = np.array([scope.contains(self._one) is True])
             else:
                 mask = scope.contains_many(self.hts_u)[self.hts_i]
             self._masks[key] = mask
@@ -200,15 +201,16 @@ def evaluate(goods: "Goods", date: dt.date, claim: np.ndarray, tree: LawTree,
         Record which measure excluded which (``Evaluation.excluded_by``), for one-line answers.
     """
     n = goods.n
-    parties = tree.get(PARTIES_PATH, date, ())
-    rules = dict(tree.get(STACKING_PATH, date, {}))
+    law = tree.on(date)
+    parties = law.get(PARTIES_PATH, ())
+    rules = dict(law.get(STACKING_PATH, {}))
     is_party = goods.origin_in(tuple(parties))
     valid_claim = np.asarray(claim, dtype=bool) & is_party
     usc = np.zeros(n) if us_content is None else np.nan_to_num(np.asarray(us_content, dtype=float), nan=0.0)
     rate: dict[str, np.ndarray] = {}
     base: dict[str, np.ndarray] = {}
     nonus_of: dict[str, np.ndarray] = {}
-    measures = {m.key: m for m in declared(tree, date)}
+    measures = {m.key: m for m in declared(law)}
     for m in measures.values():
         if m.rate.by_partner is not None:
             r = np.nan_to_num(goods.by_origin(dict(m.rate.by_partner)), nan=0.0)

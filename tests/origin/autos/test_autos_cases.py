@@ -9,7 +9,6 @@ A case gives ``date``, ``good`` (hs, use), ``automotive`` (the BOM mapping) and 
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
@@ -20,6 +19,7 @@ import yaml
 from usmca.law import Reform, default_tree
 from usmca.origin.autos import automotive_requirements
 from usmca.origin.autos.averaging import first_averaging_period
+from usmca.origin.qualify import evaluator
 
 CASES = Path(__file__).parent / "cases"
 
@@ -61,7 +61,7 @@ def test_case(case: dict) -> None:
     bom = {"good": case["good"], "automotive": case.get("automotive")}
     if "materials" in case:
         bom["materials"] = case["materials"]
-    reqs = automotive_requirements(bom, case["date"], _tree(case))
+    reqs = automotive_requirements(bom, case["date"], _tree(case), evaluator(_tree(case), case["date"]))
     by_step = {r["step"]: r for r in reqs}
     for exp in case["expect"]:
         if exp.get("absent"):

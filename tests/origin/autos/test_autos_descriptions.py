@@ -9,6 +9,7 @@ from usmca.law import default_tree
 from usmca.origin.autos import automotive_requirements, automotive_rule
 from usmca.origin.autos.descriptions import description_classes, resolve
 from usmca.origin.autos.law import auto_law
+from usmca.origin.qualify import evaluator
 
 ROOT = "usmca/ch04_appendix_autos"
 DAY = "2025-03-01"
@@ -71,7 +72,7 @@ def test_classes_come_from_the_table_and_bad_ones_are_user_errors() -> None:
         automotive_rule("8708.29", "passenger_vehicle:body_stamping", DAY, tree, description="chassis_frame")
     with pytest.raises(UserInputError, match="automotive.part_description_class"):
         automotive_requirements({"good": {"hs": "8708.29", "use": "passenger_vehicle"},
-                                 "automotive": {"part_description_class": "wing_mirror"}}, DAY, tree)
+                                 "automotive": {"part_description_class": "wing_mirror"}}, DAY, tree, evaluator(tree, DAY))
 
 
 def test_body_stamping_through_the_origin_engine() -> None:

@@ -13,6 +13,7 @@ from usmca.errors import UserInputError
 from usmca.law import Reform, default_tree
 from usmca.origin.autos import automotive_requirements
 from usmca.origin.autos.lvc import high_wage_points_nc, high_wage_points_nc_array
+from usmca.origin.qualify import evaluator
 from usmca.paths import REPO_ROOT
 
 EXAMPLES = REPO_ROOT / "examples"
@@ -76,15 +77,15 @@ def test_bad_automotive_field_is_one_line_error(tmp_path: Path, cli) -> None:  #
 def test_user_errors_name_the_field(auto: dict, field: str) -> None:
     with pytest.raises(UserInputError) as exc:
         automotive_requirements({"good": {"hs": "8703.23", "use": "passenger_vehicle"}, "automotive": auto},
-                                "2025-01-01", default_tree())
+                                "2025-01-01", default_tree(), evaluator(default_tree(), "2025-01-01"))
     assert exc.value.field == field
 
 
 def test_parts_and_other_vehicles_have_no_vehicle_requirements() -> None:
     tree = default_tree()
-    assert automotive_requirements({"good": {"hs": "8708.40", "use": "passenger_vehicle"}}, "2025-01-01", tree) == []
-    assert automotive_requirements({"good": {"hs": "8703.23", "use": "other"}}, "2025-01-01", tree) == []
-    reqs = automotive_requirements({"good": {"hs": "8703.23", "use": "passenger_vehicle"}}, "2025-01-01", tree)
+    assert automotive_requirements({"good": {"hs": "8708.40", "use": "passenger_vehicle"}}, "2025-01-01", tree, evaluator(tree, "2025-01-01")) == []
+    assert automotive_requirements({"good": {"hs": "8703.23", "use": "other"}}, "2025-01-01", tree, evaluator(tree, "2025-01-01")) == []
+    reqs = automotive_requirements({"good": {"hs": "8703.23", "use": "passenger_vehicle"}}, "2025-01-01", tree, evaluator(tree, "2025-01-01"))
     assert reqs and all(r["passed"] is None for r in reqs)     # no data: undetermined, never guessed
 
 

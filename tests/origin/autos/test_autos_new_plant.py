@@ -11,6 +11,7 @@ from usmca.errors import UserInputError
 from usmca.law import default_tree
 from usmca.origin import qualify
 from usmca.origin.autos import automotive_requirements, automotive_rule
+from usmca.origin.qualify import evaluator
 
 ROOT = "usmca/ch04_appendix_autos"
 DAY = "2025-03-01"
@@ -70,7 +71,7 @@ def test_refit_period_and_missing_conditions() -> None:
 def test_without_a_claim_the_normal_rvc_applies_with_its_gap() -> None:
     bare = copy.deepcopy(HOME)
     del bare["automotive"]
-    reqs = automotive_requirements(bare, DAY, default_tree())
+    reqs = automotive_requirements(bare, DAY, default_tree(), evaluator(default_tree(), DAY))
     (r,) = [r for r in reqs if r["step"] == STEP]
     # 55% < 62.5%: VNM must fall to 37.5% of 100,000, by 7,500
     assert r["passed"] is False and r["gap"]["value"] == Decimal(7500)

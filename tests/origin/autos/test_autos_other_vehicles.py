@@ -10,6 +10,7 @@ from usmca.errors import UserInputError
 from usmca.law import default_tree
 from usmca.origin import qualify
 from usmca.origin.autos import automotive_requirements, automotive_rule
+from usmca.origin.qualify import evaluator
 
 ROOT = "usmca/ch04_appendix_autos"
 DAY = "2025-03-01"
@@ -101,7 +102,7 @@ def _pump_bom(nc: str) -> dict:
 
 def test_s20_4_tracing_of_listed_materials() -> None:
     tree = default_tree()
-    reqs = automotive_requirements(_pump_bom("900"), DAY, tree)
+    reqs = automotive_requirements(_pump_bom("900"), DAY, tree, evaluator(tree, DAY))
     (r,) = [r for r in reqs if r["step"] == "RVC with s. 20(4) tracing"]
     # traced VNM = min(300, 100) for the listed shaft + 100 screws = 200; RVC = (900 - 200) / 900 x 100
     assert r["value"] == (Decimal(900) - Decimal(200)) / Decimal(900) * 100
@@ -115,7 +116,7 @@ def test_s20_4_tracing_of_listed_materials() -> None:
 
 
 def test_s20_4_tracing_fails_and_gives_the_gap() -> None:
-    reqs = automotive_requirements(_pump_bom("450"), DAY, default_tree())
+    reqs = automotive_requirements(_pump_bom("450"), DAY, default_tree(), evaluator(default_tree(), DAY))
     (r,) = [r for r in reqs if r["step"] == "RVC with s. 20(4) tracing"]
     # traced VNM 200, NC 450: RVC 55.56% < 60; VNM must fall to 0.4 x 450 = 180, by 20
     assert r["passed"] is False and r["gap"]["value"] == Decimal(20)
@@ -125,10 +126,10 @@ def test_no_tracing_for_the_vehicle_itself_or_aftermarket() -> None:
     tree = default_tree()
     bom = _pump_bom("900")
     bom["good"]["use"] = "aftermarket"
-    assert automotive_requirements(bom, DAY, tree) == []
+    assert automotive_requirements(bom, DAY, tree, evaluator(tree, DAY)) == []
     bus = _pump_bom("900")
     bus["good"].update(hs="8702.10")                                     # s. 20(5): no tracing for vehicles
-    assert "RVC with s. 20(4) tracing" not in {r["step"] for r in automotive_requirements(bus, DAY, tree)}
+    assert "RVC with s. 20(4) tracing" not in {r["step"] for r in automotive_requirements(bus, DAY, tree, evaluator(tree, DAY))}
 
 
 def test_unknown_use_is_a_user_error() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from usmca.origin.hs import HsSet
+from usmca.hs import HsSet
 from usmca.origin.psr.codes import complement_within, parse_code_list
 from usmca.origin.psr.phrases import parse_alternative
 from usmca.origin.rules import parse_rule

@@ -258,9 +258,9 @@ def build(facts: pd.DataFrame) -> dict[str, Any]:
     io *= ((1.0 - va) / io.sum(axis=1))[:, None, :]  # exact identity sum_j io + va = 1
     alpha = _by(f, "final_share", (_N, _J))
     alpha /= alpha.sum(axis=1, keepdims=True)
-    theta = np.full(_J, np.nan)
-    for r in f[f.quantity == "theta"].itertuples():
-        theta[_JX[r.sector]] = r.v
+    from .elasticities import load_elasticities  # noqa: PLC0415 - the cited table (with standard errors)
+
+    theta = load_elasticities(sectors=tuple(_JX)).theta   # replaces the facts' CP replication-file values
     # flows Z[i, e, j]: importer i, exporter e (the model's order)
     Z = np.zeros((_N, _N, _J))
     Z[:, :, : _G] = S.transpose(1, 0, 2)

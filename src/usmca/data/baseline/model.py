@@ -54,6 +54,8 @@ class Baseline:
     cell_status: np.ndarray | None = None
     source: str = "embedded 2024 baseline"
     meta: dict[str, Any] = field(default_factory=dict)
+    elasticities: Any = None
+    """:class:`usmca.data.baseline.elasticities.Elasticities` behind ``theta`` (with standard errors)."""
 
     # -- derived quantities -------------------------------------------------------------------
     @property
@@ -100,8 +102,13 @@ class Baseline:
         return to_cp_inputs(self)
 
 
-def load_baseline(path: Path | str | None = None) -> Baseline:
-    """Load the embedded baseline (default) or a baseline JSON file written by the builder."""
+def load_baseline(path: Path | str | None = None, elasticities: Path | str | None = None) -> Baseline:
+    """Load the embedded baseline (default) or a baseline JSON file written by the builder.
+
+    ``theta`` comes from the cited elasticity table (:mod:`.elasticities`; ``elasticities`` names
+    another table) whenever the baseline's sectors are all in it; the file's own ``theta`` only
+    otherwise.
+    """
     p = Path(path) if path else BASELINE_PATH
     if not p.is_file():
         raise UserInputError(str(p), "", str(p), "baseline file not found (run: usmca data build-baseline)")
@@ -114,5 +121,18 @@ def load_baseline(path: Path | str | None = None) -> Baseline:
     status = np.asarray(d["cell_status"], dtype=int) if "cell_status" in d else None
     meta = {k: d[k] for k in ("description", "year", "unit", "final_share_adjustments", "domestic_floor",
                               "bilateral_measures", "status_codes", "tariff_sources") if k in d}
-    return Baseline(countries=tuple(d["countries"]), sectors=tuple(d["sectors"]), cell_status=status,
-                    source=p.name, meta=meta, **arr)
+    el = None
+    from .elasticities import load_elasticities  # noqa: PLC0415
+
+    sectors = tuple(d["sectors"])
+    if elasticities is not None or set(sectors) <= set(_default_sectors()):
+        el = load_elasticities(elasticities, sectors)
+        arr["theta"] = el.theta.copy()
+    return Baseline(countries=tuple(d["countries"]), sectors=sectors, cell_status=status,
+                    source=p.name, meta=meta, elasticities=el, **arr)
+
+
+def _default_sectors() -> tuple[str, ...]:
+    from .sectors import SECTORS  # noqa: PLC0415
+
+    return SECTORS

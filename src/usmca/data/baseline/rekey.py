@@ -184,7 +184,6 @@ def _technology(shared: Path) -> list[dict]:
     ic = pd.read_csv(lv / "intermediate_consumption.csv")
     fc = pd.read_csv(lv / "final_consumption.csv")
     tr = pd.read_csv(lv / "trade.csv")
-    th = pd.read_csv(lv / "theta.csv")
     for d, cols in ((va, ["sector"]), (ic, ["input", "sector"]), (fc, ["sector"])):
         for c in cols:
             d[c] = d[c].map(CP_SECTOR_MAP)
@@ -207,21 +206,10 @@ def _technology(shared: Path) -> list[dict]:
                                 year=1993, status="derived", source_url=CP_URL,
                                 derivation="input k / gross output of sector; " + deriv))
     tr["sector"] = tr["sector"].map(CP_SECTOR_MAP)
-    th["group"] = th["sector"].map(CP_SECTOR_MAP)
     tr["exporter"] = tr["exporter"].map(CP_REGION_MAP)
     tr["importer"] = tr["importer"].map(CP_REGION_MAP)
     foreign = tr[tr.exporter != tr.importer]
-    # theta: harmonic mean weighted by 1993 world trade within the group
-    raw = pd.read_csv(lv / "trade.csv")
-    raw = raw[raw.exporter != raw.importer].groupby("sector").value.sum()
-    th["w"] = th["sector"].map(raw).fillna(0.0)
-    for s in SECTORS:
-        t = th[th.group == s]
-        w = t.w if t.w.sum() > 0 else t.w * 0 + 1.0   # services are not traded: plain harmonic mean
-        out.append(_row("theta", sector=s, value=float(w.sum() / (w / t.value).sum()), unit="number", year=1993,
-                        status="derived", source_url=CP_URL, derivation="trade-weighted harmonic mean of the CP "
-                        "sector elasticities (Table 1 of " + CP_PAPER + "), 1993 world trade weights; services "
-                        "(not traded, value irrelevant) take CP's value for non-tradables"))
+    # theta is not a fact: it is estimated with its standard error in elasticities.py
     comp = foreign.groupby(["exporter", "importer", "sector"]).value.sum()
     for e in REGIONS:
         for m in REGIONS:

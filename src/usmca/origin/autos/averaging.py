@@ -14,7 +14,7 @@ from typing import Any
 from usmca.errors import LawError, UserInputError
 from usmca.law import parse_date
 
-from .law import AutoLaw
+from .law import auto_law
 
 __all__ = ["first_averaging_period"]
 
@@ -47,10 +47,10 @@ def first_averaging_period(fiscal_year_start: Any, tree: Any) -> tuple[dt.date, 
         fy = parse_date(fiscal_year_start)
     except Exception:
         raise UserInputError("input", "fiscal_year_start", fiscal_year_start, "not a date (YYYY-MM-DD)") from None
-    law = AutoLaw(tree, fy)
+    law = auto_law(tree, fy)
     try:
-        start = parse_date(law.value("averaging/first_period_start"))
-        limit = parse_date(law.value("averaging/first_period_fiscal_year_start_before"))
+        start = parse_date(law.at("averaging/first_period_start"))
+        limit = parse_date(law.at("averaging/first_period_fiscal_year_start_before"))
     except LawError:  # before the Agreement entered into force
         return None
     if not (start < fy < limit):

@@ -18,35 +18,32 @@ and is kept in the settled rule, so the step never contradicts a definite answer
 
 from __future__ import annotations
 
-import datetime as dt
-from typing import Any, Mapping
+from typing import Any
 
 from .law import AutoLaw
-from .nested import rollup
+from .nested import Roll
+from .rule import rule_for
 
 __all__ = ["STEP", "declared_description_requirement"]
 
 STEP = "s. 13 rule for the declared description"
 
 
-def declared_description_requirement(law: AutoLaw, bom: Mapping[str, Any], digits: str, use: str | None,
-                                     description: str | None, date: dt.date | str, tree: Any
-                                     ) -> list[dict[str, Any]]:
+def declared_description_requirement(law: AutoLaw, roll: Roll, digits: str, use: str | None,
+                                     description: str | None) -> list[dict[str, Any]]:
     """The verdict under the s. 13 rule settled by the declared description, or ``[]``."""
-    from .rule import automotive_rule
-
     if description is None or not law.codes("definitions/automotive_headings_hs").contains(digits):
         return []
-    base = automotive_rule(digits, use, date, tree) or []
+    base = rule_for(law, digits, use) or []
     if not any(a.get("unsupported") for a in base):
         return []
-    settled = automotive_rule(digits, use, date, tree, description=description)
+    settled = rule_for(law, digits, use, description)
     if not settled or any(a.get("unsupported") for a in settled):
         return []
-    roll = rollup(bom, date, tree, rule=settled)
-    if roll is None:
+    rolled = roll(settled)
+    if rolled is None:
         return []
-    ok = roll.originating
+    ok = rolled.originating
     word = {True: "originating", False: "not originating", None: "undetermined"}[ok]
     result = (f"declared description '{description}' settles the rule to {len(settled)} alternative(s): {word}"
               + ("; the core's rule was chosen from good.use without it: write good.use as "

@@ -32,13 +32,13 @@ OTHER = "other"
 
 def description_classes(law: AutoLaw) -> list[str]:
     """Every description class named in the ``applies_to`` column of ``s13_rules`` (plus ``other``)."""
-    key = "desc:classes"
-    if key not in law._cache:
+    def build() -> list[str]:
         toks: set[str] = set()
         for cell in law.table("s13_rules")["applies_to"]:
             toks.update(t.lstrip("!") for t in str(cell or "").split())
-        law._cache[key] = sorted((toks - set(S20_USES)) | {OTHER})
-    return list(law._cache[key])
+        return sorted((toks - set(S20_USES)) | {OTHER})
+
+    return list(law.derived("description_classes", build))
 
 
 def check_description(law: AutoLaw, description: str | None, source: str = "BOM",

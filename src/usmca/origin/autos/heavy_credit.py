@@ -23,13 +23,12 @@ that the credit covers the shortfall, with the vehicle's RVC rolled up by the or
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
-from typing import Any, Mapping
+from typing import Any
 
 from .gaps import describe
 from .law import AutoLaw
-from .nested import rollup
+from .nested import Roll
 
 __all__ = ["STEP", "credit_in_force", "excess_credit", "credit_requirement"]
 
@@ -50,7 +49,7 @@ def _gap(points: Decimal, net_cost: Decimal | None) -> dict[str, Any]:
 
 def credit_in_force(law: AutoLaw) -> bool:
     """The s. 18(22) credit is in force and can matter (floor below the s. 13 threshold)."""
-    if not law.optional("lvc/heavy_truck_excess_credit_in_effect", False):
+    if not law.get("lvc/heavy_truck_excess_credit_in_effect", False):
         return False
     return law.number("lvc/heavy_truck_excess_credit_rvc_floor") < law.number("heavy_truck/vehicle_rvc")
 
@@ -71,8 +70,8 @@ def excess_credit(law: AutoLaw, points: Decimal | None, total: Decimal | None) -
     return points - p_min, f"LVC {_fmt(total)}% > {_fmt(l_min)}%, high-wage points {_fmt(points)} - {_fmt(p_min)}"
 
 
-def credit_requirement(law: AutoLaw, bom: Mapping[str, Any], date: dt.date | str, tree: Any,
-                       points: Decimal | None, total: Decimal | None) -> list[dict[str, Any]]:
+def credit_requirement(law: AutoLaw, roll: Roll, points: Decimal | None, total: Decimal | None
+                       ) -> list[dict[str, Any]]:
     """The s. 18(22) check of a heavy truck, or ``[]`` when the credit is not in force.
 
     Returns
@@ -87,8 +86,8 @@ def credit_requirement(law: AutoLaw, bom: Mapping[str, Any], date: dt.date | str
     thr, floor = law.number("heavy_truck/vehicle_rvc"), law.number("lvc/heavy_truck_excess_credit_rvc_floor")
     ref = f"{law.cite('lvc/heavy_truck_excess_credit_in_effect')}; {law.cite('heavy_truck/vehicle_rvc')}"
     base = {"step": STEP, "reference": ref, "threshold": thr}
-    roll = rollup(bom, date, tree)
-    rvc = roll.rvc_nc if roll is not None else None
+    rolled = roll()
+    rvc = rolled.rvc_nc if rolled is not None else None
     if rvc is None:
         return [{**base, "result": "the vehicle's RVC cannot be computed from the BOM (good.costs.net_cost and "
                  "materials are needed)", "passed": None, "value": None, "gap": None}]
@@ -97,11 +96,11 @@ def credit_requirement(law: AutoLaw, bom: Mapping[str, Any], date: dt.date | str
                  "value": rvc, "gap": None}]
     credit, why = excess_credit(law, points, total)
     if rvc < floor:
-        gap = _gap(max(floor - rvc, thr - rvc - credit), roll.net_cost)
+        gap = _gap(max(floor - rvc, thr - rvc - credit), rolled.net_cost)
         return [{**base, "result": f"RVC {_fmt(rvc)}% is below the floor of {_fmt(floor)}%: the LVC credit cannot "
                  "be used" + describe(gap), "passed": False, "value": rvc, "gap": gap}]
     total_rvc = rvc + credit
     ok = total_rvc >= thr
-    gap = None if ok else _gap(thr - total_rvc, roll.net_cost)
+    gap = None if ok else _gap(thr - total_rvc, rolled.net_cost)
     return [{**base, "result": f"RVC {_fmt(rvc)}% + credit {_fmt(credit)} ({why}) = {_fmt(total_rvc)}% "
              f"{'>=' if ok else '<'} {_fmt(thr)}%" + describe(gap), "passed": ok, "value": total_rvc, "gap": gap}]

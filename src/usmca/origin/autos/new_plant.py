@@ -24,14 +24,12 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any, Mapping
-
-from usmca.law import parse_date
+from typing import Any
 
 from .classify import S20_USES
 from .gaps import describe, rvc_gap
 from .law import AutoLaw
-from .nested import rollup
+from .nested import Roll
 from .schema import Automotive
 
 __all__ = ["STEP", "PROVISION", "new_plant_alternative", "new_plant_requirement"]
@@ -93,8 +91,8 @@ def _claim(law: AutoLaw, auto: Automotive, date: dt.date) -> tuple[bool, str]:
     return True, f"{np.basis.replace('_', ' ')}: first prototype {np.first_prototype}, reduced RVC until {end}"
 
 
-def new_plant_requirement(law: AutoLaw, bom: Mapping[str, Any], rule: list[dict[str, Any]], auto: Automotive,
-                          date: dt.date | str, tree: Any) -> list[dict[str, Any]]:
+def new_plant_requirement(law: AutoLaw, roll: Roll, rule: list[dict[str, Any]], auto: Automotive
+                          ) -> list[dict[str, Any]]:
     """The s. 20(8) check when the rule carries the reduced alternative, else ``[]``."""
     if not any(PROVISION in str((a.get("reference") or {}).get("provision", "")) for a in rule):
         return []
@@ -102,8 +100,8 @@ def new_plant_requirement(law: AutoLaw, bom: Mapping[str, Any], rule: list[dict[
               and PROVISION not in str((a.get("reference") or {}).get("provision", ""))]
     thr, reduced = min(normal), law.number("other_vehicles/new_plant_rvc")
     ref = f"{law.cite('other_vehicles/new_plant_rvc')}; SOR/2020-155 s. 20(8)"
-    roll = rollup(bom, date, tree)
-    rvc = roll.rvc_nc if roll is not None else None
+    rolled = roll()
+    rvc = rolled.rvc_nc if rolled is not None else None
     base = {"step": STEP, "reference": ref, "threshold": thr}
     if rvc is None:
         return [{**base, "result": "the vehicle's RVC cannot be computed from the BOM", "passed": None,
@@ -111,11 +109,11 @@ def new_plant_requirement(law: AutoLaw, bom: Mapping[str, Any], rule: list[dict[
     if rvc >= thr:
         return [{**base, "result": f"RVC {_fmt(rvc)}% >= {_fmt(thr)}%: the reduced RVC is not needed", "passed": True,
                  "value": rvc, "gap": None}]
-    eligible, why = _claim(law, auto, parse_date(date))
+    eligible, why = _claim(law, auto, law.date)
     need = reduced if eligible else thr
     ok = eligible and rvc >= reduced
-    assert roll is not None and roll.net_cost is not None
-    gap = None if ok else rvc_gap(rvc, need, roll.net_cost, roll.vnm_nc, "the vehicle")
+    assert rolled is not None and rolled.net_cost is not None
+    gap = None if ok else rvc_gap(rvc, need, rolled.net_cost, rolled.vnm_nc, "the vehicle")
     text = (f"RVC {_fmt(rvc)}% < {_fmt(thr)}%; {why}; " + (f"RVC {_fmt(rvc)}% {'>=' if ok else '<'} reduced "
             f"{_fmt(reduced)}%" if eligible else "the reduced RVC does not apply"))
     return [{**base, "threshold": need, "result": text + describe(gap), "passed": ok, "value": rvc, "gap": gap}]

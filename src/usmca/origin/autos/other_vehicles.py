@@ -25,10 +25,11 @@ from decimal import Decimal
 from typing import Any, Mapping
 
 from usmca.errors import UserInputError
+from usmca.hs import dotted
+from usmca.origin.psr import lookup
 
-from ..hs import dotted
 from .classify import S20_USES
-from .law import AutoLaw
+from .law import AutoLaw, table_codes
 
 __all__ = ["library_alternatives", "other_vehicle_part", "s20_override", "s20_threshold"]
 
@@ -46,10 +47,7 @@ def _ref(law: AutoLaw, rel: str, provision: str) -> dict[str, str]:
 
 
 def _library(hs: str, date: Any) -> Mapping[str, Any] | None:
-    try:
-        from usmca.origin.psr import lookup
-    except ImportError:
-        return None
+    """The Annex 4-B rule of the PSR library (``None`` when not encoded or not an HS code it knows)."""
     try:
         return lookup(hs, date)
     except UserInputError:
@@ -109,7 +107,7 @@ def s20_threshold(law: AutoLaw, digits: str, cls: str | None) -> tuple[str, str]
         if cls == "other_vehicle_s20_2":
             return "other_vehicles/rvc_nc_62_5", "s. 20(2)(h)"
         return "other_vehicles/rvc_nc_60", "s. 20(3)(b)"
-    if law.table_codes("tables/f").contains(digits) and not law.codes("other_vehicles/table_f_rvc_excluded_hs").contains(digits):
+    if table_codes(law, "tables/f").contains(digits) and not law.codes("other_vehicles/table_f_rvc_excluded_hs").contains(digits):
         return "other_vehicles/rvc_nc_60", "s. 20(3)(c); Table F"
     return None
 

@@ -33,21 +33,26 @@ from decimal import Decimal
 from typing import Any, Mapping
 
 from usmca.errors import UserInputError
+from usmca.hs import normalize
 
-from ..hs import normalize
+from ..bom import Bom
+from ..hooks import Evaluate
 from ..rvc import HUNDRED, rvc_net_cost, rvc_transaction_value
 from .classify import S20_USES, regime, split_use, vehicle_use
 from .declared import declared_description_requirement
 from .descriptions import check_description
 from .gaps import describe, lvc_gap, rvc_gap, share_gap, status_gap, wage_gap
 from .heavy_credit import credit_requirement
-from .law import AutoLaw, auto_law
-from .new_plant import new_plant_requirement
+from .law import AutoLaw, appendix, auto_law
 from .lvc import high_wage_points_apv, high_wage_points_nc, lvc_total, technology_credit
+from .nested import as_typed_bom, bind
+from .new_plant import new_plant_requirement
+from .part_tables import part_table_requirement
+from .rule import rule_for
 from .schema import Automotive, CorePart, Lvc, parse_automotive
 from .tracing import traced_rvc_requirement
 
-__all__ = ["automotive_requirements"]
+__all__ = ["automotive_requirements", "requirements_for"]
 
 _RATE = {"USD": "lvc/high_wage_rate", "CAD": "lvc/high_wage_rate_cad", "MXN": "lvc/high_wage_rate_mxn"}
 
@@ -203,7 +208,7 @@ def _steel_aluminum(law: AutoLaw, auto: Automotive, staging: bool) -> list[dict[
     if sa is None or (sa.steel is None and sa.aluminum is None):
         return [_req("steel and aluminum purchases", "no purchase data given (automotive.steel_aluminum): cannot be "
                      "evaluated", ref, None, None, share)]
-    melt = bool(law.value("steel_aluminum/melted_and_poured"))
+    melt = bool(law.at("steel_aluminum/melted_and_poured"))
     out = []
     for name, m in (("steel", sa.steel), ("aluminum", sa.aluminum)):
         if m is None:
@@ -227,7 +232,7 @@ def _steel_aluminum(law: AutoLaw, auto: Automotive, staging: bool) -> list[dict[
 
 
 def _us_content(law: AutoLaw, auto: Automotive) -> list[dict[str, Any]]:
-    if not law.optional("usmca/review/us_content/in_effect", False):
+    if not law.get("usmca/review/us_content/in_effect", False):
         return []
     share, ref = law.number("usmca/review/us_content/share"), law.cite("usmca/review/us_content/share")
     uc = auto.us_content
@@ -240,26 +245,28 @@ def _us_content(law: AutoLaw, auto: Automotive) -> list[dict[str, Any]]:
                  f"{_fmt(share)}%", ref, v >= share, v, share, gap)]
 
 
-def _credit_in_rule(digits: str, use: str | None, date: dt.date | str, tree: Any) -> bool:
+def _credit_in_rule(law: AutoLaw, digits: str, use: str | None) -> bool:
     """The good's rule has the s. 18(22) floor alternative (so the credit must be checked)."""
-    from .rule import automotive_rule
-
-    rule = automotive_rule(digits, use, date, tree) or []
+    rule = rule_for(law, digits, use) or []
     return any("s. 18(22)" in str((a.get("reference") or {}).get("provision", "")) for a in rule)
 
 
-def automotive_requirements(bom: Mapping[str, Any], date: dt.date | str, tree: Any) -> list[dict[str, Any]]:
+def automotive_requirements(bom: Bom | Mapping[str, Any], date: dt.date | str, tree: Any,
+                            evaluate: Evaluate) -> list[dict[str, Any]]:
     """The Automotive Appendix requirements a vehicle must meet besides its rule.
 
     Parameters
     ----------
     bom
-        The BOM as a mapping (``good.hs``, ``good.use`` and the optional ``automotive`` mapping,
-        schema in :mod:`usmca.origin.autos.schema`).
+        The BOM (a :class:`usmca.origin.bom.Bom`, or a mapping with ``good.hs``, ``good.use`` and
+        the optional ``automotive`` mapping, schema in :mod:`usmca.origin.autos.schema`).
     date
         Date of the determination (selects the phase-in steps).
     tree
         The law tree (possibly reformed).
+    evaluate
+        The origin core's roll-up (:data:`usmca.origin.hooks.Evaluate`), for the checks that need
+        the good's RVC (:func:`usmca.origin.qualify.evaluator` gives the one of the law in force).
 
     Returns
     -------
@@ -276,44 +283,49 @@ def automotive_requirements(bom: Mapping[str, Any], date: dt.date | str, tree: A
     UserInputError
         For a malformed ``automotive`` mapping, naming the field.
     """
-    good = bom.get("good") or {}
-    auto = parse_automotive(bom.get("automotive"))
-    use = good.get("use") or auto.vehicle_class
+    return requirements_for(bom, auto_law(tree, date), evaluate)
+
+
+def requirements_for(bom: Bom | Mapping[str, Any], law: AutoLaw, evaluate: Evaluate) -> list[dict[str, Any]]:
+    """:func:`automotive_requirements` on the law of a date (a :class:`usmca.law.LawView`)."""
+    law = appendix(law)
+    if isinstance(bom, Bom):
+        hs, rule_use, raw_auto = bom.good.hs, bom.good.use, bom.automotive
+    else:
+        good = bom.get("good") or {}
+        hs, rule_use, raw_auto = good.get("hs"), good.get("use"), bom.get("automotive")
+    auto = parse_automotive(raw_auto)
+    use = rule_use or auto.vehicle_class
     regime(use)
-    hs = good.get("hs")
     if hs is None:
         return []
     try:
         digits = normalize(hs)
     except ValueError as exc:
         raise UserInputError("BOM", "good.hs", hs, str(exc)) from None
-    law = auto_law(tree, date)
     desc = check_description(law, auto.part_description_class)
     _, use_desc = split_use(use)
     use_desc = check_description(law, use_desc, field="good.use")
     if desc is not None and use_desc is not None and desc != use_desc:
         raise UserInputError("BOM", "automotive.part_description_class", desc,
                              f"contradicts the description in good.use ({use_desc})")
-    rule_use = good.get("use")                       # what the core passes to automotive_rule
+    roll = bind(as_typed_bom(bom), evaluate)
     cls = vehicle_use(law, digits, use)
     if cls is None:
         rule_cls, _ = split_use(rule_use)
         if rule_cls in S20_USES and law.codes("other_vehicles/motor_vehicle_hs").contains(digits):
-            from .rule import automotive_rule
-
-            return new_plant_requirement(law, bom, automotive_rule(digits, rule_use, date, tree) or [], auto, date,
-                                         tree)
-        declared = declared_description_requirement(law, bom, digits, rule_use, desc if use_desc is None else None,
-                                                    date, tree)
-        return declared + traced_rvc_requirement(law, bom, digits, rule_cls, auto, date, tree)
-    staging = auto.alternative_staging and cls != "heavy_truck" and bool(law.optional("alternative_staging/in_effect", False))
+            return new_plant_requirement(law, roll, rule_for(law, digits, rule_use) or [], auto)
+        declared = declared_description_requirement(law, roll, digits, rule_use, desc if use_desc is None else None)
+        return (declared + traced_rvc_requirement(law, roll, digits, rule_cls, auto)
+                + part_table_requirement(law, roll, digits, rule_cls))
+    staging = auto.alternative_staging and cls != "heavy_truck" and bool(law.get("alternative_staging/in_effect", False))
     out: list[dict[str, Any]] = []
     if cls in ("passenger_vehicle", "light_truck"):
         out += _core_parts(law, auto, staging)
     lvc_reqs, points, total = _lvc(law, auto, cls, staging)
     out += lvc_reqs
-    if cls == "heavy_truck" and _credit_in_rule(digits, rule_use, date, tree):
-        out += credit_requirement(law, bom, date, tree, points, total)
+    if cls == "heavy_truck" and _credit_in_rule(law, digits, rule_use):
+        out += credit_requirement(law, roll, points, total)
     out += _steel_aluminum(law, auto, staging)
     out += _us_content(law, auto)
     return out

@@ -27,16 +27,16 @@ import datetime as dt
 from typing import Any
 
 from usmca.errors import UserInputError
+from usmca.hs import normalize
 
-from ..hs import normalize
 from .classify import regime, split_use
 from .descriptions import check_description, resolve
 from .heavy_credit import credit_in_force
-from .law import AutoLaw, auto_law
+from .law import AutoLaw, appendix, auto_law, row_codes, table_codes
 from .new_plant import new_plant_alternative
 from .other_vehicles import library_alternatives, other_vehicle_part, s20_override
 
-__all__ = ["automotive_rule"]
+__all__ = ["automotive_rule", "rule_for"]
 
 # Part tables by regime: (table, nc path, tv path, rvc mandatory).
 _PART_TABLES: dict[str, tuple[tuple[str, str, str | None, bool], ...]] = {
@@ -81,7 +81,7 @@ def _credit_alt(law: AutoLaw, alt: dict[str, Any]) -> dict[str, Any]:
 
 def _s13(law: AutoLaw, digits: str, reg: str, cls: str | None, desc: str | None) -> list[dict[str, Any]] | None:
     t = law.table("s13_rules")
-    hit = t[[bool(c.contains(digits)) for c in law.row_codes("s13_rules")]]
+    hit = t[[bool(c.contains(digits)) for c in row_codes(law, "s13_rules")]]
     if hit.empty:
         return None
     rows = hit[hit["vehicle_class"] == reg]
@@ -124,7 +124,7 @@ def _part(law: AutoLaw, digits: str, reg: str, cls: str | None, date: Any) -> li
     if reg == "other":
         return other_vehicle_part(law, digits, cls, date)
     for table, nc_path, tv_path, mandatory in _PART_TABLES[reg]:
-        if not law.table_codes(table).contains(digits):
+        if not table_codes(law, table).contains(digits):
             continue
         if table == "tables/a1" and law.codes("passenger_light_truck/propulsion_battery_hs").contains(digits):
             return None  # s. 14(3), (6): traction batteries keep their Schedule 1 rule
@@ -139,9 +139,7 @@ def _part(law: AutoLaw, digits: str, reg: str, cls: str | None, date: Any) -> li
 
 
 def _cached(law: AutoLaw, key: str, build: Any) -> list[dict[str, Any]] | None:
-    if key not in law._cache:
-        law._cache[key] = build()
-    found = law._cache[key]
+    found = law.derived(("automotive_rule", key), build)
     return copy.deepcopy(found) if found is not None else None
 
 
@@ -180,13 +178,18 @@ def automotive_rule(hs: str, use: str | None, date: dt.date | str, tree: Any,
         When ``hs`` is not an HS code, ``use`` not a known class or the description unknown or
         contradicting the one in ``use``.
     """
+    return rule_for(auto_law(tree, date), hs, use, description)
+
+
+def rule_for(law: AutoLaw, hs: str, use: str | None, description: str | None = None) -> list[dict[str, Any]] | None:
+    """:func:`automotive_rule` on the law of a date (a :class:`usmca.law.LawView`)."""
     try:
         digits = normalize(hs)
     except ValueError as exc:
         raise UserInputError("BOM", "good.hs", hs, str(exc)) from None
     cls, in_use = split_use(use)
     reg = regime(cls)
-    law = auto_law(tree, date)
+    law = appendix(law)
     desc = check_description(law, description)
     in_use = check_description(law, in_use, field="good.use")
     if desc is not None and in_use is not None and desc != in_use:
@@ -195,6 +198,6 @@ def automotive_rule(hs: str, use: str | None, date: dt.date | str, tree: Any,
     desc = desc or in_use
     if law.codes("definitions/automotive_headings_hs").contains(digits):
         return _cached(law, f"s13:{digits}:{cls}:{desc}", lambda: _s13(law, digits, reg, cls, desc))
-    return _cached(law, f"part:{digits}:{cls}", lambda: _part(law, digits, reg, cls, date))
+    return _cached(law, f"part:{digits}:{cls}", lambda: _part(law, digits, reg, cls, law.date))
 
 

@@ -22,15 +22,15 @@ ANDed with the core's determination); it never turns a failing determination int
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
-from typing import Any, Mapping
+from typing import Any
 
 from ..rvc import rvc_net_cost
 from .gaps import describe, rvc_gap
-from .law import AutoLaw
-from .nested import Rollup, rollup
+from .law import AutoLaw, table_codes
+from .nested import Roll, Rollup
 from .other_vehicles import s20_threshold
+from .rule import rule_for
 from .schema import Automotive
 
 __all__ = ["STEP", "traced_vnm", "traced_rvc_requirement"]
@@ -51,11 +51,11 @@ def traced_vnm(law: AutoLaw, roll: Rollup, named: set[str]) -> tuple[Decimal, in
     law
         The Appendix on the date (Tables F and G).
     roll
-        The core's roll-up of the good (:func:`usmca.origin.autos.nested.rollup`).
+        The core's roll-up of the good (:func:`usmca.origin.determine.rollup`).
     named
         Ids of materials the BOM declares as listed in Table G column 2.
     """
-    f, g = law.table_codes("tables/f"), law.table_codes("tables/g")
+    f, g = table_codes(law, "tables/f"), table_codes(law, "tables/g")
     total, listed = ZERO, 0
     for ln in roll.lines:
         if ln.role not in ("material", "accessory"):
@@ -75,37 +75,35 @@ def traced_vnm(law: AutoLaw, roll: Rollup, named: set[str]) -> tuple[Decimal, in
 
 def _applies(law: AutoLaw, digits: str, cls: str | None) -> bool:
     if cls == "other_vehicle_s20_2":
-        return bool(law.table_codes("tables/f").contains(digits))
+        return bool(table_codes(law, "tables/f").contains(digits))
     if cls == "other_vehicle_s20_3":
-        return bool(law.table_codes("tables/g").contains(digits))
+        return bool(table_codes(law, "tables/g").contains(digits))
     return False
 
 
-def traced_rvc_requirement(law: AutoLaw, bom: Mapping[str, Any], digits: str, cls: str | None, auto: Automotive,
-                           date: dt.date | str, tree: Any) -> list[dict[str, Any]]:
+def traced_rvc_requirement(law: AutoLaw, roll: Roll, digits: str, cls: str | None, auto: Automotive
+                           ) -> list[dict[str, Any]]:
     """The s. 20(4) RVC of a Table F/G good for an other vehicle, or ``[]`` where it does not apply."""
     if not _applies(law, digits, cls):
         return []
     found = s20_threshold(law, digits, cls)
     if found is None:
         return []
-    from .rule import automotive_rule
-
-    rule = automotive_rule(digits, cls, date, tree) or []
+    rule = rule_for(law, digits, cls) or []
     if not rule or not all(a.get("rvc") for a in rule):
         return []
-    roll = rollup(bom, date, tree)
-    if roll is None or roll.net_cost is None or roll.net_cost <= 0:
+    rolled = roll()
+    if rolled is None or rolled.net_cost is None or rolled.net_cost <= 0:
         return []
     rel, prov = found
     thr = law.number(rel)
-    vnm, listed = traced_vnm(law, roll, set(auto.table_g_materials))
-    rvc = rvc_net_cost(roll.net_cost, vnm)
+    vnm, listed = traced_vnm(law, rolled, set(auto.table_g_materials))
+    rvc = rvc_net_cost(rolled.net_cost, vnm)
     ok = rvc >= thr
-    gap = None if ok else rvc_gap(rvc, thr, roll.net_cost, vnm, "the good (after tracing)")
-    result = (f"VNM {vnm} with {listed} Table F/G material(s) traced (untraced {roll.vnm_nc}): "
-              f"({roll.net_cost} - {vnm}) / {roll.net_cost} x 100 = {_fmt(rvc)}% {'>=' if ok else '<'} {_fmt(thr)}%")
-    if ok and roll.rvc_nc is not None and roll.rvc_nc < thr:
+    gap = None if ok else rvc_gap(rvc, thr, rolled.net_cost, vnm, "the good (after tracing)")
+    result = (f"VNM {vnm} with {listed} Table F/G material(s) traced (untraced {rolled.vnm_nc}): "
+              f"({rolled.net_cost} - {vnm}) / {rolled.net_cost} x 100 = {_fmt(rvc)}% {'>=' if ok else '<'} {_fmt(thr)}%")
+    if ok and rolled.rvc_nc is not None and rolled.rvc_nc < thr:
         result += ("; the rule's RVC test uses the untraced VNM: the s. 20(4) election lets the producer meet "
                    "the RVC with the traced VNM")
     ref = f"SOR/2020-155, Part 6, s. 20(4); {law.cite(rel)} ({prov})"

@@ -21,7 +21,9 @@ from pathlib import Path
 from typing import Any
 
 from usmca.errors import UserInputError
+from usmca.law import default_tree
 
+from ..qualify import qualify
 from .schema import Parties, load_parties
 
 __all__ = ["BLANKET_PATH", "ELEMENTS_PATH", "add_months", "check_blanket_period", "make_certificate"]
@@ -105,9 +107,6 @@ def make_certificate(bom: str | Path | Any, parties: str | Path | Parties, *, bl
         The good is not (or not surely) originating, the blanket period is too long, the good has
         no description or an HS code shorter than 6 digits, or PARTIES breaks its schema.
     """
-    from usmca.law import default_tree
-    from usmca.origin import qualify
-
     tree = tree if tree is not None else default_tree()
     p = parties if isinstance(parties, Parties) else load_parties(parties)
     blanket = check_blanket_period(blanket_from, blanket_to, tree)

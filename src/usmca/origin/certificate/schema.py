@@ -26,10 +26,17 @@ import datetime as dt
 from pathlib import Path
 from typing import Any, Literal, Union
 
-from usmca.law.userfile import load_user_yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from usmca.errors import UserInputError
+from usmca.law.userfile import load_user_yaml
 
 __all__ = ["Party", "Signature", "Parties", "load_parties"]
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 
-from usmca.origin.hs import dotted
+from usmca.hs import dotted
 
 __all__ = ["parse_code_list", "canonical", "digits_of", "complement_within", "is_code_list"]
 

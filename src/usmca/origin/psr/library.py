@@ -39,7 +39,7 @@ from typing import Any, Mapping
 import yaml
 
 from usmca.errors import UserInputError
-from usmca.origin.hs import HsRange, dotted, normalize
+from usmca.hs import HsRange, dotted, normalize
 
 __all__ = ["PACKAGE_LIBRARY", "user_library_dir", "library_dirs", "load_chapter", "lookup", "clear_cache"]
 

@@ -1,4 +1,7 @@
-"""Harmonized System codes, levels and code sets (ranges) for the rule language.
+"""Harmonized System codes, levels and code sets: the one HS code-set type of the toolkit.
+
+Used by the rules of origin (the rule language's ``except`` / ``from_only`` lists, law-tree code
+lists) and by the US measures (the product scope of a Section 232 action, an IEEPA exemption...).
 
 Spellings accepted (the rule-language contract):
 
@@ -17,21 +20,25 @@ A *code set* is a list of codes or inclusive ranges (``"84.07-84.09"``, ``"50-60
 its prefix at the range's level lies between the two ends (General Rules for the Interpretation of
 the HS; Annex 4-B, Section A, general interpretative notes on headings and subheadings).
 
-Vectorised forms work on integer codes: a code of ``n`` digits is stored as the integer of its
-digits padded on the right to 10 digits together with its length ``n``.
+Vectorised forms: :meth:`HsSet.contains_array` works on integer codes (a code of ``n`` digits is
+stored as the integer of its digits padded on the right to 10 digits together with its length
+``n``); :meth:`HsSet.contains_many` works on a pandas Series (or array) of digit strings, as the
+HTS lines of the tariff schedule are held.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from typing import Any, Iterable, Sequence
 
 import numpy as np
+import pandas as pd
 
 __all__ = [
-    "LEVELS", "SHIFT_LEVEL", "normalize", "dotted", "level_name", "HsRange", "HsSet",
-    "code_to_int", "codes_to_int",
+    "LEVELS", "SHIFT_LEVEL", "normalize", "normalize_optional", "dotted", "level_name", "HsRange", "HsSet",
+    "code_to_int", "codes_to_int", "scope_of",
 ]
 
 LEVELS = {2: "chapter", 4: "heading", 6: "subheading", 8: "tariff item", 10: "statistical suffix"}
@@ -92,6 +99,7 @@ def normalize_optional(code: Any) -> str | None:
         return normalize(code)
     except ValueError as exc:
         raise ValueError(str(exc)) from None
+
 
 def dotted(digits: str) -> str:
     """Canonical dotted spelling of a code given by its digits (``"850152"`` -> ``"8501.52"``)."""
@@ -199,8 +207,9 @@ class HsSet:
                 undetermined = True
         return None if undetermined else False
 
-    def contains_array(self, ints: np.ndarray, lens: np.ndarray) -> np.ndarray:
-        """Vectorised membership (undetermined counts as member: the conservative reading).
+    def contains_array(self, ints: np.ndarray, lens: np.ndarray, undetermined: bool = True) -> np.ndarray:
+        """Vectorised membership; an undetermined short code counts as member (the conservative
+        reading) unless ``undetermined`` is False, when only sure members count.
 
         Parameters
         ----------
@@ -215,10 +224,67 @@ class HsSet:
             long_enough = lens >= n
             p = ints // scale
             out |= long_enough & (p >= lo) & (p <= hi)
-            # short codes: member (or undetermined) when their span overlaps the range
+            # short codes: member (or undetermined) when their span overlaps the range; surely a
+            # member when the whole span lies inside
             span_hi = p + (10 ** np.maximum(n - lens.astype(np.int64), 0) - 1)
-            out |= (~long_enough) & (p <= hi) & (span_hi >= lo)
+            if undetermined:
+                out |= (~long_enough) & (p <= hi) & (span_hi >= lo)
+            else:
+                out |= (~long_enough) & (p >= lo) & (span_hi <= hi)
         return out
+
+    @functools.cached_property
+    def _by_length(self) -> tuple[tuple[tuple[int, frozenset[str]], ...], tuple[tuple[int, str, str], ...]]:
+        """Single codes grouped by length (for ``isin``) and the proper ranges (computed once)."""
+        singles: dict[int, set[str]] = {}
+        ranges: list[tuple[int, str, str]] = []
+        for r in self.ranges:
+            if r.lo == r.hi:
+                singles.setdefault(r.level, set()).add(r.lo)
+            else:
+                ranges.append((r.level, r.lo, r.hi))
+        return tuple((n, frozenset(v)) for n, v in sorted(singles.items())), tuple(ranges)
+
+    def contains_many(self, codes: "pd.Series | np.ndarray | Sequence[str]") -> np.ndarray:
+        """Vectorised membership of digit strings (HTS lines): a boolean mask.
+
+        A line of digits :math:`d` belongs when, for some range :math:`[lo, hi]` of level
+        :math:`L`, :math:`d` has at least :math:`L` digits and :math:`lo \\le d_{1..L} \\le hi`
+        (digit strings of equal length compare as numbers). A line shorter than a range's level
+        does not belong to it (unlike :meth:`contains`, which says "undetermined"): a measure
+        covers only the lines its scope names.
+
+        Parameters
+        ----------
+        codes
+            Digit strings (``"8703230190"``), as a pandas Series, a numpy array or a list.
+        """
+        s = codes if isinstance(codes, pd.Series) else pd.Series(np.asarray(codes, dtype=object), dtype=object)
+        mask = np.zeros(len(s), dtype=bool)
+        if not len(s):
+            return mask
+        lengths = s.str.len().to_numpy()
+        singles, ranges = self._by_length
+        for n, group in singles:
+            mask |= (lengths >= n) & s.str[:n].isin(group).to_numpy()
+        for n, lo, hi in ranges:
+            pre = s.str[:n]
+            mask |= (lengths >= n) & ((pre >= lo) & (pre <= hi)).to_numpy()
+        return mask
 
     def __str__(self) -> str:
         return ", ".join(str(r) for r in self.ranges)
+
+
+@functools.lru_cache(maxsize=256)
+def _compiled(codes: tuple[str, ...]) -> HsSet:
+    return HsSet.parse(c.replace(" ", "") for c in codes)
+
+
+def scope_of(codes: Sequence[str] | None) -> HsSet | None:
+    """The code set of a list of codes and ranges from the law tree (``None``: every product).
+
+    Parsed once per distinct list (the law tree's lists are immutable); a bad spelling raises
+    ``ValueError`` naming it.
+    """
+    return None if codes is None else _compiled(tuple(str(c) for c in codes))
