@@ -16,6 +16,8 @@ demo: $(STAMP)
 	$(VENV)/bin/usmca review
 
 test: $(STAMP)
+	$(VENV)/bin/ruff check src tests benchmarks
+	$(VENV)/bin/mypy
 	$(PY) -m pytest -q
 
 bench: $(STAMP)

@@ -133,7 +133,7 @@ def bench_scaling(sizes: list[tuple[int, int]]) -> None:
         tau = econ.tariffs * 0.5
         d0 = np.zeros(n)
         solve_equilibrium(econ, tau, d0)
-        ts = _timeit(lambda: solve_equilibrium(econ, tau, d0), 3)
+        ts = _timeit(lambda econ=econ, tau=tau, d0=d0: solve_equilibrium(econ, tau, d0), 3)
         _, diag = solve_equilibrium(econ, tau, d0)
         med = statistics.median(ts)
         print(f"    {n:3d}  {j:3d}  {n * j:5d}  {med:7.3f}  {diag['outer_iterations']:5d}  "

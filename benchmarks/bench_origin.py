@@ -22,10 +22,10 @@ from pathlib import Path
 
 import numpy as np
 
+from usmca.hs import codes_to_int, normalize
 from usmca.law import default_tree
 from usmca.origin.context import P
 from usmca.origin.qualify import make_context
-from usmca.hs import codes_to_int, normalize
 from usmca.origin.rules import parse_rule
 from usmca.origin.vector import Portfolio, evaluate_portfolio, rollup_vnm
 
@@ -153,9 +153,8 @@ def main() -> int:
           f"sum VNM of goods {vnm[:1000].sum():,.0f}, content ledger {content.sum():,.0f}")
 
     from usmca.origin.bom import parse_bom
-    from usmca.origin.qualify import qualify_bom
-
     from usmca.origin.portfolio import compile_boms
+    from usmca.origin.qualify import qualify_bom
 
     tree = default_tree()
     raw = [random_bom(s) for s in range(2000)]

@@ -23,10 +23,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 
 from usmca.data.baseline import load_baseline  # noqa: E402
 from usmca.ge.caliendo_parro import solve  # noqa: E402
+from usmca.ge.caliendo_parro.adapter import to_cp_inputs  # noqa: E402
 from usmca.ge.caliendo_parro.batch import equilibrium_batch, measures  # noqa: E402
 from usmca.scenarios import load_library  # noqa: E402
 from usmca.scenarios.compile import compile_scenario  # noqa: E402
-from usmca.scenarios.cp_adapter import to_cp_inputs  # noqa: E402
 
 
 def main() -> None:

@@ -3,13 +3,17 @@
 A :class:`UserInputError` is the user's fault (bad file, unknown code, missing field, negative
 value, date out of range). The command line turns it into one line on stderr and exit status 2;
 it always names the source (file or option), the field and the offending value.
+
+A :class:`ShippedDataError` is the package's fault: a file it ships (the law tree, the embedded
+baseline) breaks its own schema. The user cannot fix that, so the command line reports it as a
+bug of the package (exit status 1) naming the shipped file, the field and the value.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["UsmcaError", "UserInputError", "LawError", "ConvergenceError", "NotEncodedError"]
+__all__ = ["UsmcaError", "UserInputError", "LawError", "ConvergenceError", "NotEncodedError", "ShippedDataError"]
 
 
 class UsmcaError(Exception):
@@ -59,3 +63,24 @@ class ConvergenceError(UsmcaError, RuntimeError):
     def __init__(self, message: str, diagnostics: dict[str, Any] | None = None) -> None:
         self.diagnostics = dict(diagnostics or {})
         super().__init__(message)
+
+
+class ShippedDataError(UsmcaError, RuntimeError):
+    """A file the package ships is broken: a bug in the package, not a mistake of the user.
+
+    Parameters
+    ----------
+    what
+        What the file is part of (``"law"`` for the law tree, ``"baseline"``).
+    error
+        The schema error found in it, naming the file, the field and the value.
+    """
+
+    def __init__(self, what: str, error: UserInputError) -> None:
+        self.what = str(what)
+        self.error = error
+        super().__init__(self.one_line())
+
+    def one_line(self) -> str:
+        """``the shipped <what> is broken: <file>: <field> = <value>: <reason>``."""
+        return f"the shipped {self.what} is broken: {self.error.one_line()}"

@@ -162,12 +162,12 @@ def test_unreadable_bodies_are_422(client, content, ctype):
     assert_user_error(client.post("/origin/qualify", content=content, headers={"content-type": ctype}), "body")
 
 
-def test_a_body_over_the_size_limit_is_422(client):
+def test_a_body_over_the_size_limit_is_413(client):
     from usmca.api.body import MAX_BODY_BYTES
 
     big = b"{\"good\": \"" + b"x" * MAX_BODY_BYTES + b"\"}"
-    assert_user_error(client.post("/origin/qualify", content=big, headers={"content-type": "application/json"}),
-                      "body")
+    r = client.post("/origin/qualify", content=big, headers={"content-type": "application/json"})
+    assert r.status_code == 413 and r.json()["source"] == "body"  # was 422 before the streaming limit
 
 
 _scalars = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) \
@@ -252,7 +252,7 @@ def test_a_scenario_name_applies_that_scenarios_law_reform(client):
     name, s = next(iter(scenarios.items()))
     bom = _plain(yaml.safe_load(_example_boms()[0].read_text(encoding="utf-8")))
     by_name = client.post("/origin/qualify", json={"bom": bom, "scenario": name})
-    from usmca.cli.output import to_jsonable
+    from usmca.jsonable import to_jsonable
 
     by_diff = client.post("/origin/qualify", json={"bom": bom, "reform": to_jsonable(dict(s.reform)),
                                                    "date": s.date.isoformat()})

@@ -31,7 +31,7 @@ def _encoded_codes(k: int = 5) -> list[str]:
 
 
 def test_rule_is_the_library_lookup(client):
-    from usmca.cli.output import to_jsonable
+    from usmca.jsonable import to_jsonable
     from usmca.origin import psr
 
     codes = _encoded_codes()

@@ -31,8 +31,8 @@ def test_scenarios_lists_the_library_in_order(client, library):
 
 
 def test_a_scenario_is_the_runner_result_on_the_embedded_baseline(client, library):
-    from usmca.cli.output import to_jsonable
     from usmca.data.baseline import load_baseline
+    from usmca.jsonable import to_jsonable
     from usmca.scenarios import run_scenario
 
     name = next(iter(library))
@@ -56,10 +56,10 @@ def test_every_number_used_carries_its_source(client, library):
 def test_results_are_computed_once_and_cached():
     from usmca.api import create_app
     from usmca.api.review import ReviewCache
-    from usmca.scenarios.runner import default_solver
+    from usmca.ge.registry import get_solver
 
     calls: list[int] = []
-    solver = default_solver()
+    solver = get_solver("caliendo-parro")
 
     def counting(baseline: Any, tariffs: Any, dhat: Any) -> Any:
         calls.append(1)

@@ -34,7 +34,7 @@ def _query(line: dict[str, Any]) -> dict[str, str]:
     return {k: (str(v).lower() if isinstance(v, bool) else str(v)) for k, v in line.items()}
 
 
-@pytest.mark.parametrize("line", LINES, ids=lambda l: f"{l['origin']}-{l['date']}-{l.get('usmca', False)}")
+@pytest.mark.parametrize("line", LINES, ids=lambda ln: f"{ln['origin']}-{ln['date']}-{ln.get('usmca', False)}")
 def test_duty_is_the_engine_document(client, schedule, line):
     from usmca.tariffs.duty import duty
 
@@ -42,7 +42,7 @@ def test_duty_is_the_engine_document(client, schedule, line):
     assert r.status_code == 200, r.text
     expected = duty(line["hts"], line["origin"], line["date"], line["value"], usmca_claim=line.get("usmca", False),
                     us_content=line.get("us_content")).to_dict()
-    from usmca.cli.output import to_jsonable
+    from usmca.jsonable import to_jsonable
 
     assert r.json() == to_jsonable(expected)
 

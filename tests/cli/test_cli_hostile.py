@@ -84,11 +84,15 @@ CASES: list[tuple[str, str]] = [
     ("origin certificate " + BOM + " --parties {adir} --json", "adir"),
     ("origin certificate " + BOM + " --parties {empty.yaml} --json", "empty.yaml"),
     ("origin certificate " + BOM + " --parties {parties_list.yaml} --json", "parties_list.yaml"),
-    ("origin certificate " + BOM + " --parties " + PARTIES + " --json --out {root}/no/such/dir/c.html", "--out"),  # was: FileNotFoundError
+    # was: FileNotFoundError
+    ("origin certificate " + BOM + " --parties " + PARTIES + " --json --out {root}/no/such/dir/c.html", "--out"),
     ("origin certificate " + BOM + " --parties " + PARTIES + " --json --out {adir}", "--out"),  # was: IsADirectoryError
-    ("origin certificate " + BOM + " --parties " + PARTIES + " --json --blanket-from 2025-02-30 --blanket-to 2025-12-31", "2025-02-30"),
-    ("origin certificate " + BOM + " --parties " + PARTIES + " --json --blanket-from 2025-06-01 --blanket-to 2025-01-01", "2025-01-01"),
-    ("origin certificate " + BOM + " --parties " + PARTIES + " --json --blanket-from 2025-01-01 --blanket-to 2030-01-01", "blanket"),
+    ("origin certificate " + BOM + " --parties " + PARTIES + " --json --blanket-from 2025-02-30 --blanket-to 2025-12-31",
+     "2025-02-30"),
+    ("origin certificate " + BOM + " --parties " + PARTIES + " --json --blanket-from 2025-06-01 --blanket-to 2025-01-01",
+     "2025-01-01"),
+    ("origin certificate " + BOM + " --parties " + PARTIES + " --json --blanket-from 2025-01-01 --blanket-to 2030-01-01",
+     "blanket"),
     ("origin certificate {garbage.yaml} --parties " + PARTIES + " --json", "garbage.yaml"),
     # tariffs duty
     (DUTY.replace("8708.40.50", "abc"), "--hts"),

@@ -152,9 +152,10 @@ def test_shipped_provenance_report_is_current(b):
 
 def test_engine_reproduces_the_baseline_as_its_equilibrium(b):
     """The Caliendo-Parro engine, fed the baseline's own tariffs and deficits, finds no change."""
+    from usmca.ge.caliendo_parro.adapter import to_cp_inputs
     from usmca.ge.caliendo_parro.solve import solve_equilibrium
 
-    inputs = b.to_cp_inputs()
+    inputs = to_cp_inputs(b)
     eq, diag = solve_equilibrium(inputs, inputs.tariffs, inputs.deficits)
     np.testing.assert_allclose(eq.w_hat, 1.0, atol=1e-10)
     np.testing.assert_allclose(eq.p_hat, 1.0, atol=1e-10)

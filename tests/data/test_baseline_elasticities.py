@@ -7,8 +7,12 @@ import pandas as pd
 import pytest
 
 from usmca.data.baseline import load_baseline
-from usmca.data.baseline.elasticities import ELASTICITIES_PATH, estimate_elasticities, load_elasticities, \
-    triplet_regression
+from usmca.data.baseline.elasticities import (
+    ELASTICITIES_PATH,
+    estimate_elasticities,
+    load_elasticities,
+    triplet_regression,
+)
 from usmca.data.baseline.sectors import SECTORS
 from usmca.errors import UserInputError
 

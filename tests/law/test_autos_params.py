@@ -142,7 +142,7 @@ def test_lvc_trucks_steel_wages(part6: ET.Element) -> None:
     wage = re.search(r"qualifying wage-rate production plant means .*?\(a\)\s*US\$(\d+) in the United States;\s*"
                      r"\(b\)\s*CA\$([\d.]+) in Canada; and\s*\(c\)\s*MXN\$([\d.]+) in Mexico", defs)
     assert wage
-    for rel, v in zip(("high_wage_rate", "high_wage_rate_cad", "high_wage_rate_mxn"), wage.groups()):
+    for rel, v in zip(("high_wage_rate", "high_wage_rate_cad", "high_wage_rate_mxn"), wage.groups(), strict=True):
         assert Decimal(str(tree.at(f"{ROOT}/lvc/{rel}", day))) == Decimal(v)
     assert tree.at(f"{ROOT}/lvc/high_wage_rate", day) == 16   # the brief's anchor: US$16/h
 

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from usmca.law import default_tree
 from usmca.hs import HsSet
+from usmca.law import default_tree
 
 ROOT = "usmca/ch04_appendix_autos"
 MONTHS = {m: i for i, m in enumerate(["January", "February", "March", "April", "May", "June", "July", "August",

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from usmca.hs import HsSet
 from usmca.law import default_tree
 from usmca.law.build_auto_tables import TABLES, build_tables, tables_dir
-from usmca.hs import HsSet
 
 ROOT = "usmca/ch04_appendix_autos"
 

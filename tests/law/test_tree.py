@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 
 import numpy as np
 import pytest
@@ -41,7 +42,7 @@ def test_every_table_row_has_provenance(path: str) -> None:
 def _changes(param: Parameter) -> list[tuple[dt.date, object, object]]:
     """(date of change, value the day before, value on the day) for every change after the first."""
     out = []
-    for prev, cur in zip(param.entries, param.entries[1:]):
+    for prev, cur in itertools.pairwise(param.entries):
         out.append((cur.effective_from, prev.value, cur.value))
     return out
 

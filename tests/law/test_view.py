@@ -36,7 +36,7 @@ def test_dates_phase_in() -> None:
     firsts = [e.effective_from for e in TREE.parameter(VEHICLE).entries]
     values = [e.value for e in TREE.parameter(VEHICLE).entries]
     assert len(set(values)) > 1
-    for start, value in zip(firsts, values):
+    for start, value in zip(firsts, values, strict=True):
         assert TREE.on(start)[VEHICLE] == value
 
 
@@ -62,7 +62,7 @@ def test_a_miss_names_the_path_and_the_date() -> None:
         law["usmca/ch04/no_such_parameter"]
     assert "usmca/ch04/no_such_parameter" in str(exc.value) and "2025-03-01" in str(exc.value)
     with pytest.raises(LawError) as exc:
-        law.usmca.ch04.no_such_folder
+        _ = law.usmca.ch04.no_such_folder
     assert "usmca/ch04/no_such_folder" in str(exc.value) and "2025-03-01" in str(exc.value)
     with pytest.raises(LawError) as exc:
         TREE.on("2019-01-01")[DM]

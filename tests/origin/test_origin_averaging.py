@@ -32,7 +32,7 @@ def _bom(averaging: dict[str, Any] | None, date: str = "2025-05-15", method: str
 def _av(months: int, starts: list[str], sums: list[tuple[int, int]] | None = None, **extra: Any) -> dict[str, Any]:
     sums = sums or [(1000, 400)] * len(starts)
     return {"fiscal_year_start": "2025-01-01", "period_months": months,
-            "periods": [{"start": s, "net_cost": nc, "vnm": v, **extra} for s, (nc, v) in zip(starts, sums)]}
+            "periods": [{"start": s, "net_cost": nc, "vnm": v, **extra} for s, (nc, v) in zip(starts, sums, strict=True)]}
 
 
 def test_period_sums_replace_unit_figures() -> None:

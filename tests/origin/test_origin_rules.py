@@ -74,7 +74,7 @@ rules = st.sampled_from([
 @given(rules, st.lists(st.tuples(codes, codes), min_size=1, max_size=20))
 def test_vectorised_shift_matches_scalar(rule, pairs) -> None:
     alt = parse_rule(rule)[0]
-    g, m = zip(*pairs)
+    g, m = zip(*pairs, strict=True)
     gi, gl = codes_to_int(list(g))
     mi, ml = codes_to_int(list(m))
     vec = shift_test_array(alt, gi, gl, mi, ml)

@@ -6,8 +6,8 @@ import numpy as np
 
 from usmca.data.baseline import load_baseline
 from usmca.report import render_briefing
-from usmca.scenarios import load_library, run_scenario
 from usmca.scenarios import calibrate as calmod
+from usmca.scenarios import load_library, run_scenario
 
 
 def _flat(baseline, tariffs, dhat):  # noqa: ANN001, ANN202 - a solver stub

@@ -32,9 +32,10 @@ METRICS = ("welfare_pct", "real_wage_pct", "exports_pct", "imports_pct")
 
 @pytest.fixture(scope="module")
 def review_json():
-    from usmca.cli import main
-    import io
     import contextlib
+    import io
+
+    from usmca.cli import main
 
     buf = io.StringIO()
     with contextlib.redirect_stdout(buf):

@@ -5,7 +5,8 @@ Written from the textbook equations (Dekle, Eaton and Kortum 2008; Costinot and 
 :math:`\\pi_{ni}`, cost shifters :math:`\\hat\\kappa_{ni} = \\hat d_{ni}(1+\\tau'_{ni})/(1+\\tau_{ni})`:
 
 .. math::
-    \\pi'_{ni} = \\frac{\\pi_{ni}(\\hat w_i \\hat\\kappa_{ni})^{-\\theta}}{\\sum_k \\pi_{nk}(\\hat w_k\\hat\\kappa_{nk})^{-\\theta}},
+    \\pi'_{ni} = \\frac{\\pi_{ni}(\\hat w_i \\hat\\kappa_{ni})^{-\\theta}}
+                   {\\sum_k \\pi_{nk}(\\hat w_k\\hat\\kappa_{nk})^{-\\theta}},
     \\quad X'_n = \\frac{\\hat w_n Y_n + D_n}{1 - \\sum_i \\pi'_{ni}\\tau'_{ni}/(1+\\tau'_{ni})},
     \\quad \\hat w_i Y_i = \\sum_n \\frac{\\pi'_{ni} X'_n}{1+\\tau'_{ni}} .
 

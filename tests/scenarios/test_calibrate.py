@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from usmca.scenarios import compile_scenario, run_scenario
 from usmca.scenarios import calibrate as calmod
+from usmca.scenarios import compile_scenario, run_scenario
 
 
 def _no_solve(baseline, tariffs, dhat):  # noqa: ANN001, ANN202 - a solver stub: the test looks at tariffs only

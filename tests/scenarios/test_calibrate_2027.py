@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 
 from usmca.report import render_briefing
-from usmca.scenarios import compile_scenario, run_scenario
 from usmca.scenarios import calibrate as calmod
+from usmca.scenarios import compile_scenario, run_scenario
 
 OPTIONS = ("auto_rvc85_us_content", "nme_content_cap", "lvc_wage_20", "steel_melted_poured", "two_bilaterals")
 

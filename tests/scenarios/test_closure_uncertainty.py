@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from usmca.errors import UserInputError
-from usmca.scenarios.cp_adapter import cp_solver
+from usmca.ge.caliendo_parro.adapter import cp_solver
 from usmca.scenarios.runner import RunOptions, run_scenario
 from usmca.scenarios.schema import parse_scenario
 

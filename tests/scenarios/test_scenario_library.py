@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from usmca.errors import UserInputError
-from usmca.scenarios import LIBRARY_DIR, compile_scenario, load_library
+from usmca.scenarios import compile_scenario, load_library
 from usmca.scenarios.expr import evaluate
 from usmca.scenarios.library import library_paths
 from usmca.scenarios.schema import parse_scenario
@@ -124,7 +124,7 @@ def test_trade_cost_scenario_uses_cited_numbers(lib, b):
     ({"name": "x", "title": "t", "description": "d", "model": "caliendo-parro", "date": "2026-01-01",
       "shocks": [{"importers": ["USA"], "exporters": ["MEX"], "tariff": "r"}],
       "assumptions": {"r": {"value": 0.1, "unit": "fraction", "source": "no url"}}}, "assumptions.r.url"),
-    ({"name": "x", "title": "t", "description": "d", "model": "gravity", "date": "2026-01-01"}, "model"),
+    ({"name": "x", "title": "t", "description": "d", "model": "no-such-model", "date": "2026-01-01"}, "model"),
     ({"name": "x", "title": "t", "description": "d", "model": "caliendo-parro", "date": "2026-01-01", "colour": 1},
      "colour"),
 ])

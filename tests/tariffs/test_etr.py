@@ -82,7 +82,7 @@ def test_categorical_and_object_columns_agree(schedule) -> None:  # noqa: ANN001
     rng = np.random.default_rng(0)
     f = flows([(h, p, m, float(v), 0.0) for h, p, m, v in zip(
         rng.choice(["8703230190", "8528726420", "7208101500"], 60), rng.choice(["MX", "CA", "CN"], 60),
-        rng.choice(["2025-02", "2025-05", "2025-09"], 60), rng.integers(1, 1000, 60))])
+        rng.choice(["2025-02", "2025-05", "2025-09"], 60), rng.integers(1, 1000, 60), strict=True)])
     a = effective_rates(f, schedule=schedule)
     b = effective_rates(f.astype({"hts10": "category", "partner": "category", "month": "category"}), schedule=schedule)
     pd.testing.assert_frame_equal(a, b)

@@ -13,7 +13,7 @@ import sys
 
 import typer
 
-from usmca.errors import UserInputError
+from usmca.errors import ShippedDataError, UserInputError
 
 from .apps import app
 
@@ -22,7 +22,7 @@ __all__ = ["app", "main"]
 try:  # typer >= 0.20 vendors click as ``typer._click``; its exceptions are not click's
     from typer._click import exceptions as _cx
 except ImportError:  # pragma: no cover - an older typer on the real click
-    from click import exceptions as _cx
+    from click import exceptions as _cx  # type: ignore[no-redef]  # the same module under click's name
 
 # raised for a group run without a command (``no_args_is_help``; click >= 8.2)
 _NoArgsIsHelp = getattr(_cx, "NoArgsIsHelpError", ())
@@ -30,7 +30,7 @@ _Abort = getattr(_cx, "Abort", ())
 
 # Command modules, one per group or topic. Each registers its commands on import.
 _COMMAND_MODULES = (
-    "law", "origin", "origin_certificate", "tariffs", "ge", "data_psr", "data_hts",
+    "law", "origin", "origin_certificate", "origin_spreadsheet", "origin_certs", "tariffs", "ge", "data_psr", "data_hts",
     "data_trade", "data_baseline", "ge_gravity", "review", "serve",
 )
 
@@ -56,7 +56,8 @@ def main(argv: list[str] | None = None) -> None:
         typer.echo(exc.ctx.get_help() if exc.ctx is not None else str(exc))
         sys.exit(2)
     except _cx.ClickException as exc:  # usage errors: one line naming the command and option
-        where = f"{exc.ctx.command_path}: " if getattr(exc, "ctx", None) is not None else ""
+        ctx = getattr(exc, "ctx", None)
+        where = f"{ctx.command_path}: " if ctx is not None else ""
         text = " ".join(f"{where}{exc.format_message()}".split())
         sys.stderr.write(f"error: {text} (see --help)\n")
         sys.exit(exc.exit_code)
@@ -66,6 +67,11 @@ def main(argv: list[str] | None = None) -> None:
     except UserInputError as exc:
         sys.stderr.write(f"error: {exc.one_line()}\n")
         sys.exit(2)
+    except ShippedDataError as exc:  # a file the package ships is broken: a bug, not the user's input
+        if os.environ.get("USMCA_DEBUG"):
+            raise
+        sys.stderr.write(f"internal error (a bug in usmca, please report): {exc.one_line()}\n")
+        sys.exit(1)
     except BrokenPipeError:
         sys.exit(1)
     except OSError as exc:  # a file the user named that the engine did not check first

@@ -27,9 +27,9 @@ def build_baseline(
     b = load_baseline(path)
     if report:
         report.write_text(provenance_markdown(b), encoding="utf-8")
+    cells, flows = b.status_table(), provenance_rows(b)
     summary = {"baseline": str(path), "countries": list(b.countries), "sectors": list(b.sectors),
-               "cells": b.status_table(), "final_share_adjustments": b.meta.get("final_share_adjustments"),
-               "flows": provenance_rows(b)}
+               "cells": cells, "final_share_adjustments": b.meta.get("final_share_adjustments"), "flows": flows}
     if json_out:
         emit_json(summary)
         return
@@ -37,8 +37,8 @@ def build_baseline(
     t = Table(title="Bilateral goods cells by provenance")
     t.add_column("provenance", overflow="fold")
     t.add_column("cells", justify="right")
-    for k, v in summary["cells"].items():
+    for k, v in cells.items():
         t.add_row(k, str(v))
     console.print(t)
-    imputed = [f"{r['exporter']}->{r['importer']}" for r in summary["flows"] if r["total"] == "imputed"]
+    imputed = [f"{r['exporter']}->{r['importer']}" for r in flows if r["total"] == "imputed"]
     console.print(f"Imputed flow totals (gravity + RAS): {', '.join(imputed)}")

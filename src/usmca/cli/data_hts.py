@@ -33,14 +33,16 @@ def load_hts_cmd(
         raise UserInputError("FILE", "", str(file), "no such file")
     with connect_on_use(store) as con:
         info = load_hts(file, con, effective_from=start, revision=revision)
-        revs = con.execute("select revision, effective_from, effective_to, rows from hts_revisions order by effective_from").fetchall()
+        revs = con.execute("select revision, effective_from, effective_to, rows from hts_revisions "
+                           "order by effective_from").fetchall()
     clear_cache()
     doc = {**info, "store": str(store or store_path()),
            "revisions": [{"revision": r, "effective_from": a, "effective_to": b, "rows": n} for r, a, b, n in revs]}
     if json_out:
         emit_json(doc)
     else:
-        console.print(f"loaded {info['rows']:,} lines of HTS {info['revision']} (from {info['effective_from']}) into {doc['store']}")
+        console.print(f"loaded {info['rows']:,} lines of HTS {info['revision']} (from {info['effective_from']}) "
+                      f"into {doc['store']}")
 
 
 @data_download_app.command("hts")

@@ -22,6 +22,7 @@ from usmca.errors import UserInputError
 from .apps import data_app, data_load_app
 from .output import console, emit_json
 
+
 @data_load_app.command("psr")
 def load_psr(
     source: str = typer.Argument(..., metavar="FILE_OR_URL", help="General Note 11 text: path or http(s) URL."),
@@ -47,22 +48,36 @@ def load_psr(
 
 
 @data_app.command("psr-coverage")
-def psr_coverage(json_out: bool = typer.Option(False, "--json", help="Write one JSON document.")) -> None:
-    """Which HS chapters' product-specific rules are encoded, and from which source."""
-    from usmca.origin.psr import coverage
+def psr_coverage(
+    json_out: bool = typer.Option(False, "--json", help="Write one JSON document."),
+    show_inexpressible: bool = typer.Option(False, "--inexpressible", help="List every rule the rule language "
+                                            "cannot express."),
+) -> None:
+    """Which HS chapters' product-specific rules are encoded, how verified, and what cannot be expressed."""
+    from usmca.origin.psr.coverage_table import coverage_summary
 
-    df = coverage()
+    s = coverage_summary()
     if json_out:
-        emit_json(df.to_dict(orient="records"))
+        emit_json(s)
         return
-    t = Table("chapter", "status", "rules", "alternatives", "unsupported", "cut off", "library",
+    t = Table("chapter", "status", "rules", "alternatives", "unsupported", "cut off", "verification", "library",
               title="PSR library coverage (chapters with anything encoded)")
-    for r in df[df["rules"] > 0].itertuples():
-        t.add_row(str(r.chapter), r.status, str(r.rules), str(r.alternatives), str(r.alternatives_unsupported),
-                  str(r.rules_cut_off), r.library)
+    for r in s["chapters"]:
+        if r["rules"] > 0:
+            t.add_row(str(r["chapter"]), r["status"], str(r["rules"]), str(r["alternatives"]),
+                      str(r["alternatives_unsupported"]), str(r["rules_cut_off"]), str(r.get("verification", "")),
+                      r["library"])
     console.print(t)
-    missing = df[df["rules"] == 0]["chapter"].tolist()
-    console.print(f"No rule encoded for {len(missing)} chapters: a lookup there answers 'not encoded'. "
+    n_enc = len(s["chapters_encoded"])
+    console.print(f"{n_enc}/{s['chapters_in_use']} HS chapters in use have rules encoded (chapter 77 is reserved); "
+                  f"{s['rules']} rule entries: " + ", ".join(f"{k} {v}" for k, v in s["rules_by_verification"].items())
+                  + f"; {s['rules_cut_off']} rules cut off in the source (not encoded); "
+                  f"{len(s['inexpressible'])} alternatives the rule language cannot express"
+                  + ("" if show_inexpressible else " (list them with --inexpressible)") + ".")
+    if show_inexpressible:
+        for x in s["inexpressible"]:
+            console.print(f"  {x['rule']} ({', '.join(x['hs'])}): {x['reason']}", highlight=False, markup=False)
+    console.print(f"Not encoded ({len(s['chapters_not_encoded'])} chapters): a lookup there answers 'not encoded'. "
                   "Build the full library with: usmca data load psr FILE_OR_URL")
 
 
@@ -70,14 +85,21 @@ def psr_coverage(json_out: bool = typer.Option(False, "--json", help="Write one 
 def psr_rule(
     hs: str = typer.Argument(..., help="HS code of the good (e.g. 8402.90 or 8471300000)."),
     date: Optional[str] = typer.Option(None, "--date", help="Date the rule must be in force on (default today)."),
+    between: Optional[str] = typer.Option(None, "--between", help="Trade between two countries, e.g. CA,US "
+                                          "(party-specific rules such as 1517.10)."),
     json_out: bool = typer.Option(False, "--json", help="Write one JSON document."),
 ) -> None:
     """The product-specific rule of a good, or a plain 'not encoded' (never a guessed rule)."""
+    from usmca.hs import normalize
     from usmca.origin.psr import coverage
     from usmca.origin.psr.library import lookup
-    from usmca.hs import normalize
 
-    found = lookup(hs, date)
+    try:
+        found = lookup(hs, date, trade=between)
+    except UserInputError as exc:
+        if exc.source == "trade":
+            raise UserInputError("--between", "", between, exc.reason) from None
+        raise
     if found is None:
         ch = int(normalize(hs)[:2])
         table = coverage().set_index("chapter")
@@ -108,3 +130,41 @@ def psr_rule(
         if a.get("unsupported"):
             parts.append(f"[yellow]not evaluable: {a['unsupported']}[/yellow]")
         console.print(f"  {i}. " + "; ".join(parts))
+
+
+@data_app.command("hs-nomenclature")
+def hs_nomenclature(
+    build: bool = typer.Option(False, "--build", help="Rebuild the HS6 list from the USITC HTS JSON exports."),
+    hts_dir: Optional[Path] = typer.Option(None, "--hts-dir", help="Folder of HTS JSON exports "
+                                           "(default: shared/data/us_tariffs/hts)."),
+    out: Optional[Path] = typer.Option(None, "--out", help="Where to write (default: the package data)."),
+    json_out: bool = typer.Option(False, "--json", help="Write one JSON document."),
+) -> None:
+    """The packaged HS nomenclature used to validate BOM codes (and its rebuild from the HTS)."""
+    from usmca.origin.psr import nomenclature
+    from usmca.origin.psr.nomenclature_build import build_nomenclature
+
+    if build:
+        src = hts_dir
+        if src is None:
+            from usmca.paths import shared_data_dir
+
+            d = shared_data_dir()
+            if d is None:
+                raise UserInputError("--hts-dir", "", None, "no shared data folder found; give --hts-dir")
+            src = d / "us_tariffs" / "hts"
+        if not src.is_dir():
+            raise UserInputError("--hts-dir", "", str(src), "no such folder")
+        try:
+            prov = build_nomenclature(src, out)
+        except FileNotFoundError as exc:
+            raise UserInputError("--hts-dir", "", str(src), str(exc)) from None
+        for f in (nomenclature.edition, nomenclature.subheadings, nomenclature.headings, nomenclature._period):
+            f.cache_clear()
+    else:
+        prov = nomenclature.edition()
+    if json_out:
+        emit_json(prov)
+        return
+    console.print(f"{prov['edition']} ({prov['in_force_from']} to {prov['in_force_until']}): "
+                  f"{prov['hs6_subheadings']} subheadings from {len(prov['files'])} HTS files")

@@ -1,6 +1,6 @@
 """``usmca ge replicate cp2015`` and ``usmca ge solve --model NAME`` (dispatching via the registry).
 
-Both models' solvers (``caliendo-parro``, ``gravity``) sit in :data:`usmca.ge.registry.SOLVERS`;
+Both models' solvers (``caliendo-parro``, ``gravity``) sit in :data:`usmca.ge.registry.MODELS`;
 ``ge replicate yotov-nafta`` lives in ``ge_gravity.py`` and adds itself to :data:`replicate_app`.
 """
 
@@ -13,7 +13,8 @@ import typer
 from rich.table import Table
 
 from usmca.errors import UserInputError
-from usmca.ge.registry import get_solver
+from usmca.ge.registry import get_model
+from usmca.limits import SIGMA, THETA, THETA_CV, check_number
 
 from .apps import ge_app
 from .output import console, emit_json, err_console, progress
@@ -77,7 +78,8 @@ def replicate_cp2015_cmd(
     if draws < 0 or workers < 1:
         raise UserInputError("--draws" if draws < 0 else "--workers", "", draws if draws < 0 else workers,
                              "must be >= 0" if draws < 0 else "must be >= 1")
-    opts = {"draws": draws, "theta_cv": theta_cv, "seed": seed, "workers": workers}
+    check_number(theta_cv, "--theta-cv", "", THETA_CV)
+    opts: dict[str, Any] = {"draws": draws, "theta_cv": theta_cv, "seed": seed, "workers": workers}
     if json_out:
         summary, _ = replicate_cp2015(data, **opts)
         emit_json(summary)
@@ -110,11 +112,11 @@ def solve_cmd(
     json_out: bool = typer.Option(False, "--json", help="Write one JSON document to stdout."),
 ) -> None:
     """Solve a tariff counterfactual: per region welfare, ToT, VoT, real wage, imports."""
-    fn = get_solver(model)
-    if theta is not None and not theta > 0:
-        raise UserInputError("--theta", "", theta, "must be > 0")
-    if sigma is not None and not sigma > 1:
-        raise UserInputError("--sigma", "", sigma, "must be > 1")
+    fn = get_model(model).solve_files
+    if theta is not None:
+        check_number(theta, "--theta", "", THETA)
+    if sigma is not None:
+        check_number(sigma, "--sigma", "", SIGMA)
     opts: dict[str, Any] = {"hold_deficits": True} if hold_deficits else {}
     opts.update({k: v for k, v in (("theta", theta), ("sigma", sigma)) if v is not None})
     if json_out:

@@ -1,6 +1,6 @@
 """``usmca ge replicate yotov-nafta`` (Yotov, Piermartini, Monteiro and Larch 2016, ch. 2).
 
-The ``gravity`` model of ``usmca ge solve`` is registered in :data:`usmca.ge.registry.SOLVERS`
+The ``gravity`` model of ``usmca ge solve`` is registered in :data:`usmca.ge.registry.MODELS`
 beside ``caliendo-parro`` (inputs: see :mod:`usmca.ge.gravity.files`).
 """
 

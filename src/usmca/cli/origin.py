@@ -19,16 +19,18 @@ from usmca.errors import UserInputError
 from .apps import origin_app
 from .output import console, emit_json, progress
 
-_SUFFIXES = (".yaml", ".yml", ".json")
+_SUFFIXES = (".yaml", ".yml", ".json", ".csv", ".xlsx")
 
 
 def _files(path: Path) -> list[Path]:
     if not path.exists():
         raise UserInputError(str(path), "", str(path), "file or folder not found")
     if path.is_dir():
-        files = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in _SUFFIXES)
+        from usmca.limits import folder_files
+
+        files = folder_files(path, _SUFFIXES, "BOM file")
         if not files:
-            raise UserInputError(str(path), "", str(path), "no .yaml/.yml/.json BOM in the folder")
+            raise UserInputError(str(path), "", str(path), "no .yaml/.yml/.json/.csv/.xlsx BOM in the folder")
         return files
     return [path]
 
@@ -88,16 +90,17 @@ def _row(d: dict[str, Any]) -> dict[str, Any]:
 
 @origin_app.command("qualify")
 def qualify_cmd(
-    path: Path = typer.Argument(..., help="A BOM file (YAML/JSON), a multi-BOM file, or a folder of BOMs."),
+    path: Path = typer.Argument(..., help="A BOM file (YAML/JSON/CSV/XLSX), a multi-BOM file, or a folder of BOMs."),
     date: Optional[str] = typer.Option(None, "--date", help="Date of the determination (default: the BOM's date)."),
     reform: Optional[Path] = typer.Option(None, "--reform", help="A review scenario (reform YAML)."),
     json_out: bool = typer.Option(False, "--json", help="Write one JSON document."),
     fast: bool = typer.Option(False, "--fast", help="Portfolio: numpy path (status, criterion, RVC; no trace)."),
+    output: Optional[Path] = typer.Option(None, "--output", help="Portfolio: also write the results to .csv/.xlsx."),
 ) -> None:
     """Does the good originate under USMCA Chapter 4? With the rule, RVC, trace and what-if."""
     from usmca.law import Reform, default_tree
-    from usmca.origin.bom import load_boms
     from usmca.origin.qualify import qualify_bom
+    from usmca.origin.spreadsheet import load_boms_any as load_boms
 
     ref = Reform.load(reform) if reform else None
     tree = default_tree()
@@ -105,14 +108,19 @@ def qualify_cmd(
     boms = [b for f in files for b in load_boms(f)] if len(files) == 1 else None
     if boms is not None and len(boms) == 1 and not path.is_dir():
         d = qualify_bom(boms[0], date=date, tree=tree, reform=ref).to_dict()
+        if output is not None:
+            _export(output, [_row(d)], files)
         emit_json(d) if json_out else _show_one(d)
         return
     items: list[Any] = boms if boms is not None else files
     if fast and ref is None:
-        _fast(path, boms if boms is not None else [b for f in files for b in load_boms(f)], date, tree, json_out)
+        _fast(path, boms if boms is not None else [b for f in files for b in load_boms(f)], date, tree, json_out,
+              output, files)
         return
     results, errors = _qualify_all(items, boms is not None, path, date, tree, ref, json_out)
     summary = _summary(results, errors, ref is not None)
+    if output is not None:
+        _export(output, [_row(d) for d in results], files)
     if json_out:
         emit_json({"summary": summary, "results": results, "errors": errors})
     else:
@@ -124,11 +132,19 @@ def qualify_cmd(
                              f"inputs had errors ({where}); first: {first}")
 
 
+def _export(output: Path, rows: list[dict[str, Any]], inputs: list[Path]) -> None:
+    from usmca.origin.spreadsheet_write import write_results
+
+    if output.exists() and any(output.resolve() == f.resolve() for f in inputs):
+        raise UserInputError("--output", "", str(output), "is an input BOM file; inputs are never overwritten")
+    write_results(rows, output)
+
+
 def _qualify_all(items: list[Any], are_boms: bool, path: Path, date: Optional[str], tree: Any, ref: Any,
                  json_out: bool) -> tuple[list[dict[str, Any]], list[dict[str, str]]]:
     """The result document of every BOM (``items``: BOMs, or files of BOMs); input errors apart."""
-    from usmca.origin.bom import load_boms
     from usmca.origin.qualify import qualify_bom
+    from usmca.origin.spreadsheet import load_boms_any as load_boms
 
     results, errors = [], []
     for item in progress(items, "qualifying", enabled=not json_out and len(items) > 20):
@@ -173,7 +189,8 @@ def _show_portfolio(results: list[dict[str, Any]], summary: dict[str, int], refo
             console.print(f"  {e['error']}", highlight=False, markup=False)
 
 
-def _fast(path: Path, boms: list[Any], date: Optional[str], tree: Any, json_out: bool) -> None:
+def _fast(path: Path, boms: list[Any], date: Optional[str], tree: Any, json_out: bool,
+          output: Optional[Path] = None, inputs: Optional[list[Path]] = None) -> None:
     """Portfolio on the numpy path (:func:`usmca.origin.portfolio.qualify_many`), exact fallback."""
     import datetime as dt
 
@@ -204,6 +221,8 @@ def _fast(path: Path, boms: list[Any], date: Optional[str], tree: Any, json_out:
     summary = {"goods": len(rows), "originating": sum(1 for r in rows if r["originating"] is True),
                "not_originating": sum(1 for r in rows if r["originating"] is False),
                "undetermined": sum(1 for r in rows if r["originating"] is None), "exact_fallback": n_exact}
+    if output is not None:
+        _export(output, rows, inputs or [])
     if json_out:
         emit_json({"summary": summary, "results": rows})
         return

@@ -92,7 +92,8 @@ def etr_cmd(
     cc = check_country(partner, "--partner") if partner else None
     frame, source = _flows(flows, cc, a, b)
     if frame.empty:
-        raise UserInputError("--partner" if cc else "--from", "", cc or start, f"no flows for {cc or 'any partner'} in {a}..{b} ({source})")
+        raise UserInputError("--partner" if cc else "--from", "", cc or start,
+                             f"no flows for {cc or 'any partner'} in {a}..{b} ({source})")
     if conv == "budget-lab":
         base, _ = _flows(flows, cc, "2025-01", "2025-12")
         frame = budget_lab_flows(base, sorted(frame["month"].astype(str).unique()), [cc] if cc else None)

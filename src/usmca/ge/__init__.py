@@ -10,7 +10,7 @@
   https://www.wto.org/english/res_e/booksp_e/advancedwtounctad2016_e.pdf.
 
 Both return results with the same surface (``.countries``, ``.bilateral``, ``.country_names``,
-``.diagnostics``, ``.to_dict()``), are listed in :data:`usmca.ge.registry.SOLVERS` (``usmca ge
+``.diagnostics``, ``.to_dict()``), are listed in :data:`usmca.ge.registry.MODELS` (``usmca ge
 solve --model caliendo-parro|gravity``) and raise :class:`usmca.errors.ConvergenceError` with the
 solve's diagnostics. Shared pieces: :mod:`.changes` (percent changes), :mod:`.montecarlo`
 (percentile bands), :mod:`.ppml` (PPML estimation), :mod:`.loaders` (published data sets).

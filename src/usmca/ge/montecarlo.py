@@ -69,7 +69,7 @@ class MonteCarloBands:
 def _run_chunk(args: tuple[DrawFn, list[np.random.SeedSequence], list[int]]) -> list[tuple[int, Any]]:
     fn, seeds, ids = args
     out: list[tuple[int, Any]] = []
-    for k, ss in zip(ids, seeds):
+    for k, ss in zip(ids, seeds, strict=True):
         try:
             out.append((k, np.asarray(fn(np.random.default_rng(ss)), dtype=float)))
         except ConvergenceError:

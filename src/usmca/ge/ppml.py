@@ -17,7 +17,6 @@ pyfixest docs: https://py-fixest.github.io/pyfixest/reference/estimation.fepois.
 from __future__ import annotations
 
 import inspect
-
 import time
 from dataclasses import dataclass, field
 from typing import Any, Sequence

@@ -204,7 +204,7 @@ def build_tables(xml_path: Path | None = None) -> dict[str, str]:
     root = ET.fromstring((xml_path or source_xml()).read_bytes())
     out: dict[str, str] = {}
     for letter, elems in _blocks(root):
-        rows = {"A.2": _a2, "S": _s, "G": _g}.get(letter, lambda el: _simple(letter, el))(elems)
+        rows = {"A.2": _a2, "S": _s, "G": _g}.get(letter, lambda el, letter=letter: _simple(letter, el))(elems)
         buf = io.StringIO()
         w = csv.DictWriter(buf, fieldnames=COLUMNS, lineterminator="\n")
         w.writeheader()

@@ -21,13 +21,12 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Mapping
 
-
 from usmca.errors import LawError
 
 from .parameter import Parameter, parse_entry
 from .tree import LawTree
-from .values import Entry, Reference, load_yaml, parse_date, parse_reference, units
 from .userfile import brief, load_user_yaml
+from .values import Entry, Reference, load_yaml, parse_date, parse_reference, units
 
 __all__ = ["Change", "Reform"]
 
@@ -130,7 +129,7 @@ class Reform:
         """A new tree with every change applied in order; ``tree`` is not modified."""
         new_entries = self.validate(tree)
         params: dict[str, Parameter] = dict(tree.parameters)
-        for change, entry in zip(self.changes, new_entries):
+        for change, entry in zip(self.changes, new_entries, strict=True):
             params[change.path] = _splice(params[change.path], change, entry)
         label = self.description or self.source
         return LawTree(parameters=MappingProxyType(params), tables=tree.tables, reforms=(*tree.reforms, label))

@@ -98,7 +98,7 @@ def _read_csv(table: TableParameter) -> pd.DataFrame:
         empty = df.index[df[col].str.strip() == ""]
         if len(empty):
             raise LawError(source, f"line {int(empty[0]) + 2}.{col}", "", "every row needs its provenance")
-    for i, (start, end) in enumerate(zip(df["effective_from"], df["effective_to"])):
+    for i, (start, end) in enumerate(zip(df["effective_from"], df["effective_to"], strict=True)):
         s = parse_date(start, source, f"line {i + 2}.effective_from", LawError)
         if end.strip():
             e = parse_date(end, source, f"line {i + 2}.effective_to", LawError)

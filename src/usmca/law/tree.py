@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from usmca.errors import LawError
+from usmca.errors import LawError, ShippedDataError
 
 from .parameter import Parameter, parse_parameter
 from .table import TableParameter, parse_table
@@ -185,5 +185,16 @@ def load_tree(root: str | Path | None = None) -> LawTree:
 
 @functools.lru_cache(maxsize=1)
 def default_tree() -> LawTree:
-    """The law in force as encoded in the package (loaded once, immutable)."""
-    return load_tree()
+    """The law in force as encoded in the package (loaded once, immutable).
+
+    Raises
+    ------
+    ShippedDataError
+        A parameter file of the package breaks the schema: a bug in the shipped law, reported
+        with the file (relative to ``law/params``), the key and the value.
+    """
+    try:
+        return load_tree()
+    except LawError as exc:
+        at = LawError(f"src/usmca/law/params/{exc.source}", exc.field, exc.value, exc.reason)
+        raise ShippedDataError("law", at) from exc

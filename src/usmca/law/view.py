@@ -117,7 +117,7 @@ class LawView:
             except LawError as exc:
                 raise self._miss(p, exc) from None
             self._cache[key] = hit
-        return hit  # type: ignore[return-value]
+        return hit
 
     def at(self, rel: str) -> Any:
         """The value in force (one date), or one value per date (an object array)."""
@@ -193,7 +193,7 @@ class LawView:
             except LawError as exc:
                 raise self._miss(p, exc) from None
             self._cache[key] = hit
-        return hit  # type: ignore[return-value]
+        return hit
 
     def derived(self, key: Any, build: Callable[[], T]) -> T:
         """A value computed once from this view's law (a parsed table, a code index...).
@@ -206,7 +206,7 @@ class LawView:
         if hit is _MISSING:
             hit = build()
             self._cache[k] = hit
-        return hit  # type: ignore[return-value]
+        return hit
 
     # -- folders ------------------------------------------------------------------------------
     def sub(self, prefix: str) -> "LawView":

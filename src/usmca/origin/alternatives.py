@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Sequence
+from typing import Mapping, Sequence
 
 from .context import Context, P
 from .deminimis import Failing, de_minimis
@@ -198,8 +198,8 @@ def _shift_part(ctx: Context, label: str, alt: Alternative, good: str, lines: Se
             f, n = shift_failures(ln, alt, good)
             failing += f
             notes += n
-        for n in notes:
-            trace.add(f"{label}: tariff shift", f"undetermined: {n}", "UR s. 3(2)", None)
+        for note in notes:
+            trace.add(f"{label}: tariff shift", f"undetermined: {note}", "UR s. 3(2)", None)
         if failing:
             trace.add(f"{label}: tariff shift", "fails for " + "; ".join(f"{f.path} ({f.reason})" for f in failing),
                       "USMCA Annex 4-B; UR s. 3(2)", False)
@@ -237,7 +237,7 @@ def _describe(alt: Alternative) -> str:
     return "; ".join(parts) + (f" — {alt.text}" if alt.text else "")
 
 
-def _fmt(req: dict[str, Decimal]) -> str:
+def _fmt(req: Mapping[str, Decimal]) -> str:
     return ", ".join(f"{k} >= {v}%" for k, v in req.items())
 
 

@@ -34,7 +34,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, Optional
+from typing import Annotated, Any, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -47,7 +47,8 @@ P_PERIODS = "usmca/ch04/rvc/averaging_periods_months"
 HUNDRED = Decimal(100)
 #: Months in a fiscal year (a calendar fact, not a legal parameter).
 YEAR_MONTHS = 12
-_AMOUNT = dict(ge=0, le=Decimal("1e15"), allow_inf_nan=False)
+#: A non-negative amount of money, as the BOM schema bounds it.
+Amount = Annotated[Decimal, Field(ge=0, le=Decimal("1e15"), allow_inf_nan=False)]
 
 
 class _Model(BaseModel):
@@ -58,15 +59,15 @@ class Lot(_Model):
     """Units produced in the period, with their net cost and VNM per unit."""
 
     units: Decimal = Field(gt=0, le=Decimal("1e15"), allow_inf_nan=False)
-    net_cost: Decimal = Field(**_AMOUNT)
-    vnm: Decimal = Field(**_AMOUNT)
+    net_cost: Amount
+    vnm: Amount
 
 
 class Figures(_Model):
     """Sums of net cost and VNM over a period."""
 
     net_cost: Decimal = Field(gt=0, le=Decimal("1e15"), allow_inf_nan=False)
-    vnm: Decimal = Field(**_AMOUNT)
+    vnm: Amount
 
 
 class AveragingPeriod(_Model):
@@ -74,7 +75,7 @@ class AveragingPeriod(_Model):
 
     start: dt.date
     net_cost: Optional[Decimal] = Field(default=None, gt=0, le=Decimal("1e15"), allow_inf_nan=False)
-    vnm: Optional[Decimal] = Field(default=None, **_AMOUNT)
+    vnm: Optional[Amount] = None
     production: list[Lot] = Field(default_factory=list)
     estimated: bool = False
     actual: Optional[Figures] = None

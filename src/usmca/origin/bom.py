@@ -230,7 +230,8 @@ class Material(_Model):
     value: Optional[Money] = Field(default=None, ge=0, le=MAX_AMOUNT, allow_inf_nan=False)
     origin: Optional[Literal["originating", "non_originating", "unknown"]] = None
     country: Optional[str] = None
-    flags: list[Literal["indirect", "accessory", "retail_packaging", "packing_for_shipment", "part"]] = Field(default_factory=list)
+    flags: list[Literal["indirect", "accessory", "retail_packaging", "packing_for_shipment", "part"]] = Field(
+        default_factory=list)
     supplier_statement: Optional[SupplierStatement] = None
     materials: list["Material"] = Field(default_factory=list)
     intermediate: bool = False
@@ -399,6 +400,9 @@ def parse_bom(raw: Any, source: str = "<bom>", prefix: str = "") -> Bom:
     if bom.good.rule is not None:
         parse_rule(bom.good.rule, source, f"{prefix}good.rule")
     _check_rules(bom.materials, source, prefix)
+    from .psr.nomenclature import check_bom  # HS codes must exist on the BOM's date (issue 16)
+
+    check_bom(bom, source, prefix)
     return bom.model_copy(update={"source": source})
 
 

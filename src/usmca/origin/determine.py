@@ -38,7 +38,7 @@ from .bom import Bom, Good, Material
 from .context import PARTIES, Context, P
 from .hooks import Requirement, Rollup, RuleChoice, RuleQuery
 from .lines import Line, add_ledger, evaluate_lines
-from .outcome import Criterion, Margin, RvcTest
+from .outcome import Criterion, Margin, Method, RvcTest
 from .remanufactured import remanufactured_status
 from .result import Trace, TraceStep
 from .transit import check_transit
@@ -63,7 +63,7 @@ class NodeSpec:
     tv: Decimal | None
     nc: Decimal | None
     total_cost: Decimal | None
-    method: str
+    method: Method
     materials: list[Material]
     produced_in: str | None
     wholly_obtained: str | None = None
@@ -89,7 +89,8 @@ class NodeSpec:
         return cls("", g.hs, g.rule, tv, g.costs.net_cost if g.costs else None,
                    g.costs.total_cost if g.costs else None, g.method, list(bom.materials), g.produced_in,
                    g.wholly_obtained, g.weight, g.component_weight, g.set, g.unassembled_gri2a, g.use,
-                   bom.automotive, g.imported_from, True, bom, g.remanufactured, bom.shipment, bom.averaging, g.costs is not None, bom.source)
+                   bom.automotive, g.imported_from, True, bom, g.remanufactured, bom.shipment, bom.averaging,
+                   g.costs is not None, bom.source)
 
     @classmethod
     def from_material(cls, m: Material, path: str, produced_in: str | None) -> "NodeSpec":
@@ -388,10 +389,13 @@ def _requirements(spec: NodeSpec, ctx: Context, res: NodeResult, trace: Trace) -
     bom = spec.bom
     if bom is None:
         return
+    def evaluate(b: Bom, rule: list[dict[str, Any]] | None = None) -> Rollup | None:
+        return rollup(b, ctx, rule)
+
     for hook in ctx.requirements:
         if not hook.applies(bom):
             continue
-        for r in hook.check(bom, ctx.law, lambda b, rule=None: rollup(b, ctx, rule)):
+        for r in hook.check(bom, ctx.law, evaluate):
             _and_requirement(r, res, trace)
 
 

@@ -85,7 +85,9 @@ class RuleQuery:
 class RuleSource(Protocol):
     """A source of product-specific rules; sources are asked in order, the first answer wins."""
 
-    name: RuleSourceName
+    @property
+    def name(self) -> RuleSourceName:
+        """Which source answered (reported with the rule)."""
 
     def find(self, query: RuleQuery, law: "LawView") -> RuleChoice | None:
         """The rule of the good, or ``None`` when this source has none for it."""
@@ -152,7 +154,9 @@ class Requirement:
 class RequirementHook(Protocol):
     """Further requirements ANDed with the product-specific rule (e.g. the Automotive Appendix)."""
 
-    name: str
+    @property
+    def name(self) -> str:
+        """The hook's name."""
 
     def applies(self, bom: "Bom") -> bool:
         """Whether the hook has anything to say about this BOM's good."""

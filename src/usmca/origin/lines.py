@@ -171,7 +171,8 @@ def _fungible(line: Line, ctx: Any, trace: Trace) -> None:
         raise UserInputError("BOM", f"{line.path}.fungible.withdrawal", f.withdrawal,
                              f"the inventory has {len(allocs)} withdrawals")
     a = allocs[f.withdrawal - 1]
-    ref = f"USMCA Art. 4.13; UR s. 8(18), Schedule 8 [{ctx.law.cite(P.FUNGIBLE_METHODS) if ctx.law.has(P.FUNGIBLE_METHODS) else ''}]"
+    methods = ctx.law.cite(P.FUNGIBLE_METHODS) if ctx.law.has(P.FUNGIBLE_METHODS) else ""
+    ref = f"USMCA Art. 4.13; UR s. 8(18), Schedule 8 [{methods}]"
     if a.non_originating_units == 0:
         line.originating = True
         trace.add(f"material {line.id}", f"fungible stock, {f.method}: withdrawal {f.withdrawal} of {a.quantity} units "

@@ -152,12 +152,13 @@ def _leaf(m: Material, declared: int) -> tuple[list[Any], bool]:
         if st.type == "tariff_classification" or None in (st.amount if st.type == "amount" else st.vnm,
                                                           st.net_cost if st.type == "nc_vnm" else 0):
             return [role, float(value), float(value), float(value), 0.0], False
-        if st.type == "nc_vnm":
+        # the BOM schema requires the fields of each statement type (usmca.origin.bom.SupplierStatement)
+        if st.type == "nc_vnm" and st.vnm is not None and st.net_cost is not None:
             vnm_tv = vnm_nc = st.vnm
             nc_adjust = float(st.net_cost + st.added_costs - value)
-        elif st.type == "amount":
+        elif st.type == "amount" and st.amount is not None:
             vnm_nc = max(value - st.amount, type(value)(0))
-        elif st.type == "tv_vnm":
+        elif st.type == "tv_vnm" and st.vnm is not None:
             vnm_tv = st.vnm
     return [role, float(value), float(vnm_tv), float(vnm_nc), nc_adjust], True
 

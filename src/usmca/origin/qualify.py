@@ -28,7 +28,7 @@ from .autos import AutomotiveRequirements, AutomotiveRules
 from .bom import AnyBom, Bom, as_bom
 from .context import Context, InlineRule, LibraryRule
 from .determine import NodeResult, evaluate_bom, rollup
-from .hooks import Evaluate
+from .hooks import Evaluate, Rollup
 from .rescission import rescission_plan
 from .result import QualificationResult
 from .whatif import good_failures, to_qualify
@@ -49,7 +49,11 @@ def make_context(tree: LawTree, date: Any) -> Context:
 def evaluator(tree: LawTree, date: Any) -> Evaluate:
     """The core's roll-up on ``date`` (:func:`usmca.origin.determine.rollup`), for the automotive engine."""
     ctx = make_context(tree, date)
-    return lambda bom, rule=None: rollup(bom, ctx, rule)
+
+    def evaluate(bom: Bom, rule: list[dict[str, Any]] | None = None) -> Rollup | None:
+        return rollup(bom, ctx, rule)
+
+    return evaluate
 
 
 def load_reform(reform: Any) -> Reform | None:

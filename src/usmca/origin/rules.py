@@ -23,7 +23,7 @@ with ``E`` the ``except`` set and ``F`` the ``from_only`` set. A code too short 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any, Mapping, Sequence
 
 import numpy as np
@@ -82,7 +82,7 @@ def _rvc(raw: Any, source: str, fld: str) -> dict[str, Decimal] | None:
             raise UserInputError(source, f"{fld}.{k}", v, "must be a percentage")
         try:
             d = Decimal(repr(v)) if isinstance(v, float) else Decimal(v)
-        except Exception:
+        except (InvalidOperation, ValueError, TypeError):
             raise UserInputError(source, f"{fld}.{k}", v, "must be a percentage") from None
         if not d.is_finite() or d < 0 or d > 100:
             raise UserInputError(source, f"{fld}.{k}", v, "must be between 0 and 100")

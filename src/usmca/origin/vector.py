@@ -131,6 +131,8 @@ def _own_fail(p: Portfolio, anc: np.ndarray, a: int, sel: np.ndarray) -> tuple[n
 def evaluate_portfolio(p: Portfolio) -> PortfolioResult:
     """Evaluate every good of the portfolio (see the module docstring for the law applied)."""
     p.fill_defaults()
+    assert (p.line_fail_value is not None and p.line_vnm_tv is not None and p.line_vnm_nc is not None
+            and p.line_nc_adjust is not None)  # set by fill_defaults
     n_nodes, n_lines = len(p.node_rule), len(p.line_parent)
     role = p.line_role
     counted = (role == 0) | (role == 1)

@@ -103,7 +103,7 @@ def _plan(a: AltResult, alt: Alternative, res: NodeResult, by_path: dict[str, Li
                for p, why in switch.items() if p in by_path]
     out: dict[str, Any] = {"alternative": a.index + 1, "feasible": feasible,
                            "action": "source these materials as originating (regional supplier with a certification)",
-                           "changes": changes, "total_value": sum((c["value"] for c in changes), ZERO),
+                           "changes": changes, "total_value": sum((by_path[p].value for p in switch if p in by_path), ZERO),
                            "rvc_after": rvc_after}
     if req or shift_solver:
         out["solver"] = solver if shift_solver != "greedy" else "greedy"
@@ -153,7 +153,7 @@ def _rvc_switch(req: dict[str, Decimal], res: NodeResult, switch: dict[str, str]
                 ) -> tuple[Any, ...] | None:
     """The cheapest RVC plan over the methods allowed: (infeasible, value, method, lines, vnm, base, solver)."""
     b = res.bases
-    best = None
+    best: tuple[bool, Decimal, str, list[Any], Decimal, Decimal, str] | None = None
     for method, thr in req.items():
         base = b.tv if method == "TV" else b.nc
         if base is None or base <= 0 or (b.method in ("TV", "NC") and b.method != method and b.method in req):
@@ -165,6 +165,7 @@ def _rvc_switch(req: dict[str, Decimal], res: NodeResult, switch: dict[str, str]
         need = vnm - (HUNDRED - thr) / HUNDRED * base
         cands = _candidates([ln for ln in res.lines if ln.path not in switch], method)
         picked, how = min_cost_cover([ln.value for ln in cands], [_vnm(ln, method) for ln in cands], need)
+        cand: tuple[bool, Decimal, str, list[Any], Decimal, Decimal, str]
         if picked is None:
             cand = (True, ZERO, method, [], vnm, base, how)  # infeasible
         else:

@@ -67,7 +67,7 @@ def render_briefing(results: Sequence[Any], baseline: Any, *, etr: Mapping[str, 
         a, b = r.countries[c][m], other.countries[c][m]
         return None if a is None or b is None else a - b
 
-    base = dict(base_wedges or {})
+    base: dict[str, dict[str, float]] = {imp: dict(row) for imp, row in (base_wedges or {}).items()}
     for r in results:
         for imp, row in r.tariff_wedges.items():
             for exp in row:
@@ -79,7 +79,8 @@ def render_briefing(results: Sequence[Any], baseline: Any, *, etr: Mapping[str, 
                   "measures": (getattr(baseline, "meta", None) or {}).get("bilateral_measures", [])},
         results=list(results), countries=countries, metrics=list(METRIC_LABELS), metric_labels=METRIC_LABELS,
         charts=charts, summary_chart=summary, top_sectors={r.name: top_sectors(r.sectors) for r in results},
-        by_name=by_name, diff=diff, sector_labels=SECTOR_LABELS, cell=_cell, qual=_qual, etr=etr, origin=list(origin), base_wedges=base)
+        by_name=by_name, diff=diff, sector_labels=SECTOR_LABELS, cell=_cell, qual=_qual, etr=etr, origin=list(origin),
+        base_wedges=base)
 
 
 def _avg_tariff(b: Any, imp: str, exp: str) -> float:

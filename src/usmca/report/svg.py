@@ -32,7 +32,7 @@ def bar_chart(labels: Sequence[str], values: Sequence[float | None], title: str,
            f'aria-label="{escape(title)}" font-family="sans-serif" font-size="12">',
            f'<text x="{width / 2:.0f}" y="16" text-anchor="middle" font-weight="bold">{escape(title)}</text>',
            f'<line x1="{x0:.1f}" y1="22" x2="{x0:.1f}" y2="{h - 6}" stroke="{_AXIS}" stroke-width="1"/>']
-    for k, (lab, v) in enumerate(zip(labels, values)):
+    for k, (lab, v) in enumerate(zip(labels, values, strict=True)):
         y = 26 + k * bar_h
         out.append(f'<text x="{left - 6}" y="{y + bar_h * 0.7:.1f}" text-anchor="end">{escape(str(lab))}</text>')
         if v is None:

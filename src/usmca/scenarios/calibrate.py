@@ -26,9 +26,10 @@ month (scenario (a), October 2025) the law is averaged over the days of the mont
 ``usmca tariffs etr``. Otherwise (the 2026-27 scenarios) every line of that month is evaluated
 under the law in force on the scenario's date (``effective_rates(..., law_date=s.date)``), so
 measures repealed or expired by then (IEEPA, Section 122: the dates are the ``null`` entries of
-``us/ieepa/fentanyl/rate`` and ``us/section122/rate`` in the law tree) are absent and Section 232 on vehicles and parts follows its USMCA treatment HTS line by HTS line
-(claimed parts exempt, claimed vehicles taxed on their non-US content): the group-level wedge of
-the law-derived shocks, which taxes claimed parts like vehicles, is not used. Column-1 rates for
+``us/ieepa/fentanyl/rate`` and ``us/section122/rate`` in the law tree) are absent and Section 232
+on vehicles and parts follows its USMCA treatment HTS line by HTS line (claimed parts exempt,
+claimed vehicles taxed on their non-US content): the group-level wedge of the law-derived shocks,
+which taxes claimed parts like vehicles, is not used. Column-1 rates for
 a date after the last loaded HTS edition are those of the latest edition, carried forward
 (:func:`_schedule_through`); the info says so. The briefing states "calibrated on <month> flows
 under the law of <date>".
@@ -145,7 +146,7 @@ def claim_scale(s: Scenario, root: Scenario, sectors: tuple[str, ...]) -> tuple[
     from .compile import _assumption_value  # noqa: PLC0415
 
     out = []
-    for region, iso in ENGINE_PARTNERS.items():
+    for iso in ENGINE_PARTNERS.values():
         name = f"claim_{iso.lower()}"
         a, r = ({x.name: x for x in sc.assumptions}.get(name) for sc in (s, root))
         if a is None or r is None:
@@ -153,7 +154,7 @@ def claim_scale(s: Scenario, root: Scenario, sectors: tuple[str, ...]) -> tuple[
         va = np.broadcast_to(_assumption_value(a, sectors, s.source), (len(sectors),))
         vr = np.broadcast_to(_assumption_value(r, sectors, root.source), (len(sectors),))
         k = np.where(vr > 0, va / np.where(vr > 0, vr, 1.0), 1.0)
-        out += [(iso, g, round(float(x), 12)) for g, x in zip(sectors, k) if not np.isclose(x, 1.0)]
+        out += [(iso, g, round(float(x), 12)) for g, x in zip(sectors, k, strict=True) if not np.isclose(x, 1.0)]
     return tuple(out)
 
 
@@ -185,7 +186,7 @@ def engine_calibration(s: Scenario, baseline: Any, claims_of: Scenario | None = 
     u = {a.name: a for a in s.assumptions}.get("us_content_veh")
     us_content = float(u.value) * UNITS[u.unit] if u is not None and not isinstance(u.value, dict) else 0.0
     scale = claim_scale(claims_of, s, sectors) if claims_of is not None else ()
-    if scale:
+    if scale and claims_of is not None:
         info["claims"] = (f"observed claims rescaled by the claim shares of {claims_of.name} relative to {s.name}: "
                           + "; ".join(_scale_text(scale, iso) for iso in ENGINE_PARTNERS.values()
                                       if any(p == iso for p, _, _ in scale)))

@@ -142,7 +142,8 @@ def _assumption_value(a: Any, sectors: tuple[str, ...], src: str,
     if unknown:
         raise UserInputError(src, f"assumptions.{a.name}.value", unknown[0], "unknown sector")
     group_of = {m: g for g, ms in (sector_groups or {}).items() for m in ms}
-    return np.array([float(a.value.get(group_of.get(s, s), a.value.get("default", 0.0))) for s in sectors]) * scale
+    values: dict[str, Any] = a.value
+    return np.array([float(values.get(group_of.get(s, s), values.get("default", 0.0))) for s in sectors]) * scale
 
 
 def _law_env(s: Scenario) -> tuple[dict[str, Any], list[dict[str, Any]], dict[str, Any]]:

@@ -40,7 +40,7 @@ def _engine_table() -> dict[str, Any] | None:
     partners = sorted(out["partner"].unique())
     rows = []
     for month, g in out.groupby("month", sort=True):
-        by = dict(zip(g["partner"], g["etr"]))
+        by = dict(zip(g["partner"], g["etr"], strict=True))
         rows.append([str(month), *[f"{by[p]:.2f}" if p in by else "" for p in partners]])
     return {"source": "Tariff engine (usmca.tariffs.etr): statutory effective rate, percent of customs value, "
                       "on observed HTS10 imports with their USMCA-claimed values (USITC DataWeb via the Budget Lab "

@@ -58,13 +58,14 @@ def evaluate(expr: str | float | int, env: Mapping[str, Any], source: str = "<sc
     """Evaluate ``expr`` with the names of ``env`` (floats or arrays)."""
     if isinstance(expr, (int, float)) and not isinstance(expr, bool):
         return float(expr)
-    tree = _parse(expr, source, field)
+    tree = _parse(str(expr), source, field)
 
     def walk(node: ast.AST) -> Any:
         if isinstance(node, ast.Expression):
             return walk(node.body)
         if isinstance(node, ast.Constant):
-            return float(node.value)
+            value: Any = node.value    # a number: _parse admits no other constant
+            return float(value)
         if isinstance(node, ast.Name):
             if node.id not in env:
                 raise UserInputError(source, field, node.id, "unknown name (declare it under 'law' or "
@@ -75,8 +76,8 @@ def evaluate(expr: str | float | int, env: Mapping[str, Any], source: str = "<sc
             return -v if isinstance(node.op, ast.USub) else v
         if isinstance(node, ast.BinOp):
             return _BIN[type(node.op)](walk(node.left), walk(node.right))
-        if isinstance(node, ast.Call):
-            return _FUN[node.func.id](walk(node.args[0]), walk(node.args[1]))  # type: ignore[union-attr]
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+            return _FUN[node.func.id](walk(node.args[0]), walk(node.args[1]))
         raise UserInputError(source, field, expr, "unsupported expression")  # pragma: no cover
 
     return walk(tree)

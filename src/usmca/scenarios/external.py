@@ -109,16 +109,16 @@ def icio_sector_group(code: str) -> str:
 
 
 def _load_icio(path: Path) -> tuple[Any, str]:
+    import pandas as pd
+
     from usmca.data.baseline import load_baseline
     from usmca.ge.loaders.icio import load_icio
-
-    import pandas as pd
 
     head = pd.read_csv(path, index_col=0, nrows=0)
     inds = list(dict.fromkeys(c.split("_", 1)[1] for c in head.columns if "_" in c
                               and c.split("_", 1)[1] not in ("HFCE", "NPISH", "GGFC", "GFCF", "INVNT", "DPABR")))
     emb = load_baseline()
-    theta_of = dict(zip(emb.sectors, emb.theta))
+    theta_of = dict(zip(emb.sectors, emb.theta, strict=True))
     theta = np.array([theta_of[icio_sector_group(i)] for i in inds])
     return load_icio(path, theta=theta).inputs, str(path)
 

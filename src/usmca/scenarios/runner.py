@@ -4,12 +4,13 @@ The runner compiles each scenario (:mod:`usmca.scenarios.compile`) to new tariff
 :math:`\\tau'` and trade-cost changes :math:`\\hat d`, hands them to a solver, and collects per
 country the welfare change (Caliendo and Parro 2015: terms-of-trade plus volume-of-trade
 effects), the real-wage change :math:`\\hat w/\\hat P`, the change in goods exports and imports,
-and per country x sector the change in gross output. The default solver is the Caliendo-Parro
-engine (:mod:`usmca.ge.caliendo_parro`, imported lazily); any callable with the signature of
-:data:`Solver` can be passed instead (tests use an independent one-sector solver).
+and per country x sector the change in gross output. The scenario's ``model:`` field picks the
+solver from :data:`usmca.ge.registry.MODELS` (``caliendo-parro``, ``gravity``); any callable with
+the signature of :class:`usmca.ge.registry.Solver` can be passed instead (tests use an independent
+one-sector solver).
 
-With the default engine every run states its trade-balance closure (:class:`RunOptions`, a
-scenario's ``closure:`` field; :mod:`usmca.scenarios.cp_adapter`), reports exports and imports
+With the Caliendo-Parro engine every run states its trade-balance closure (:class:`RunOptions`, a
+scenario's ``closure:`` field; :mod:`usmca.ge.caliendo_parro.adapter`), reports exports and imports
 nominal and real, gross output nominal (``sectors``) and real (``sectors_real``), and the 90%
 Monte Carlo interval of each figure (``intervals``) over the sampling distributions of the trade
 elasticities and, for agreement-level changes, of the agreement's PPML trade effect
@@ -21,21 +22,19 @@ from __future__ import annotations
 
 import math
 from dataclasses import asdict, dataclass, field, replace
-from typing import Any, Callable, Iterable, Mapping
+from typing import Any, Callable, Iterable, Mapping, Sequence
 
 import numpy as np
 
 from usmca.errors import UserInputError
+from usmca.ge.caliendo_parro.adapter import DEFAULT_CLOSURE, PERCENTILES
+from usmca.ge.registry import CLOSURES, Solver, get_solver
 
 from .compile import CompiledScenario, compile_scenario
 from .schema import Scenario
 
 __all__ = ["ScenarioResult", "Solver", "RunOptions", "run_scenario", "run_scenarios", "with_versus",
            "tariff_wedges", "COUNTRY_METRICS"]
-
-Solver = Callable[[Any, np.ndarray, np.ndarray], Mapping[str, Any]]
-"""``solver(baseline, new_tariffs, trade_cost_hat) -> {"countries": {code: {metric: %}},
-"sectors": {code: {sector: output %}}, "diagnostics": {...}}``."""
 
 COUNTRY_METRICS = ("welfare_pct", "real_wage_pct", "tot_pct", "vot_pct", "exports_pct", "imports_pct",
                    "exports_real_pct", "imports_real_pct")
@@ -45,8 +44,8 @@ COUNTRY_METRICS = ("welfare_pct", "real_wage_pct", "tot_pct", "vot_pct", "export
 class RunOptions:
     """How a run is solved: the trade-balance closure and the Monte Carlo.
 
-    ``closure``: one of :data:`usmca.scenarios.schema.CLOSURES`; ``None`` uses each scenario's own
-    ``closure:`` field, else :data:`usmca.scenarios.cp_adapter.DEFAULT_CLOSURE`. A given closure
+    ``closure``: one of :data:`usmca.ge.registry.CLOSURES`; ``None`` uses each scenario's own
+    ``closure:`` field, else :data:`usmca.ge.caliendo_parro.adapter.DEFAULT_CLOSURE`. A given closure
     overrides the scenarios' fields. ``draws``: Monte Carlo draws of the elasticities (and of the
     agreement effect) behind the 90% intervals (0: none); ``seed`` makes them reproducible.
     """
@@ -56,8 +55,6 @@ class RunOptions:
     seed: int = 0
 
     def __post_init__(self) -> None:
-        from .schema import CLOSURES
-
         if self.closure is not None and self.closure not in CLOSURES:
             raise UserInputError("--closure", "", self.closure, f"unknown closure; one of {', '.join(CLOSURES)}")
         if isinstance(self.draws, bool) or not isinstance(self.draws, int) or self.draws < 0:
@@ -86,7 +83,7 @@ class ScenarioResult:
     reform_raw: Mapping[str, Any] | None = None
     calibration: dict[str, Any] = field(default_factory=dict)
     closure: str | None = None
-    """Trade-balance closure the scenario was solved under (see :mod:`usmca.scenarios.cp_adapter`)."""
+    """Trade-balance closure the scenario was solved under (see :mod:`usmca.ge.caliendo_parro.adapter`)."""
     sectors_real: dict[str, dict[str, float | None]] = field(default_factory=dict)
     """Gross output by country x sector deflated by its producer price (volume), percent."""
     intervals: dict[str, Any] = field(default_factory=dict)
@@ -147,7 +144,8 @@ def run_scenario(s: Scenario, baseline: Any, solver: Solver | None = None, calib
     claims rescaled line by line (:func:`usmca.scenarios.calibrate.claim_scale`) and the gap taken
     on itself.
     """
-    cal, cal_info = (None, {})
+    cal: np.ndarray | None = None
+    cal_info: dict[str, Any] = {}
     if calibrate and s.calibrate:
         from .calibrate import claim_scale, engine_calibration  # noqa: PLC0415
 
@@ -170,14 +168,13 @@ def run_scenario(s: Scenario, baseline: Any, solver: Solver | None = None, calib
     compiled: CompiledScenario = compile_scenario(s, baseline.countries, baseline.sectors, baseline.tariffs,
                                                   baseline.flows, getattr(baseline, "region_groups", None),
                                                   getattr(baseline, "sector_groups", None), calibration=cal)
-    solve = solver or default_solver()
+    solve = solver or get_solver(s.model, s.source, "model")
     opts = options or RunOptions()
     closure = opts.closure or s.closure
     if getattr(solve, "accepts_options", False):
-        from .cp_adapter import DEFAULT_CLOSURE
-
         closure = closure or DEFAULT_CLOSURE
-        res = solve(baseline, compiled.tariffs, compiled.trade_cost_hat, closure=closure, draws=opts.draws,
+        with_options: Callable[..., Mapping[str, Any]] = solve   # a Solver that declares accepts_options
+        res = with_options(baseline, compiled.tariffs, compiled.trade_cost_hat, closure=closure, draws=opts.draws,
                     seed=opts.seed, agreement_share=compiled.agreement_share,
                     agreement_margin=compiled.agreement_margin)
     else:
@@ -218,13 +215,12 @@ def _sensitivity(raw: Any) -> dict[str, Any]:
 
 
 def run_scenarios(scenarios: Iterable[Scenario], baseline: Any, solver: Solver | None = None,
-                  progress: Callable[[Iterable[Any], str], Iterable[Any]] | None = None,
+                  progress: Callable[[Sequence[Any], str], Iterable[Any]] | None = None,
                   calibrate: bool = True, options: RunOptions | None = None) -> dict[str, ScenarioResult]:
     """Run several scenarios; ``progress(items, description)`` wraps the loop (e.g. a rich bar)."""
     items = list(scenarios)
     it = progress(items, "Solving scenarios") if progress else items
-    solve = solver or default_solver()
-    out = {s.name: run_scenario(s, baseline, solve, calibrate, options) for s in it}
+    out = {s.name: run_scenario(s, baseline, solver, calibrate, options) for s in it}
     return with_versus(out, tuple(baseline.countries))
 
 
@@ -234,14 +230,15 @@ def with_versus(results: Mapping[str, ScenarioResult], countries: tuple[str, ...
     return {n: _versus(r, results.get(r.compare_to or ""), countries) for n, r in results.items()}
 
 
+def _minus(a: float | None, b: float | None) -> float | None:
+    return None if a is None or b is None else a - b
+
+
 def _versus(r: ScenarioResult, cmp_: ScenarioResult | None, countries: tuple[str, ...]) -> ScenarioResult:
     """Attach ``versus``: r minus its comparator, point and 90% interval of the per-draw difference."""
     if cmp_ is None:
         return r
-    from .cp_adapter import PERCENTILES
-
-    point = {c: {m: (None if v is None or cmp_.countries[c].get(m) is None else v - cmp_.countries[c][m])
-                 for m, v in r.countries[c].items()} for c in countries}
+    point = {c: {m: _minus(v, cmp_.countries[c].get(m)) for m, v in r.countries[c].items()} for c in countries}
     bands: dict[str, dict[str, Any]] = {c: {} for c in countries}
     a, b = r.draws or {}, cmp_.draws or {}
     for m in set(a) & set(b):
@@ -253,11 +250,3 @@ def _versus(r: ScenarioResult, cmp_: ScenarioResult | None, countries: tuple[str
                 bands[c][m] = [float(q[0, k]), float(q[1, k])]
     return replace(r, versus={"scenario": cmp_.name, "countries": point, "intervals": bands})
 
-
-def default_solver() -> Solver:
-    """The Caliendo-Parro engine as a :data:`Solver` (a clear error if it is not installed)."""
-    try:
-        from .cp_adapter import cp_solver
-    except ImportError as exc:  # pragma: no cover - depends on the engine being present
-        raise UserInputError("usmca review", "model", "caliendo-parro", f"engine not available: {exc}") from None
-    return cp_solver

@@ -1,7 +1,8 @@
 """Scenario files: what a scenario says, validated with errors that name the file and field.
 
 A scenario (YAML) is a parameter diff of the law (``reform``, see AGENTS.md) and/or tariff and
-trade-cost shocks by importer, exporter and sector, the model to run, a description, and a
+trade-cost shocks by importer, exporter and sector, the model to run (a name of
+:data:`usmca.ge.registry.MODELS`: ``caliendo-parro`` or ``gravity``), a description, and a
 citation for every assumed number::
 
     name: status_quo_2025
@@ -22,7 +23,7 @@ citation for every assumed number::
     shocks:
       - {description, importers: [USA], exporters: [MEX], sectors: goods,
          tariff: "ieepa_mx * (1 - claim_mx)"}   # or set_tariff / trade_cost / mirror / agreement
-    closure: deficit_share           # optional: deficit_share | deficits_removed (see cp_adapter)
+    closure: deficit_share           # optional: deficit_share | deficits_removed (see usmca.ge.caliendo_parro.adapter)
 
 A shock ``agreement: s`` removes the share ``s`` (1 = all) of the agreement's own trade effect on
 the selected block: its non-tariff part, from the cited PPML estimate (:mod:`usmca.ge.agreement`).
@@ -38,6 +39,9 @@ from typing import Any, Mapping
 import yaml
 
 from usmca.errors import UserInputError
+from usmca.ge.registry import CLOSURES, get_model
+from usmca.law.userfile import read_user_text
+from usmca.limits import check_yaml_depth
 
 from .expr import names_in
 
@@ -50,12 +54,8 @@ SHOCK_KINDS = ("tariff", "set_tariff", "trade_cost", "mirror", "agreement")
 UNITS = {"fraction": 1.0, "percent": 0.01, "number": 1.0, "days": 1.0, "percent_per_day": 0.01}
 _TOP = {"name", "title", "description", "model", "date", "extends", "compare_to", "reform", "law", "assumptions",
         "shocks", "origin_whatif", "notes", "calibrate", "closure"}
-CLOSURES = ("deficit_share", "deficits_removed")
-"""Trade-balance closures (see :mod:`usmca.scenarios.cp_adapter`): deficits held as a share of world
-income, or removed in a first step (Caliendo and Parro 2015's counterfactual with deficits removed)."""
 CALIBRATIONS = ("tariff_engine",)
 _SHOCK = {"description", "importers", "exporters", "sectors", *SHOCK_KINDS}
-MODELS = ("caliendo-parro",)
 
 
 @dataclass(frozen=True)
@@ -211,8 +211,7 @@ def parse_scenario(raw: Any, source: str) -> Scenario:
     for key in ("name", "title", "description", "model", "date"):
         if not raw.get(key):
             raise _err(source, key, raw.get(key), "required")
-    if raw["model"] not in MODELS:
-        raise _err(source, "model", raw["model"], f"model must be one of {', '.join(MODELS)}")
+    get_model(str(raw["model"]), source, "model")   # a model of usmca.ge.registry, or a user error
     try:
         date = raw["date"] if isinstance(raw["date"], dt.date) else dt.date.fromisoformat(str(raw["date"]))
     except ValueError:
@@ -244,8 +243,10 @@ def load_scenario(path: str | Path) -> Scenario:
     p = Path(path)
     if not p.is_file():
         raise _err(str(path), "", str(path), "scenario file not found")
+    text = read_user_text(p, "scenario file")
+    check_yaml_depth(text, p.name)
     try:
-        raw = yaml.safe_load(p.read_text(encoding="utf-8"))
+        raw = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         raise _err(p.name, "", None, f"not valid YAML: {getattr(exc, 'problem', exc)}") from None
     return parse_scenario(raw, p.name)

@@ -233,8 +233,8 @@ def effective_rates(flows: pd.DataFrame, *, by: Sequence[str] = ("partner", "mon
             ku, kc = f"{name}:unclaimed", f"{name}:claimed"
             if ku not in rates and kc not in rates:
                 continue
-            du = (v - c) * (w @ rates[ku])[m_idx, k_idx] if ku in rates else 0.0
-            dc = c * (w @ rates[kc])[m_idx, k_idx] if kc in rates else 0.0
+            du = (v - c) * (w @ rates[ku])[m_idx, k_idx] if ku in rates else np.zeros_like(v)
+            dc = c * (w @ rates[kc])[m_idx, k_idx] if kc in rates else np.zeros_like(v)
             sums[f"duty_{name}"] = (du + dc) / 100.0
     codes: list[np.ndarray] = []
     labels: list[np.ndarray] = []
@@ -297,7 +297,7 @@ def _group_sum(names: list[str], codes: list[np.ndarray], labels: list[np.ndarra
     flat = np.ravel_multi_index(tuple(codes), shape)
     g_idx, g_uni = pd.factorize(flat, sort=True)
     parts = np.unravel_index(g_uni, shape)
-    out = pd.DataFrame({n: lab[p] for n, lab, p in zip(names, labels, parts)})
+    out = pd.DataFrame({n: lab[p] for n, lab, p in zip(names, labels, parts, strict=True)})
     for k, v in sums.items():
         out[k] = np.bincount(g_idx, weights=np.broadcast_to(v, g_idx.shape).astype(float), minlength=len(g_uni))
     return out.sort_values(names, kind="stable").reset_index(drop=True)

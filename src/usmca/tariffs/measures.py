@@ -27,10 +27,9 @@ import numpy as np
 import pandas as pd
 
 from usmca.errors import LawError
+from usmca.hs import scope_of
 from usmca.law import LawTree
 from usmca.law.values import Entry
-
-from usmca.hs import scope_of
 
 from .declared import PARTIES_PATH, STACKING_PATH, Component, Declared, declared
 

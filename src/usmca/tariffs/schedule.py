@@ -26,7 +26,7 @@ SAMPLE_FILES = ("hts_2025_basic.json.gz", "hts_2026_basic.json.gz")
 
 @dataclass(frozen=True)
 class HtsLine:
-    """One HTS line as in force on a date (rates parsed; see :mod:`usmca.tariffs.rates`)."""
+    """One HTS line as in force on a date (rates parsed; see :mod:`usmca.data.loaders.hts_rates`)."""
 
     hts: str
     htsno: str
@@ -63,7 +63,7 @@ class Schedule:
                                                         effective_to=("effective_to", "first"))
         rev = rev.sort_values("effective_from")
         self.revisions = [(str(r), pd.Timestamp(a).date(), pd.Timestamp(b).date())
-                          for r, a, b in zip(rev.index, rev["effective_from"], rev["effective_to"])]
+                          for r, a, b in zip(rev.index, rev["effective_from"], rev["effective_to"], strict=True)]
         self._index: dict[str, dict[str, int]] = {}
         self._by_rev = {r: g for r, g in frame.groupby("revision", sort=False)}
 
@@ -90,7 +90,7 @@ class Schedule:
             rows = self._by_rev[rev]
             codes = rows["hts"].to_numpy()
             index = {c[:8]: i for i, c in reversed(list(enumerate(codes))) if len(c) == 10}
-            index.update(zip(codes, range(len(rows))))
+            index.update(zip(codes, range(len(rows)), strict=True))
             self._index[rev] = index
         pos = index.get(code)
         if pos is None and len(code) == 10:
@@ -140,6 +140,7 @@ def _sample_schedule() -> Schedule:
         p = base / "us_tariffs" / "hts" / name
         if p.is_file():
             rev, start = revision_from_name(name)
+            assert start is not None  # SAMPLE_FILES are Basic editions, in force from 1 January
             frames.append(parse_hts_records(read_hts_json(p), rev, start))
     if not frames:
         raise UserInputError("schedule", "", None, "no HTS sample editions found in shared data")

@@ -48,7 +48,7 @@ def add_sector_columns(hts10: pd.Series, kind: str) -> np.ndarray:
     if kind == "section":
         sec = hs_sections()
         lookup = np.full(100, "", dtype=object)
-        for s, a, b in zip(sec["section"], sec["first"], sec["last"]):
+        for s, a, b in zip(sec["section"], sec["first"], sec["last"], strict=True):
             lookup[int(a): int(b) + 1] = s
         ch = pd.to_numeric(codes.str[:2], errors="coerce").fillna(0).astype(int).to_numpy()
         return lookup[ch]

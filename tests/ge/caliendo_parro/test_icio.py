@@ -35,8 +35,8 @@ def _write_icio(path: Path, econ) -> None:  # noqa: ANN001
                 split_of.append((c, s, 1.0))
     fd_cols = [f"{COUNTRIES[c]}_{k}" for c in range(n) for k in FINAL_DEMAND]
     table = pd.DataFrame(0.0, index=labels + ["TLS", "VA", "OUT"], columns=labels + fd_cols + ["OUT"])
-    for r, (i, s, wr) in zip(labels, split_of):
-        for col, (m, k, wc) in zip(labels, split_of):
+    for r, (i, s, wr) in zip(labels, split_of, strict=True):
+        for col, (m, k, wc) in zip(labels, split_of, strict=True):
             # use of good s from i by sector k in m: pi[m,i,s] * gamma[m,s,k] * Y[m,k]
             table.loc[r, col] = wr * wc * econ.pi[m, i, s] * econ.io_share[m, s, k] * y[m, k]
         for m in range(n):
@@ -44,7 +44,7 @@ def _write_icio(path: Path, econ) -> None:  # noqa: ANN001
             table.loc[r, f"{COUNTRIES[m]}_HFCE"] = 0.6 * total
             table.loc[r, f"{COUNTRIES[m]}_GFCF"] = 0.4 * total + 1.0
             table.loc[r, f"{COUNTRIES[m]}_INVNT"] = -1.0        # nets out to the model's demand
-    for col, (m, k, wc) in zip(labels, split_of):
+    for col, (m, k, wc) in zip(labels, split_of, strict=True):
         table.loc["VA", col] = wc * econ.va_share[m, k] * y[m, k] * 0.9
         table.loc["TLS", col] = wc * econ.va_share[m, k] * y[m, k] * 0.1
         table.loc["OUT", col] = wc * y[m, k]

@@ -22,9 +22,9 @@ def _trade_file(tmp_path: Path, n: int = 4, seed: int = 0) -> Path:
 
 def test_registry_has_gravity() -> None:
     import usmca.cli.ge_gravity  # noqa: F401
-    from usmca.ge.registry import SOLVERS
+    from usmca.ge.registry import MODELS
 
-    assert "gravity" in SOLVERS
+    assert "gravity" in MODELS
 
 
 def test_cost_change_wildcards(tmp_path: Path) -> None:

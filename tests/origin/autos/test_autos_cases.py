@@ -4,7 +4,8 @@ A case gives ``date``, ``good`` (hs, use), ``automotive`` (the BOM mapping) and 
 ``reform`` (``{path: {date: value}}``); ``expect`` lists requirements by ``step`` with ``passed``,
 ``value`` (compared exactly, or rounded half-up to ``places`` decimals), ``threshold`` and ``gap``
 (keys of the requirement's gap), or ``absent: true``. A case may give ``materials`` (and
-``good.produced_in``, ``good.costs``) when the requirement needs the core's roll-up. ``kind: averaging`` cases check the s. 16(4) period.
+``good.produced_in``, ``good.costs``) when the requirement needs the core's roll-up.
+``kind: averaging`` cases check the s. 16(4) period.
 """
 
 from __future__ import annotations

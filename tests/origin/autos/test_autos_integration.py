@@ -52,7 +52,8 @@ def test_part_example_and_core_parts_reform(tmp_path: Path, cli) -> None:  # noq
     assert base.json()["originating"] is True
     reform = tmp_path / "r.yaml"
     reform.write_text(yaml.safe_dump({"description": "core parts 85%", "reference": {"instrument": "t", "provision": "t",
-                      "url": "https://example.org/t"}, "changes": {f"{ROOT}/passenger_light_truck/core_parts_rvc_nc": {"2025-01-01": 85}}}))
+                      "url": "https://example.org/t"},
+                      "changes": {f"{ROOT}/passenger_light_truck/core_parts_rvc_nc": {"2025-01-01": 85}}}))
     out = cli("origin", "qualify", str(EXAMPLES / "auto_part_bom.yaml"), "--reform", str(reform), "--json")
     assert out.code == 0 and out.json()["originating"] is False      # 77.05% < 85%
 
@@ -83,9 +84,10 @@ def test_user_errors_name_the_field(auto: dict, field: str) -> None:
 
 def test_parts_and_other_vehicles_have_no_vehicle_requirements() -> None:
     tree = default_tree()
-    assert automotive_requirements({"good": {"hs": "8708.40", "use": "passenger_vehicle"}}, "2025-01-01", tree, evaluator(tree, "2025-01-01")) == []
-    assert automotive_requirements({"good": {"hs": "8703.23", "use": "other"}}, "2025-01-01", tree, evaluator(tree, "2025-01-01")) == []
-    reqs = automotive_requirements({"good": {"hs": "8703.23", "use": "passenger_vehicle"}}, "2025-01-01", tree, evaluator(tree, "2025-01-01"))
+    ev = evaluator(tree, "2025-01-01")
+    assert automotive_requirements({"good": {"hs": "8708.40", "use": "passenger_vehicle"}}, "2025-01-01", tree, ev) == []
+    assert automotive_requirements({"good": {"hs": "8703.23", "use": "other"}}, "2025-01-01", tree, ev) == []
+    reqs = automotive_requirements({"good": {"hs": "8703.23", "use": "passenger_vehicle"}}, "2025-01-01", tree, ev)
     assert reqs and all(r["passed"] is None for r in reqs)     # no data: undetermined, never guessed
 
 

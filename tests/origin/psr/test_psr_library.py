@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import yaml
-
 import pytest
+import yaml
 
 from usmca.origin import psr
 from usmca.origin.psr.library import PACKAGE_LIBRARY
@@ -47,7 +46,7 @@ def test_goods_qualified_rules_are_flagged():
 
 
 def test_not_encoded_is_none_and_bad_code_is_user_error():
-    assert psr.lookup("0101.21", "2025-01-01") is None
+    assert psr.lookup("6401.10", "2025-01-01") is None
     assert psr.lookup("8536.50", "2025-01-01") is None  # only 8536.50.40's rule is readable
     from usmca.errors import UserInputError
 
@@ -64,7 +63,7 @@ def test_coverage_registry_matches_library():
         assert row["entries"] == len(doc["rules"])
         assert row["rules_cut_off"] == len(doc["cut_off"])
     assert cov.loc[cov["chapter"] == 23, "status"].item() == "complete"
-    assert cov.loc[cov["chapter"] == 1, "status"].item() == "missing"
+    assert cov.loc[cov["chapter"] == 64, "status"].item() == "missing"
 
 
 def test_packaged_library_is_what_the_importer_builds(shared_data, tmp_path):
@@ -112,7 +111,7 @@ def test_cli_load_writes_user_library(shared_data, tmp_path, cli, monkeypatch):
 def test_cli_rule_lookup(cli):
     found = cli("data", "psr-rule", "8402.90", "--date", "2025-01-01", "--json")
     assert found.code == 0 and found.json()["rules"] == ["84-4"]
-    missing = cli("data", "psr-rule", "0101.21", "--json")
+    missing = cli("data", "psr-rule", "6401.10", "--json")
     doc = missing.json()
     assert missing.code == 0 and doc["encoded"] is False and doc["chapter_status"] == "missing"
     bad = cli("data", "psr-rule", "01x")

@@ -31,8 +31,9 @@ def test_unknown_sentence_is_flagged_not_guessed():
 
 
 def test_output_is_valid_rule_language():
-    from usmca.origin.psr.library import PACKAGE_LIBRARY
     import yaml
+
+    from usmca.origin.psr.library import PACKAGE_LIBRARY
 
     for f in sorted(PACKAGE_LIBRARY.glob("ch*.yaml")):
         for rule in yaml.safe_load(f.read_text())["rules"]:

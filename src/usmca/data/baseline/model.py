@@ -15,7 +15,8 @@ from typing import Any
 
 import numpy as np
 
-from usmca.errors import UserInputError
+from usmca.errors import ShippedDataError, UserInputError
+from usmca.limits import MAX_JSON_BYTES, read_capped
 
 from .build import BASELINE_PATH, STATUS_CODES
 
@@ -95,12 +96,6 @@ class Baseline:
         goods = self.flows[off] >= 0
         return {STATUS_CODES.get(int(c), str(c)): int(((codes == c) & goods).sum()) for c in np.unique(codes)}
 
-    def to_cp_inputs(self) -> Any:
-        """The Caliendo-Parro engine's ``CPInputs`` (:mod:`usmca.ge.caliendo_parro`, imported lazily)."""
-        from usmca.scenarios.cp_adapter import to_cp_inputs  # noqa: PLC0415 - optional engine
-
-        return to_cp_inputs(self)
-
 
 def load_baseline(path: Path | str | None = None, elasticities: Path | str | None = None) -> Baseline:
     """Load the embedded baseline (default) or a baseline JSON file written by the builder.
@@ -113,11 +108,12 @@ def load_baseline(path: Path | str | None = None, elasticities: Path | str | Non
     if not p.is_file():
         raise UserInputError(str(p), "", str(p), "baseline file not found (run: usmca data build-baseline)")
     try:
-        d = json.loads(p.read_text(encoding="utf-8"))
+        d = json.loads(read_capped(p, "baseline file", MAX_JSON_BYTES))
         arr = {k: np.asarray(d[k], dtype=float) for k in ("flows", "tariffs", "va_share", "io_share", "final_share",
                                                             "theta", "value_added", "deficits")}
     except (KeyError, ValueError) as exc:
-        raise UserInputError(p.name, "", None, f"not a baseline file: {exc}") from None
+        bad = UserInputError(p.name, "", None, f"not a baseline file: {exc}")
+        raise (bad if path else ShippedDataError("baseline", bad)) from None
     status = np.asarray(d["cell_status"], dtype=int) if "cell_status" in d else None
     meta = {k: d[k] for k in ("description", "year", "unit", "final_share_adjustments", "domestic_floor",
                               "bilateral_measures", "status_codes", "tariff_sources") if k in d}

@@ -46,7 +46,7 @@ def ras_fixed(prior: np.ndarray, free: np.ndarray, fixed: np.ndarray, row_target
     r = np.ones(P.shape[0])
     s = np.ones(P.shape[1])
     rc, cc = np.isfinite(rres), np.isfinite(cres)
-    for it in range(max_iter):
+    for _ in range(max_iter):
         rs = P @ s
         r = np.where(rc, np.divide(np.nan_to_num(rres), rs, out=np.ones_like(rs), where=rs > 0), r)
         cs = r @ P

@@ -26,7 +26,6 @@ import io
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from usmca.paths import shared_data_dir

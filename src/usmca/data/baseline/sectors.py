@@ -8,6 +8,8 @@ model, as in Caliendo and Parro 2015).
 
 from __future__ import annotations
 
+import numpy as np
+
 __all__ = ["REGIONS", "SECTORS", "GOODS", "USMCA", "CP_SECTOR_MAP", "CP_REGION_MAP", "SECTOR_LABELS", "hs2_sector"]
 
 REGIONS: tuple[str, ...] = ("USA", "MEX", "CAN", "CHN", "EU27", "JPN", "KOR", "ROW")
@@ -50,13 +52,11 @@ _HS_GROUPS = {"agri_food": (1, 24), "energy_minerals": (25, 27), "chem_pharma": 
               "metals": (72, 83), "machinery": (84, 84), "electrical": (85, 85), "vehicles": (87, 87)}
 
 
-def hs2_sector(chapters: "np.ndarray | list[str]") -> "np.ndarray":
+def hs2_sector(chapters: np.ndarray | list[str]) -> np.ndarray:
     """Sector group of each HS chapter (``"01"``..``"97"``); ``""`` for 98, 99 and unparsable codes.
 
     Vectorised: a 100-entry lookup table indexed by the chapter number.
     """
-    import numpy as np
-
     table = np.full(100, "other_manuf", dtype=object)
     for g, (a, b) in _HS_GROUPS.items():
         table[a: b + 1] = g

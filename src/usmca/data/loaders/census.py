@@ -50,7 +50,8 @@ def parse_census_response(body: bytes | str, source: str = "census api") -> pd.D
         if not isinstance(row, list) or len(row) != width:
             raise UserInputError(source, f"row {i}", row, f"expected {width} values like the header")
     df = pd.DataFrame(data[1:], columns=header)
-    out = pd.DataFrame({"cty_code": df["CTY_CODE"].astype(str), "cty_name": df.get("CTY_NAME", pd.Series("", index=df.index)).astype(str),
+    out = pd.DataFrame({"cty_code": df["CTY_CODE"].astype(str),
+                        "cty_name": df.get("CTY_NAME", pd.Series("", index=df.index)).astype(str),
                         "hts": df["I_COMMODITY"].astype(str), "month": df["time"].astype(str)})
     for src, dst in (("CON_VAL_MO", "customs_value"), ("CAL_DUT_MO", "calculated_duty")):
         if src not in df.columns:
@@ -138,7 +139,8 @@ def collected_rates(con: Any, *, by: tuple[str, ...] = ("cty_code", "month"), st
     if bad:
         raise UserInputError("by", "", bad[0], f"one of {sorted(allowed)}")
     cols = ", ".join("substr(month, 1, 4) as year" if b == "year" else b for b in by)
-    where, args = ["1=1"], []
+    where: list[str] = ["1=1"]
+    args: list[Any] = []
     if start:
         where.append("month >= ?")
         args.append(start)

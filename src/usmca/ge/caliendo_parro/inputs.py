@@ -23,7 +23,7 @@ TOL_SHARE = 1e-5
 
 
 def _ro(a: Any, dtype: type = float) -> np.ndarray:
-    arr = np.array(a, dtype=dtype, copy=True)
+    arr: np.ndarray = np.array(a, dtype=dtype, copy=True)
     arr.setflags(write=False)
     return arr
 

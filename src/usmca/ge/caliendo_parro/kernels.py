@@ -7,15 +7,20 @@ counterfactual to a baseline value; primes are counterfactual levels. ``n`` impo
 exporter, ``j, k`` sectors. No validation happens here (see :mod:`.solve`); every function is
 vectorised over countries and sectors.
 
-Equations (CP 2015, the equilibrium conditions in relative changes; the conditions are named here by role, [C] cost, [P] price, [S] shares, [X] expenditure, [I] income,
-[TB] trade balance, rather than by equation number):
+Equations (CP 2015, the equilibrium conditions in relative changes; the conditions are named here
+by role, [C] cost, [P] price, [S] shares, [X] expenditure, [I] income, [TB] trade balance, rather
+than by equation number):
 
 * [C] input-bundle cost   :math:`\\hat c_{nj} = \\hat w_n^{\\gamma_{nj}} \\prod_k \\hat P_{nk}^{\\gamma_{nkj}}`
-* [P] price index         :math:`\\hat P_{nj} = [\\sum_i \\pi_{nij} (\\hat\\kappa_{nij} \\hat c_{ij})^{-\\theta_j}]^{-1/\\theta_j}`
+* [P] price index         :math:`\\hat P_{nj} =
+  [\\sum_i \\pi_{nij} (\\hat\\kappa_{nij} \\hat c_{ij})^{-\\theta_j}]^{-1/\\theta_j}`
 * [S] trade shares        :math:`\\pi'_{nij} = \\pi_{nij} (\\hat c_{ij} \\hat\\kappa_{nij} / \\hat P_{nj})^{-\\theta_j}`
-* [X] expenditure         :math:`X'_{nj} = \\sum_k \\gamma_{njk} \\sum_i \\pi'_{ink} X'_{ik} / (1+\\tau'_{ink}) + \\alpha_{nj} I'_n`
-* [I] income              :math:`I'_n = \\hat w_n w_n L_n + \\sum_j \\sum_i \\tau'_{nij} \\pi'_{nij} X'_{nj} / (1+\\tau'_{nij}) + D'_n`
-* [TB] trade balance      :math:`\\sum_{j,i} \\pi'_{nij} X'_{nj} / (1+\\tau'_{nij}) - D'_n = \\sum_{j,i} \\pi'_{inj} X'_{ij} / (1+\\tau'_{inj})`
+* [X] expenditure         :math:`X'_{nj} =
+  \\sum_k \\gamma_{njk} \\sum_i \\pi'_{ink} X'_{ik} / (1+\\tau'_{ink}) + \\alpha_{nj} I'_n`
+* [I] income              :math:`I'_n =
+  \\hat w_n w_n L_n + \\sum_j \\sum_i \\tau'_{nij} \\pi'_{nij} X'_{nj} / (1+\\tau'_{nij}) + D'_n`
+* [TB] trade balance      :math:`\\sum_{j,i} \\pi'_{nij} X'_{nj} / (1+\\tau'_{nij}) - D'_n =
+  \\sum_{j,i} \\pi'_{inj} X'_{ij} / (1+\\tau'_{inj})`
 
 with :math:`\\hat\\kappa_{nij} = \\frac{1+\\tau'_{nij}}{1+\\tau_{nij}} \\hat d_{nij}` (tariff change
 times an optional iceberg trade-cost change). Nominal scale: world value added is held at its
@@ -73,7 +78,7 @@ def cost_and_price(log_w: np.ndarray, log_p0: np.ndarray, pik_t: np.ndarray, the
     log_p = log_p0
     wpart = va_share * log_w[:, None]
     neg_inv_theta = -1.0 / theta
-    for it in range(1, max_iter + 1):
+    for it in range(1, max_iter + 1):  # noqa: B007 - the count is returned after the loop
         log_c = wpart + np.matmul(log_p[:, None, :], io_share)[:, 0, :]
         phi = np.matmul(pik_t, np.exp(-theta * log_c).T[:, :, None])[:, :, 0]     # (J, N)
         new = np.log(phi).T * neg_inv_theta
@@ -111,7 +116,7 @@ def expenditure(pi1_t: np.ndarray, tau1_t: np.ndarray, io_share: np.ndarray, fin
     t = (pi1_t * (tau1_t / (1.0 + tau1_t))).sum(axis=2).T                         # (N, J)
     x = x0
     scale = max(float(np.max(np.abs(x0))), 1e-300)
-    for it in range(1, max_iter + 1):
+    for it in range(1, max_iter + 1):  # noqa: B007 - the count is returned after the loop
         y = np.matmul(net_t, x.T[:, :, None])[:, :, 0].T                         # (I, K)
         inc = base_income + (t * x).sum(axis=1)
         new = np.matmul(io_share, y[:, :, None])[:, :, 0] + final_share * inc[:, None]

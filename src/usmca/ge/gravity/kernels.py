@@ -73,7 +73,7 @@ def solve_mr(phi: np.ndarray, y: np.ndarray, e: np.ndarray, ref: int, *, tol: fl
     """
     imr = np.ones_like(y)
     step = np.nan
-    for it in range(1, max_iter + 1):
+    for it in range(1, max_iter + 1):  # noqa: B007 - the count is returned after the loop
         omr = row_mv(phi, e / imr)
         new = col_mv(phi, y / omr)
         new = new / new[..., ref : ref + 1]
@@ -87,7 +87,8 @@ def solve_mr(phi: np.ndarray, y: np.ndarray, e: np.ndarray, ref: int, *, tol: fl
 
 def solve_full_endowment(phi_cf: np.ndarray, y: np.ndarray, e: np.ndarray, omr0: np.ndarray,
                          sigma: np.ndarray | float, ref: int, *, tol: float = 1e-13,
-                         max_iter: int = 20_000) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, int, float]:
+                         max_iter: int = 20_000
+                         ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, int, float]:
     """Exact full-endowment counterfactual: the fixed point in factory-gate price changes.
 
     Iterates ``p <- (Omega'(p) / Omega)^(1/sigma)`` and rescales ``p`` so that ``Phi'_ref = 1``
@@ -130,7 +131,7 @@ def solve_full_endowment(phi_cf: np.ndarray, y: np.ndarray, e: np.ndarray, omr0:
         omr = row_mv(phi_cf, e1 / imr)
         return p, y1, e1, omr, imr
 
-    for it in range(1, max_iter + 1):
+    for it in range(1, max_iter + 1):  # noqa: B007 - the count is returned after the loop
         p, _, _, omr, _ = _state(p)
         new = (omr / omr0) ** (1.0 / sig)
         step = float(np.max(np.abs(new / p - 1.0)))

@@ -48,7 +48,8 @@ def _solve_chunk(ln_bar: np.ndarray, x_bl: np.ndarray, x_cf: np.ndarray, b: np.n
 
 
 def gravity_montecarlo(ln_t_bar: np.ndarray, x_baseline: np.ndarray, x_counterfactual: np.ndarray,
-                       coef: Sequence[float], vcov: np.ndarray, y: np.ndarray, e: np.ndarray, ref: int, *,
+                       coef: Sequence[float] | np.ndarray, vcov: np.ndarray | Sequence[Sequence[float]],
+                       y: np.ndarray, e: np.ndarray, ref: int, *,
                        sigma: float | tuple[float, float], n: int = 200, seed: int = 0,
                        percentiles: Sequence[float] = (5.0, 50.0, 95.0), chunk: int = 100,
                        tol: float = 1e-11,
@@ -75,23 +76,27 @@ def gravity_montecarlo(ln_t_bar: np.ndarray, x_baseline: np.ndarray, x_counterfa
     MonteCarloBands
         Outcome shape ``(N, 3)``: columns :data:`OUTCOMES`.
     """
-    coef = np.atleast_1d(np.asarray(coef, dtype=float))
-    vcov = np.atleast_2d(np.asarray(vcov, dtype=float))
-    k = coef.size
-    if vcov.shape != (k, k) or np.asarray(x_baseline).shape[0] != k or np.asarray(x_counterfactual).shape[0] != k:
-        raise UserInputError("montecarlo", "vcov", vcov.shape,
+    beta = np.atleast_1d(np.asarray(coef, dtype=float))
+    cov = np.atleast_2d(np.asarray(vcov, dtype=float))
+    k = beta.size
+    if cov.shape != (k, k) or np.asarray(x_baseline).shape[0] != k or np.asarray(x_counterfactual).shape[0] != k:
+        raise UserInputError("montecarlo", "vcov", cov.shape,
                              f"need {k} coefficients, a ({k}, {k}) covariance and {k} policy arrays")
     if n < 1:
         raise UserInputError("montecarlo", "n", n, "must be >= 1")
-    lo, hi = (sigma, sigma) if np.isscalar(sigma) else tuple(float(s) for s in sigma)  # type: ignore[misc]
+    if isinstance(sigma, (int, float)):
+        lo = hi = float(sigma)
+    else:
+        lo, hi = float(sigma[0]), float(sigma[1])
     if not (1.0 < lo <= hi):
         raise UserInputError("montecarlo", "sigma", sigma, "must be > 1 (and low <= high)")
     t0 = time.perf_counter()
     rng = np.random.default_rng(seed)
-    b = rng.multivariate_normal(coef, vcov, size=n, method="cholesky" if np.all(np.linalg.eigvalsh(vcov) > 0) else "eigh")
+    b = rng.multivariate_normal(beta, cov, size=n, method="cholesky" if np.all(np.linalg.eigvalsh(cov) > 0) else "eigh")
     sig = rng.uniform(lo, hi, size=n) if hi > lo else np.full(n, lo)
     xb, xc = np.asarray(x_baseline, dtype=float), np.asarray(x_counterfactual, dtype=float)
-    out, failed = [], []
+    out: list[np.ndarray] = []
+    failed: list[int] = []
     for start in range(0, n, max(1, chunk)):
         sl = slice(start, min(n, start + max(1, chunk)))
         try:

@@ -102,7 +102,7 @@ def load_cp2015(data_dir: str | Path | None = None) -> CP2015Data:
     tn[a, b, c] = bil["tau_cfl_nafta"].to_numpy(float)
     for arr in (t05, tn):
         arr.setflags(write=False)
-    aliases = dict(zip(regions["iso3"].astype(str), regions["region"].astype(str))) if "iso3" in regions else {}
+    aliases = dict(zip(regions["iso3"].astype(str), regions["region"].astype(str), strict=True)) if "iso3" in regions else {}
     return CP2015Data(inputs=inputs, tariffs_2005=t05, tariffs_nafta=tn, directory=d, aliases=aliases)
 
 

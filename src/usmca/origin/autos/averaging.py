@@ -45,7 +45,7 @@ def first_averaging_period(fiscal_year_start: Any, tree: Any) -> tuple[dt.date, 
     """
     try:
         fy = parse_date(fiscal_year_start)
-    except Exception:
+    except UserInputError:
         raise UserInputError("input", "fiscal_year_start", fiscal_year_start, "not a date (YYYY-MM-DD)") from None
     law = auto_law(tree, fy)
     try:

@@ -88,7 +88,7 @@ def credit_requirement(law: AutoLaw, roll: Roll, points: Decimal | None, total: 
     base = {"step": STEP, "reference": ref, "threshold": thr}
     rolled = roll()
     rvc = rolled.rvc_nc if rolled is not None else None
-    if rvc is None:
+    if rolled is None or rvc is None:
         return [{**base, "result": "the vehicle's RVC cannot be computed from the BOM (good.costs.net_cost and "
                  "materials are needed)", "passed": None, "value": None, "gap": None}]
     if rvc >= thr:
@@ -101,6 +101,7 @@ def credit_requirement(law: AutoLaw, roll: Roll, points: Decimal | None, total: 
                  "be used" + describe(gap), "passed": False, "value": rvc, "gap": gap}]
     total_rvc = rvc + credit
     ok = total_rvc >= thr
-    gap = None if ok else _gap(thr - total_rvc, rolled.net_cost)
+    gap_total = None if ok else _gap(thr - total_rvc, rolled.net_cost)
     return [{**base, "result": f"RVC {_fmt(rvc)}% + credit {_fmt(credit)} ({why}) = {_fmt(total_rvc)}% "
-             f"{'>=' if ok else '<'} {_fmt(thr)}%" + describe(gap), "passed": ok, "value": total_rvc, "gap": gap}]
+             f"{'>=' if ok else '<'} {_fmt(thr)}%" + describe(gap_total), "passed": ok, "value": total_rvc,
+             "gap": gap_total}]

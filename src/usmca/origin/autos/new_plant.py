@@ -109,6 +109,7 @@ def new_plant_requirement(law: AutoLaw, roll: Roll, rule: list[dict[str, Any]], 
     if rvc >= thr:
         return [{**base, "result": f"RVC {_fmt(rvc)}% >= {_fmt(thr)}%: the reduced RVC is not needed", "passed": True,
                  "value": rvc, "gap": None}]
+    assert law.date is not None  # the Appendix is read on a date
     eligible, why = _claim(law, auto, law.date)
     need = reduced if eligible else thr
     ok = eligible and rvc >= reduced

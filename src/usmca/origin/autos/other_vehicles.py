@@ -89,7 +89,7 @@ def library_alternatives(law: AutoLaw, digits: str, date: Any, nc: Decimal, tv: 
             alts.append(a)
     if not alts:
         with_tv = tv is not None and tv_without_library
-        rvc = {"nc": _num(nc)} | ({"tv": _num(tv)} if with_tv else {})
+        rvc = {"nc": _num(nc)} | ({"tv": _num(tv)} if tv is not None and with_tv else {})
         alts = [{"shift": "none", "rvc": rvc, "reference": dict(ref),
                  "unsupported": f"the Annex 4-B tariff-shift condition of the rule for {dotted(digits)} is not "
                                 "encoded in the PSR library; only its RVC threshold (Appendix) is known"}]

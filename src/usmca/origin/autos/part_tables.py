@@ -73,11 +73,10 @@ def part_table_requirement(law: AutoLaw, roll: Roll, digits: str, cls: str | Non
     """The s. 15(2)/(3) RVC of a Table D/E part for use in a heavy truck, or ``[]`` where it does not apply."""
     if cls != "heavy_truck" or law.codes("heavy_truck/rvc_mandatory_parts_hs").contains(digits):
         return []
-    for table, nc_rel, tv_rel, provision in TABLES:
-        if table_codes(law, table).contains(digits):
-            break
-    else:
+    row = next((t for t in TABLES if table_codes(law, t[0]).contains(digits)), None)
+    if row is None:
         return []
+    _, nc_rel, tv_rel, provision = row
     nc, tv = law.number(nc_rel), law.number(tv_rel)
     rvc: dict[str, Any] = {"nc": _num(nc)}
     if _tv_offered(digits, law):

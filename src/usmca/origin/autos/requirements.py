@@ -99,13 +99,14 @@ def _core_parts(law: AutoLaw, auto: Automotive, staging: bool) -> list[dict[str,
         if p.category.strip().lower() not in cats:
             raise UserInputError("BOM", f"automotive.core_parts.parts[{i}].category", p.category,
                                  f"must be a Table A.2 column-1 part: {', '.join(sorted(cats.values()))}")
-    basis = "column-2 components only (s. 14(7)(b))" if cp.vnm_basis == "components" else "all non-originating materials (s. 14(7)(a))"
+    basis = ("column-2 components only (s. 14(7)(b))" if cp.vnm_basis == "components"
+             else "all non-originating materials (s. 14(7)(a))")
     if cp.method == "super_core":
         if any(p.net_cost is None or p.vnm is None for p in cp.parts):
             return [_req("core parts (super-core)", "each part needs net_cost and vnm to be summed", ref, None,
                          None, nc_min)]
-        nc = sum((p.net_cost for p in cp.parts), Decimal(0))  # type: ignore[misc]
-        vnm = sum((p.vnm for p in cp.parts), Decimal(0))  # type: ignore[misc]
+        nc = sum((p.net_cost for p in cp.parts if p.net_cost is not None), Decimal(0))
+        vnm = sum((p.vnm for p in cp.parts if p.vnm is not None), Decimal(0))
         v = rvc_net_cost(nc, vnm)
         ok = v >= nc_min
         return [_req("core parts (super-core)", f"{len(cp.parts)} parts as one: NC {nc}, VNM {vnm} ({basis}): "
@@ -113,13 +114,15 @@ def _core_parts(law: AutoLaw, auto: Automotive, staging: bool) -> list[dict[str,
                      rvc_gap(v, nc_min, nc, vnm, "the super-core"))]
     out = []
     for p in cp.parts:
-        ok, v, why = _part_status(p, nc_min, tv_min)
+        part_ok, part_v, why = _part_status(p, nc_min, tv_min)
         name = cats[p.category.strip().lower()]
-        gap = (rvc_gap(v, nc_min, p.net_cost, p.vnm, f"the core part ({name})")
-               if v is not None and p.net_cost is not None and p.vnm is not None else status_gap(f"the core part ({name})"))
-        out.append(_req(f"core part ({name})", f"{'originating' if ok else 'not originating' if ok is False else 'undetermined'}: "
-                        f"{why}" + (f" (VNM: {basis})" if v is not None else ""), ref + "; SOR/2020-155 s. 14(4)-(7)",
-                        ok, v, nc_min if v is not None else None, gap))
+        gap = (rvc_gap(part_v, nc_min, p.net_cost, p.vnm, f"the core part ({name})")
+               if part_v is not None and p.net_cost is not None and p.vnm is not None
+               else status_gap(f"the core part ({name})"))
+        status = "originating" if part_ok else "not originating" if part_ok is False else "undetermined"
+        out.append(_req(f"core part ({name})", f"{status}: "
+                        f"{why}" + (f" (VNM: {basis})" if part_v is not None else ""),
+                        ref + "; SOR/2020-155 s. 14(4)-(7)", part_ok, part_v, nc_min if part_v is not None else None, gap))
     return out
 
 
@@ -137,12 +140,14 @@ def _assembly_credit(law: AutoLaw, lv: Lvc, cls: str) -> tuple[Decimal, str]:
         return Decimal(0), "no assembly credit claimed"
     pre = "passenger_light_truck" if cls != "heavy_truck" else "heavy_truck"
     cap = {k: law.number(f"lvc/assembly_plant_capacity/{pre}_{k}") for k in ("engines", "transmissions", "battery_packs")}
-    capacity = ap.engines >= cap["engines"] or ap.transmissions >= cap["transmissions"] or ap.battery_packs >= cap["battery_packs"]
+    capacity = (ap.engines >= cap["engines"] or ap.transmissions >= cap["transmissions"]
+                or ap.battery_packs >= cap["battery_packs"])
     wage_ok, rate, _ = _wage_ok(law, ap.average_wage, ap.currency)
     contract = ap.operated_by_producer or ap.contract_years >= law.number("lvc/assembly_plant_min_contract_years")
     ok = capacity and wage_ok and contract
     why = (f"plant capacity {'meets' if capacity else 'below'} the minimum, wage {_fmt(ap.average_wage)} {ap.currency}/h "
-           f"{'>=' if wage_ok else '<'} {_fmt(rate)}, {'operated or contracted >= minimum years' if contract else 'contract too short'}")
+           f"{'>=' if wage_ok else '<'} {_fmt(rate)}, "
+           f"{'operated or contracted >= minimum years' if contract else 'contract too short'}")
     return (credit if ok else Decimal(0)), why
 
 
@@ -212,7 +217,8 @@ def _steel_aluminum(law: AutoLaw, auto: Automotive, staging: bool) -> list[dict[
     out = []
     for name, m in (("steel", sa.steel), ("aluminum", sa.aluminum)):
         if m is None:
-            out.append(_req(f"{name} purchases", f"no {name} purchases given (0 counts as none purchased)", ref, None, None, share))
+            out.append(_req(f"{name} purchases", f"no {name} purchases given (0 counts as none purchased)", ref,
+                            None, None, share))
             continue
         num, note = m.originating, ""
         if name == "steel" and melt:
@@ -289,6 +295,9 @@ def automotive_requirements(bom: Bom | Mapping[str, Any], date: dt.date | str, t
 def requirements_for(bom: Bom | Mapping[str, Any], law: AutoLaw, evaluate: Evaluate) -> list[dict[str, Any]]:
     """:func:`automotive_requirements` on the law of a date (a :class:`usmca.law.LawView`)."""
     law = appendix(law)
+    hs: str | None
+    rule_use: str | None
+    raw_auto: Any
     if isinstance(bom, Bom):
         hs, rule_use, raw_auto = bom.good.hs, bom.good.use, bom.automotive
     else:

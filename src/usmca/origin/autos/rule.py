@@ -133,7 +133,7 @@ def _part(law: AutoLaw, digits: str, reg: str, cls: str | None, date: Any) -> li
         ref = _ref(law, f"{_PROVISION[table]}{'; s. 15(4)' if heavy_engine else ''}; {_TABLE_NAME[table]}")
         # heavy trucks: TV only "if the corresponding rule includes" it (s. 15(2)-(3)): unknown without the rule
         return library_alternatives(law, digits, date, law.number(nc_path),
-                                    law.number(tv_path) if tv_path else None, mandatory or heavy_engine, ref,
+                                    law.number(tv_path) if tv_path else None, bool(mandatory or heavy_engine), ref,
                                     tv_without_library=reg != "heavy_truck")
     return None
 

@@ -24,8 +24,9 @@ __all__ = ["INSTRUMENT", "TREATY", "chapter_documents", "write_library", "REGIST
 INSTRUMENT = "HTSUS General Note 11(o)"
 TREATY = "USMCA Annex 4-B, Section B"
 REGISTRY_COLUMNS = ["chapter", "status", "rules", "entries", "alternatives", "alternatives_unsupported",
-                    "rules_cut_off", "pages", "source", "source_kind", "url", "retrieved"]
-_SOURCE_KEYS = ["instrument", "treaty", "retrieved", "retrieved_from", "kinds", "harvest_status", "urls"]
+                    "rules_cut_off", "pages", "source", "source_kind", "verification", "url", "retrieved"]
+_SOURCE_KEYS = ["instrument", "treaty", "retrieved", "retrieved_from", "kinds", "verification", "harvest_status",
+                "urls"]
 
 
 def _reference(rule: Gn11Rule, url: str, retrieved_from: str) -> dict[str, Any]:
@@ -104,7 +105,7 @@ def _registry_row(ch: int, d: dict[str, Any] | None, status: str) -> dict[str, A
     if d is None:
         return {"chapter": ch, "status": status, "rules": 0, "entries": 0, "alternatives": 0,
                 "alternatives_unsupported": 0, "rules_cut_off": 0, "pages": "", "source": "", "source_kind": "",
-                "url": "", "retrieved": ""}
+                "verification": "", "url": "", "retrieved": ""}
     alts = [a for r in d["rules"] for a in r["alternatives"]]
     unsup = sum(1 for r in d["rules"] for a in r["alternatives"] if a.get("unsupported") or r.get("goods"))
     pages = sorted({r["reference"].get("page") for r in d["rules"] if r["reference"].get("page") is not None}
@@ -114,7 +115,18 @@ def _registry_row(ch: int, d: dict[str, Any] | None, status: str) -> dict[str, A
             "rules_cut_off": len(d["cut_off"]), "pages": " ".join(map(str, pages)),
             "source": d["source"]["instrument"] + " (" + d["source"].get("retrieved_from", "see urls") + ")",
             "source_kind": "+".join(d["source"].get("kinds") or ["import"]),
+            "verification": " ".join(f"{k}:{v}" for k, v in sorted(_verification_counts(d["rules"]).items())),
             "url": " ".join(d["source"]["urls"]), "retrieved": d["source"]["retrieved"]}
+
+
+def _verification_counts(rules: list[dict[str, Any]]) -> dict[str, int]:
+    from .transcribed import verification_of
+
+    out: dict[str, int] = {}
+    for r in rules:
+        v = verification_of(r)
+        out[v] = out.get(v, 0) + 1
+    return out
 
 
 def write_library(docs: dict[int, dict[str, Any]], out: Path, status: dict[int, str] | None = None,
@@ -159,10 +171,10 @@ def write_library(docs: dict[int, dict[str, Any]], out: Path, status: dict[int, 
         w = csv.DictWriter(fh, fieldnames=REGISTRY_COLUMNS)
         w.writeheader()
         for ch in range(1, 98):
-            d = docs.get(ch)
-            st = (status or {}).get(ch) or ("imported" if d and d["rules"] else "missing")
+            doc = docs.get(ch)
+            st = (status or {}).get(ch) or ("imported" if doc and doc["rules"] else "missing")
             if ch == 77:
                 st = "reserved"
-            w.writerow(_registry_row(ch, d, st))
+            w.writerow(_registry_row(ch, doc, st))
     written.append(reg)
     return written

@@ -187,119 +187,137 @@ def parse_gn11(text: str, *, first_page: int | None = None, first_chapter: int |
         Rules (each with ``entries``: scope, goods qualifier, alternatives in the rule language),
         chapter notes, and tails of rules begun before the text starts.
     """
-    rules: list[Gn11Rule] = []
-    notes: dict[int, list[dict[str, Any]]] = {}
-    tails: list[dict[str, Any]] = []
-    page = first_page
-    chapter = first_chapter or 0
-    current: dict[str, Any] | None = None  # {"kind": "rule"|"note"|"chapter_note"|"tail", ...}
-    pending_notes: list[dict[str, Any]] = []
+    parser = _Parser(first_page, first_chapter or 0)
+    for raw in text.splitlines():
+        line = raw.strip()
+        if line and not parser.feed(line):
+            break
+    return parser.finish()
 
-    def close() -> None:
-        nonlocal current
-        if current is None:
+
+class _Parser:
+    """The line-by-line state of :func:`parse_gn11`: page, chapter and the block being read.
+
+    ``current`` is the open block: ``{"kind": "rule"|"note"|"chapter_note"|"tail", ...}``.
+    """
+
+    def __init__(self, page: int | None, chapter: int) -> None:
+        self.rules: list[Gn11Rule] = []
+        self.notes: dict[int, list[dict[str, Any]]] = {}
+        self.tails: list[dict[str, Any]] = []
+        self.page = page
+        self.chapter = chapter
+        self.current: dict[str, Any] | None = None
+        self.pending_notes: list[dict[str, Any]] = []
+
+    def close(self) -> None:
+        cur = self.current
+        if cur is None:
             return
-        kind = current["kind"]
+        kind = cur["kind"]
         if kind == "rule":
-            rules.append(current["rule"])
+            self.rules.append(cur["rule"])
         elif kind == "chapter_note":
-            notes.setdefault(current["chapter"], []).append(
-                {"id": current["id"], "text": normalize_text(" ".join(current["lines"])), "page": current["page"],
+            self.notes.setdefault(cur["chapter"], []).append(
+                {"id": cur["id"], "text": normalize_text(" ".join(cur["lines"])), "page": cur["page"],
                  "complete": True})
         elif kind == "note":
-            pending_notes.append({"text": normalize_text(" ".join(current["lines"])), "page": current["page"]})
+            self.pending_notes.append({"text": normalize_text(" ".join(cur["lines"])), "page": cur["page"]})
         elif kind == "tail":
-            tails.append({"page": current["page"], "chapter": chapter or None, "text": "\n".join(current["lines"])})
-        current = None
+            self.tails.append({"page": cur["page"], "chapter": self.chapter or None, "text": "\n".join(cur["lines"])})
+        self.current = None
 
-    def new_rule(number: str, first: str, dated: dict[str, str] | None = None) -> None:
-        nonlocal current
-        close()
-        r = Gn11Rule(chapter=chapter, number=number, page=page, lines=[first] if first else [])
+    def new_rule(self, number: str, first: str, dated: dict[str, str] | None = None) -> Gn11Rule:
+        self.close()
+        r = Gn11Rule(chapter=self.chapter, number=number, page=self.page, lines=[first] if first else [])
         if dated:
             r.effective_from, r.effective_to = dated.get("from"), dated.get("to")
-        for n in list(pending_notes):
+        for n in list(self.pending_notes):
             subs = _SUBDIVISIONS.search(n["text"])
             if subs and number.isdigit():
                 lo, hi = int(subs.group(1)), int(subs.group(2) or subs.group(1))
                 if lo <= int(number) <= hi:
                     r.notes.append(n["text"])
                 if int(number) >= hi:
-                    pending_notes.remove(n)
+                    self.pending_notes.remove(n)
             else:
                 r.notes.append(n["text"])
-                pending_notes.remove(n)
-        current = {"kind": "rule", "rule": r}
+                self.pending_notes.remove(n)
+        self.current = {"kind": "rule", "rule": r}
+        return r
 
-    for raw in text.splitlines():
-        line = raw.strip()
-        if not line:
-            continue
+    def feed(self, line: str) -> bool:
+        """Read one non-empty line; False when General Note 11(o) has ended."""
         m = _PAGE.match(line)
         if m:
             new_page = int(m.group(1))
-            if page is not None and new_page != page + 1 and current is not None:
-                if current["kind"] == "rule":  # pages missing in between: the rule was cut
-                    current["rule"].complete = False
-                close()
-                current = None
-            page = new_page
-            continue
+            if self.page is not None and new_page != self.page + 1 and self.current is not None:
+                if self.current["kind"] == "rule":  # pages missing in between: the rule was cut
+                    self.current["rule"].complete = False
+                self.close()
+            self.page = new_page
+            return True
         if _END_OF_O.match(line):  # "(p) Goods that shall be deemed to be originating ...": (o) has ended
-            break
+            return False
         m = _CHAPTER.match(line)
         if m:
-            close()
-            chapter = int(m.group(1))
-            pending_notes.clear()
-            continue
+            self.close()
+            self.chapter = int(m.group(1))
+            self.pending_notes.clear()
+            return True
         m = _SECTION.match(line)
         if m:
-            close()
+            self.close()
             if m.group(2):  # a section rule: kept as a note of the section, not evaluated
-                current = {"kind": "chapter_note", "chapter": 0, "id": f"section {m.group(1).upper()} rule "
-                           f"{m.group(2)}", "lines": [m.group(3) or ""], "page": page}
-            continue
+                self.current = {"kind": "chapter_note", "chapter": 0, "id": f"section {m.group(1).upper()} rule "
+                                f"{m.group(2)}", "lines": [m.group(3) or ""], "page": self.page}
+            return True
         m = _CH_RULE.match(line)
         if m:
-            close()
-            current = {"kind": "chapter_note", "chapter": chapter, "id": f"chapter rule {m.group(1)}",
-                       "lines": [m.group(2)], "page": page}
-            continue
+            self.close()
+            self.current = {"kind": "chapter_note", "chapter": self.chapter, "id": f"chapter rule {m.group(1)}",
+                            "lines": [m.group(2)], "page": self.page}
+            return True
         m = _SUB_RULE.match(line)
         if m:
-            d = _DATED.search(normalize_text(m.group(1)))
-            if d:
-                dated = {"from": _date(d.group("start"))}
-                if d.group("end"):
-                    dated["to"] = _date(d.group("end"))
-                scope = d.group("scope").strip()
-                new_rule(f"subheading rule ({scope}, from {dated['from']})", "", dated)
-                current["rule"].notes.append(normalize_text(m.group(1)))
-            else:
-                close()
-                current = {"kind": "note", "lines": [m.group(1)], "page": page}
-            continue
+            self._subheading_rule(m.group(1))
+            return True
         m = _NUMBERED.match(line)
         if m:
-            new_rule(m.group(1), m.group(2))
-            continue
-        if current is None:
-            current = {"kind": "tail", "lines": [], "page": page}
-        if current["kind"] == "rule":
-            current["rule"].lines.append(line)
+            self.new_rule(m.group(1), m.group(2))
+            return True
+        if self.current is None:
+            self.current = {"kind": "tail", "lines": [], "page": self.page}
+        if self.current["kind"] == "rule":
+            self.current["rule"].lines.append(line)
         else:
-            current["lines"].append(line)
-    last = current
-    close()
-    if last is not None and last["kind"] == "rule" and last["rule"].complete:
-        end = normalize_text(last["rule"].text)
-        last["rule"].complete = end.endswith(".") and not end.endswith(":")
-    elif last is not None and last["kind"] == "chapter_note":
-        note = notes[last["chapter"]][-1]
-        note["complete"] = note["text"].endswith(".")
-    for r in rules:
-        if r.chapter == 0:
-            r.complete = False  # a rule before any chapter heading cannot be placed
-        _read_rule(r)
-    return Gn11Text(rules, notes, tails)
+            self.current["lines"].append(line)
+        return True
+
+    def _subheading_rule(self, text: str) -> None:
+        d = _DATED.search(normalize_text(text))
+        if d:
+            dated = {"from": _date(d.group("start"))}
+            if d.group("end"):
+                dated["to"] = _date(d.group("end"))
+            scope = d.group("scope").strip()
+            self.new_rule(f"subheading rule ({scope}, from {dated['from']})", "", dated).notes.append(
+                normalize_text(text))
+        else:
+            self.close()
+            self.current = {"kind": "note", "lines": [text], "page": self.page}
+
+    def finish(self) -> Gn11Text:
+        last = self.current
+        self.close()
+        if last is not None and last["kind"] == "rule" and last["rule"].complete:
+            end = normalize_text(last["rule"].text)
+            last["rule"].complete = end.endswith(".") and not end.endswith(":")
+        elif last is not None and last["kind"] == "chapter_note":
+            note = self.notes[last["chapter"]][-1]
+            note["complete"] = note["text"].endswith(".")
+        for r in self.rules:
+            if r.chapter == 0:
+                r.complete = False  # a rule before any chapter heading cannot be placed
+            _read_rule(r)
+        return Gn11Text(self.rules, self.notes, self.tails)

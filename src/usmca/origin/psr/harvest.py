@@ -47,6 +47,11 @@ _PAGE_IN_URL = re.compile(r"[?&]page=(\d+)")
 Parsed = tuple[Gn11Text, Callable[[int | None], str], str]
 
 
+
+def _same_url(url: str) -> Callable[[int | None], str]:
+    """The page URL of a harvested page, whatever page number is asked for."""
+    return lambda _page: url
+
 def _closed_chapters(text: str) -> set[int]:
     """Chapters whose heading and the following boundary (next heading or "(p)") are both in ``text``."""
     heads = [(m.start(), int(m.group(1))) for m in _HEADING.finditer(text)]
@@ -89,7 +94,7 @@ def read_harvest(folder: Path, exclude_pages: set[int] | None = None) -> tuple[l
         closed |= _closed_chapters(text)
         seen |= {r.chapter for r in p.rules if r.chapter}
         cut |= {r.chapter for r in p.rules if not r.complete} | {t["chapter"] for t in p.tails if t["chapter"]}
-        parsed.append((p, lambda _p, u=row["url"]: u, f"{HARVEST_SOURCE} {page}"))
+        parsed.append((p, _same_url(row["url"]), f"{HARVEST_SOURCE} {page}"))
     status = {ch: "complete" if ch in closed and ch not in cut else "partial" for ch in seen}
     return parsed, status
 

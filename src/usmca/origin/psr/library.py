@@ -33,6 +33,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import os
+import re
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -40,6 +41,8 @@ import yaml
 
 from usmca.errors import UserInputError
 from usmca.hs import HsRange, dotted, normalize
+
+from .transcribed import verification_of
 
 __all__ = ["PACKAGE_LIBRARY", "user_library_dir", "library_dirs", "load_chapter", "lookup", "clear_cache"]
 
@@ -137,7 +140,33 @@ def _qualified(alts: list[dict[str, Any]], why: str) -> list[dict[str, Any]]:
     return out
 
 
-def lookup(hs: str, date: Any = None) -> dict[str, Any] | None:
+#: Notes that add no condition on the good: the automotive underscoring cross-references, the
+#: headers of dated rules, the transit exception (applied by :mod:`usmca.origin.transit`) and
+#: definitions of terms.
+_INFORMATIVE = re.compile(r"underscor|^Beginning on|^Notwithstanding Article 4\.18|\bthe term\b.{0,80}\bmeans\b", re.I)
+
+
+def _conditions(notes: list[str]) -> list[str]:
+    """The chapter and subheading rules among ``notes`` that condition origin (the engine does not
+    evaluate them: wholly-obtained fruit, a chemical-reaction route, a de minimis method)."""
+    out: list[str] = []
+    for n in notes:
+        if n and not _INFORMATIVE.search(n) and n not in out:
+            out.append(n)
+    return out
+
+
+def _trade(trade: Any) -> frozenset[str] | None:
+    if trade is None:
+        return None
+    items = trade.replace(",", " ").split() if isinstance(trade, str) else list(trade)
+    out = frozenset(str(c).strip().upper() for c in items if str(c).strip())
+    if len(out) != 2:
+        raise UserInputError("trade", "", trade, "two countries are needed, e.g. CA,US")
+    return out
+
+
+def lookup(hs: str, date: Any = None, *, trade: Any = None) -> dict[str, Any] | None:
     """The product-specific rule of a good, or ``None`` when it is not encoded.
 
     Parameters
@@ -146,6 +175,11 @@ def lookup(hs: str, date: Any = None) -> dict[str, Any] | None:
         The good's HS code (dotted or digits; 6 to 10 digits; a 4-digit heading is accepted).
     date
         The date the rule must be in force on (ISO string or date; default today).
+    trade
+        The two countries the good is traded between (``("CA", "US")`` or ``"CA,US"``). A
+        party-specific rule (an entry with ``parties``, e.g. 1517.10 between Canada and the United
+        States, SOR/2020-155 Sch. 1 s. 1) replaces the general rule for that trade only; without
+        ``trade`` the general rule is returned and ``party_rules`` names the party-specific ones.
 
     Returns
     -------
@@ -171,10 +205,18 @@ def lookup(hs: str, date: Any = None) -> dict[str, Any] | None:
     if found is None:
         return None
     origin, data = found
+    pair = _trade(trade)
     matches: list[tuple[HsRange, dict[str, Any]]] = []
+    party: list[tuple[HsRange, dict[str, Any]]] = []
     narrower: list[str] = []
     for rule in data.get("rules", []):
         if not _in_force(rule, day):
+            continue
+        if rule.get("parties"):
+            for scope in rule.get("hs", []):
+                r = HsRange.parse(scope)
+                if r.contains(digits):
+                    party.append((r, rule))
             continue
         for scope in rule.get("hs", []):
             r = HsRange.parse(scope)
@@ -183,6 +225,10 @@ def lookup(hs: str, date: Any = None) -> dict[str, Any] | None:
                 matches.append((r, rule))
             elif c is None:
                 narrower.append(str(r))
+    applicable = [(r, rule) for r, rule in party if pair is not None and frozenset(rule["parties"]) == pair]
+    other_party = sorted({str(rule.get("id")) for pr, rule in party if (pr, rule) not in applicable})
+    if applicable:
+        matches = applicable
     if not matches:
         return None
     best = max(_specificity(r) for r, _ in matches)
@@ -199,6 +245,11 @@ def lookup(hs: str, date: Any = None) -> dict[str, Any] | None:
     if narrower:
         alternatives = _qualified(alternatives, f"rules of narrower scope ({', '.join(narrower)}) may apply: "
                                                 f"give the good's full tariff item")
+    conditions = _conditions([n for _, rule in chosen for n in rule.get("notes", [])]
+                             + [str(n.get("text", "")) for n in data.get("notes", [])])
+    if conditions:
+        alternatives = _qualified(alternatives, "a chapter or subheading rule of General Note 11(o) also applies "
+                                                "and is not evaluated by the engine: " + " | ".join(conditions))
     first = chosen[0][1]
     return {
         "hs": scope,
@@ -212,4 +263,8 @@ def lookup(hs: str, date: Any = None) -> dict[str, Any] | None:
         "rules": [rule.get("id") for _, rule in chosen],
         "library": origin,
         "narrower_rules": narrower,
+        "parties": list(first.get("parties") or []),
+        "party_rules": [] if applicable else other_party,
+        "verification": verification_of(first),
+        "conditions": conditions,
     }

@@ -193,7 +193,7 @@ def parse_alternative(raw: str) -> ParsedAlternative:
         tgt: list[str] = []
         desc = None
         m = re.search(r"^(?:A change|No (?:required )?(?:change in tariff classification|tariff change)) to "
-                      r"(?P<t>.+?(?:headings?|subheadings?|tariff items?) [\d.]+)", body_wo, re.I)
+                      r"(?P<t>.+?(?:headings?|subheadings?|tariff items?) [\d.]+(?: through [\d.]+)?)", body_wo, re.I)
         if m:
             try:
                 tgt, desc = _target(m.group("t"))

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import html
+import http.client
 import re
 import urllib.request
 from pathlib import Path
@@ -22,8 +23,8 @@ from usmca.errors import UserInputError
 
 from .build import chapter_documents, write_library
 from .gn11 import Gn11Text, parse_gn11
-from .harvest import (FRAGMENT_KIND, HARVEST_KIND, HARVEST_SOURCE, committed_harvest, harvest_documents,
-                      merge_documents)
+from .harvest import FRAGMENT_KIND, HARVEST_KIND, HARVEST_SOURCE, committed_harvest, harvest_documents, merge_documents
+from .transcribed import transcribed_documents
 
 __all__ = ["read_source", "html_to_text", "import_text", "build_from_fragments", "FRAGMENT_SOURCE"]
 
@@ -67,7 +68,7 @@ def read_source(source: str, *, timeout: float = 60.0) -> str:
             with urllib.request.urlopen(req, timeout=timeout) as resp:  # noqa: S310 - user-given URL
                 data = resp.read()
                 ctype = resp.headers.get("Content-Type", "")
-        except Exception as exc:  # network errors of every kind are the user's to fix
+        except (OSError, ValueError, http.client.HTTPException) as exc:  # URL, network, HTTP: the user's to fix
             raise UserInputError(source, "", source, f"cannot download: {exc}") from None
     else:
         p = Path(source)
@@ -146,7 +147,10 @@ def build_from_fragments(shared: Path, out: Path, *, retrieved: str = "2026-11-2
     elif harvest is not None:
         extra, extra_status = committed_harvest(harvest)
     docs, status = merge_documents(docs, status, extra, extra_status)
-    for ch, d in docs.items():
+    tdocs, tstatus = transcribed_documents()
+    for ch in sorted(set(tdocs) - set(docs)):  # chapters read in no mirror excerpt
+        docs[ch], status[ch] = tdocs[ch], tstatus[ch]
+    for d in docs.values():
         if d["source"]["kinds"] == [FRAGMENT_KIND, HARVEST_KIND]:
             d["source"]["retrieved_from"] = f"{note}; and {HARVEST_SOURCE}s (see urls)"
     files = write_library(docs, out, status=status, source_note=note)

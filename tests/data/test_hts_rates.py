@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from usmca.tariffs.rates import ave, parse_general, parse_special_usmca
+from usmca.data.loaders.hts_rates import ave, parse_general, parse_special_usmca
 
 
 @pytest.mark.parametrize("text, adv, spec, kind", [

@@ -14,7 +14,6 @@ and ``S+`` are USMCA (HTSUS General Note 11).
 
 from __future__ import annotations
 
-
 import numpy as np
 import pandas as pd
 

@@ -1,6 +1,6 @@
-"""Adapter from the embedded baseline to the Caliendo-Parro engine (:mod:`usmca.ge.caliendo_parro`).
+"""The Caliendo-Parro engine on a baseline in levels: the ``caliendo-parro`` :class:`usmca.ge.registry.Solver`.
 
-Trade-balance closure (chosen per run, :data:`usmca.scenarios.schema.CLOSURES`):
+Trade-balance closure (chosen per run, :data:`usmca.ge.registry.CLOSURES`):
 
 - ``deficit_share``: each country's deficit :math:`D_n` (goods imports minus exports, 2024) is held
   as a share of world income. The engine's numeraire is world value added
@@ -31,11 +31,12 @@ from typing import Any
 import numpy as np
 
 from usmca.errors import ConvergenceError, UserInputError
-from usmca.ge.agreement import load_agreement_effect, log_trade_cost
-from usmca.ge.caliendo_parro import CPInputs, solve
-from usmca.ge.caliendo_parro.batch import BatchEquilibrium, equilibrium_batch, measures
 
-from .schema import CLOSURES
+from ..agreement import load_agreement_effect, log_trade_cost
+from ..registry import CLOSURES
+from .batch import BatchEquilibrium, equilibrium_batch, measures
+from .inputs import CPInputs
+from .solve import solve
 
 __all__ = ["cp_solver", "to_cp_inputs", "THETA_FACTORS", "DEFAULT_CLOSURE", "DEFAULT_DRAWS", "PERCENTILES"]
 
@@ -101,7 +102,7 @@ def cp_solver(baseline: Any, new_tariffs: np.ndarray, trade_cost_hat: np.ndarray
               closure: str = DEFAULT_CLOSURE, draws: int = DEFAULT_DRAWS, seed: int = 0,
               agreement_share: np.ndarray | None = None,
               agreement_margin: np.ndarray | None = None) -> dict[str, Any]:
-    """Solve one counterfactual; the :data:`usmca.scenarios.runner.Solver` protocol (with options).
+    """Solve one counterfactual; the :class:`usmca.ge.registry.Solver` of ``caliendo-parro`` (with options).
 
     Returns ``countries`` / ``sectors`` (point estimates), ``intervals`` (the 5th and 95th
     percentiles of every figure over the draws), ``sectors_real``, ``uncertainty``,
@@ -117,7 +118,7 @@ def cp_solver(baseline: Any, new_tariffs: np.ndarray, trade_cost_hat: np.ndarray
     with_beta = agreement_share is not None
     th, beta, unc = _draws(baseline, inputs, draws, seed, with_beta)
     log_d = np.log(trade_cost_hat)[None]
-    if with_beta:
+    if agreement_share is not None:
         margin = agreement_margin if agreement_margin is not None else np.zeros_like(new_tariffs)
         log_d = log_d + log_trade_cost(agreement_share, margin, beta, float(load_agreement_effect()["sigma"]))
     dhat0 = np.exp(log_d[0])
@@ -126,7 +127,7 @@ def cp_solver(baseline: Any, new_tariffs: np.ndarray, trade_cost_hat: np.ndarray
     ct = res.countries.set_index("country")
     countries = {c: {k: float(v) for k, v in row.items()} for c, row in ct.to_dict(orient="index").items()}
     sectors: dict[str, dict[str, float]] = {}
-    for c, s, v in zip(res.sectors["country"], res.sectors["sector"], res.sectors["gross_output_pct"]):
+    for c, s, v in zip(res.sectors["country"], res.sectors["sector"], res.sectors["gross_output_pct"], strict=True):
         sectors.setdefault(str(c), {})[str(s)] = float(v)
     key = (id(baseline), closure, th.shape[0], seed, hash(th.tobytes()))
     if key not in _BASELINES:
@@ -163,7 +164,7 @@ def cp_solver(baseline: Any, new_tariffs: np.ndarray, trade_cost_hat: np.ndarray
     for f in THETA_FACTORS:
         try:
             alt = solve(inputs, new_tariffs, trade_cost_hat=point_dhat, balanced=removed, theta=inputs.theta * f)
-            w = dict(zip(alt.countries["country"], alt.countries["welfare_pct"]))
+            w = dict(zip(alt.countries["country"], alt.countries["welfare_pct"], strict=True))
         except ConvergenceError:
             w = {}
         for c in sens:

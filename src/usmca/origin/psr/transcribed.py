@@ -1,0 +1,109 @@
+"""Chapters typed from a public transcription of General Note 11(o), and party-specific rules.
+
+``texts/gn11_o_transcribed.txt`` holds the General Note 11(o) text of whole chapters in the USITC
+layout (``Chapter 15`` / ``1. A change to ...``), typed from a public transcription of the 2026
+HTS (``texts/provenance.yaml``). It is read by the same importer as every other source
+(:func:`.gn11.parse_gn11`); each rule's reference says how it was verified:
+
+==========================  ===============================================================
+``official-text-read``      checked against an official text read in full (a consolidated
+                            regulation, the USITC PDF)
+``mirror-excerpt``          read in a third-party mirror of the USITC text (page excerpts)
+``transcription-only``      typed from a public transcription, not checked against an
+                            official page
+``import``                  read from a text the user supplied (``usmca data load psr``)
+==========================  ===============================================================
+
+**Party-specific rules.** Annex 4-B as adapted by Canada (SOR/2020-155, Schedule 1, s. 1) gives a
+different rule for a good of subheading 1517.10 traded between Canada and the United States: "a
+change from heading 15.11 or any other Chapter". It is encoded as an entry with ``parties: [CA,
+US]``: :func:`.library.lookup` uses it only when asked for trade between those two countries. In the
+rule language the change "from heading 15.11 or any other chapter" is ``shift: CTH`` except from
+every other heading of chapter 15 (a material of heading 15.17 itself fails the change of heading).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .build import chapter_documents
+from .gn11 import parse_gn11
+
+__all__ = ["TRANSCRIPTION_KIND", "TEXTS", "transcribed_documents", "party_rules", "verification_of",
+           "VERIFICATION_LEVELS"]
+
+TEXTS = Path(__file__).resolve().parent / "texts"
+TRANSCRIPTION_KIND = "transcription"
+VERIFICATION_LEVELS = ("official-text-read", "mirror-excerpt", "transcription-only", "import")
+_SOR_URL = "https://laws-lois.justice.gc.ca/eng/regulations/SOR-2020-155/page-9.html#h-1255912"
+_SOR_TEXT = ("Schedule 1, s. 1: ... except that in the case of a good in subheading 1517.10 traded between Canada "
+             "and the United States, the rule of origin is a change from heading 15.11 or any other Chapter")
+
+
+def _provenance() -> dict[str, Any]:
+    with open(TEXTS / "provenance.yaml", encoding="utf-8") as fh:
+        return yaml.safe_load(fh)
+
+
+def party_rules() -> dict[int, list[dict[str, Any]]]:
+    """Party-specific entries per chapter (today: 1517.10 between Canada and the United States)."""
+    return {15: [{
+        "id": "15-1517.10/CA-US",
+        "hs": ["1517.10"],
+        "goods": None,
+        "parties": ["CA", "US"],
+        "effective_from": None,
+        "effective_to": None,
+        "alternatives": [{"shift": "CTH", "except": ["15.01-15.10", "15.12-15.22"],
+                          "text": "a change from heading 15.11 or any other Chapter"}],
+        "text": _SOR_TEXT,
+        "notes": ["Applies only to a good traded between Canada and the United States; other trade "
+                  "takes the general rule of chapter 15."],
+        "reference": {
+            "instrument": "SOR/2020-155, CUSMA Rules of Origin Regulations (Canada), Schedule 1",
+            "treaty": "USMCA Annex 4-B, Section B (as adapted by Canada)",
+            "provision": "SOR/2020-155, Schedule 1, s. 1 (subheading 1517.10, Canada-United States)",
+            "chapter": 15, "rule": "1517.10 (CA-US)", "url": _SOR_URL,
+            "retrieved_from": "Justice Canada consolidated XML, justicecanada/laws-lois-xml "
+                              "eng/regulations/SOR-2020-155.xml (shared/data/legal/SOR-2020-155.xml)",
+            "verification": "official-text-read",
+        },
+    }]}
+
+
+def transcribed_documents(retrieved: str | None = None) -> tuple[dict[int, dict[str, Any]], dict[int, str]]:
+    """Chapter documents of the transcribed text (plus the party-specific rules) and their status."""
+    prov = _provenance()
+    text = (TEXTS / "gn11_o_transcribed.txt").read_text(encoding="utf-8")
+    url = prov["official_text"]["url"]
+    tr = prov["transcription"]
+    where = (f"typed from the public transcription {tr['repository']}@{tr['commit'][:12]} "
+             f"(texts/provenance.yaml); not verified against an official page")
+    docs = chapter_documents([(parse_gn11(text), lambda _p: url, where)], retrieved or str(tr["retrieved"]))
+    for d in docs.values():
+        d["source"]["kinds"] = [TRANSCRIPTION_KIND]
+        d["source"]["retrieved_from"] = where
+        d["source"]["verification"] = prov["verification"]
+        for r in d["rules"]:
+            r["reference"]["verification"] = prov["verification"]
+            r["reference"]["instrument"] = prov["official_text"]["instrument"].split(",")[0]
+        for n in d["notes"]:
+            n["reference"]["verification"] = prov["verification"]
+    for ch, extra in party_rules().items():
+        if ch in docs:
+            docs[ch]["rules"].extend(extra)
+    return docs, {ch: "transcribed" for ch in docs}
+
+
+def verification_of(rule: dict[str, Any]) -> str:
+    """How a library rule was verified (see the module docstring)."""
+    ref = rule.get("reference") or {}
+    if ref.get("verification"):
+        return str(ref["verification"])
+    src = str(ref.get("retrieved_from", ""))
+    if src.startswith("imported from"):
+        return "import"
+    return "mirror-excerpt"

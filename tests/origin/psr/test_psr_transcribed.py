@@ -1,0 +1,126 @@
+"""Every chapter of the library re-reads from its legal text; verification and party-specific rules."""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+
+from usmca.origin import psr
+from usmca.origin.psr.coverage_table import CHAPTERS_IN_USE, coverage_summary
+from usmca.origin.psr.gn11 import parse_gn11
+from usmca.origin.psr.library import PACKAGE_LIBRARY
+from usmca.origin.psr.transcribed import TEXTS, VERIFICATION_LEVELS, transcribed_documents, verification_of
+
+CHAPTER_FILES = sorted(PACKAGE_LIBRARY.glob("ch*.yaml"))
+
+
+@pytest.mark.parametrize("path", CHAPTER_FILES, ids=lambda p: p.stem)
+def test_every_rule_round_trips_through_the_importer(path) -> None:  # noqa: ANN001
+    """Each stored rule's legal text, read again by the importer, gives the stored alternatives."""
+    doc = yaml.safe_load(path.read_text())
+    checked = 0
+    for r in doc["rules"]:
+        if r.get("parties"):
+            continue  # a regulation's sentence, not a General Note 11 rule (checked below)
+        text = r["text"]
+        if not text[:1].isdigit():  # dated subheading rules keep only the rule's own lines
+            text = "1. " + text
+        parsed = parse_gn11(f"Chapter {doc['chapter']}\n{text}")
+        entries = [e for rule in parsed.rules for e in rule.entries]
+        again = {(tuple(e["hs"]), e["goods"]): e["alternatives"] for e in entries}
+        assert again.get((tuple(r["hs"]), r["goods"])) == r["alternatives"], r["id"]
+        checked += 1
+    assert checked == sum(1 for r in doc["rules"] if not r.get("parties"))
+
+
+@pytest.mark.parametrize("path", CHAPTER_FILES, ids=lambda p: p.stem)
+def test_every_rule_cites_chapter_rule_and_verification(path) -> None:  # noqa: ANN001
+    doc = yaml.safe_load(path.read_text())
+    for r in doc["rules"]:
+        ref = r["reference"]
+        assert ref["chapter"] == doc["chapter"] and str(ref["rule"]) and ref["url"], r["id"]
+        assert f"chapter {doc['chapter']}" in ref["provision"] or "SOR/2020-155" in ref["provision"]
+        assert verification_of(r) in VERIFICATION_LEVELS
+
+
+def test_transcribed_chapters_are_the_packaged_text() -> None:
+    docs, status = transcribed_documents()
+    assert sorted(docs) == [*range(1, 22), 25, 26, 39, *range(41, 50), 93]
+    assert set(status.values()) == {"transcribed"}
+    for ch, d in docs.items():
+        packaged = yaml.safe_load((PACKAGE_LIBRARY / f"ch{ch:02d}.yaml").read_text())
+        assert [r["id"] for r in packaged["rules"]] == [r["id"] for r in d["rules"]]
+        assert all(r["reference"]["verification"] in ("transcription-only", "official-text-read")
+                   for r in packaged["rules"])
+    prov = yaml.safe_load((TEXTS / "provenance.yaml").read_text())
+    assert prov["verification"] == "transcription-only" and len(prov["transcription"]["commit"]) == 40
+
+
+def test_transcribed_scopes_exist_in_hs2022() -> None:
+    """A transcription could carry codes of an older HS edition: every scope must exist today."""
+    from usmca.origin.psr import nomenclature
+
+    docs, _ = transcribed_documents()
+    for d in docs.values():
+        for r in d["rules"]:
+            for scope in r["hs"]:
+                for end in scope.split("-"):
+                    digits = end.replace(".", "")
+                    known = nomenclature.headings() if len(digits) == 4 else nomenclature.subheadings()
+                    assert digits[:6] in known, (r["id"], scope)  # national tariff items: their HS6
+
+
+def test_1517_10_is_party_specific() -> None:
+    general = psr.lookup("1517.10", "2025-03-01")
+    assert general["rules"] == ["15-1"] and general["alternatives"][0]["shift"] == "CC"
+    assert general["party_rules"] == ["15-1517.10/CA-US"]
+    ca_us = psr.lookup("1517.10", "2025-03-01", trade=("US", "CA"))
+    assert ca_us["rules"] == ["15-1517.10/CA-US"] and ca_us["verification"] == "official-text-read"
+    alt = ca_us["alternatives"][0]
+    assert alt["shift"] == "CTH" and "15.11" not in " ".join(alt["except"])
+    assert psr.lookup("1517.10", "2025-03-01", trade="MX,US")["rules"] == ["15-1"]
+    assert psr.lookup("1517.90", "2025-03-01", trade="CA,US")["rules"] == ["15-1"]  # only 1517.10
+
+
+def test_1517_10_rule_applies_to_materials() -> None:
+    from usmca.hs import normalize
+    from usmca.origin.rules import parse_rule
+
+    alt = parse_rule(psr.lookup("1517.10", "2025-03-01", trade="CA,US")["alternatives"])[0]
+    from usmca.origin.rules import shift_test
+
+    good = normalize("1517.10")
+    ok = {"1511.10": True, "1207.40": True, "1507.10": False, "1517.90": False}
+    for mat, want in ok.items():
+        assert shift_test(alt, good, normalize(mat))[0] is want, mat
+
+
+def test_coverage_summary_counts() -> None:
+    s = coverage_summary()
+    assert s["chapters_in_use"] == 96 == len(CHAPTERS_IN_USE) and 77 not in CHAPTERS_IN_USE
+    assert set(s["chapters_encoded"]).isdisjoint(s["chapters_not_encoded"])
+    assert len(s["chapters_encoded"]) + len(s["chapters_not_encoded"]) == 96
+    assert s["rules"] == sum(s["rules_by_verification"].values())
+    assert s["rules_by_verification"]["official-text-read"] == 1
+    assert s["party_specific"] == ["15-1517.10/CA-US"]
+    polymer = [x for x in s["inexpressible"] if x["rule"] == "39-1"]
+    assert polymer and "50 percent by weight" in polymer[0]["reason"]
+
+
+def test_cli_psr_coverage(cli) -> None:  # noqa: ANN001
+    r = cli("data", "psr-coverage", "--json")
+    assert r.code == 0 and r.json()["chapters_in_use"] == 96
+    r = cli("data", "psr-coverage", "--inexpressible")
+    assert r.code == 0 and "39-1" in r.out and "/96 HS chapters in use" in r.out
+    r = cli("data", "psr-rule", "1517.10", "--date", "2025-03-01", "--between", "CA,US", "--json")
+    assert r.code == 0 and r.json()["parties"] == ["CA", "US"]
+
+
+def test_chapter_and_subheading_rules_that_condition_origin_are_flagged() -> None:
+    peaches = psr.lookup("2008.50", "2025-03-01")  # apricots: the wholly-obtained subheading rule of ch. 20
+    assert any("peaches, pears, or apricots" in c for c in peaches["conditions"])
+    assert all("not evaluated by the engine" in a["unsupported"] for a in peaches["alternatives"])
+    pigments = psr.lookup("3206.11", "2025-03-01")  # chapter 32 rule 1 (pigments disregarded)
+    assert pigments["conditions"] and all(a.get("unsupported") for a in pigments["alternatives"])
+    boiler = psr.lookup("8402.90", "2025-03-01")  # only automotive underscoring notes: informative
+    assert boiler["conditions"] == [] and not any(a.get("unsupported") for a in boiler["alternatives"])
