@@ -114,10 +114,9 @@ REFERENCE = {"instrument": "Test reform", "provision": "n/a", "url": "https://ex
 
 def _halved_rate_reform(line: dict[str, Any]) -> tuple[dict[str, Any], str]:
     """A reform halving the rate of the first additional measure the line pays (from its date)."""
-    from usmca.law import default_tree
-    from usmca.tariffs.duty import duty
-    from usmca.law import parse_date
+    from usmca.law import default_tree, parse_date
     from usmca.tariffs.declared import rate_path
+    from usmca.tariffs.duty import duty
 
     res = duty(line["hts"], line["origin"], line["date"], line["value"], usmca_claim=line.get("usmca", False))
     extra = [c for c in res.components if c.measure not in ("mfn", "usmca_preference")]

@@ -13,10 +13,8 @@ import json
 
 import numpy as np
 import pandas as pd
-import pytest
 
 from usmca.law import default_tree
-from usmca.tariffs import duty
 from usmca.tariffs.measures import Goods
 
 T = default_tree()
@@ -74,7 +72,7 @@ def test_copper_scope_covers_the_budget_lab_list(shared_data) -> None:  # noqa: 
                        dtype=str)
     codes = yale["hts10"].str.strip().tolist()
     inside = _in_scope("us/section232/copper/scope", "2025-08-01", codes)
-    assert inside.all(), [c for c, ok in zip(codes, inside) if not ok]
+    assert inside.all(), [c for c, ok in zip(codes, inside, strict=True) if not ok]
 
 
 #: Budget Lab auto-parts lines outside the law tree's auto-parts scope, and why
@@ -89,7 +87,7 @@ def test_auto_parts_scope_against_the_budget_lab_list(shared_data) -> None:  # n
     codes = [ln.strip() for ln in path.read_text().splitlines() if ln.strip().isdigit()]
     assert len(codes) > 100
     inside = _in_scope("us/section232/auto_parts/scope", "2025-05-03", codes)
-    outside = [c for c, ok in zip(codes, inside) if not ok]
+    outside = [c for c, ok in zip(codes, inside, strict=True) if not ok]
     unexplained = [c for c in outside if not any(c.startswith(k) for k in KNOWN_AUTO_PARTS_GAPS)]
     assert not unexplained, unexplained
     chassis = [c for c in outside if c.startswith("8706")]
@@ -110,7 +108,7 @@ def test_energy_and_potash_scopes_against_the_budget_lab_list(shared_data) -> No
         codes = y.loc[y["category"] == category, "hts8"].tolist()
         assert codes, category
         inside = Goods(codes, [cc] * len(codes)).in_scope(T.at(f"us/ieepa/fentanyl/energy_potash_scope/{cc}", date))
-        outside = {c for c, ok in zip(codes, inside) if not ok}
+        outside = {c for c, ok in zip(codes, inside, strict=True) if not ok}
         assert not any(c.startswith("27") for c in outside), category      # every energy line is in
         assert {c[:2] for c in outside} <= CRITICAL_MINERAL_CHAPTERS, category
         if category.startswith("potash"):

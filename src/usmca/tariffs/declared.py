@@ -38,8 +38,8 @@ import numpy as np
 
 from usmca.errors import LawError
 from usmca.law import LawTree
-from usmca.law.view import LawView
 from usmca.law.values import Entry
+from usmca.law.view import LawView
 
 __all__ = ["Component", "Declared", "declared", "measure_paths", "partner_leaves", "ROOT", "STACKING_PATH",
            "PARTIES_PATH"]

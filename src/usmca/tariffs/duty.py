@@ -23,8 +23,8 @@ from typing import Any
 import numpy as np
 
 from usmca.errors import UserInputError
-from usmca.law.countries import check_country
 from usmca.law import LawTree, default_tree, parse_date
+from usmca.law.countries import check_country
 
 from .deals import apply_deals, deal_covers
 from .declared import labels

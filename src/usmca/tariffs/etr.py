@@ -70,9 +70,9 @@ def _segments(months: pd.PeriodIndex, tree: LawTree, schedule: Schedule) -> tupl
                for e in tree.parameter(p).entries}
     for p in tree.paths("us"):  # dated rows of legal tables (scopes): a row starts or ends the day after
         if p in tree.tables and "hts" in tree.tables[p].columns:
-            rows = tree.table(p)
-            changes |= {dt.date.fromisoformat(d) for d in rows["effective_from"]}
-            changes |= {dt.date.fromisoformat(d) + dt.timedelta(days=1) for d in rows["effective_to"] if d}
+            table = tree.table(p)
+            changes |= {dt.date.fromisoformat(d) for d in table["effective_from"]}
+            changes |= {dt.date.fromisoformat(d) + dt.timedelta(days=1) for d in table["effective_to"] if d}
     changes |= {r[1] for r in schedule.revisions}
     dates: list[dt.date] = []
     rows: list[list[tuple[dt.date, float]]] = []

@@ -117,6 +117,7 @@ class Goods:
         mask = self._masks.get(key)
         if mask is None:
             scope = scope_of(key)
+            assert scope is not None  # a list of codes, never None
             if self._one is not None:
                 mask = np.array([scope.contains(self._one) is True])
             else:
