@@ -76,11 +76,15 @@ def etr_cmd(
     us_content: float = typer.Option(0.0, "--us-content", help="US content share assumed for USMCA vehicles."),
     components: bool = typer.Option(False, "--components", help="Add one duty column per measure."),
     reform: Optional[Path] = typer.Option(None, "--reform", help="A reform file (parameter diff)."),
+    convention: str = typer.Option("project", "--convention", help="Weights and claim shares: project (same-month "
+                                   "flows, claims at entry) or budget-lab (2024 weights, H2-2025 claim shares)."),
     json_out: bool = typer.Option(False, "--json", help="Write one JSON document."),
 ) -> None:
     """Statutory effective tariff rates (duty / customs value, USMCA-claimed share exempt)."""
+    from usmca.tariffs.conventions import budget_lab_flows, check_convention
     from usmca.tariffs.etr import effective_rates
 
+    conv = check_convention(convention)
     a, b = _month(start, "--from"), _month(end, "--to")
     if a > b:
         raise UserInputError("--from", "", start, f"after --to {end}")
@@ -91,6 +95,10 @@ def etr_cmd(
     if frame.empty:
         raise UserInputError("--partner" if cc else "--from", "", cc or start,
                              f"no flows for {cc or 'any partner'} in {a}..{b} ({source['source']})")
+    if conv == "budget-lab":
+        base, _ = _flows(flows, cc, "2025-01", "2025-12")
+        frame = budget_lab_flows(base, sorted(frame["month"].astype(str).unique()), [cc] if cc else None)
+        source = {**source, "convention": "budget-lab: 2024 GTAP-sector weights, H2-2025 mean claim shares"}
     groups = tuple(x.strip() for x in by.split(",") if x.strip())
     out = effective_rates(frame, by=groups, tree=_tree(reform), us_content=us_content, components=components)
     total = effective_rates(frame, by=tuple(g for g in groups if g == "partner"), tree=_tree(reform), us_content=us_content)
@@ -98,14 +106,14 @@ def etr_cmd(
     from usmca.tariffs.schedule import load_schedule
 
     data_source = {"flows": source, "schedule": load_schedule().data_source}
-    doc = {"basis": "statutory", "flows": source["source"], "data_source": data_source, "from": a, "to": b,
-           "partner": cc, "by": list(groups),
+    doc = {"basis": "statutory", "convention": conv, "flows": source["source"], "data_source": data_source,
+           "from": a, "to": b, "partner": cc, "by": list(groups),
            "us_content_assumed": us_content, "rows": out.to_dict(orient="records"),
            "total": total.to_dict(orient="records")}
     if json_out:
         emit_json(doc)
         return
-    t = Table(title=f"Statutory effective tariff rate, {a}..{b}")
+    t = Table(title=f"Statutory effective tariff rate, {a}..{b}, {conv} convention")
     for col in (*groups, "value $bn", "USMCA %", "duty $bn", "ETR %"):
         t.add_column(col)
     for r in out.to_dict(orient="records"):
@@ -140,3 +148,47 @@ def _flows(path: Optional[Path], partner: Optional[str], a: str, b: str) -> tupl
             return df, {"kind": "store", "source": f"store:{store_path().name}", "months": months(df)}
     df = shared_flows(partner, a, b)
     return df, {**observed_flows()[1], "months": months(df)}
+
+
+
+@tariffs_app.command("etr-conventions")
+def etr_conventions_cmd(
+    start: str = typer.Option("2025-01", "--from", help="First month, YYYY-MM."),
+    end: str = typer.Option("2026-02", "--to", help="Last month, YYYY-MM."),
+    flows: Optional[Path] = typer.Option(None, "--flows", help="A flow CSV (default: the store, else the shared files)."),
+    markdown: bool = typer.Option(False, "--markdown", help="Print the tables of docs/etr.md section 5."),
+    write_doc: Optional[Path] = typer.Option(None, "--write-doc", help="Rewrite the generated block of this "
+                                             "document (docs/etr.md) with the tables."),
+    json_out: bool = typer.Option(False, "--json", help="Write one JSON document."),
+) -> None:
+    """The project and Budget Lab ETR conventions side by side, by partner, month and measure (pp)."""
+    from usmca.tariffs.compare import BEGIN, END, convention_table, document, replace_block
+
+    a, b = _month(start, "--from"), _month(end, "--to")
+    if a > b:
+        raise UserInputError("--from", "", start, f"after --to {end}")
+    frame, source = _flows(flows, None, a, b)
+    if frame.empty:
+        raise UserInputError("--from", "", start, f"no flows in {a}..{b} ({source['source']})")
+    base, _ = _flows(flows, None, "2025-01", "2025-12")
+    table = convention_table(frame, base)
+    if json_out:
+        emit_json({"flows": source, "from": a, "to": b, "rows": table.to_dict(orient="records")})
+        return
+    block = document(table, [p for p in ("MX", "CA") if p in set(table["partner"])])
+    if write_doc is not None:
+        text = write_doc.read_text(encoding="utf-8") if write_doc.is_file() else ""
+        if BEGIN not in text or END not in text:
+            raise UserInputError(str(write_doc), "", None, f"no generated block ({BEGIN.strip()} ... {END})")
+        write_doc.write_text(replace_block(text, block), encoding="utf-8")
+        return
+    if markdown:
+        typer.echo(block, nl=False)
+        return
+    t = Table(title=f"ETR conventions, {a}..{b} ({source['source']})")
+    for col in ("partner", "month", "project %", "budget-lab %", "difference pp"):
+        t.add_column(col)
+    tot = table.groupby(["partner", "month"])[["project", "budget_lab", "difference"]].sum().reset_index()
+    for r in tot.to_dict(orient="records"):
+        t.add_row(r["partner"], r["month"], f"{r['project']:.2f}", f"{r['budget_lab']:.2f}", f"{r['difference']:+.2f}")
+    console.print(t)

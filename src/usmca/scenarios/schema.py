@@ -14,7 +14,7 @@ citation for every assumed number::
     compare_to: other_scenario       # optional: the briefing also shows the difference
     reform: {description, reference, changes}   # optional, a usmca.law.Reform mapping
     law:                             # law parameters used by the shocks
-      ieepa_mx: {path: us/ieepa/fentanyl/rate, key: MX}   # key: entry of a by-partner value
+      ieepa_mx: {path: us/ieepa/fentanyl/rate/MX}     # a by-partner rate: one leaf per partner
       nonus: {path: us/section232/autos/usmca_treatment, equals: non_us_content}   # 1 if equal, else 0
     calibrate: tariff_engine         # optional: US-MEX/CAN goods wedges from usmca.tariffs.etr when
                                      # the shared flow data is present (see usmca.scenarios.calibrate)
