@@ -72,7 +72,7 @@ def _terminal_summary(review: Any, countries: tuple[str, ...]) -> None:
     if src:
         from usmca.data.package import data_line
 
-        console.print(data_line(src["flows"], src["schedule"]), soft_wrap=True)
+        console.print(data_line(src["flows"], src["schedule"]))
     if any(r.calibration.get("method") == "law-derived wedges" for r in results):
         console.print("Some scenarios use law-derived tariff wedges (no flow data): see the briefing.")
 
