@@ -23,13 +23,15 @@ than 1e-9 percentage points.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 
 import numpy as np
 
 from .rules import Alternative, shift_test_array
 
-__all__ = ["Portfolio", "PortfolioResult", "evaluate_portfolio", "rollup_vnm"]
+__all__ = ["Portfolio", "PortfolioResult", "concat_goods", "evaluate_portfolio", "evaluate_stream", "goods_only",
+           "rollup_vnm"]
 
 
 @dataclass
@@ -293,6 +295,48 @@ def _decide(p: Portfolio, depth: int, parent: np.ndarray, line_orig: np.ndarray,
     status[idx] = np.where(passed | all_orig, 1, np.where(encoded & ~undetermined, 0, -1))
     crit[idx] = np.where(all_orig, "C", np.where(passed, "B", ""))
     best_rvc[idx] = decisive
+
+
+def goods_only(res: PortfolioResult, n_goods: int) -> PortfolioResult:
+    """The rows of the goods (nodes ``0 .. n_goods-1``) as compact copies (the node arrays can go)."""
+    return PortfolioResult(res.status[:n_goods].copy(), res.criterion[:n_goods].copy(), res.vnm_tv[:n_goods].copy(),
+                           res.vnm_nc[:n_goods].copy(), res.rvc[:n_goods].copy(), res.content[:n_goods].copy())
+
+
+def evaluate_stream(chunks: Iterable[Portfolio]) -> Iterator[PortfolioResult]:
+    """Evaluate a portfolio given as chunks of whole goods, one chunk at a time.
+
+    Each chunk is a :class:`Portfolio` of complete BOMs (every node and line of a good in the same
+    chunk); the goods of different chunks are independent (Art. 4.2 applies good by good), so the
+    results are those of :func:`evaluate_portfolio` on the whole portfolio, bit for bit (every sum
+    adds the same numbers in the same order). Only the goods' rows are kept
+    (:func:`goods_only`): with a lazy iterable the memory is one chunk's working set plus the goods'
+    rows, flat in the number of BOMs.
+
+    Yields
+    ------
+    PortfolioResult
+        The goods' rows of each chunk, in order.
+    """
+    for p in chunks:
+        yield goods_only(evaluate_portfolio(p), p.n_goods)
+
+
+def concat_goods(parts: Iterable[PortfolioResult], n_countries: int) -> PortfolioResult:
+    """Concatenate goods' rows of successive chunks; ``content`` is padded to ``n_countries`` columns
+    (chunks compiled with a shared country list see a prefix of it)."""
+    parts = list(parts)
+    if not parts:
+        return PortfolioResult(np.zeros(0, np.int8), np.zeros(0, "<U1"), np.zeros(0), np.zeros(0), np.zeros(0),
+                               np.zeros((0, n_countries)))
+    content = np.zeros((sum(len(r.status) for r in parts), n_countries))
+    row = 0
+    for r in parts:
+        content[row:row + len(r.status), : r.content.shape[1]] = r.content
+        row += len(r.status)
+    return PortfolioResult(np.concatenate([r.status for r in parts]), np.concatenate([r.criterion for r in parts]),
+                           np.concatenate([r.vnm_tv for r in parts]), np.concatenate([r.vnm_nc for r in parts]),
+                           np.concatenate([r.rvc for r in parts]), content)
 
 
 def _content(p: Portfolio) -> np.ndarray:
