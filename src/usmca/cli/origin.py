@@ -26,7 +26,9 @@ def _files(path: Path) -> list[Path]:
     if not path.exists():
         raise UserInputError(str(path), "", str(path), "file or folder not found")
     if path.is_dir():
-        files = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in _SUFFIXES)
+        from usmca.limits import folder_files
+
+        files = folder_files(path, _SUFFIXES, "BOM file")
         if not files:
             raise UserInputError(str(path), "", str(path), "no .yaml/.yml/.json/.csv/.xlsx BOM in the folder")
         return files

@@ -17,6 +17,7 @@ import pandas as pd
 
 from usmca.errors import UserInputError
 from usmca.law.countries import unknown_countries
+from usmca.limits import MAX_TABLE_BYTES, regular_file
 from usmca.paths import shared_data_dir
 
 from ._checks import check_codes, check_numeric, require_columns
@@ -34,7 +35,7 @@ def read_share_file(path: str | Path) -> pd.DataFrame:
     m = re.search(r"(\d{4})_(\d{2})\.csv$", p.name)
     if not m:
         raise UserInputError(p.name, "", p.name, "expected a monthly file named ..._YYYY_MM.csv")
-    df = pd.read_csv(p, dtype=str, keep_default_na=False)
+    df = pd.read_csv(regular_file(p, "flow file", MAX_TABLE_BYTES), dtype=str, keep_default_na=False)
     require_columns(df, _SHARE_COLS, p.name)
     hts = check_codes(df, "hts10", p.name, (10,))
     value = check_numeric(df, "total_value", p.name)
@@ -95,10 +96,11 @@ def load_flows(con, partner: str | None = None, start: str | None = None, end: s
 
 
 def read_flow_csv(path: str | Path) -> pd.DataFrame:
-    """A flow CSV with the columns ``hts10, partner, month, value, usmca_value`` (validated)."""
-    p = Path(path)
-    if not p.is_file():
-        raise UserInputError(str(p), "", None, "no such file")
+    """A flow CSV with the columns ``hts10, partner, month, value, usmca_value`` (validated).
+
+    Read whole, so capped at :data:`usmca.limits.MAX_TABLE_BYTES` before reading.
+    """
+    p = regular_file(path, "flow CSV", MAX_TABLE_BYTES)
     try:
         df = pd.read_csv(p, dtype=str, keep_default_na=False)
     except pd.errors.EmptyDataError:
