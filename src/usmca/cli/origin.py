@@ -205,7 +205,7 @@ def _fast(path: Path, boms: list[Any], date: Optional[str], tree: Any, json_out:
     rows: list[dict[str, Any]] = [{} for _ in boms]
     n_exact = 0
     for d, idx in groups.items():
-        res, fallback = qualify_many([boms[i] for i in idx], make_context(tree, d))
+        res, fallback = qualify_many([boms[i] for i in idx], make_context(tree, d), chunk_size=2000)
         for j, i in enumerate(idx):
             st = int(res.status[j])
             rvc = float(res.rvc[j]) if res.rvc[j] == res.rvc[j] else None
