@@ -167,6 +167,11 @@ def etr_conventions_cmd(
     a, b = _month(start, "--from"), _month(end, "--to")
     if a > b:
         raise UserInputError("--from", "", start, f"after --to {end}")
+    text = None
+    if write_doc is not None:  # checked before any work: the document must carry the generated block
+        text = write_doc.read_text(encoding="utf-8") if write_doc.is_file() else ""
+        if BEGIN not in text or END not in text:
+            raise UserInputError(str(write_doc), "", None, f"no generated block ({BEGIN.strip()} ... {END})")
     frame, source = _flows(flows, None, a, b)
     if frame.empty:
         raise UserInputError("--from", "", start, f"no flows in {a}..{b} ({source['source']})")
@@ -176,10 +181,7 @@ def etr_conventions_cmd(
         emit_json({"flows": source, "from": a, "to": b, "rows": table.to_dict(orient="records")})
         return
     block = document(table, [p for p in ("MX", "CA") if p in set(table["partner"])])
-    if write_doc is not None:
-        text = write_doc.read_text(encoding="utf-8") if write_doc.is_file() else ""
-        if BEGIN not in text or END not in text:
-            raise UserInputError(str(write_doc), "", None, f"no generated block ({BEGIN.strip()} ... {END})")
+    if write_doc is not None and text is not None:
         write_doc.write_text(replace_block(text, block), encoding="utf-8")
         return
     if markdown:
