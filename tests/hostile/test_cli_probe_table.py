@@ -11,7 +11,8 @@ from .cases import CASES, Case
 from .run import CPU_SECONDS, usmca
 
 
-@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+@pytest.mark.parametrize("case", [pytest.param(c, marks=[pytest.mark.needs_data] if c.needs_shared else [])
+                                  for c in CASES], ids=[c.name for c in CASES])
 def test_probe_case_exits_2_with_one_line(case: Case, tmp_path: Path, request: pytest.FixtureRequest) -> None:
     if case.needs_shared:
         request.getfixturevalue("shared_data")
