@@ -89,8 +89,8 @@ def _termination(by: dict[str, Any]) -> str | None:
              for c in ("MEX", "CAN", "USA") if c in t.countries and t.countries[c]["welfare_pct"] is not None
              and b.countries[c]["welfare_pct"] is not None]
     return (f"Ending the agreement, {short_title(t.title)}, changes welfare against {short_title(b.title)} by "
-            + ", ".join(parts) + "; tariffs change, the agreement's other effects on trade costs are "
-            "not in this scenario unless it says so.")
+            + ", ".join(parts) + "; what changes (the tariffs and, where the scenario says so, the "
+            "agreement's estimated non-tariff trade effect) is listed under the scenario's assumptions.")
 
 
 def _options(results: Sequence[Any], by: dict[str, Any]) -> str | None:
