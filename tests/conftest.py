@@ -1,7 +1,10 @@
 """Shared fixtures.
 
-``shared_data``: the third-party data folder beside the checkout. A test that needs it skips with
-a reason when it is absent, except under ``CI=true``, where absence is a failure.
+``shared_data``: the third-party data folder (``$USMCA_SHARED_DATA``, else ``../shared/data``
+beside the checkout). A test that needs it skips with a reason naming the folder when it is absent
+or empty, except under ``CI=true``, where absence is a failure. Every test that uses the fixture is
+marked ``needs_data``; ``make test`` runs the suite a second time with ``USMCA_SHARED_DATA`` pointing
+to an empty folder and ``-m "not needs_data"`` (the fresh-clone configuration).
 """
 
 from __future__ import annotations
@@ -14,13 +17,27 @@ import pytest
 from usmca.paths import shared_data_dir
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "needs_data: needs the third-party data folder (../shared/data or "
+                            "$USMCA_SHARED_DATA); set on every test that uses the shared_data fixture")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if "shared_data" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.needs_data)
+
+
 @pytest.fixture(scope="session")
 def shared_data() -> Path:
     d = shared_data_dir()
-    if d is None:
+    if d is None or not any(d.iterdir()):
+        where = (f"$USMCA_SHARED_DATA={os.environ['USMCA_SHARED_DATA']}" if os.environ.get("USMCA_SHARED_DATA")
+                 else "../shared/data beside the checkout")
+        what = "is empty" if d is not None else "is missing"
         if os.environ.get("CI", "").lower() == "true":
-            pytest.fail("../shared/data is missing under CI=true")
-        pytest.skip("../shared/data is not beside the checkout")
+            pytest.fail(f"the third-party data folder {where} {what} under CI=true")
+        pytest.skip(f"the third-party data folder {where} {what} (see README, 'Data')")
     return d
 
 

@@ -31,10 +31,12 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass
-from typing import Any, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
 import numpy as np
-import pandas as pd
+
+if TYPE_CHECKING:  # pandas is imported on use (start-up time of `usmca law show`)
+    import pandas as pd
 
 __all__ = [
     "LEVELS", "SHIFT_LEVEL", "normalize", "normalize_optional", "dotted", "level_name", "HsRange", "HsSet",
@@ -259,6 +261,8 @@ class HsSet:
         codes
             Digit strings (``"8703230190"``), as a pandas Series, a numpy array or a list.
         """
+        import pandas as pd  # noqa: PLC0415 - on use: `usmca law show` starts without pandas (bench_startup.py)
+
         s = codes if isinstance(codes, pd.Series) else pd.Series(np.asarray(codes, dtype=object), dtype=object)
         mask = np.zeros(len(s), dtype=bool)
         if not len(s):

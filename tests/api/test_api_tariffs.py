@@ -114,14 +114,14 @@ REFERENCE = {"instrument": "Test reform", "provision": "n/a", "url": "https://ex
 
 def _halved_rate_reform(line: dict[str, Any]) -> tuple[dict[str, Any], str]:
     """A reform halving the rate of the first additional measure the line pays (from its date)."""
-    from usmca.law import default_tree
+    from usmca.law import default_tree, parse_date
+    from usmca.tariffs.declared import rate_path
     from usmca.tariffs.duty import duty
-    from usmca.tariffs.measures import MEASURES
 
     res = duty(line["hts"], line["origin"], line["date"], line["value"], usmca_claim=line.get("usmca", False))
     extra = [c for c in res.components if c.measure not in ("mfn", "usmca_preference")]
     assert extra, "the test line must pay an additional measure"
-    path = next(m.rate for m in MEASURES if m.key == extra[0].measure)
+    path = rate_path(default_tree(), extra[0].measure, parse_date(line["date"]), line["origin"])
     rate = default_tree().at(path, line["date"])
     return {"description": "halve a rate", "reference": REFERENCE, "changes": {path: {line["date"]: rate / 2}}}, \
         extra[0].measure

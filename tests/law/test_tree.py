@@ -107,5 +107,5 @@ def test_get_gives_the_default_for_absent_not_yet_in_force_or_expired() -> None:
     assert TREE.get(path, "2019-01-01", 99) == 99          # before the first value
     assert TREE.get("usmca/review/none_such", "2025-01-01", 99) == 99
     assert TREE.get("usmca/review/us_content/in_effect", "2025-01-01", None) is False  # False is a value
-    assert TREE.get("us/ieepa/fentanyl/rate", "2026-06-01", 0) == 0                   # expired (null) on 2026-02-20
-    assert TREE.get("us/ieepa/fentanyl/rate", "2025-06-01", 0) == {"CA": 25, "MX": 25}
+    assert TREE.get("us/ieepa/fentanyl/rate/MX", "2026-06-01", 0) == 0                # expired (null) on 2026-02-20
+    assert TREE.get("us/ieepa/fentanyl/rate/MX", "2025-06-01", 0) == 25

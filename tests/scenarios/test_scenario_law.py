@@ -33,22 +33,22 @@ def test_no_library_scenario_uses_a_fallback_and_every_path_is_in_the_tree(lib, 
 ])
 def test_status_quo_reads_deal_and_china_rates_from_the_tree(lib, b, name, path, key, date):
     used = {u["name"]: u for u in _compiled(lib, b, "status_quo_2025").law_used}
-    assert used[name]["value"] == default_tree().at(path, date)[key]
+    assert used[name]["value"] == default_tree().at(f"{path}/{key}", date)
     assert used[name]["reference"]["url"].startswith("https://")
 
 
 def test_deal_rates_end_with_ieepa_but_the_auto_deal_stays(lib, b):
     tree = default_tree()
-    assert tree.at("us/reciprocal/deal_all_in", "2026-03-01") is None
+    assert tree.at("us/reciprocal/deal_all_in/EU", "2026-03-01") is None
     used = {u["name"]: u["value"] for u in _compiled(lib, b, "after_ruling_2026").law_used}
-    assert used["auto_kr"] == tree.at("us/reciprocal/deal_autos_all_in", "2026-03-01")["KR"]
-    assert "KR" not in tree.at("us/reciprocal/deal_autos_all_in", "2025-10-01")   # Korea's deal from 2025-11-01
+    assert used["auto_kr"] == tree.at("us/reciprocal/deal_autos_all_in/KR", "2026-03-01")
+    assert tree.get("us/reciprocal/deal_autos_all_in/KR", "2025-10-01") is None   # Korea's deal from 2025-11-01
 
 
 def test_eu_vehicles_pay_the_all_in_rate_net_of_the_base(lib, b):
     c = _compiled(lib, b, "status_quo_2025")
     us, eu, veh = b.index("USA"), b.index("EU27"), b.sectors.index("vehicles")
-    rate = default_tree().at("us/reciprocal/deal_autos_all_in", "2025-10-01")["EU"] / 100
+    rate = default_tree().at("us/reciprocal/deal_autos_all_in/EU", "2025-10-01") / 100
     assert c.tariffs[us, eu, veh] == pytest.approx(max(rate, b.tariffs[us, eu, veh]))
 
 

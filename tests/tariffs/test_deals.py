@@ -117,7 +117,7 @@ def test_rates_come_from_the_law_tree(sample) -> None:  # noqa: ANN001
     ref = {"instrument": "test", "provision": "test", "url": "https://example.org/"}
     tree = default_tree().with_reform(Reform.from_dict({
         "description": "EU all-in at 12%", "reference": ref,
-        "changes": {"us/reciprocal/deal_all_in": {"2025-08-07": {"EU": 12, "JP": 15}}}}))
+        "changes": {"us/reciprocal/deal_all_in/EU": {"2025-08-07": 12}}}))
     res = duty("0406.40.20", "FR", "2025-09-01", 1000.0, schedule=sample, tree=tree)
     assert res.total_rate == pytest.approx(12.0)
     assert run(sample, "0406.40.20", "FR", "2025-09-01").total_rate == pytest.approx(15.0)

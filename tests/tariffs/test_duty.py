@@ -155,7 +155,7 @@ def test_reform_changes_the_answer(schedule) -> None:  # noqa: ANN001
     reform = Reform.from_dict({
         "description": "Scenario: the IEEPA duty also falls on USMCA-claimed goods",
         "reference": {"instrument": "scenario", "provision": "n/a", "url": "https://example.org/scenario"},
-        "changes": {"us/ieepa/fentanyl/usmca_treatment": {"2025-03-07": "none"}},
+        "changes": {"us/ieepa/fentanyl/usmca_treatment/MX": {"2025-03-07": "none"}},
     })
     tree = default_tree().with_reform(reform)
     base = run(schedule, "8528.72.64", "MX", "2025-05-01", usmca_claim=True)

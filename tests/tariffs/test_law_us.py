@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from usmca.law import default_tree
-from usmca.tariffs.measures import MEASURES, STACKING_PATH
+from usmca.tariffs.declared import STACKING_PATH, labels, measure_paths
 
 T = default_tree()
 
@@ -16,21 +16,33 @@ def test_every_us_value_has_a_reference() -> None:
     paths = T.paths("us")
     assert len(paths) >= 30
     for p in paths:
+        if p in T.tables:  # tables carry provenance on every row (checked by the loader on read)
+            rows = T.table(p)
+            assert len(rows) and rows["url"].str.startswith("https://").all(), p
+            continue
         for e in T.parameter(p).entries:
             ref = e.reference
             assert ref.instrument and ref.provision, p
             assert ref.url.startswith("https://"), p
 
 
-def test_every_measure_path_exists() -> None:
-    for m in MEASURES:
-        for path in (m.rate, m.scope, m.exempt, m.usmca, *m.exempt_scope):
-            if path:
-                assert path in T, path
+def test_every_measure_names_existing_paths() -> None:
+    decls = measure_paths(T)
+    assert len(decls) >= 15
+    for decl in decls:
+        folder = decl.rsplit("/", 1)[0]
+        for e in T.parameter(decl).entries:
+            spec = {"key": e.value} if isinstance(e.value, str) else e.value
+            for name, where in spec.items():
+                if name == "key":
+                    continue
+                for p in where.split():
+                    path = p if "/" in p else f"{folder}/{p}"
+                    assert path in T or T.paths(path), (decl, name, path)
 
 
 def test_stacking_names_known_measures() -> None:
-    keys = {m.key for m in MEASURES}
+    keys = set(labels(T))
     for e in T.parameter(STACKING_PATH).entries:
         for winner, losers in e.value.items():
             assert winner in keys
@@ -42,11 +54,7 @@ def test_stacking_names_known_measures() -> None:
     ("2025-08-01", 35, 25), ("2026-02-19", 35, 25), ("2026-02-20", None, None),
 ])
 def test_ieepa_rates(date: str, ca: int | None, mx: int | None) -> None:
-    try:
-        v = T.at("us/ieepa/fentanyl/rate", date)
-    except Exception:
-        v = None
-    got = (None, None) if v is None else (v.get("CA"), v.get("MX"))
+    got = tuple(T.get(f"us/ieepa/fentanyl/rate/{cc}", date) for cc in ("CA", "MX"))
     assert got == (ca, mx)
 
 

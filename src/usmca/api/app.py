@@ -24,16 +24,19 @@ a user error is HTTP 422 with the one line of :class:`usmca.errors.UserInputErro
 from __future__ import annotations
 
 import importlib
-from typing import Any, Awaitable, Callable
+import os
+from typing import Any, Callable, Sequence
 
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI
 from fastapi.responses import HTMLResponse
 
+from . import dashboard as dashboard_routes
 from . import law, origin, review, tariffs
-from .errors import install_error_handlers
+from .body import BodyLimit
+from .errors import ERROR_RESPONSES, install_error_handlers
 from .responses import DASHBOARD_CSP, JSONDocument
 
-__all__ = ["create_app", "warm_up"]
+__all__ = ["create_app", "warm_up", "served_app"]
 
 
 def _version() -> str:
@@ -45,8 +48,14 @@ def _version() -> str:
         return "0"
 
 
-def create_app(tree: Any = None, review_cache: review.ReviewCache | None = None) -> FastAPI:
+def create_app(tree: Any = None, review_cache: review.ReviewCache | None = None,
+               cors_origins: Sequence[str] | None = None) -> FastAPI:
     """Build the application.
+
+    Request bodies are limited while they stream (:class:`usmca.api.body.BodyLimit`, 413 past
+    :data:`usmca.api.body.MAX_BODY_BYTES`); only JSON and YAML bodies are read (415 otherwise).
+    CORS is closed unless origins are given: no ``Access-Control-Allow-Origin`` header is sent,
+    so a page of another site cannot read an answer.
 
     Parameters
     ----------
@@ -55,6 +64,9 @@ def create_app(tree: Any = None, review_cache: review.ReviewCache | None = None)
     review_cache
         Where scenario results are kept (default: a new :class:`usmca.api.review.ReviewCache`
         running the Caliendo-Parro engine on the embedded 2024 baseline).
+    cors_origins
+        Origins allowed to call the API from a browser (``https://example.org``); default
+        ``$USMCA_CORS_ORIGINS`` (comma-separated), else none.
 
     Returns
     -------
@@ -62,20 +74,26 @@ def create_app(tree: Any = None, review_cache: review.ReviewCache | None = None)
         Serve it with ``uvicorn`` (``usmca serve``) or test it with ``fastapi.testclient.TestClient``.
     """
     app = FastAPI(title="usmca", version=_version(), default_response_class=JSONDocument,
+                  docs_url=None, redoc_url=None,      # served offline by usmca.api.dashboard
+                  responses=ERROR_RESPONSES,
                   description="USMCA / T-MEC / CUSMA as code: the law as dated, cited parameters; rules of "
                               "origin; duties; the 2026 joint-review scenarios. User errors are HTTP 422 "
                               "with {error, source, field, value}.")
     app.state.tree = _tree_getter(tree)
     app.state.review = review_cache or review.ReviewCache()
     install_error_handlers(app)
-    for module in (law, origin, tariffs, review):
+    for module in (law, origin, tariffs, review, dashboard_routes):
         app.include_router(module.router)
 
-    @app.middleware("http")
-    async def _headers(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-        response = await call_next(request)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        return response
+    if cors_origins is None:
+        cors_origins = [o.strip() for o in os.environ.get("USMCA_CORS_ORIGINS", "").split(",") if o.strip()]
+    if cors_origins:
+        from starlette.middleware.cors import CORSMiddleware
+
+        app.add_middleware(CORSMiddleware, allow_origins=list(cors_origins), allow_methods=["GET", "POST"],
+                           allow_headers=["Content-Type"])
+    app.add_middleware(BodyLimit)
+    app.add_middleware(_NoSniff)
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def dashboard() -> HTMLResponse:
@@ -90,12 +108,47 @@ def create_app(tree: Any = None, review_cache: review.ReviewCache | None = None)
     return app
 
 
+class _NoSniff:
+    """ASGI middleware adding ``X-Content-Type-Options: nosniff`` to every response.
+
+    A plain ASGI wrapper rather than ``@app.middleware("http")``: Starlette's
+    ``BaseHTTPMiddleware`` runs each request through an extra task and memory stream, which
+    measured as a large part of the per-request cost under load (benchmarks/bench_api.py).
+    """
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def with_header(message: Any) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers") or [])
+                if not any(k.lower() == b"x-content-type-options" for k, _ in headers):
+                    headers.append((b"x-content-type-options", b"nosniff"))
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, with_header)
+
+
 def _tree_getter(tree: Any) -> Callable[[], Any]:
     if tree is not None:
         return lambda: tree
     from usmca.law import default_tree
 
     return default_tree
+
+
+def served_app() -> FastAPI:
+    """The application as ``usmca serve --workers N`` starts it in each worker process: built and
+    warmed up (:func:`warm_up`) before the first request."""
+    app = create_app()
+    warm_up(app)
+    return app
 
 
 def warm_up(app: FastAPI) -> dict[str, float]:

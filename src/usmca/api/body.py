@@ -15,7 +15,7 @@ import yaml
 
 from usmca.errors import UserInputError
 
-__all__ = ["read_body", "body_doc", "MAX_BODY_BYTES"]
+__all__ = ["read_body", "body_doc", "MAX_BODY_BYTES", "BodyLimit", "BodyTooLarge", "MediaTypeError", "MEDIA_TYPES"]
 
 #: Largest request body accepted (bytes): a BOM of some thousands of materials.
 MAX_BODY_BYTES = 2_000_000
@@ -25,7 +25,61 @@ _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _OPEN = (yaml.FlowSequenceStartToken, yaml.FlowMappingStartToken, yaml.BlockSequenceStartToken,
          yaml.BlockMappingStartToken)
 _CLOSE = (yaml.FlowSequenceEndToken, yaml.FlowMappingEndToken, yaml.BlockEndToken)
-_YAML_TYPES = ("application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml", "text/plain")
+_YAML_TYPES = ("application/yaml", "application/x-yaml")
+#: The media types a request body may have. ``text/plain`` (and form encodings) are refused with 415:
+#: a cross-site form may send them without a CORS preflight, so accepting them would let any web
+#: page make the server work.
+MEDIA_TYPES = ("application/json",) + _YAML_TYPES
+
+
+class MediaTypeError(UserInputError):
+    """The body's ``Content-Type`` is not one of :data:`MEDIA_TYPES` (HTTP 415)."""
+
+
+class BodyTooLarge(UserInputError):
+    """The body exceeds :data:`MAX_BODY_BYTES` (HTTP 413), found while it streams in."""
+
+
+class BodyLimit:
+    """ASGI middleware: refuse a body larger than ``limit`` bytes while it streams (memory stays flat).
+
+    A ``Content-Length`` above the limit is answered 413 before a byte of the body is read; a
+    chunked body is counted as it arrives and the route's read stops with :class:`BodyTooLarge`
+    at the first chunk past the limit (the server then closes the connection; uvicorn reads at
+    most its 64 KiB flow-control window beyond that).
+    """
+
+    def __init__(self, app: Any, limit: int = MAX_BODY_BYTES) -> None:
+        self.app, self.limit = app, limit
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        length = dict(scope.get("headers") or ()).get(b"content-length", b"")
+        if length.strip().isdigit() and int(length) > self.limit:
+            from .errors import user_error_document
+            from .responses import JSONDocument
+
+            doc = user_error_document(_too_large(int(length), self.limit))
+            await JSONDocument(doc, status_code=413, headers={"Connection": "close"})(scope, receive, send)
+            return
+        seen = 0
+
+        async def counted() -> Any:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.limit:
+                    raise _too_large(seen, self.limit)
+            return message
+
+        await self.app(scope, counted, send)
+
+
+def _too_large(n: int, limit: int) -> BodyTooLarge:
+    return BodyTooLarge("body", "", f"{n} bytes", f"body larger than {limit} bytes")
 
 
 def read_body(raw: bytes, content_type: str) -> Any:
@@ -33,19 +87,25 @@ def read_body(raw: bytes, content_type: str) -> Any:
 
     Raises
     ------
+    BodyTooLarge
+        When the body is larger than :data:`MAX_BODY_BYTES` (413).
+    MediaTypeError
+        When the content type is not one of :data:`MEDIA_TYPES` (415).
     UserInputError
-        When the body is empty, too large, not UTF-8, or not valid JSON/YAML, holds a non-finite
-        number, or when YAML uses aliases or nests deeper than :data:`MAX_DEPTH`.
+        When the body is empty, not UTF-8, or not valid JSON/YAML, holds a non-finite number, or
+        when YAML uses aliases or nests deeper than :data:`MAX_DEPTH` (422).
     """
+    if len(raw) > MAX_BODY_BYTES:
+        raise _too_large(len(raw), MAX_BODY_BYTES)
+    kind = content_type.split(";")[0].strip().lower()
+    if kind not in MEDIA_TYPES:
+        raise MediaTypeError("body", "Content-Type", kind, f"unsupported media type; send one of {', '.join(MEDIA_TYPES)}")
     if not raw.strip():
         raise UserInputError("body", "", "", "empty body: send a JSON object")
-    if len(raw) > MAX_BODY_BYTES:
-        raise UserInputError("body", "", f"{len(raw)} bytes", f"body larger than {MAX_BODY_BYTES} bytes")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise UserInputError("body", "", "bytes", "the body is not UTF-8 text") from None
-    kind = content_type.split(";")[0].strip().lower()
     try:
         if kind in _YAML_TYPES:
             _check_yaml(text)
@@ -73,15 +133,20 @@ def _check_yaml(text: str) -> None:
     scanner is quadratic in the nesting depth; a BOM needs neither.
     """
     depth = 0
-    for token in yaml.scan(text, Loader=_YAML_LOADER):
-        if isinstance(token, _OPEN):
-            depth += 1
-            if depth > MAX_DEPTH:
-                raise UserInputError("body", "", text[:40], f"nested deeper than {MAX_DEPTH} levels")
-        elif isinstance(token, _CLOSE):
-            depth -= 1
-        elif isinstance(token, yaml.AliasToken):
-            raise UserInputError("body", "", f"*{token.value}", "YAML aliases are not accepted in a request body")
+    try:
+        for token in yaml.scan(text, Loader=_YAML_LOADER):
+            if isinstance(token, _OPEN):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    raise UserInputError("body", "", text[:40], f"nested deeper than {MAX_DEPTH} levels")
+            elif isinstance(token, _CLOSE):
+                depth -= 1
+            elif isinstance(token, yaml.AliasToken):
+                raise UserInputError("body", "", f"*{token.value}", "YAML aliases are not accepted in a request body")
+    except yaml.YAMLError as exc:
+        if "nesting depth" in str(exc):  # libyaml stops at its own limit before ours is counted
+            raise UserInputError("body", "", text[:40], f"nested deeper than {MAX_DEPTH} levels") from None
+        raise
 
 
 def _check_finite(doc: Any, field: str) -> None:

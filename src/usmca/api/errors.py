@@ -19,13 +19,15 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from usmca.errors import UserInputError
 
+from .body import BodyTooLarge, MediaTypeError
 from .responses import JSONDocument, plain
 
-__all__ = ["install_error_handlers", "user_error_document", "validation_error"]
+__all__ = ["install_error_handlers", "user_error_document", "validation_error", "ErrorDocument", "ERROR_RESPONSES"]
 
 log = logging.getLogger("usmca.api")
 
@@ -33,6 +35,29 @@ log = logging.getLogger("usmca.api")
 #: Longest error line and longest echoed value (characters): a whole BOM is not echoed back.
 MAX_LINE = 600
 MAX_VALUE = 200
+
+
+class ErrorDocument(BaseModel):
+    """The body of every error response (4xx and 500)."""
+
+    error: str
+    source: str
+    field: str
+    value: Any = None
+
+
+def _doc(description: str) -> dict[str, Any]:
+    return {"model": ErrorDocument, "description": description}
+
+
+#: Every error status a route may answer, for the OpenAPI document (added to every route).
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    404: _doc("Unknown route or resource."),
+    405: _doc("Method not allowed on this route; the Allow header lists the methods."),
+    413: _doc("Request body larger than the limit (refused while it streams)."),
+    415: _doc("Request body of an unsupported media type (send application/json or application/yaml)."),
+    422: _doc("User error: one line naming the source, field and value at fault."),
+}
 
 
 def user_error_document(exc: UserInputError) -> dict[str, Any]:
@@ -76,6 +101,16 @@ def validation_error(exc: RequestValidationError) -> UserInputError:
     return UserInputError(source, field, first.get("input"), reason + more)
 
 
+def _allowed(request: Request) -> str:
+    """The ``Allow`` header of a 405: the methods of every route whose path matches (a path served by
+    a GET route and a POST route is ``GET, POST``; Starlette names only the first route's)."""
+    from starlette.routing import Match
+
+    methods = {m for m in ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
+               if any(route.matches({**request.scope, "method": m})[0] == Match.FULL for route in request.app.routes)}
+    return ", ".join(sorted(methods))
+
+
 def install_error_handlers(app: FastAPI) -> None:
     """Register the handlers: user errors and validation errors -> 422, other errors -> JSON 500."""
 
@@ -83,14 +118,26 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _user(_: Request, exc: UserInputError) -> JSONDocument:
         return JSONDocument(user_error_document(exc), status_code=422)
 
+    @app.exception_handler(MediaTypeError)
+    async def _media(_: Request, exc: MediaTypeError) -> JSONDocument:
+        return JSONDocument(user_error_document(exc), status_code=415)
+
+    @app.exception_handler(BodyTooLarge)
+    async def _large(_: Request, exc: BodyTooLarge) -> JSONDocument:
+        return JSONDocument(user_error_document(exc), status_code=413, headers={"Connection": "close"})
+
     @app.exception_handler(RequestValidationError)
     async def _invalid(_: Request, exc: RequestValidationError) -> JSONDocument:
         return JSONDocument(user_error_document(validation_error(exc)), status_code=422)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONDocument:
+        headers = dict(getattr(exc, "headers", None) or {})
+        if exc.status_code == 405:
+            headers["Allow"] = _allowed(request)
         return JSONDocument({"error": f"{request.url.path}: {exc.detail}", "source": "request",
-                             "field": "path", "value": request.url.path}, status_code=exc.status_code)
+                             "field": "path", "value": request.url.path}, status_code=exc.status_code,
+                            headers=headers or None)
 
     @app.exception_handler(Exception)
     async def _internal(request: Request, exc: Exception) -> JSONDocument:  # pragma: no cover - a bug

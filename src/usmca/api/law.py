@@ -113,6 +113,15 @@ def diff_doc(tree: Any, raw: Any) -> dict[str, Any]:
     return reform_diff(tree, reform_from_body(raw))
 
 
+@router.get("", response_class=JSONDocument, summary="The whole law tree in force on a date")
+def get_law(request: Request,
+            date: Optional[str] = Query(None, description="Date of the values (YYYY-MM-DD, default today).")
+            ) -> JSONDocument:
+    """Every parameter path with its unit, value, effective date and reference (``/law/parameters``
+    without a prefix)."""
+    return JSONDocument(parameters_doc(request.app.state.tree(), "", date))
+
+
 @router.get("/parameters", response_class=JSONDocument, summary="Parameters with unit and value in force")
 def get_parameters(request: Request,
                    prefix: str = Query("", description="Only paths under this prefix, e.g. usmca/ch04."),

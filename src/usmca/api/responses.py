@@ -10,13 +10,15 @@ another host.
 from __future__ import annotations
 
 import json
+import threading
+import weakref
 from typing import Any
 
 from fastapi.responses import JSONResponse
 
 from usmca.jsonable import to_jsonable
 
-__all__ = ["JSONDocument", "plain", "DASHBOARD_CSP", "BRIEFING_CSP"]
+__all__ = ["JSONDocument", "plain", "rendered_document", "DASHBOARD_CSP", "BRIEFING_CSP"]
 
 #: Content-Security-Policy of the dashboard: its own inline script and style, requests to this server
 #: only; links to the legal sources stay ordinary links.
@@ -36,3 +38,40 @@ class JSONDocument(JSONResponse):
 
     def render(self, content: Any) -> bytes:
         return json.dumps(plain(content), ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode("utf-8")
+
+
+_RENDERED: dict[int, bytes] = {}
+_RENDER_LOCK = threading.Lock()
+
+
+class _Rendered(JSONDocument):
+    """A :class:`JSONDocument` built from bytes already rendered."""
+
+    def render(self, content: Any) -> bytes:
+        return content if isinstance(content, bytes) else super().render(content)
+
+
+def _forget(key: int) -> None:
+    _RENDERED.pop(key, None)
+
+
+def rendered_document(result: Any) -> JSONDocument:
+    """The JSON document of an immutable engine result (``result.to_dict()``), rendered once per
+    result object and then served from its bytes.
+
+    A cached review scenario spent ~25 ms per request converting the same result (dataclass ->
+    dict -> JSON) again (profile in benchmarks/bench_api.py). The bytes are keyed by the object's
+    identity and dropped when the object is collected (``weakref.finalize``), so an id is never
+    reused for another result while its rendering is kept.
+    """
+    key = id(result)
+    body = _RENDERED.get(key)
+    if body is None:
+        body = bytes(JSONDocument(result.to_dict()).body)
+        try:
+            weakref.finalize(result, _forget, key)
+        except TypeError:  # not weak-referenceable: do not keep it
+            return _Rendered(body)
+        with _RENDER_LOCK:
+            _RENDERED[key] = body
+    return _Rendered(body)

@@ -21,7 +21,7 @@ from starlette.concurrency import run_in_threadpool
 
 from usmca.errors import UserInputError
 
-from .responses import BRIEFING_CSP, JSONDocument
+from .responses import BRIEFING_CSP, JSONDocument, rendered_document
 
 __all__ = ["router", "ReviewCache"]
 
@@ -46,7 +46,7 @@ class ReviewCache:
         self._library: dict[str, Any] | None = None
         self._baseline: Any = None
         self._results: dict[str, Any] = {}
-        self._whole: tuple[Any, Any] | None = None
+        self._whole: Any = None
 
     def library(self) -> dict[str, Any]:
         """The resolved scenario library, keyed by name."""
@@ -92,41 +92,32 @@ class ReviewCache:
         """Name, title, date, description and comparison of every scenario, in library order."""
         return [{"name": s.name, "title": s.title, "date": s.date.isoformat(), "description": s.description,
                  "compare_to": s.compare_to, "changes_law": s.reform is not None, "origin_whatif": s.origin_whatif,
-                 "computed": s.name in self._results, "href": f"review/{s.name}"}
+                 "computed": s.name in self._results, "href": f"review/{s.name}",
+                 "law_paths": list(dict.fromkeys(x.path for x in s.law))}
                 for s in self.library().values()]
 
-    def whole(self) -> tuple[dict[str, Any], Any, Any]:
-        """Every result, the effective-rate table and the origin what-if (computed once)."""
-        from usmca.report.origin_whatif import origin_whatif
-        from usmca.scenarios.etr import effective_rate_table
+    def review(self) -> Any:
+        """The :class:`usmca.scenarios.review.Review` of the whole library (assembled once from the
+        cached results by :func:`usmca.scenarios.review.assemble_review`)."""
+        from usmca.scenarios.review import assemble_review
 
         lib = self.library()
         results = {n: self.result(n) for n in lib}
         b = self.baseline()
         with self._lock:
             if self._whole is None:
-                self._whole = (effective_rate_table(b, results), origin_whatif(list(lib.values())))
-            etr, origin = self._whole
-        return results, etr, origin
+                self._whole = assemble_review(results, b, list(lib.values()))
+            return self._whole
 
     def document(self) -> dict[str, Any]:
         """The document of ``usmca review --json``: every scenario, origin what-if, effective rates."""
-        from usmca.scenarios.compare import review_extras
-        from usmca.scenarios.runner import with_versus
-
-        results, etr, origin = self.whole()
-        b = self.baseline()
-        results = with_versus(results, tuple(b.countries))
-        return {"baseline": getattr(b, "source", None), "countries": list(b.countries),
-                "scenarios": {n: r.to_dict() for n, r in results.items()}, "origin_whatif": origin,
-                "effective_rates": etr, **review_extras(results)}
+        return self.review().to_dict()
 
     def briefing(self) -> str:
         """The review briefing (HTML) over every scenario of the library (``usmca review``)."""
         from usmca.report import render_briefing
 
-        results, etr, origin = self.whole()
-        return render_briefing(list(results.values()), self.baseline(), etr=etr, origin=origin)
+        return render_briefing(self.review())
 
 
 @router.get("", response_class=JSONDocument, summary="Every scenario, as `usmca review --json`")
@@ -151,9 +142,59 @@ async def get_briefing(request: Request) -> HTMLResponse:
     return HTMLResponse(await run_in_threadpool(cache.briefing), headers={"Content-Security-Policy": BRIEFING_CSP})
 
 
+def run_doc(cache: ReviewCache, raw: Any, url: str = "http://127.0.0.1/") -> dict[str, Any]:
+    """Run one library scenario with extra law changes (the dashboard's reform builder).
+
+    ``raw`` is ``{"scenario": name, "changes": {path: {date or "start..end": value}}, "description"?}``;
+    the changes are laid over the scenario's own reform (a change to the same path and period
+    replaces it), each cited as the user's what-if with ``url`` (the dashboard it came from)
+    and validated all-or-nothing against the law tree. The answer is
+    ``{"result": <the scenario's result>, "reference": <the library result>, "changes": [...]}``;
+    nothing is cached or stored.
+
+    Raises
+    ------
+    UserInputError
+        For an unknown scenario, a path that is not in the law tree, or a value of the wrong type.
+    """
+    import dataclasses
+    from collections.abc import Mapping
+
+    from usmca.law import Reform
+    from usmca.scenarios import run_scenario
+
+    if not isinstance(raw, Mapping):
+        raise UserInputError("body", "", type(raw).__name__, "expected {scenario, changes}")
+    name = str(raw.get("scenario", ""))
+    lib = cache.library()
+    if name not in lib:
+        raise UserInputError("body", "scenario", name, f"unknown scenario; one of {', '.join(lib)}")
+    changes = raw.get("changes") or {}
+    if not isinstance(changes, Mapping):
+        raise UserInputError("body", "changes", type(changes).__name__, "expected {path: {date: value}}")
+    s = lib[name]
+    user_ref = {"instrument": "User reform built in the usmca dashboard", "provision": "what-if (not law)", "url": url}
+    own = dict(s.reform or {})
+    merged = {path: dict(periods) for path, periods in (own.get("changes") or {}).items()}
+    for path, periods in changes.items():
+        if not isinstance(periods, Mapping):
+            raise UserInputError("body", f"changes.{path}", periods, "expected {date: value}")
+        for period, value in periods.items():
+            merged.setdefault(str(path), {})[str(period)] = {"value": value, "reference": user_ref}
+    reform = {"description": str(raw.get("description") or f"{s.title} with the user's changes"),
+              "reference": own.get("reference") or user_ref, "changes": merged}
+    from usmca.law import default_tree
+
+    default_tree().with_reform(Reform.from_dict(reform, source="body"))       # validate before solving
+    result = run_scenario(dataclasses.replace(s, reform=reform), cache.baseline(), cache._solver)
+    return {"scenario": name, "changes": [{"path": p, "period": k, "value": v} for p, pv in changes.items()
+                                          for k, v in pv.items()],
+            "result": result.to_dict(), "reference": cache.result(name).to_dict()}
+
+
 @router.get("/{name}", response_class=JSONDocument, summary="Results of one scenario")
 async def get_scenario(request: Request, name: str) -> JSONDocument:
     """Welfare, wages and trade by country, output by sector, tariffs, and the cited law and assumptions."""
     cache: ReviewCache = request.app.state.review
     res = await run_in_threadpool(cache.result, name)
-    return JSONDocument(res.to_dict())
+    return rendered_document(res)  # rendered once per cached result

@@ -89,8 +89,9 @@ async def get_duty(request: Request,
                                                      "line's unit, for specific and compound duties."),
                    ) -> JSONDocument:
     """Total rate, duty and one component per measure, each with its legal reference."""
-    doc = await run_in_threadpool(duty_doc, hts, origin, date, value, usmca, us_content, quantity,
-                                  request.app.state.tree())
+    # inline, not in the thread pool: a lookup takes ~0.2 ms, the hand-off to a worker thread cost
+    # more than that and most of the tail under load (benchmarks/bench_api.py)
+    doc = duty_doc(hts, origin, date, value, usmca, us_content, quantity, request.app.state.tree())
     return JSONDocument(doc)
 
 

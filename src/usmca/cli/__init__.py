@@ -1,13 +1,14 @@
 """The ``usmca`` command line: ``usmca <group> <command>``.
 
 Each group's commands live in their own module (``law.py``, ``origin.py``, ...), registered on the
-typer apps of :mod:`usmca.cli.apps` when imported here. A :class:`usmca.errors.UserInputError`
-becomes one line on stderr and exit status 2; usage errors also exit 2.
+typer apps of :mod:`usmca.cli.apps` when imported; the root group (:class:`usmca.cli.apps.LazyGroup`)
+imports a group's modules only when the command line names that group (start-up time). A
+:class:`usmca.errors.UserInputError` becomes one line on stderr and exit status 2; usage errors
+also exit 2.
 """
 
 from __future__ import annotations
 
-import importlib
 import os
 import sys
 
@@ -27,19 +28,6 @@ except ImportError:  # pragma: no cover - an older typer on the real click
 # raised for a group run without a command (``no_args_is_help``; click >= 8.2)
 _NoArgsIsHelp = getattr(_cx, "NoArgsIsHelpError", ())
 _Abort = getattr(_cx, "Abort", ())
-
-# Command modules, one per group or topic. Each registers its commands on import.
-_COMMAND_MODULES = (
-    "law", "origin", "origin_certificate", "origin_spreadsheet", "origin_certs", "tariffs", "ge", "data_psr", "data_hts",
-    "data_trade", "data_baseline", "ge_gravity", "review", "serve",
-)
-
-for _name in _COMMAND_MODULES:
-    try:
-        importlib.import_module(f"{__name__}.{_name}")
-    except ModuleNotFoundError as exc:  # a group not written yet
-        if exc.name != f"{__name__}.{_name}":
-            raise
 
 
 def main(argv: list[str] | None = None) -> None:

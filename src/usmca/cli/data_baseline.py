@@ -23,6 +23,8 @@ def build_baseline(
     from usmca.data.baseline import BASELINE_PATH, FACTS_PATH, load_baseline, write_baseline
     from usmca.data.baseline.provenance import provenance_markdown, provenance_rows
 
+    if out is not None and not out.parent.exists():  # `--out out/x.json` on a fresh clone, as `usmca review` does
+        out.parent.mkdir(parents=True)
     path = write_baseline(facts or FACTS_PATH, out or BASELINE_PATH)
     b = load_baseline(path)
     if report:

@@ -14,6 +14,7 @@ from rich.table import Table
 
 from usmca.errors import UserInputError
 from usmca.ge.registry import get_model
+from usmca.limits import SIGMA, THETA, THETA_CV, check_number
 
 from .apps import ge_app
 from .output import console, emit_json, err_console, progress
@@ -23,7 +24,7 @@ __all__ = ["replicate_app", "render_regions", "draw_ticker"]
 replicate_app = typer.Typer(help="Reproduce published model results.", no_args_is_help=True)
 ge_app.add_typer(replicate_app, name="replicate")
 
-_DATA_HELP = "Data folder (default: ../shared/data/<dataset>)."
+_DATA_HELP = "Data folder (default: $USMCA_SHARED_DATA/<dataset>, else ../shared/data/<dataset>)."
 
 
 def render_regions(title: str, regions: dict[str, dict[str, Any]], diagnostics: dict[str, Any] | None = None) -> None:
@@ -77,6 +78,7 @@ def replicate_cp2015_cmd(
     if draws < 0 or workers < 1:
         raise UserInputError("--draws" if draws < 0 else "--workers", "", draws if draws < 0 else workers,
                              "must be >= 0" if draws < 0 else "must be >= 1")
+    check_number(theta_cv, "--theta-cv", "", THETA_CV)
     opts: dict[str, Any] = {"draws": draws, "theta_cv": theta_cv, "seed": seed, "workers": workers}
     if json_out:
         summary, _ = replicate_cp2015(data, **opts)
@@ -111,10 +113,10 @@ def solve_cmd(
 ) -> None:
     """Solve a tariff counterfactual: per region welfare, ToT, VoT, real wage, imports."""
     fn = get_model(model).solve_files
-    if theta is not None and not theta > 0:
-        raise UserInputError("--theta", "", theta, "must be > 0")
-    if sigma is not None and not sigma > 1:
-        raise UserInputError("--sigma", "", sigma, "must be > 1")
+    if theta is not None:
+        check_number(theta, "--theta", "", THETA)
+    if sigma is not None:
+        check_number(sigma, "--sigma", "", SIGMA)
     opts: dict[str, Any] = {"hold_deficits": True} if hold_deficits else {}
     opts.update({k: v for k, v in (("theta", theta), ("sigma", sigma)) if v is not None})
     if json_out:

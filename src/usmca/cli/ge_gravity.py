@@ -22,7 +22,8 @@ __all__ = ["replicate_yotov_cmd"]
 
 @replicate_app.command("yotov-nafta")
 def replicate_yotov_cmd(
-    data: Optional[Path] = typer.Option(None, "--data", help="Data folder (default: ../shared/data/yotov_nafta)."),
+    data: Optional[Path] = typer.Option(None, "--data", help="Data folder (default: $USMCA_SHARED_DATA/yotov_nafta, "
+                                        "else ../shared/data/yotov_nafta)."),
     sigma: float = typer.Option(7.0, "--sigma", help="Elasticity of substitution (the book: 7)."),
     draws: int = typer.Option(0, "--draws", help="Monte Carlo draws over the RTA estimate (and sigma range)."),
     sigma_low: Optional[float] = typer.Option(None, "--sigma-low", help="Monte Carlo: lower end of a uniform sigma."),

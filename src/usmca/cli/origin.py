@@ -17,7 +17,7 @@ from rich.table import Table
 from usmca.errors import UserInputError
 
 from .apps import origin_app
-from .output import console, emit_json, progress
+from .output import console, emit_json, print_rich, progress
 
 _SUFFIXES = (".yaml", ".yml", ".json", ".csv", ".xlsx")
 
@@ -26,7 +26,9 @@ def _files(path: Path) -> list[Path]:
     if not path.exists():
         raise UserInputError(str(path), "", str(path), "file or folder not found")
     if path.is_dir():
-        files = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in _SUFFIXES)
+        from usmca.limits import folder_files
+
+        files = folder_files(path, _SUFFIXES, "BOM file")
         if not files:
             raise UserInputError(str(path), "", str(path), "no .yaml/.yml/.json/.csv/.xlsx BOM in the folder")
         return files
@@ -52,7 +54,7 @@ def _show_one(d: dict[str, Any]) -> None:
         mark = {True: "✓ ", False: "✗ ", None: ""}[s.get("passed")]
         node = f"[dim]{s['node']}[/] " if s.get("node") else ""
         t.add_row(node + s["step"], mark + s["result"], s["reference"])
-    console.print(t)
+    print_rich(t)
     if d["content_by_country"]:
         console.print("Content by country (materials traced through sub-assemblies; producer:XX = own value): "
                       + ", ".join(f"{k} {v:,.2f}" for k, v in d["content_by_country"].items()))
@@ -179,7 +181,7 @@ def _show_portfolio(results: list[dict[str, Any]], summary: dict[str, int], refo
         if reform:
             cells.append(_status(r.get("baseline_originating")))
         t.add_row(*cells)
-    console.print(t)
+    print_rich(t)
     console.print(", ".join(f"{k}: {v}" for k, v in summary.items()))
     if errors:  # listed with the results; stderr keeps the one-line contract
         console.print(f"[red]{len(errors)} input(s) with errors:[/]")
@@ -203,7 +205,7 @@ def _fast(path: Path, boms: list[Any], date: Optional[str], tree: Any, json_out:
     rows: list[dict[str, Any]] = [{} for _ in boms]
     n_exact = 0
     for d, idx in groups.items():
-        res, fallback = qualify_many([boms[i] for i in idx], make_context(tree, d))
+        res, fallback = qualify_many([boms[i] for i in idx], make_context(tree, d), chunk_size=2000)
         for j, i in enumerate(idx):
             st = int(res.status[j])
             rvc = float(res.rvc[j]) if res.rvc[j] == res.rvc[j] else None
@@ -228,5 +230,5 @@ def _fast(path: Path, boms: list[Any], date: Optional[str], tree: Any, json_out:
     for r in rows:
         t.add_row(Path(str(r["source"])).name, str(r["id"] or ""), r["hs"], _status(r["originating"]),
                   r["criterion"] or "", f"{r['rvc']:.2f}%" if r["rvc"] is not None else "", r["path"])
-    console.print(t)
+    print_rich(t)
     console.print(", ".join(f"{k}: {v}" for k, v in summary.items()))

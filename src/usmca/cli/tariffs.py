@@ -54,6 +54,7 @@ def duty_cmd(
                   f"{ref.get('instrument', '')}, {ref.get('provision', '')}")
     t.add_row("total", f"{res.total_rate:.4g}", f"{res.value:,.2f}", f"{res.total_duty:,.2f}", "")
     console.print(t)
+    console.print(f"data: HTS {res.schedule['revision']} from {res.schedule['source']}", soft_wrap=True)
     for w in res.warnings:
         console.print(f"[yellow]note:[/yellow] {w}")
 
@@ -75,11 +76,15 @@ def etr_cmd(
     us_content: float = typer.Option(0.0, "--us-content", help="US content share assumed for USMCA vehicles."),
     components: bool = typer.Option(False, "--components", help="Add one duty column per measure."),
     reform: Optional[Path] = typer.Option(None, "--reform", help="A reform file (parameter diff)."),
+    convention: str = typer.Option("project", "--convention", help="Weights and claim shares: project (same-month "
+                                   "flows, claims at entry) or budget-lab (2024 weights, H2-2025 claim shares)."),
     json_out: bool = typer.Option(False, "--json", help="Write one JSON document."),
 ) -> None:
     """Statutory effective tariff rates (duty / customs value, USMCA-claimed share exempt)."""
+    from usmca.tariffs.conventions import budget_lab_flows, check_convention
     from usmca.tariffs.etr import effective_rates
 
+    conv = check_convention(convention)
     a, b = _month(start, "--from"), _month(end, "--to")
     if a > b:
         raise UserInputError("--from", "", start, f"after --to {end}")
@@ -89,38 +94,103 @@ def etr_cmd(
     frame, source = _flows(flows, cc, a, b)
     if frame.empty:
         raise UserInputError("--partner" if cc else "--from", "", cc or start,
-                             f"no flows for {cc or 'any partner'} in {a}..{b} ({source})")
+                             f"no flows for {cc or 'any partner'} in {a}..{b} ({source['source']})")
+    if conv == "budget-lab":
+        base, _ = _flows(flows, cc, "2025-01", "2025-12")
+        frame = budget_lab_flows(base, sorted(frame["month"].astype(str).unique()), [cc] if cc else None)
+        source = {**source, "convention": "budget-lab: 2024 GTAP-sector weights, H2-2025 mean claim shares"}
     groups = tuple(x.strip() for x in by.split(",") if x.strip())
     out = effective_rates(frame, by=groups, tree=_tree(reform), us_content=us_content, components=components)
     total = effective_rates(frame, by=tuple(g for g in groups if g == "partner"), tree=_tree(reform), us_content=us_content)
-    doc = {"basis": "statutory", "flows": source, "from": a, "to": b, "partner": cc, "by": list(groups),
+    from usmca.data.package import data_line
+    from usmca.tariffs.schedule import load_schedule
+
+    data_source = {"flows": source, "schedule": load_schedule().data_source}
+    doc = {"basis": "statutory", "convention": conv, "flows": source["source"], "data_source": data_source,
+           "from": a, "to": b, "partner": cc, "by": list(groups),
            "us_content_assumed": us_content, "rows": out.to_dict(orient="records"),
            "total": total.to_dict(orient="records")}
     if json_out:
         emit_json(doc)
         return
-    t = Table(title=f"Statutory effective tariff rate, {a}..{b} ({source})")
+    t = Table(title=f"Statutory effective tariff rate, {a}..{b}, {conv} convention")
     for col in (*groups, "value $bn", "USMCA %", "duty $bn", "ETR %"):
         t.add_column(col)
     for r in out.to_dict(orient="records"):
         t.add_row(*(str(r[g]) for g in groups), f"{r['value'] / 1e9:,.2f}", f"{r['usmca_share']:.1f}",
                   f"{r['duty'] / 1e9:,.3f}", f"{r['etr']:.2f}")
     console.print(t)
+    console.print(data_line(source, data_source["schedule"]), soft_wrap=True)
 
 
-def _flows(path: Optional[Path], partner: Optional[str], a: str, b: str) -> tuple[pd.DataFrame, str]:
+def _flows(path: Optional[Path], partner: Optional[str], a: str, b: str) -> tuple[pd.DataFrame, dict]:
+    """Flows and their data source (``kind``, ``source``, ``months``): --flows, the store, else the
+    observed flows (``$USMCA_SHARED_DATA``, else the package; :func:`usmca.data.package.observed_flows`)."""
     from usmca.data.loaders.flows import load_flows, read_flow_csv, shared_flows
-    from usmca.data.store import connect, has_table, store_path
+    from usmca.data.package import observed_flows
+    from usmca.data.store import connect, store_path
+    from usmca.tariffs.schedule import store_has_table
+
+    def months(df: pd.DataFrame) -> list[str]:
+        return [str(df["month"].min()), str(df["month"].max())] if len(df) else []
 
     if path is not None:
         df = read_flow_csv(path)
         mask = (df["month"] >= a) & (df["month"] <= b)
         if partner:
             mask &= df["partner"] == partner
-        return df[mask].reset_index(drop=True), path.name
-    if has_table(None, "flows"):
+        df = df[mask].reset_index(drop=True)
+        return df, {"kind": "file", "source": path.name, "months": months(df)}
+    if store_has_table(None, "flows"):
         with connect(read_only=True) as con:
             df = load_flows(con, partner, a, b)
         if df is not None:
-            return df, f"store:{store_path().name}"
-    return shared_flows(partner, a, b), "shared:usmca_product_shares (USITC DataWeb via Budget Lab)"
+            return df, {"kind": "store", "source": f"store:{store_path().name}", "months": months(df)}
+    df = shared_flows(partner, a, b)
+    return df, {**observed_flows()[1], "months": months(df)}
+
+
+
+@tariffs_app.command("etr-conventions")
+def etr_conventions_cmd(
+    start: str = typer.Option("2025-01", "--from", help="First month, YYYY-MM."),
+    end: str = typer.Option("2026-02", "--to", help="Last month, YYYY-MM."),
+    flows: Optional[Path] = typer.Option(None, "--flows", help="A flow CSV (default: the store, else the shared files)."),
+    markdown: bool = typer.Option(False, "--markdown", help="Print the tables of docs/etr.md section 5."),
+    write_doc: Optional[Path] = typer.Option(None, "--write-doc", help="Rewrite the generated block of this "
+                                             "document (docs/etr.md) with the tables."),
+    json_out: bool = typer.Option(False, "--json", help="Write one JSON document."),
+) -> None:
+    """The project and Budget Lab ETR conventions side by side, by partner, month and measure (pp)."""
+    from usmca.tariffs.compare import BEGIN, END, convention_table, document, replace_block
+
+    a, b = _month(start, "--from"), _month(end, "--to")
+    if a > b:
+        raise UserInputError("--from", "", start, f"after --to {end}")
+    text = None
+    if write_doc is not None:  # checked before any work: the document must carry the generated block
+        text = write_doc.read_text(encoding="utf-8") if write_doc.is_file() else ""
+        if BEGIN not in text or END not in text:
+            raise UserInputError(str(write_doc), "", None, f"no generated block ({BEGIN.strip()} ... {END})")
+    frame, source = _flows(flows, None, a, b)
+    if frame.empty:
+        raise UserInputError("--from", "", start, f"no flows in {a}..{b} ({source['source']})")
+    base, _ = _flows(flows, None, "2025-01", "2025-12")
+    table = convention_table(frame, base)
+    if json_out:
+        emit_json({"flows": source, "from": a, "to": b, "rows": table.to_dict(orient="records")})
+        return
+    block = document(table, [p for p in ("MX", "CA") if p in set(table["partner"])])
+    if write_doc is not None and text is not None:
+        write_doc.write_text(replace_block(text, block), encoding="utf-8")
+        return
+    if markdown:
+        typer.echo(block, nl=False)
+        return
+    t = Table(title=f"ETR conventions, {a}..{b} ({source['source']})")
+    for col in ("partner", "month", "project %", "budget-lab %", "difference pp"):
+        t.add_column(col)
+    tot = table.groupby(["partner", "month"])[["project", "budget_lab", "difference"]].sum().reset_index()
+    for r in tot.to_dict(orient="records"):
+        t.add_row(r["partner"], r["month"], f"{r['project']:.2f}", f"{r['budget_lab']:.2f}", f"{r['difference']:+.2f}")
+    console.print(t)

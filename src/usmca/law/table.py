@@ -8,14 +8,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any, Mapping
 
 from usmca.errors import LawError
 
 from .parameter import TABLE_KEYS
 from .values import parse_date, units
+
+if TYPE_CHECKING:  # pandas is imported on use: `usmca law show` starts without it (benchmarks/bench_startup.py)
+    import pandas as pd
 
 __all__ = ["TableParameter", "parse_table", "PROVENANCE_COLUMNS"]
 
@@ -44,6 +45,8 @@ class TableParameter:
 
     def rows_at(self, date: Any | None = None) -> pd.DataFrame:
         """The rows in force on ``date`` (all rows when ``date`` is None)."""
+        import pandas as pd  # noqa: PLC0415
+
         df = self.frame()
         if date is None:
             return df
@@ -86,6 +89,8 @@ def parse_table(path: str, raw: Mapping[str, Any], yaml_file: Path, source: str)
 
 
 def _read_csv(table: TableParameter) -> pd.DataFrame:
+    import pandas as pd  # noqa: PLC0415
+
     source = str(table.csv_path.name)
     df = pd.read_csv(table.csv_path, dtype=str, keep_default_na=False)
     missing = [c for c in (*table.columns, *PROVENANCE_COLUMNS) if c not in df.columns]

@@ -13,7 +13,6 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Iterator, Mapping
 
 import numpy as np
-import pandas as pd
 import yaml
 
 from usmca.errors import LawError, ShippedDataError
@@ -23,7 +22,9 @@ from .table import TableParameter, parse_table
 from .values import Entry, load_yaml
 from .view import LawView
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # pandas is imported on use: `usmca law show` starts without it (benchmarks/bench_startup.py)
+    import pandas as pd
+
     from .reform import Reform
 
 __all__ = ["LawTree", "load_tree", "default_tree", "PARAMS_ROOT"]
@@ -59,7 +60,7 @@ class LawTree:
         determinations of a portfolio on one day share them. An array of dates gives a vectorised
         view (not kept).
         """
-        if isinstance(date, (np.ndarray, pd.Series, pd.Index, list, tuple)):
+        if isinstance(date, (np.ndarray, list, tuple)) or getattr(date, "ndim", 0) >= 1:  # or a pandas Series/Index
             return LawView(self, date)
         view = LawView(self, date)
         key = view.date

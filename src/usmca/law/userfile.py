@@ -15,6 +15,7 @@ from typing import Any, Callable
 import yaml
 
 from usmca.errors import UserInputError
+from usmca.limits import MAX_DOC_BYTES, check_yaml_depth, read_capped
 
 __all__ = ["read_user_text", "load_user_yaml", "check_expansion", "brief", "MAX_NODES"]
 
@@ -22,8 +23,11 @@ __all__ = ["read_user_text", "load_user_yaml", "check_expansion", "brief", "MAX_
 MAX_NODES = 5_000_000
 
 
-def read_user_text(path: str | Path, what: str = "file") -> str:
-    """The text of a user's file as UTF-8 (BOM dropped).
+def read_user_text(path: str | Path, what: str = "file", cap: int = MAX_DOC_BYTES) -> str:
+    """The text of a user's file as UTF-8 (BOM dropped), at most ``cap`` bytes.
+
+    A pipe, socket or device is refused before it is opened, and the size is checked before the
+    file is read (:mod:`usmca.limits`).
 
     Parameters
     ----------
@@ -31,22 +35,17 @@ def read_user_text(path: str | Path, what: str = "file") -> str:
         The file the user gave.
     what
         What the file should be, for the message (``"reform file"``, ``"PARTIES file"``).
+    cap
+        Largest size accepted (default :data:`usmca.limits.MAX_DOC_BYTES`).
 
     Raises
     ------
     UserInputError
-        The file is missing, a folder, unreadable or not UTF-8 text.
+        The file is missing, a folder, a pipe or device, larger than ``cap``, unreadable or not
+        UTF-8 text.
     """
-    p = Path(path)
     name = str(path)
-    try:
-        data = p.read_bytes()
-    except FileNotFoundError:
-        raise UserInputError(name, "", name, f"{what} not found") from None
-    except IsADirectoryError:
-        raise UserInputError(name, "", name, f"is a folder, not a {what}") from None
-    except OSError as exc:
-        raise UserInputError(name, "", name, f"cannot read the {what} ({exc.strerror or type(exc).__name__})") from None
+    data = read_capped(path, what, cap)
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -75,6 +74,7 @@ def load_user_yaml(path: str | Path, what: str = "file",
     """
     text = read_user_text(path, what)
     name = str(path)
+    check_yaml_depth(text, name)
     try:
         if Path(path).suffix.lower() == ".json":
             return json.loads(text)

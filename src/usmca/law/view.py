@@ -28,14 +28,15 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Callable, TypeVar
 
 import numpy as np
-import pandas as pd
 
 from usmca.errors import LawError
 from usmca.hs import HsSet
 
 from .values import Entry, parse_date
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # pandas is imported on use: `usmca law show` starts without it (benchmarks/bench_startup.py)
+    import pandas as pd
+
     from .tree import LawTree
 
 __all__ = ["LawView"]
@@ -64,7 +65,7 @@ class LawView:
     def __init__(self, tree: "LawTree", date: Any, prefix: str = "", *, _cache: dict[Any, Any] | None = None) -> None:
         self.tree = tree
         self.dates: np.ndarray | None
-        if isinstance(date, (np.ndarray, pd.Series, pd.Index, list, tuple)):
+        if isinstance(date, (np.ndarray, list, tuple)) or getattr(date, "ndim", 0) >= 1:  # or a pandas Series/Index
             self.dates = np.asarray(date, dtype="datetime64[D]")
             self.date: dt.date | None = None
         else:

@@ -8,6 +8,8 @@ for every good when ``exact=True``), so that the answers are the same as :func:`
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
+from itertools import islice
 from typing import Any, Sequence
 
 import numpy as np
@@ -17,9 +19,9 @@ from usmca.hs import HsSet, code_to_int
 from .bom import Bom, Material
 from .context import PARTIES, Context, P
 from .rules import Alternative, parse_rule
-from .vector import Portfolio, PortfolioResult, evaluate_portfolio
+from .vector import Portfolio, PortfolioResult, concat_goods, evaluate_portfolio, goods_only
 
-__all__ = ["compile_boms", "qualify_many"]
+__all__ = ["compile_boms", "iter_compiled", "qualify_many", "qualify_stream"]
 
 _METHOD = {"best": 0, "TV": 1, "NC": 2}
 
@@ -165,7 +167,23 @@ def _leaf(m: Material, declared: int) -> tuple[list[Any], bool]:
 
 def compile_boms(boms: Sequence[Bom], ctx: Context) -> Portfolio:
     """Flat arrays of a list of BOMs (goods are nodes ``0 .. len(boms)-1``)."""
+    return _compile(_Builder(ctx), boms)
+
+
+def iter_compiled(boms: Iterable[Bom], ctx: Context, chunk_size: int) -> Iterator[Portfolio]:
+    """Compile BOMs lazily, ``chunk_size`` goods per :class:`Portfolio`; the chunks share one rule
+    and one country list (so the country columns of every chunk are a prefix of the last one's)."""
+    if chunk_size < 1:
+        raise ValueError(f"chunk_size must be >= 1, not {chunk_size}")
     b = _Builder(ctx)
+    it = iter(boms)
+    while chunk := list(islice(it, chunk_size)):
+        b.nodes, b.lines = [], []
+        yield _compile(b, chunk)
+
+
+def _compile(b: _Builder, boms: Sequence[Bom]) -> Portfolio:
+    ctx = b.ctx
     roots = []
     for bom in boms:
         roots.append(len(b.nodes))
@@ -205,16 +223,50 @@ def compile_boms(boms: Sequence[Bom], ctx: Context) -> Portfolio:
     return p
 
 
-def qualify_many(boms: Sequence[Bom], ctx: Context, *, exact: bool = False) -> tuple[PortfolioResult, list[int]]:
+def qualify_many(boms: Sequence[Bom], ctx: Context, *, exact: bool = False,
+                 chunk_size: int | None = None) -> tuple[PortfolioResult, list[int]]:
     """Evaluate a portfolio on the numpy path; return the result and the goods needing the exact path.
+
+    Parameters
+    ----------
+    chunk_size
+        Evaluate ``chunk_size`` goods at a time (:func:`qualify_stream`): the same goods' results
+        bit for bit, in memory bounded by one chunk; the result then holds the goods' rows only.
 
     Returns
     -------
     (PortfolioResult, list[int])
-        Per-node arrays, and the indices of the goods whose status is -2 (evaluate them with
-        :func:`usmca.origin.qualify.qualify_bom`), all goods when ``exact``.
+        Per-node arrays (goods first), and the indices of the goods whose status is -2 (evaluate
+        them with :func:`usmca.origin.qualify.qualify_bom`), all goods when ``exact``.
     """
-    p = compile_boms(boms, ctx)
-    res = evaluate_portfolio(p)
-    fallback = list(range(len(boms))) if exact else [int(i) for i in np.flatnonzero(res.status[: len(boms)] == -2)]
-    return res, fallback
+    if chunk_size is not None:
+        countries: list[str] = []
+        parts, fallback = [], []
+        for res, fb in qualify_stream(boms, ctx, chunk_size, countries=countries):
+            parts.append(res)
+            fallback += fb
+        res = concat_goods(parts, len(countries))
+    else:
+        res = evaluate_portfolio(compile_boms(boms, ctx))
+        fallback = [int(i) for i in np.flatnonzero(res.status[: len(boms)] == -2)]
+    return res, (list(range(len(boms))) if exact else fallback)
+
+
+def qualify_stream(boms: Iterable[Bom], ctx: Context, chunk_size: int = 2000, *,
+                   countries: list[str] | None = None) -> Iterator[tuple[PortfolioResult, list[int]]]:
+    """Evaluate BOMs ``chunk_size`` at a time (lazily: memory flat in the number of BOMs).
+
+    Yields
+    ------
+    (PortfolioResult, list[int])
+        The goods' rows of each chunk (``content`` columns: a prefix of the shared country list,
+        copied into ``countries`` when given), and the indices, counted from the first BOM, of
+        the goods needing the exact path.
+    """
+    start = 0
+    for p in iter_compiled(boms, ctx, chunk_size):
+        res = goods_only(evaluate_portfolio(p), p.n_goods)
+        if countries is not None:
+            countries[:] = p.countries
+        yield res, [start + int(i) for i in np.flatnonzero(res.status == -2)]
+        start += p.n_goods

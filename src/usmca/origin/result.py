@@ -119,6 +119,18 @@ class QualificationResult:
     def __post_init__(self) -> None:
         object.__setattr__(self, "content_by_country", MappingProxyType(dict(self.content_by_country)))
 
+    def to_frame(self) -> Any:
+        """This determination as a one-row pandas DataFrame of floats (:mod:`usmca.frames`)."""
+        from usmca.frames import result_frame
+
+        return result_frame(self)
+
+    def to_frames(self) -> Any:
+        """Summary, trace and content by country as pandas DataFrames (:mod:`usmca.frames`)."""
+        from usmca.frames import result_frames
+
+        return result_frames(self)
+
     def to_dict(self) -> dict[str, Any]:
         """The JSON document of the command line (plain types; Decimals as numbers)."""
         rvc = None

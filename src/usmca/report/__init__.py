@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from .briefing import render_briefing, top_sectors, write_briefing
+from .briefing import BRIEFING_FILE, render_briefing, top_sectors, write_briefing
 
-__all__ = ["render_briefing", "write_briefing", "top_sectors"]
+__all__ = ["render_briefing", "write_briefing", "top_sectors", "BRIEFING_FILE"]

@@ -1,14 +1,17 @@
-"""The review briefing: one self-contained HTML page (inline SVG, inline CSS, no scripts).
+"""The review briefing: one self-contained HTML page (inline SVG charts, inline CSS, no script).
 
-It renders, for every scenario, the welfare / real-wage / trade changes by country, the most
-affected sectors, the model's tariffs, each assumption and law parameter with its source, the
-difference from a comparison scenario; then the effective US tariff rates, the origin what-if on
-the example bills of materials, and the provenance of the baseline.
+It only renders a :class:`usmca.scenarios.review.Review`: the executive summary in words
+(:mod:`usmca.report.summary`), the data-quality caveat, one-line definitions, the summary chart,
+then per scenario (in lettered order) the welfare chart, the results by country, the most affected
+sectors, the model's tariffs, the calibration, the difference from its comparator, the law and
+assumptions as readable tables; then the effective US tariff rates, the origin what-if on the
+example bills of materials and the provenance of the baseline. Every table downloads as CSV and
+XLSX (:class:`usmca.report.tables.Table`).
 """
 
 from __future__ import annotations
 
-import datetime as dt
+import dataclasses
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
@@ -16,13 +19,20 @@ import jinja2
 from markupsafe import Markup
 
 from usmca.data.baseline.sectors import SECTOR_LABELS
+from usmca.scenarios.review import Review, interval
 
-from .svg import bar_chart, grouped_bar_chart
+from . import summary as words
+from .charts import bar_svg, grouped_bar_svg
+from .fmt import assumption_rows, law_rows, value_text
+from .tables import Table
 
-__all__ = ["render_briefing", "write_briefing", "top_sectors"]
+__all__ = ["render_briefing", "write_briefing", "top_sectors", "BRIEFING_FILE"]
 
-METRIC_LABELS = {"welfare_pct": "welfare %", "real_wage_pct": "real wage %", "tot_pct": "terms of trade %",
-                 "vot_pct": "volume of trade %", "exports_pct": "exports %", "imports_pct": "imports %"}
+BRIEFING_FILE = "briefing.html"
+METRIC_LABELS = {"welfare_pct": "welfare, %", "real_wage_pct": "real wage, %", "tot_pct": "terms of trade, %",
+                 "vot_pct": "volume of trade, %", "exports_pct": "exports, %", "imports_pct": "imports, %"}
+_KNOWN = {"name", "title", "description", "date", "countries", "sectors", "tariff_wedges", "law_used", "assumptions",
+          "reform", "notes", "diagnostics", "compare_to", "origin_whatif", "sensitivity", "calibration", "intervals"}
 
 
 def top_sectors(sectors: Mapping[str, Mapping[str, float | None]], k: int = 6) -> list[tuple[str, str, float]]:
@@ -31,66 +41,183 @@ def top_sectors(sectors: Mapping[str, Mapping[str, float | None]], k: int = 6) -
     return sorted(cells, key=lambda t: -abs(t[2]))[:k]
 
 
-def _cell(v: float | None) -> Markup:
-    if v is None:
-        return Markup('<td class="muted">n/a</td>')
-    cls = "neg" if v < 0 else "pos"
-    return Markup(f'<td class="{cls}">{v:+.3f}</td>')
+def _results_table(r: Any, countries: list[str]) -> Table:
+    cols = ["country", *METRIC_LABELS.values()]
+    ivs = {c: interval(r, "welfare_pct", c) for c in countries}
+    has_iv = any(ivs.values())
+    if has_iv:
+        cols[2:2] = ["welfare, 90% low", "welfare, 90% high"]
+    sens = r.sensitivity.get("welfare_pct") or {}
+    factors = r.sensitivity.get("theta_factors", []) if sens else []
+    cols += [f"welfare, elasticities x {f}" for f in factors]
+    rows = []
+    for c in countries:
+        vals: list[Any] = [r.countries[c][m] for m in METRIC_LABELS]
+        if has_iv:
+            lo, hi = ivs[c] or (None, None)
+            vals[1:1] = [lo, hi]
+        rows.append([c, *vals, *(sens.get(c) or [None] * len(factors))])
+    return Table(f"{r.name}_results", "Results by country (% change from the baseline)", cols, rows)
 
 
-def _qual(q: Mapping[str, Any] | None) -> str:
-    if not q:
-        return "-"
-    ok = q.get("originating")
-    text = "originating" if ok else ("not originating" if ok is False else "?")
-    if q.get("rvc") is not None:
-        text += f" (RVC {q['rvc']:.1f}% vs {q.get('threshold')}%)"
-    return text
+def _scenario_tables(r: Any, rv: Review, by: Mapping[str, Any]) -> dict[str, Table | None]:
+    countries = list(rv.countries)
+    t: dict[str, Table | None] = {"results": _results_table(r, countries)}
+    t["sectors"] = Table(f"{r.name}_sectors", "Most affected sectors (gross output, % change)",
+                         ["country", "sector", "output, %"],
+                         [[c, SECTOR_LABELS.get(s, s), v] for c, s, v in top_sectors(r.sectors)], text_cols=(0, 1))
+    t["tariffs"] = Table(f"{r.name}_tariffs", "Tariffs in the model (trade-weighted at 2024 flows, %)",
+                         ["importer", "exporter", "baseline, %", "scenario, %"],
+                         [[i, e, rv.base_wedges.get(i, {}).get(e), v] for i, row in r.tariff_wedges.items()
+                          for e, v in row.items()], text_cols=(0, 1), signed=False) if r.tariff_wedges else None
+    cal = r.calibration or {}
+    t["calibration"] = Table(
+        f"{r.name}_calibration", f"US tariffs on Mexico and Canada calibrated to the tariff engine ({cal.get('month')}, %)",
+        ["exporter", "sector", "tariff engine, %", "law-derived, %"],
+        [[c, SECTOR_LABELS.get(s, s), v, (cal.get("law_derived_pct") or {}).get(c, {}).get(s)]
+         for c, row in (cal.get("rates_pct") or {}).items() for s, v in row.items()],
+        text_cols=(0, 1), signed=False) if cal.get("method") == "tariff engine" else None
+    cmp_ = by.get(r.compare_to or "")
+    t["diff"] = Table(
+        f"{r.name}_vs_{r.compare_to}", f"Difference from {words.short_title(cmp_.title)} (percentage points)",
+        ["country", "welfare, pp", "real wage, pp"],
+        [[c, *[_sub(r.countries[c][m], cmp_.countries[c][m]) for m in ("welfare_pct", "real_wage_pct")]]
+         for c in countries]) if cmp_ is not None else None
+    reform = rv.reforms.get(r.name) or ()
+    t["reform"] = Table(f"{r.name}_reform", "Law reform of this scenario", ["parameter", "what", "from", "value"],
+                        [[x["path"], x["label"], x["period"], value_text(x["value"], x["unit"])] for x in reform],
+                        text_cols=(0, 1, 2, 3)) if reform else None
+    law = law_rows(r.law_used)
+    t["law"] = Table(f"{r.name}_law", "Law parameters used (from the law tree, in force on the scenario's date)",
+                     ["parameter", "value", "in force from", "origin", "instrument", "provision", "url"],
+                     [list(x.values()) for x in law], text_cols=(0, 1, 2, 3, 4, 5), links={4: 6}) if law else None
+    ass = assumption_rows(r.assumptions)
+    t["assumptions"] = Table(f"{r.name}_assumptions", "Assumptions (each with its source)",
+                             ["assumption", "value", "source", "url", "note"], [list(x.values()) for x in ass],
+                             text_cols=(0, 1, 2, 4), links={2: 3}) if ass else None
+    return t
 
 
-def render_briefing(results: Sequence[Any], baseline: Any, *, etr: Mapping[str, Any] | None = None,
-                    origin: Sequence[Mapping[str, Any]] = (), base_wedges: Mapping[str, Mapping[str, float]] | None = None,
-                    generated: str | None = None) -> str:
-    """The HTML page as a string (``results`` are :class:`usmca.scenarios.runner.ScenarioResult`)."""
+def _extra_tables(r: Any) -> list[Table]:
+    """Fields the runner adds (e.g. published comparisons): a list of flat mappings becomes a table."""
+    out = []
+    for key, val in r.to_dict().items():
+        if key in _KNOWN or not isinstance(val, list) or not val or not all(isinstance(x, Mapping) for x in val):
+            continue
+        cols = list(dict.fromkeys(k for x in val for k in x))
+        rows = [[x.get(k) if not isinstance(x.get(k), (Mapping, list)) else value_text(x.get(k), "") for k in cols]
+                for x in val]
+        out.append(Table(f"{r.name}_{key}", key.replace("_", " ").capitalize(), cols, rows,
+                         text_cols=tuple(k for k, c in enumerate(cols) if any(isinstance(x[k], str) for x in rows))))
+    return out
+
+
+def _sub(a: float | None, b: float | None) -> float | None:
+    return None if a is None or b is None else a - b
+
+
+def _charts(rv: Review, whisker: str) -> tuple[Markup, dict[str, Markup]]:
+    results = list(rv.results.values())
+    members = [c for c in ("USA", "MEX", "CAN") if c in rv.countries]
+    groups = [words.short_title(r.title) for r in results]
+    summary = grouped_bar_svg(groups, {c: [r.countries[c]["welfare_pct"] for r in results] for c in members},
+                              {c: [words._range(r, c) for r in results] for c in members},
+                              title="Welfare change by scenario, USMCA members",
+                              x_title="welfare change, % of baseline real income", whisker=whisker)
+    each = {r.name: Markup(bar_svg(list(rv.countries), [r.countries[c]["welfare_pct"] for c in rv.countries],
+                                   [words._range(r, c) for c in rv.countries],
+                                   title=f"Welfare change by country: {words.short_title(r.title)}",
+                                   x_title="welfare change, % of baseline real income", whisker=whisker))
+            for r in results}
+    return Markup(summary), each
+
+
+def _etr_tables(rv: Review) -> list[Table]:
+    out = []
+    eng = rv.effective_rates.get("engine")
+    if eng:
+        out.append(Table("etr_engine", "Statutory effective US tariff rate by partner and month (tariff engine, %)",
+                         [eng["first"], *[f"{c}, %" for c in eng["columns"]]],
+                         [[r[0], *[float(v) if v != "" else None for v in r[1:]]] for r in eng["rows"]],
+                         signed=False, note=eng["source"]))
+    mod = rv.effective_rates.get("model")
+    if mod:   # transposed: one row per scenario, one column per partner (fits the page)
+        partners = [r[0] for r in mod["rows"]]
+        titles = {r.name: words.short_title(r.title) for r in rv.results.values()}
+        rows = [[titles.get(name, name), *[float(r[k + 1]) for r in mod["rows"]]] for k, name in enumerate(mod["columns"])]
+        out.append(Table("etr_model", "US tariff by partner in each scenario (trade-weighted at baseline flows, %)",
+                         ["scenario", *[f"{p}, %" for p in partners]], rows, signed=False, note=mod["source"]))
+    return out
+
+
+def _origin_table(rv: Review) -> Table | None:
+    if not rv.origin_whatif:
+        return None
+    titles = {r.name: words.short_title(r.title) for r in rv.results.values()}
+
+    def q(x: Mapping[str, Any] | None) -> str:
+        if not x:
+            return "n/a"
+        text = "originating" if x.get("originating") else "not originating"
+        return text + (f" (RVC {x['rvc']:.1f}% vs {x['threshold']:g}%)" if x.get("rvc") is not None else "")
+
+    return Table("origin_whatif", "Do the example goods still qualify?", ["bill of materials", "scenario", "today",
+                 "under the reform", "status"],
+                 [[o["bom"], titles.get(o["scenario"], o["scenario"]), q(o["before"]), q(o["after"]), o["status"]]
+                  for o in rv.origin_whatif], text_cols=(0, 1, 2, 3, 4))
+
+
+def _caveat(cells: Mapping[str, int]) -> tuple[int, int]:
+    traded = {k: v for k, v in cells.items() if not k.startswith("not traded")}
+    facts = sum(v for k, v in traded.items() if k.startswith("fact"))
+    return facts, sum(traded.values())
+
+
+def render_briefing(review: Review | Sequence[Any], baseline: Any = None, *, etr: Mapping[str, Any] | None = None,
+                    origin: Sequence[Mapping[str, Any]] = ()) -> str:
+    """The HTML page of ``review`` as a string.
+
+    ``review`` is a :class:`~usmca.scenarios.review.Review`; a sequence of scenario results with
+    their ``baseline`` (and optional ``etr`` table and ``origin`` rows) is assembled into one first
+    without running anything else.
+    """
+    if not isinstance(review, Review):
+        from usmca.scenarios.review import assemble_review
+
+        given = {r.name: r for r in review}
+        review = assemble_review(given, baseline, [], engine_rates=False, origin=list(origin))
+        if etr is not None:
+            review = dataclasses.replace(review, effective_rates=dict(etr))
     env = jinja2.Environment(loader=jinja2.PackageLoader("usmca.report", "."), autoescape=True,
                              undefined=jinja2.StrictUndefined)
-    tpl = env.get_template("briefing.html.j2")
-    countries = list(baseline.countries)
-    charts = {r.name: Markup(bar_chart(countries, [r.countries[c]["welfare_pct"] for c in countries],
-                                       f"Welfare change, % — {r.name}")) for r in results}
-    summary = Markup(grouped_bar_chart([r.name for r in results],
-                                       {c: [r.countries[c]["welfare_pct"] for r in results] for c in ("USA", "MEX", "CAN")
-                                        if c in countries}, "Welfare change (%), USMCA members"))
-    by_name = {r.name: r for r in results}
-
-    def diff(r: Any, other: Any, c: str, m: str) -> float | None:
-        a, b = r.countries[c][m], other.countries[c][m]
-        return None if a is None or b is None else a - b
-
-    base: dict[str, dict[str, float]] = {imp: dict(row) for imp, row in (base_wedges or {}).items()}
-    for r in results:
-        for imp, row in r.tariff_wedges.items():
-            for exp in row:
-                base.setdefault(imp, {}).setdefault(exp, 100 * float(_avg_tariff(baseline, imp, exp)))
-    return tpl.render(
-        generated=generated or dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
-        baseline={"description": baseline.meta.get("description", baseline.source) if hasattr(baseline, "meta")
-                  else str(baseline.source), "cells": baseline.status_table() if hasattr(baseline, "status_table") else {},
-                  "measures": (getattr(baseline, "meta", None) or {}).get("bilateral_measures", [])},
-        results=list(results), countries=countries, metrics=list(METRIC_LABELS), metric_labels=METRIC_LABELS,
-        charts=charts, summary_chart=summary, top_sectors={r.name: top_sectors(r.sectors) for r in results},
-        by_name=by_name, diff=diff, sector_labels=SECTOR_LABELS, cell=_cell, qual=_qual, etr=etr, origin=list(origin),
-        base_wedges=base)
+    results = list(review.results.values())
+    by = {r.name: r for r in results}
+    whisker = words.whisker(results)
+    summary_chart, charts = _charts(review, whisker)
+    cells = review.provenance.get("cells") or {}
+    facts, total = _caveat(cells)
+    welfare = Table("welfare_summary", "Welfare change by country (%)", ["scenario", *review.countries],
+                    [[words.short_title(r.title), *[r.countries[c]["welfare_pct"] for c in review.countries]]
+                     for r in results])
+    return env.get_template("briefing.html.j2").render(
+        rv=review, results=results, results_by=by, findings=words.findings(review), definitions=words.DEFINITIONS,
+        modelled=words.MODELLED, not_modelled=words.NOT_MODELLED, whisker=whisker, short=words.short_title,
+        summary_chart=summary_chart, charts=charts, welfare=welfare,
+        tables={r.name: _scenario_tables(r, review, by) for r in results},
+        extra={r.name: _extra_tables(r) for r in results}, etr=_etr_tables(review), origin=_origin_table(review),
+        cells=Table("baseline_cells", "Bilateral goods cells of the baseline by provenance", ["provenance", "cells"],
+                    [[k, v] for k, v in cells.items()], signed=False, digits=0),
+        facts=facts, total=total, measures=review.provenance.get("measures") or [])
 
 
-def _avg_tariff(b: Any, imp: str, exp: str) -> float:
-    n, i = b.countries.index(imp), b.countries.index(exp)
-    z = b.flows[n, i].sum()
-    return float((b.tariffs[n, i] * b.flows[n, i]).sum() / z) if z > 0 else 0.0
+def write_briefing(out: Path, review: Review) -> Path:
+    """Write ``<out>/briefing.html`` (creating the folder); returns its path."""
+    from usmca.errors import UserInputError
 
-
-def write_briefing(path: Path, html: str) -> Path:
-    """Write the page (creating the folder); returns the path."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(html, encoding="utf-8")
+    path = out / BRIEFING_FILE
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        path.write_text(render_briefing(review), encoding="utf-8")
+    except OSError as exc:
+        raise UserInputError("--out", "", str(out), f"cannot write ({exc.strerror or type(exc).__name__})") from None
     return path

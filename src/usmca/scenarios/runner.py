@@ -105,6 +105,18 @@ class ScenarioResult:
         d.pop("draws")
         return d
 
+    def to_frame(self) -> Any:
+        """The main table of this result as a pandas DataFrame of floats (:mod:`usmca.frames`)."""
+        from usmca.frames import result_frame
+
+        return result_frame(self)
+
+    def to_frames(self) -> Any:
+        """Every table of this result as pandas DataFrames of floats (:mod:`usmca.frames`)."""
+        from usmca.frames import result_frames
+
+        return result_frames(self)
+
 
 def tariff_wedges(countries: tuple[str, ...], base: np.ndarray, new: np.ndarray, flows: np.ndarray
                   ) -> dict[str, dict[str, float]]:

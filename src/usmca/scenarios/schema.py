@@ -14,7 +14,7 @@ citation for every assumed number::
     compare_to: other_scenario       # optional: the briefing also shows the difference
     reform: {description, reference, changes}   # optional, a usmca.law.Reform mapping
     law:                             # law parameters used by the shocks
-      ieepa_mx: {path: us/ieepa/fentanyl/rate, key: MX}   # key: entry of a by-partner value
+      ieepa_mx: {path: us/ieepa/fentanyl/rate/MX}     # a by-partner rate: one leaf per partner
       nonus: {path: us/section232/autos/usmca_treatment, equals: non_us_content}   # 1 if equal, else 0
     calibrate: tariff_engine         # optional: US-MEX/CAN goods wedges from usmca.tariffs.etr when
                                      # the shared flow data is present (see usmca.scenarios.calibrate)
@@ -40,6 +40,8 @@ import yaml
 
 from usmca.errors import UserInputError
 from usmca.ge.registry import CLOSURES, get_model
+from usmca.law.userfile import read_user_text
+from usmca.limits import check_yaml_depth
 
 from .expr import names_in
 
@@ -241,8 +243,10 @@ def load_scenario(path: str | Path) -> Scenario:
     p = Path(path)
     if not p.is_file():
         raise _err(str(path), "", str(path), "scenario file not found")
+    text = read_user_text(p, "scenario file")
+    check_yaml_depth(text, p.name)
     try:
-        raw = yaml.safe_load(p.read_text(encoding="utf-8"))
+        raw = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         raise _err(p.name, "", None, f"not valid YAML: {getattr(exc, 'problem', exc)}") from None
     return parse_scenario(raw, p.name)

@@ -29,26 +29,16 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from usmca.errors import LawError
 from usmca.law import LawTree
 from usmca.law.values import Entry
 
+from .declared import measure_paths, partner_leaves
 from .measures import Evaluation, Goods
 
-__all__ = ["DEAL_PATHS", "EU_MEMBERS_PATH", "DealApplied", "apply_deals", "partner_keys", "deal_covers"]
+__all__ = ["EU_MEMBERS_PATH", "DealApplied", "apply_deals", "partner_keys", "deal_covers"]
 
 EU_MEMBERS_PATH = "us/reciprocal/eu_members"
 EU_KEY = "EU"
-RECIPROCAL_DEAL = "us/reciprocal/deal_all_in"
-#: partners whose reciprocal deal rate is added to column 1 on a date (Korea until 2025-11-13)
-ADDITIVE_PATH = "us/reciprocal/deal_additive"
-AUTOS_DEAL = "us/reciprocal/deal_autos_all_in"
-#: measure key -> the law-tree parameter of its all-in deal rates
-DEAL_PATHS: dict[str, str] = {
-    "reciprocal": RECIPROCAL_DEAL,
-    "section232_autos": AUTOS_DEAL,
-    "section232_auto_parts": AUTOS_DEAL,
-}
 
 
 @dataclass(frozen=True)
@@ -60,20 +50,15 @@ class DealApplied:
     mask
         Per measure key, a boolean per good: the deal's all-in rule set the rate.
     entries
-        Per measure key, the law-tree entry of the deal (for references).
+        Per measure key, per deal key (``EU``, ``JP``, ...), the law-tree entry of the deal rate.
     """
 
     mask: dict[str, np.ndarray]
-    entries: dict[str, Entry]
+    entries: dict[str, dict[str, Entry]]
 
-
-def _value(tree: LawTree, path: str, date: dt.date) -> Entry | None:
-    if path not in tree:
-        return None
-    try:
-        return tree.entry(path, date)
-    except LawError:  # before the first value: not in force
-        return None
+    def entry(self, key: str, origin: str, tree: LawTree, date: dt.date) -> Entry:
+        """The deal entry that set measure ``key``'s rate for goods of ``origin``."""
+        return self.entries[key][str(partner_keys(np.array([origin], dtype=object), tree, date)[0])]
 
 
 def partner_keys(origins: np.ndarray, tree: LawTree, date: dt.date) -> np.ndarray:
@@ -84,8 +69,7 @@ def partner_keys(origins: np.ndarray, tree: LawTree, date: dt.date) -> np.ndarra
     origins
         ISO 3166-1 alpha-2 codes (object array).
     """
-    e = _value(tree, EU_MEMBERS_PATH, date)
-    members = list(e.value) if e is not None and e.value else []
+    members = list(tree.get(EU_MEMBERS_PATH, date, []))
     o = np.asarray(origins, dtype=object)
     return np.where(np.isin(o, members), EU_KEY, o).astype(object)
 
@@ -121,42 +105,48 @@ def apply_deals(ev: Evaluation, goods: Goods, date: dt.date, tree: LawTree, mfn_
     keys_u = partner_keys(goods.org_u, tree, date)
     mfn = np.asarray(mfn_pct, dtype=float)
     mask: dict[str, np.ndarray] = {}
-    entries: dict[str, Entry] = {}
-    for key, path in DEAL_PATHS.items():
-        if key not in ev.rate:
+    entries: dict[str, dict[str, Entry]] = {}
+    for key, m in ev.measures.items():
+        if m.deal is None or m.deal.by_partner is None or key not in ev.rate:
             continue
-        e = _value(tree, path, date)
-        if e is None or not e.value:
-            continue
-        allin = _all_in(goods, keys_u, dict(e.value))
+        allin = _all_in(goods, keys_u, dict(m.deal.by_partner))
         hit = ~np.isnan(allin) & (ev.rate[key] > 0)
         if not hit.any():
             continue
         new = np.maximum(0.0, np.nan_to_num(allin) - mfn)
-        if key == "reciprocal":
-            add = _value(tree, ADDITIVE_PATH, date)
-            if add is not None and add.value:
-                additive = np.isin(keys_u, list(add.value))[goods.org_i]
-                new = np.where(additive, np.nan_to_num(allin), new)
+        add = m.deal_additive
+        if add is not None and add.uniform:
+            additive = np.isin(keys_u, list(add.uniform))[goods.org_i]
+            new = np.where(additive, np.nan_to_num(allin), new)
         ev.rate[key] = np.where(hit, new, ev.rate[key])
         mask[key] = hit
-        entries[key] = e
+        entries[key] = dict(m.deal.entries)
     return DealApplied(mask, entries)
 
 
 def deal_covers(origin: str, tree: LawTree, date: dt.date) -> bool:
-    """Whether ``origin``'s reciprocal rate on ``date`` is encoded by a deal.
+    """Whether ``origin``'s country-wide rate (the reciprocal tariff) is encoded by a deal.
 
-    True when its deal key is in ``us/reciprocal/deal_all_in`` on ``date``, or when that
-    parameter has ended (null) and the key was in its last value (the reciprocal tariff is over).
+    True when its deal key has a rate in the ``deal`` folder of a measure without a product scope
+    (a measure on every product of an origin) in force on ``date``, or when that rate has ended
+    (null) and had a value before (the measure is over).
     """
-    if RECIPROCAL_DEAL not in tree:
-        return False
     key = str(partner_keys(np.array([origin], dtype=object), tree, date)[0])
-    e = _value(tree, RECIPROCAL_DEAL, date)
-    if e is None:
-        return False
-    if e.value:
-        return key in e.value  # all-in or additive (deal_additive), both encoded
-    before = [x.value for x in tree.parameter(RECIPROCAL_DEAL).entries if x.effective_from <= date and x.value]
-    return bool(before) and key in before[-1]
+    for decl in measure_paths(tree):
+        spec = tree.get(decl, date) or (tree.parameter(decl).entries[-1].value)
+        if not isinstance(spec, dict) or "deal" not in spec or spec.get("key") is None:
+            continue
+        folder = decl.rsplit("/", 1)[0]
+        scope = spec.get("scope", "scope")
+        if (scope if "/" in scope else f"{folder}/{scope}") in tree:
+            continue  # a deal on a product measure (autos), not on the origin's country-wide rate
+        deal = spec["deal"] if "/" in spec["deal"] else f"{folder}/{spec['deal']}"
+        leaf = partner_leaves(tree, deal).get(key)
+        if leaf is None:
+            continue
+        if tree.get(leaf, date) is not None:
+            return True
+        before = [x.value for x in tree.parameter(leaf).entries if x.effective_from <= date and x.value]
+        if before:
+            return True
+    return False

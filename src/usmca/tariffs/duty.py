@@ -22,17 +22,17 @@ from typing import Any
 
 import numpy as np
 
-from usmca.errors import LawError, UserInputError
+from usmca.errors import UserInputError
 from usmca.law import LawTree, default_tree, parse_date
 from usmca.law.countries import check_country
 
-from .deals import apply_deals, deal_covers, partner_keys
-from .measures import MEASURES, Goods, evaluate
+from .deals import apply_deals, deal_covers
+from .declared import labels
+from .measures import Goods, evaluate
 from .schedule import HtsLine, Schedule, load_schedule, normalise_hts
 
 __all__ = ["duty", "DutyResult", "Component"]
 
-_LABELS = {m.key: m.label for m in MEASURES}
 HTS_URL = "https://hts.usitc.gov/"
 
 
@@ -78,6 +78,18 @@ class DutyResult:
                 "components": [c.to_dict() for c in self.components], "schedule": self.schedule,
                 "warnings": list(self.warnings)}
 
+    def to_frame(self) -> Any:
+        """The main table of this result as a pandas DataFrame of floats (:mod:`usmca.frames`)."""
+        from usmca.frames import result_frame
+
+        return result_frame(self)
+
+    def to_frames(self) -> Any:
+        """Every table of this result as pandas DataFrames of floats (:mod:`usmca.frames`)."""
+        from usmca.frames import result_frames
+
+        return result_frames(self)
+
 
 @functools.lru_cache(maxsize=4096)
 def _line(schedule: Schedule, hts: str, date: dt.date) -> HtsLine:
@@ -120,7 +132,7 @@ def duty(hts: str, origin: str, date: Any, value: float, *, usmca_claim: bool = 
         Quantity in the line's specific-rate unit, for specific and compound duties.
     unit_value
         Value per unit of that quantity (USD); without a quantity, the specific part is taken as
-        its ad valorem equivalent :math:`100 s / u` (:func:`usmca.data.loaders.hts_rates.ave`).
+        its ad valorem equivalent :math:`100 s / u` (:func:`usmca.tariffs.rates.ave`).
     usmca
         Alias of ``usmca_claim`` (the HTTP API's name).
     schedule
@@ -165,30 +177,34 @@ def duty(hts: str, origin: str, date: Any, value: float, *, usmca_claim: bool = 
     elif not ev.origin_is_party[0]:
         warnings.append(f"origin {cc}: Section 301, country-specific reciprocal rates and other origin-specific "
                         "measures outside us/ are not encoded; the duty may be understated")
+    names = labels(law)
     for key, r in ev.rate.items():
         rate = float(r[0])
         if rate <= 0:
             continue
         b = float(ev.base[key][0])
-        entry = ev.entries.get(key)
+        entry = ev.entry(key, cc)
         note = ""
         if key in deal.mask and deal.mask[key][0]:
-            entry = deal.entries[key]
-            a = _allin_text(entry.value, cc, law, when)
-            note = (f"deal rate {a}% added to column 1 (us/reciprocal/deal_additive)"
+            entry = deal.entry(key, cc, law, when)
+            a = f"{float(entry.value):g}"
+            add = ev.measures[key].deal_additive
+            where = add.entry.path if add is not None and add.entry is not None else "deal_additive"
+            note = (f"deal rate {a}% added to column 1 ({where})"
                     if comps[0].rate > 0 and rate == float(a) else f"deal all-in rate {a}% less column 1")
         if b < 1.0:
             note = (note + "; " if note else "") + f"applies to non-US content ({b:.4g} of value)"
-        elif valid and us_content is None and _treatment(law, key, when) == "non_us_content":
+        elif valid and us_content is None and ev.non_us_content[key][0]:
             warnings.append(f"{key}: no --us-content given; the rate is applied to the full value")
-        if key.startswith("section232_") and not line.hts.startswith(("72", "73", "76", "74", "87", "44", "94", "4009", "4011")):
-            note = (note + "; " if note else "") + "derivative: the legal base is the metal/part content"
-        comps.append(Component(key, _LABELS[key], rate, v * b, v * b * rate / 100.0,
+        full = ev.measures[key].full_value_scope
+        if full is not None and not goods.in_scope(full.uniform)[0]:
+            note = (note + "; " if note else "") + "derivative: the legal base is the metal content"
+        comps.append(Component(key, names.get(key, key), rate, v * b, v * b * rate / 100.0,
                                entry.reference.to_dict() if entry is not None else {}, note))
     for key, hit in deal.mask.items():
         if hit[0] and float(ev.rate[key][0]) <= 0:
             warnings.append(f"{key} not applied: column 1 ({comps[0].rate:.4g}%) is at or above the deal's "
-                            f"all-in rate ({deal.entries[key].reference.url})")
+                            f"all-in rate ({deal.entry(key, cc, law, when).reference.url})")
         if hit[0] and line.rate_type in ("specific", "compound") and quantity is None and unit_value is None:
             warnings.append(f"{key}: deal all-in rate measured against the ad valorem part of column 1 only")
     for key, who in ev.excluded_by.items():
@@ -205,22 +221,6 @@ def duty(hts: str, origin: str, date: Any, value: float, *, usmca_claim: bool = 
         schedule={"revision": line.revision, "source": line.source, "effective_from": line.effective_from.isoformat(),
                   "effective_to": line.effective_to.isoformat()},
         warnings=tuple(warnings))
-
-
-def _allin_text(value: Any, origin: str, law: LawTree, when: dt.date) -> str:
-    """The all-in rate of ``origin``'s deal key, for a component note."""
-    key = str(partner_keys(np.array([origin], dtype=object), law, when)[0])
-    return f"{float(value[key]):g}"
-
-
-def _treatment(law: LawTree, key: str, when: dt.date) -> str:
-    spec = next(m for m in MEASURES if m.key == key)
-    if not spec.usmca:
-        return "none"
-    try:
-        return str(law.at(spec.usmca, when))
-    except LawError:  # before the first value: no USMCA treatment yet
-        return "none"
 
 
 def _column1(line: HtsLine, v: float, valid: bool, quantity: float | None, unit_value: float | None,

@@ -31,7 +31,8 @@ from usmca.errors import UserInputError
 from usmca.law import LawTree, default_tree
 
 from .deals import apply_deals
-from .measures import MEASURES, Goods, evaluate
+from .declared import labels as measure_labels
+from .measures import Goods, evaluate
 from .schedule import Schedule, load_schedule
 from .sectors import add_sector_columns
 
@@ -67,6 +68,11 @@ def _segments(months: pd.PeriodIndex, tree: LawTree, schedule: Schedule) -> tupl
     """Evaluation dates and a (months x dates) weight matrix of day shares."""
     changes = {e.effective_from for p in tree.paths("us") if p in tree.parameters
                for e in tree.parameter(p).entries}
+    for p in tree.paths("us"):  # dated rows of legal tables (scopes): a row starts or ends the day after
+        if p in tree.tables and "hts" in tree.tables[p].columns:
+            table = tree.table(p)
+            changes |= {dt.date.fromisoformat(d) for d in table["effective_from"]}
+            changes |= {dt.date.fromisoformat(d) + dt.timedelta(days=1) for d in table["effective_to"] if d}
     changes |= {r[1] for r in schedule.revisions}
     dates: list[dt.date] = []
     rows: list[list[tuple[dt.date, float]]] = []
@@ -223,7 +229,7 @@ def effective_rates(flows: pd.DataFrame, *, by: Sequence[str] = ("partner", "mon
     if collected:
         sums["calculated_duties"] = pd.to_numeric(f["calculated_duties"], errors="coerce").to_numpy(dtype=float)
     if components:
-        for name in ["mfn"] + [m.key for m in MEASURES]:
+        for name in ["mfn"] + sorted(measure_labels(law)):
             ku, kc = f"{name}:unclaimed", f"{name}:claimed"
             if ku not in rates and kc not in rates:
                 continue

@@ -68,23 +68,6 @@ def test_the_book_loop_does_not_converge_to_the_equilibrium_when_run_on(nafta_cf
     assert abs(effect_of(far.exports_full_pct[k[2]]) - _effects(nafta_cf, "exports_full_pct")[2]) > 1.0
 
 
-def test_solve_is_fast(nafta_cf, yotov_costs) -> None:  # noqa: ANN001
-    from usmca.ge.gravity.replicate_yotov import solve_nafta
-
-    from .conftest import BOOK_RTA
-
-    best = min(_timed(solve_nafta, yotov_costs, BOOK_RTA) for _ in range(3))
-    assert best < 0.05
-
-
-def _timed(fn, *args) -> float:  # noqa: ANN001
-    import time
-
-    t0 = time.perf_counter()
-    fn(*args)
-    return time.perf_counter() - t0
-
-
 @pytest.fixture(scope="module")
 def replication(yotov_dir):  # noqa: ANN001, ANN201
     """One in-process run of ``usmca ge replicate yotov-nafta --json --draws 50`` (exit code 0)."""

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from usmca.errors import ShippedDataError, UserInputError
+from usmca.limits import MAX_JSON_BYTES, read_capped
 
 from .build import BASELINE_PATH, STATUS_CODES
 
@@ -107,7 +108,7 @@ def load_baseline(path: Path | str | None = None, elasticities: Path | str | Non
     if not p.is_file():
         raise UserInputError(str(p), "", str(p), "baseline file not found (run: usmca data build-baseline)")
     try:
-        d = json.loads(p.read_text(encoding="utf-8"))
+        d = json.loads(read_capped(p, "baseline file", MAX_JSON_BYTES))
         arr = {k: np.asarray(d[k], dtype=float) for k in ("flows", "tariffs", "va_share", "io_share", "final_share",
                                                             "theta", "value_added", "deficits")}
     except (KeyError, ValueError) as exc:

@@ -17,7 +17,9 @@ calculated_duties  Calculated Duties (optional)
 program            Special Import Program, Rate Provision/SPI, CSC (optional)
 =================  =============================================================
 
-Values may carry thousands separators. A bad cell raises :class:`UserInputError` naming the line
+The export is read whole, so it is capped at :data:`usmca.limits.MAX_TABLE_BYTES` (about 1.5
+million rows; split a larger query by year). Values may carry thousands separators.
+A bad cell raises :class:`UserInputError` naming the line
 and column. Rows of programs S/S+ make ``usmca_value`` in the flow table.
 """
 
@@ -31,6 +33,7 @@ import numpy as np
 import pandas as pd
 
 from usmca.errors import UserInputError
+from usmca.limits import MAX_TABLE_BYTES, regular_file
 
 from ._checks import check_codes, check_numeric
 
@@ -63,9 +66,7 @@ def read_dataweb(path: str | Path) -> pd.DataFrame:
         ``country, partner, hts10, month (YYYY-MM or YYYY), customs_value, calculated_duties,
         program, usmca`` (bool: program S or S+).
     """
-    p = Path(path)
-    if not p.is_file():
-        raise UserInputError(str(p), "", None, "no such file")
+    p = regular_file(path, "DataWeb export", MAX_TABLE_BYTES)
     header_line, df = _read(p)
     cols = {c.strip().lower(): c for c in df.columns}
     found: dict[str, str] = {}
@@ -106,18 +107,16 @@ def read_dataweb(path: str | Path) -> pd.DataFrame:
 def _read(p: Path) -> tuple[int, pd.DataFrame]:
     """Skip DataWeb's title lines: the header is the first line naming a country column."""
     try:
-        text = p.read_text(encoding="utf-8-sig")
+        with open(p, encoding="utf-8-sig") as fh:
+            lines = [line for _, line in zip(range(30), fh, strict=False)]
     except UnicodeDecodeError:
         raise UserInputError(p.name, "", None, "not UTF-8 text (export the query as CSV)") from None
-    lines = text.splitlines()
-    for i, line in enumerate(lines[:30]):
+    for i, line in enumerate(lines):
         if "country" in line.lower() and "," in line:
-            from io import StringIO
-
             try:
-                df = pd.read_csv(StringIO("\n".join(lines[i:])), dtype=str, keep_default_na=False)
-            except pd.errors.ParserError as exc:
-                raise UserInputError(p.name, "", None, f"not a readable CSV: {exc}") from None
+                df = pd.read_csv(p, dtype=str, keep_default_na=False, skiprows=i, encoding="utf-8-sig")
+            except (pd.errors.ParserError, UnicodeDecodeError) as exc:
+                raise UserInputError(p.name, "", None, f"not a readable CSV: {str(exc)[:120]}") from None
             return i + 1, df
     raise UserInputError(p.name, "line 1", lines[0][:60] if lines else "", "no header line with a Country column")
 

@@ -1,15 +1,15 @@
 """Flow tables (HTS10 x partner x month, customs value, USMCA-claimed value) for the ETR engine.
 
 Sources, in order: the store table ``flows`` (written by the DataWeb and Census loaders), else the
-DataWeb-derived monthly files in the shared data
+DataWeb-derived monthly files in ``$USMCA_SHARED_DATA``
 (``yale_tariff_rate_tracker/usmca_product_shares/usmca_product_shares_YYYY_MM.csv``: imports for
-consumption, customs value, special program indicator S/S+; USITC DataWeb via Budget Lab at Yale).
+consumption, customs value, special program indicator S/S+; USITC DataWeb via Budget Lab at Yale),
+else the same facts shipped in the package (:mod:`usmca.data.package`).
 Census partner codes: Schedule C (https://www.census.gov/foreign-trade/schedules/c/countrycode.html).
 """
 
 from __future__ import annotations
 
-import functools
 import re
 from pathlib import Path
 
@@ -17,7 +17,7 @@ import pandas as pd
 
 from usmca.errors import UserInputError
 from usmca.law.countries import unknown_countries
-from usmca.paths import shared_data_dir
+from usmca.limits import MAX_TABLE_BYTES, regular_file
 
 from ._checks import check_codes, check_numeric, require_columns
 
@@ -34,7 +34,7 @@ def read_share_file(path: str | Path) -> pd.DataFrame:
     m = re.search(r"(\d{4})_(\d{2})\.csv$", p.name)
     if not m:
         raise UserInputError(p.name, "", p.name, "expected a monthly file named ..._YYYY_MM.csv")
-    df = pd.read_csv(p, dtype=str, keep_default_na=False)
+    df = pd.read_csv(regular_file(p, "flow file", MAX_TABLE_BYTES), dtype=str, keep_default_na=False)
     require_columns(df, _SHARE_COLS, p.name)
     hts = check_codes(df, "hts10", p.name, (10,))
     value = check_numeric(df, "total_value", p.name)
@@ -48,19 +48,16 @@ def read_share_file(path: str | Path) -> pd.DataFrame:
                          "value": value, "usmca_value": claimed.clip(max=value)})
 
 
-@functools.lru_cache(maxsize=1)
 def _all_shared() -> pd.DataFrame:
-    base = shared_data_dir()
-    folder = None if base is None else base / "us_tariffs" / "yale_tariff_rate_tracker" / "usmca_product_shares"
-    files = [] if folder is None else sorted(folder.glob("usmca_product_shares_20??_??.csv"))
-    if not files:
-        raise UserInputError("flows", "", None, "no flow table in the store and no monthly DataWeb files in ../shared/data")
-    df = pd.concat([read_share_file(f) for f in files], ignore_index=True)
-    return df[df["value"] > 0].reset_index(drop=True)
+    """The observed monthly flows: ``$USMCA_SHARED_DATA``'s DataWeb files, else the package's copy
+    (:func:`usmca.data.package.observed_flows`, which says which)."""
+    from usmca.data.package import observed_flows  # noqa: PLC0415
+
+    return observed_flows()[0]
 
 
 def shared_flows(partner: str | None = None, start: str | None = None, end: str | None = None) -> pd.DataFrame:
-    """The shared monthly flows, filtered by partner (ISO2) and month range ``YYYY-MM``."""
+    """The observed monthly flows (see :func:`_all_shared`), filtered by partner (ISO2) and month range ``YYYY-MM``."""
     df = _all_shared()
     mask = pd.Series(True, index=df.index)
     if partner:
@@ -95,10 +92,11 @@ def load_flows(con, partner: str | None = None, start: str | None = None, end: s
 
 
 def read_flow_csv(path: str | Path) -> pd.DataFrame:
-    """A flow CSV with the columns ``hts10, partner, month, value, usmca_value`` (validated)."""
-    p = Path(path)
-    if not p.is_file():
-        raise UserInputError(str(p), "", None, "no such file")
+    """A flow CSV with the columns ``hts10, partner, month, value, usmca_value`` (validated).
+
+    Read whole, so capped at :data:`usmca.limits.MAX_TABLE_BYTES` before reading.
+    """
+    p = regular_file(path, "flow CSV", MAX_TABLE_BYTES)
     try:
         df = pd.read_csv(p, dtype=str, keep_default_na=False)
     except pd.errors.EmptyDataError:

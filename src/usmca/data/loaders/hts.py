@@ -14,7 +14,6 @@ that a date selects the schedule in force.
 from __future__ import annotations
 
 import datetime as dt
-import gzip
 import hashlib
 import json
 import re
@@ -28,6 +27,8 @@ import pandas as pd
 
 from usmca.data.loaders.hts_rates import parse_general, parse_special_usmca
 from usmca.errors import UserInputError
+from usmca.law.span import check_date
+from usmca.limits import MAX_JSON_BYTES, gunzip_capped, read_capped
 
 __all__ = ["read_hts_json", "parse_hts_records", "load_hts", "revision_from_name", "download_hts",
            "HTS_COLUMNS", "USITC_EXPORT_URL"]
@@ -51,16 +52,15 @@ def revision_from_name(name: str) -> tuple[str, dt.date | None]:
 
 
 def read_hts_json(path: str | Path) -> list[dict[str, Any]]:
-    """Read a JSON export (plain or gzip); a malformed file raises :class:`UserInputError`."""
+    """Read a JSON export (plain or gzip); a malformed file raises :class:`UserInputError`.
+
+    The file, and its expansion when gzipped, are capped at :data:`usmca.limits.MAX_JSON_BYTES`
+    (a 4 MB gzip that expands to 4 GiB stops at the cap, without filling memory).
+    """
     p = Path(path)
-    if not p.is_file():
-        raise UserInputError(str(p), "", None, "no such file")
-    raw = p.read_bytes()
+    raw = read_capped(p, "HTS JSON export", MAX_JSON_BYTES)
     if raw[:2] == b"\x1f\x8b":
-        try:
-            raw = gzip.decompress(raw)
-        except (OSError, EOFError, ValueError) as exc:
-            raise UserInputError(p.name, "", None, f"not a readable gzip file ({type(exc).__name__})") from None
+        raw = gunzip_capped(raw, p.name, MAX_JSON_BYTES)
     try:
         data = json.loads(raw.decode("utf-8"))
     except json.JSONDecodeError as exc:
@@ -150,9 +150,10 @@ def load_hts(path: str | Path, con: Any, *, effective_from: dt.date | None = Non
     if start is None:
         raise UserInputError(p.name, "--effective-from", None,
                              "a revision's first day in force is not in the file; give --effective-from YYYY-MM-DD")
+    check_date(start, "--effective-from")
     records = read_hts_json(p)
     frame = parse_hts_records(records, revision, start)
-    sha = hashlib.sha256(p.read_bytes()).hexdigest()
+    sha = hashlib.sha256(read_capped(p, "HTS JSON export", MAX_JSON_BYTES)).hexdigest()
     con.execute("create table if not exists hts_revisions (revision varchar primary key, effective_from date, "
                 "effective_to date, source varchar, sha256 varchar, rows bigint, loaded_at timestamp)")
     con.execute("delete from hts_revisions where revision = ?", [revision])

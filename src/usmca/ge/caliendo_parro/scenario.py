@@ -15,6 +15,7 @@ from typing import Any, Mapping
 import numpy as np
 
 from usmca.errors import UserInputError
+from usmca.limits import MAX_TABLE_BYTES, TARIFF_FRACTION, check_number, regular_file
 
 from .inputs import CPInputs
 
@@ -40,10 +41,8 @@ def read_tariff_csv(path: str | Path, inputs: CPInputs, aliases: Mapping[str, st
         Naming ``file:line`` and the column for: missing file or column, unknown country or
         sector, importer = exporter, a tariff that is not a number, negative or non-finite.
     """
-    p = Path(path)
     src = str(path)
-    if not p.is_file():
-        raise UserInputError(src, "", src, "file not found")
+    p = regular_file(path, "tariff file", MAX_TABLE_BYTES)
     ctab = _lookup(inputs.countries, aliases or {})
     stab = _lookup(inputs.sectors, {})
     n = len(inputs.countries)
@@ -79,12 +78,7 @@ def read_tariff_csv(path: str | Path, inputs: CPInputs, aliases: Mapping[str, st
                     if s is None:
                         raise UserInputError(where, "sector", vals["sector"], "unknown sector")
                     sec = np.array([s])
-                try:
-                    t = float(vals["tariff"])
-                except ValueError:
-                    raise UserInputError(where, "tariff", vals["tariff"], "not a number") from None
-                if not np.isfinite(t) or t < 0:
-                    raise UserInputError(where, "tariff", vals["tariff"], "must be a finite fraction >= 0")
+                t = check_number(vals["tariff"], where, "tariff", TARIFF_FRACTION)
                 tau[imp, exp[:, None], sec[None, :]] = t
     except UnicodeDecodeError as exc:
         raise UserInputError(src, "", src, f"not UTF-8 text: {exc.reason}") from None

@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from usmca.errors import UserInputError
-from usmca.paths import shared_data_dir
+from usmca.paths import missing_data_hint, shared_data_dir
 
 from ..loaders.csvfiles import pair_matrix, pair_positions, read_csv_checked
 from .model import solve_baseline, solve_counterfactual
@@ -39,7 +39,8 @@ def _trade_path(data: str | Path | None) -> Path:
     if data is None:
         root = shared_data_dir()
         if root is None:
-            raise UserInputError("--data", "", None, "give a trade CSV (exporter, importer, trade)")
+            raise UserInputError("--data", "", None, "give a trade CSV (exporter, importer, trade); the default "
+                                 f"{missing_data_hint('yotov_nafta')}")
         return root / "yotov_nafta" / "derived_1994_trade_costs.csv"
     p = Path(data)
     return p / "trade.csv" if p.is_dir() else p

@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from usmca.errors import UserInputError
-from usmca.paths import shared_data_dir
+from usmca.paths import missing_data_hint, shared_data_dir
 
 from ..caliendo_parro.inputs import CPInputs
 from .csvfiles import read_csv_checked
@@ -61,13 +61,15 @@ def resolve_cp2015_dir(data_dir: str | Path | None = None) -> Path:
     if data_dir is None:
         root = shared_data_dir()
         if root is None:
-            raise UserInputError("--data", "", None, "no data folder given and ../shared/data not found")
+            raise UserInputError("--data", "", None,
+                                 f"no data folder given and no shared data folder: {missing_data_hint('cp2015')}")
         data_dir = root / "cp2015"
     d = Path(data_dir)
     for cand in (d, d / "cp2015"):
         if (cand / "model_inputs" / "bilateral.csv").is_file():
             return cand
-    raise UserInputError("--data", "", str(d), "not a cp2015 folder (needs model_inputs/bilateral.csv)")
+    raise UserInputError("--data", "", str(d),
+                         f"not a cp2015 folder (needs model_inputs/bilateral.csv); {missing_data_hint('cp2015')}")
 
 
 def load_cp2015(data_dir: str | Path | None = None) -> CP2015Data:

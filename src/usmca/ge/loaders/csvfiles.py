@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from usmca.errors import UserInputError
-from usmca.paths import shared_data_dir
+from usmca.paths import missing_data_hint, shared_data_dir
 
 __all__ = ["dataset_dir", "read_csv_checked", "pair_positions", "pair_matrix"]
 
@@ -31,11 +31,12 @@ def dataset_dir(data: str | Path | None, dataset: str) -> Path:
     if data is None:
         root = shared_data_dir()
         if root is None:
-            raise UserInputError("--data", "", None, "no data folder given and ../shared/data is absent")
+            raise UserInputError("--data", "", None,
+                                 f"no data folder given and no shared data folder: {missing_data_hint(dataset)}")
         data = root / dataset
     d = Path(data)
     if not d.is_dir():
-        raise UserInputError("--data", "", str(d), "not a folder")
+        raise UserInputError("--data", "", str(d), f"not a folder; {missing_data_hint(dataset)}")
     return d
 
 

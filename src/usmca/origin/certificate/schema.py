@@ -26,6 +26,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any, Literal, Union
 
+import numpy as np
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -53,6 +54,15 @@ class Party(BaseModel):
     country: str = Field(pattern=r"^[A-Z]{2}$", description="ISO 3166-1 alpha-2")
     phone: str | None = None
     email: str | None = None
+
+    @field_validator("country")
+    @classmethod
+    def _known_country(cls, v: str) -> str:
+        from usmca.law.countries import unknown_countries
+
+        if unknown_countries(np.array([v]))[0]:
+            raise ValueError("not an ISO 3166-1 alpha-2 country code")
+        return v
 
 
 class Signature(BaseModel):

@@ -12,7 +12,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Sequence
 
-from usmca.data.store import connect, has_table
+from usmca.data.store import connect, has_table, write_atomically
 
 from .register import Certification
 
@@ -38,8 +38,7 @@ def save_register(certs: Sequence[Certification], source: str, store: str | Path
     dict
         ``{"inserted": n, "updated": m, "removed": k}``.
     """
-    con = connect(store)
-    try:
+    with write_atomically(store) as con:  # a private copy renamed over the store: atomic, readers never blocked
         con.execute("begin transaction")
         con.execute(_DDL)
         existing = {r[0] for r in con.execute(f"select id from {TABLE}").fetchall()}
@@ -57,11 +56,6 @@ def save_register(certs: Sequence[Certification], source: str, store: str | Path
               json.dumps(list(c.hs)), _figures(c.figures), None if c.renewal_cost is None else str(c.renewal_cost),
               c.note, source, now] for c in certs])
         con.execute("commit")
-    except BaseException:
-        con.execute("rollback")
-        raise
-    finally:
-        con.close()
     upd = len(existing & set(ids))
     return {"inserted": len(ids) - upd, "updated": upd, "removed": removed}
 
