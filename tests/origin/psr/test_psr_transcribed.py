@@ -45,7 +45,8 @@ def test_every_rule_cites_chapter_rule_and_verification(path) -> None:  # noqa: 
 
 def test_transcribed_chapters_are_the_packaged_text() -> None:
     docs, status = transcribed_documents()
-    assert sorted(docs) == [*range(1, 22), 25, 26, 39, *range(41, 50), 93]
+    assert sorted(docs) == [*range(1, 22), 24, 25, 26, 27, 29, *range(33, 50), 68, 72, *range(74, 77), *range(78, 84),
+                            88, 89, 91, 92, 93, 95, 96]
     assert set(status.values()) == {"transcribed"}
     for ch, d in docs.items():
         packaged = yaml.safe_load((PACKAGE_LIBRARY / f"ch{ch:02d}.yaml").read_text())
@@ -124,3 +125,41 @@ def test_chapter_and_subheading_rules_that_condition_origin_are_flagged() -> Non
     assert pigments["conditions"] and all(a.get("unsupported") for a in pigments["alternatives"])
     boiler = psr.lookup("8402.90", "2025-03-01")  # only automotive underscoring notes: informative
     assert boiler["conditions"] == [] and not any(a.get("unsupported") for a in boiler["alternatives"])
+
+
+def test_rules_with_pre_hs2022_codes_are_counted_as_cut_off() -> None:
+    """A transcribed rule naming an HS 2017 code is left out, listed as cut off, and never looked up."""
+    docs, _ = transcribed_documents()
+    assert {c["rule"] for c in docs[74]["cut_off"]} == {"13", "14", "15"}
+    assert all("HS 20" in c["reason"] for ch in (34, 38, 74, 81) for c in docs[ch]["cut_off"])
+    assert 28 not in docs  # its only rule ends at 2853.00 (2853.10/2853.90 in HS 2022)
+    assert psr.lookup("7419.80", "2025-03-01") is None  # no rule: not encoded
+    assert psr.lookup("7418.10", "2025-03-01")["rules"] == ["74-12"]
+
+
+def test_unread_alternative_stays_with_the_rules_scope() -> None:
+    """74-1(B) (a change from heading 7404 with an RVC) is not read, but is kept on 7401-7403, flagged."""
+    parsed = parse_gn11("Chapter 74\n1. (A) A change to headings 7401 through 7403 from any other heading, including "
+                        "another heading within that group, except from heading 7404; or\n(B) A change to headings "
+                        "7401 through 7403 from heading 7404, whether or not there is also a change from any other "
+                        "heading, including another heading within that group, provided there is a regional value "
+                        "content of not less than:\n(1) 60 percent where the transaction value method is used; or\n"
+                        "(2) 50 percent where the net cost method is used.")
+    (entry,) = parsed.rules[0].entries
+    assert entry["hs"] == ["74.01-74.03"] and len(entry["alternatives"]) == 2
+    assert entry["alternatives"][0]["shift"] == "CTH" and entry["alternatives"][1]["unsupported"]
+
+
+def test_rvc_thresholds_lettered_a_b_stay_in_their_sentence() -> None:
+    """Chapter 91 rules 3-8 letter their thresholds (A)/(B): one alternative, a shift with an RVC."""
+    strap = psr.lookup("9113.10", "2025-03-01")
+    assert strap["rules"] == ["91-8"]
+    (alt,) = strap["alternatives"]
+    assert alt["shift"] == "CTH" and alt["rvc"] == {"tv": 60, "nc": 50} and not alt.get("unsupported")
+
+
+def test_unread_rule_keeps_the_scope_its_target_names() -> None:
+    """A rule whose source is not read still answers for its goods, flagged (41-14: heading 4107; 24-1)."""
+    for code, rule in (("4107.11", "41-14"), ("2402.20", "24-1")):
+        found = psr.lookup(code, "2025-03-01")
+        assert found["rules"] == [rule] and all(a.get("unsupported") for a in found["alternatives"]), code

@@ -105,7 +105,8 @@ def _date(text: str) -> str:
 def split_alternatives(lines: list[str]) -> tuple[str | None, list[str]]:
     """Split a rule's lines into an optional ``For ... :`` qualifier and alternative sentences.
 
-    ``(1)``/``(2)`` lines and a stray ``(C) Whether or not ...`` continue the previous sentence.
+    ``(1)``/``(2)`` lines (or ``(A)``/``(B)`` lines giving RVC thresholds) and a stray
+    ``(C) Whether or not ...`` continue the previous sentence.
     """
     qualifier = None
     sentences: list[str] = []
@@ -114,6 +115,8 @@ def split_alternatives(lines: list[str]) -> tuple[str | None, list[str]]:
         if not line:
             continue
         m = _LABEL.match(line)
+        if m and sentences and re.match(r"\d+(?:\.\d+)? percent where", m.group(2)):
+            m = None  # "(A) 60 percent where ...": the RVC thresholds of one sentence (GN 11(o) ch. 91 rules 3-8)
         if m and not re.match(r"(?i)whether or not", m.group(2)):
             sentences.append(m.group(2))
             continue
@@ -165,6 +168,11 @@ def _read_rule(rule: Gn11Rule) -> None:
         g = groups.setdefault(key, {"hs": list(p.target), "goods": desc, "alternatives": [], "understood": True})
         g["alternatives"].extend(p.alternatives)
         g["understood"] = g["understood"] and p.understood
+    scoped = [k for k in groups if k[0]]
+    if ((), None) in groups and len(scoped) == 1:  # an alternative whose scope was not read belongs to the
+        lost = groups.pop(((), None))              # rule's only scope (kept unsupported, never dropped)
+        groups[scoped[0]]["alternatives"].extend(lost["alternatives"])
+        groups[scoped[0]]["understood"] = False
     rule.entries = list(groups.values())
 
 

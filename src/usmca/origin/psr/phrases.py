@@ -79,7 +79,8 @@ _WHETHER = re.compile(r",?\s*whether or not there is also a change from (?:any o
 _EXCEPT = re.compile(r",?\s*except from (?P<codes>.+)$", re.I | re.S)
 _ANY_OTHER = re.compile(r"^any other (?P<level>chapter|heading|subheading|tariff item)"
                         r"(?:,? including another (?:chapter|heading|subheading|tariff item) within that group)?$", re.I)
-_OUTSIDE = re.compile(r"^any (?P<level>heading|subheading|tariff item) outside that group$", re.I)
+# "from heading outside that group" (without "any") is a print variant: GN 11(o) chapter 37 rule 1
+_OUTSIDE = re.compile(r"^(?:any )?(?P<level>heading|subheading|tariff item) outside that group$", re.I)
 _OTHER_GOOD = re.compile(r"^any other good (?:within (?:that|these) subheadings?|of subheadings? [\d.]+)"
                          r"(?: or any other subheading)?(?:,? including another subheading within that group)?$", re.I)
 _WITHIN_GROUP = re.compile(r"^any other (?P<level>heading|subheading|tariff item) within that group"
@@ -193,7 +194,7 @@ def parse_alternative(raw: str) -> ParsedAlternative:
         tgt: list[str] = []
         desc = None
         m = re.search(r"^(?:A change|No (?:required )?(?:change in tariff classification|tariff change)) to "
-                      r"(?P<t>.+?(?:headings?|subheadings?|tariff items?) [\d.]+(?: through [\d.]+)?)", body_wo, re.I)
+                      r"(?P<t>.*?(?:headings?|subheadings?|tariff items?) [\d.]+(?: through [\d.]+)?)", body_wo, re.I)
         if m:
             try:
                 tgt, desc = _target(m.group("t"))

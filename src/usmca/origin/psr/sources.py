@@ -148,8 +148,9 @@ def build_from_fragments(shared: Path, out: Path, *, retrieved: str = "2026-11-2
         extra, extra_status = committed_harvest(harvest)
     docs, status = merge_documents(docs, status, extra, extra_status)
     tdocs, tstatus = transcribed_documents()
-    for ch in sorted(set(tdocs) - set(docs)):  # chapters read in no mirror excerpt
-        docs[ch], status[ch] = tdocs[ch], tstatus[ch]
+    for ch in sorted(tdocs):  # chapters read in no mirror excerpt, or whose excerpt gave no complete rule
+        if ch not in docs or not docs[ch]["rules"]:
+            docs[ch], status[ch] = tdocs[ch], tstatus[ch]
     for d in docs.values():
         if d["source"]["kinds"] == [FRAGMENT_KIND, HARVEST_KIND]:
             d["source"]["retrieved_from"] = f"{note}; and {HARVEST_SOURCE}s (see urls)"

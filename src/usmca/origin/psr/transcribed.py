@@ -75,7 +75,11 @@ def party_rules() -> dict[int, list[dict[str, Any]]]:
 
 
 def transcribed_documents(retrieved: str | None = None) -> tuple[dict[int, dict[str, Any]], dict[int, str]]:
-    """Chapter documents of the transcribed text (plus the party-specific rules) and their status."""
+    """Chapter documents of the transcribed text (plus the party-specific rules) and their status.
+
+    Rules of the transcription left out because they name codes that do not exist in HS 2022
+    (``left_out`` in ``texts/provenance.yaml``) are listed in the chapter's ``cut_off`` with the reason.
+    """
     prov = _provenance()
     text = (TEXTS / "gn11_o_transcribed.txt").read_text(encoding="utf-8")
     url = prov["official_text"]["url"]
@@ -92,6 +96,9 @@ def transcribed_documents(retrieved: str | None = None) -> tuple[dict[int, dict[
             r["reference"]["instrument"] = prov["official_text"]["instrument"].split(",")[0]
         for n in d["notes"]:
             n["reference"]["verification"] = prov["verification"]
+    for ch, rules in (prov.get("left_out") or {}).items():  # rules read but not typed in: counted as cut off
+        if int(ch) in docs:
+            docs[int(ch)]["cut_off"].extend({"rule": str(n), "page": None, "reason": why} for n, why in rules.items())
     for ch, extra in party_rules().items():
         if ch in docs:
             docs[ch]["rules"].extend(extra)
