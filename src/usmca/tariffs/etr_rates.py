@@ -25,7 +25,7 @@ import pandas as pd
 
 from usmca.law import LawTree, default_tree
 
-from .deals import apply_deals
+from .deals import apply_deals, partner_keys
 from .duty_batch import _ClassGoods, _CodeSet, _Goods, _scope_keys, _Unplanned
 from .measures import Evaluation, Goods, evaluate
 from .schedule import Schedule, load_schedule
@@ -108,7 +108,6 @@ def _rates(law: LawTree, sched: Schedule, h_idx: np.ndarray, h_ser: pd.Series, p
     else:
         c_idx, c_uni = pd.factorize(h_idx.astype(np.int64) * n_p + p_idx)
     c_uni = np.asarray(c_uni, dtype=np.int64)
-    line_goods = _Goods(codes, code_u[h_idx], p_idx, p_uni)
     out: dict[str, np.ndarray] = {k: np.zeros((len(dates), n)) for k in ("unclaimed", "claimed")}
     col1_cache: dict[str, tuple[np.ndarray, np.ndarray]] = {}
     for j, d in enumerate(dates):
@@ -123,27 +122,41 @@ def _rates(law: LawTree, sched: Schedule, h_idx: np.ndarray, h_ser: pd.Series, p
             col1 = np.where(valid, pref, mfn) if claim else mfn
             live = [k for k, r in ev.rate.items() if (r > 0).any()]
             dealt = [k for k in live if (m := ev.measures[k]).deal is not None and m.deal.by_partner is not None]
+            # the all-in rule nets out each line's column 1: per good, only for the pairs it can touch
+            # (a positive rate of a deal partner); every other pair keeps its rate, summed per pair
+            touch = np.zeros(len(c_uni), dtype=bool)
+            for k in dealt:
+                touch |= (ev.rate[k] > 0) & deal_partner(ev.measures[k], p_uni, law, d)[c_uni % n_p]
             rest = np.zeros(len(c_uni))
             for k in live:
-                if k not in dealt:
-                    rest += ev.rate[k] * ev.base[k]
+                rest += np.where(touch, 0.0, ev.rate[k] * ev.base[k]) if k in dealt else ev.rate[k] * ev.base[k]
             total = col1 + rest[c_idx]
+            sel = np.flatnonzero(touch[c_idx]) if dealt else np.zeros(0, dtype=np.intp)
             line_rate: dict[str, np.ndarray] = {}
-            if dealt:  # the all-in rule nets out each line's column 1: per good
-                lev = Evaluation(rate={k: ev.rate[k][c_idx] for k in dealt}, base={}, measures=ev.measures,
-                                 claim=valid)
-                apply_deals(lev, line_goods, d, law, col1)
-                line_rate = lev.rate
+            if len(sel):
+                cs = c_idx[sel]
+                lev = Evaluation(rate={k: ev.rate[k][cs] for k in dealt}, base={}, measures=ev.measures,
+                                 claim=valid[sel])
+                apply_deals(lev, _Goods(codes, code_u[h_idx[sel]], p_idx[sel], p_uni), d, law, col1[sel])
                 for k in dealt:
-                    total += line_rate[k] * ev.base[k][c_idx]
+                    total[sel] += lev.rate[k] * ev.base[k][cs]
+                line_rate = {k: lev.rate[k] for k in dealt}
             out[key][j] = total
             if components:
                 out.setdefault(f"mfn:{key}", np.zeros((len(dates), n)))[j] = col1
                 for k in live:
-                    r = line_rate[k] if k in line_rate else ev.rate[k][c_idx]
+                    r = ev.rate[k][c_idx]
+                    if k in line_rate:
+                        r[sel] = line_rate[k]
                     if r.any():
                         out.setdefault(f"{k}:{key}", np.zeros((len(dates), n)))[j] = r * ev.base[k][c_idx]
     return out
+
+
+def deal_partner(m: Any, p_uni: np.ndarray, law: LawTree, d: dt.date) -> np.ndarray:
+    """Per partner: it has an all-in rate in measure ``m``'s deal on ``d`` (:func:`deals.partner_keys`)."""
+    keys = partner_keys(p_uni, law, d)
+    return np.isin(keys.astype(str), [str(k) for k in m.deal.by_partner])
 
 
 def _evaluate(law: LawTree, d: dt.date, c_uni: np.ndarray, n_p: int, p_uni: np.ndarray, claim: bool,
