@@ -27,9 +27,11 @@ def goods(schedule) -> tuple[np.ndarray, np.ndarray]:  # noqa: ANN001
     return h, p
 
 
+MONTHS = ["2025-02", "2025-03", "2025-04", "2025-06", "2025-08", "2025-10", "2026-02", "2026-03"]
+
+
 def law_dates(schedule) -> list:  # noqa: ANN001
-    months = pd.period_range("2025-01", "2026-12", freq="M")
-    return _segments(months, default_tree(), schedule)[0]
+    return _segments(pd.PeriodIndex([pd.Period(m, freq="M") for m in MONTHS]), default_tree(), schedule)[0]
 
 
 @pytest.mark.parametrize("us_content", [0.0, 0.4])
@@ -60,12 +62,11 @@ def flows(schedule, n: int = 3000, seed: int = 2) -> pd.DataFrame:  # noqa: ANN0
     pick = rng.integers(0, len(h), n)
     value = np.round(rng.lognormal(9, 2, n), 0)
     share = np.where(np.isin(p[pick], ["CA", "MX"]), rng.random(n), 0.0)
-    months = [str(m) for m in pd.period_range("2025-01", "2026-12", freq="M")]
-    return pd.DataFrame({"hts10": h[pick], "partner": p[pick], "month": rng.choice(months, n), "value": value,
+    return pd.DataFrame({"hts10": h[pick], "partner": p[pick], "month": rng.choice(MONTHS, n), "value": value,
                          "usmca_value": np.round(value * share, 0)})
 
 
-@pytest.mark.parametrize("by", [("partner", "month"), ("year", "hs2"), ("section",), ()])
+@pytest.mark.parametrize("by", [("partner", "month"), ("year", "hs2", "section")])
 def test_duckdb_join_equals_in_memory(schedule, tmp_path: Path, by: tuple[str, ...]) -> None:  # noqa: ANN001
     f = flows(schedule)
     path = tmp_path / "flows.parquet"
