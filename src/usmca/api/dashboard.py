@@ -29,9 +29,9 @@ from starlette.concurrency import run_in_threadpool
 
 from usmca.errors import UserInputError
 
+from . import review_jobs
 from .body import MAX_BODY_BYTES, body_doc, read_body
 from .responses import JSONDocument
-from .review import run_doc as review_run_doc
 
 __all__ = ["router", "bom_from_upload", "hts_search_doc", "DOCS_CSP"]
 
@@ -201,8 +201,7 @@ async def get_hts_search(q: str = Query(..., description="Code prefix (digits, d
 async def post_run(request: Request) -> JSONDocument:
     """One library scenario re-solved under the scenario's reform plus the given law changes."""
     raw = read_body(await request.body(), request.headers.get("content-type", "application/json"))
-    cache = request.app.state.review
-    return JSONDocument(await run_in_threadpool(review_run_doc, cache, raw, str(request.base_url)))
+    return JSONDocument(await review_jobs.run_changes(request.app, raw, str(request.base_url)))  # in a worker
 
 
 @router.get("/docs", include_in_schema=False)

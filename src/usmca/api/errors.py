@@ -57,6 +57,8 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     413: _doc("Request body larger than the limit (refused while it streams)."),
     415: _doc("Request body of an unsupported media type (send application/json or application/yaml)."),
     422: _doc("User error: one line naming the source, field and value at fault."),
+    503: _doc("Busy (every worker of the long-job pool is taken and its queue is full) or an engine is "
+              "unavailable; Retry-After gives the seconds to wait."),
 }
 
 
