@@ -38,6 +38,7 @@ from .cache import ResponseCache, data_stamp
 from .errors import ERROR_RESPONSES, install_error_handlers
 from .jobs import JobPool
 from .responses import DASHBOARD_CSP, JSONDocument
+from .spec import add_enums
 
 __all__ = ["create_app", "warm_up", "served_app"]
 
@@ -110,6 +111,12 @@ def create_app(tree: Any = None, review_cache: review.ReviewCache | None = None,
         from usmca.web import dashboard_html
 
         return HTMLResponse(dashboard_html(), headers={"Content-Security-Policy": DASHBOARD_CSP})
+
+    from usmca.examples import EXAMPLE_NAMES
+
+    app.openapi = add_enums(app.openapi, {  # type: ignore[method-assign]
+        ("/review/{name}", "name"): lambda: list(app.state.review.library()),
+        ("/examples/{name}", "name"): lambda: [*EXAMPLE_NAMES, *(n.removesuffix(".yaml") for n in EXAMPLE_NAMES)]})
 
     @app.get("/spec", summary="The OpenAPI document of this API", tags=["meta"])
     def spec() -> JSONDocument:

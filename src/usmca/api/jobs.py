@@ -128,8 +128,8 @@ class JobPool:
         the next job starts a new pool.
         """
         future = self.submit(key, fn, *args)
-        try:
-            return await asyncio.wrap_future(future)
+        try:  # shielded: a client that goes away does not cancel a job others may be waiting for
+            return await asyncio.shield(asyncio.wrap_future(future))
         except cf.process.BrokenProcessPool:
             with self._lock:
                 self._executor = None

@@ -30,6 +30,7 @@ from usmca.origin.qualify import qualify
 from .body import body_doc, read_body
 from .law import reform_from_body
 from .responses import JSONDocument
+from .spec import DATE_PATTERN, HS_PATTERN, not_in_data
 
 __all__ = ["router", "qualify_doc", "rule_doc"]
 
@@ -148,6 +149,11 @@ def qualify_doc(doc: Any, date: Any = None, tree: Any = None,
     return {"summary": summary, "results": results, "errors": errors}
 
 
+#: Bodies up to this size (bytes; a BOM of some tens of materials) are qualified on the event loop: the
+#: work (~2 ms for examples/electronics_bom.yaml) costs less than the hand-off to a worker thread and
+#: back, which under load was most of the latency (benchmarks/bench_api.py). Larger ones go to a thread.
+INLINE_BODY_BYTES = 16_384
+
 _BODY_DOC = body_doc("A BOM (DESIGN.md format), {bom, date, reform}, or a portfolio {boms: [...], date, reform}.")
 
 
@@ -159,9 +165,10 @@ async def post_qualify(request: Request,
     """Origin of the good: status, criterion, rule, RVC, cited trace, content by country, what-if."""
     raw = await request.body()
     doc = read_body(raw, request.headers.get("content-type", "application/json"))
-    result = await run_in_threadpool(qualify_doc, doc, date, request.app.state.tree(),
-                                     request.app.state.review.library)
-    return JSONDocument(result)
+    args = (doc, date, request.app.state.tree(), request.app.state.review.library)
+    if len(raw) <= INLINE_BODY_BYTES:  # ~2 ms: the hand-off to a thread cost more than the work under load
+        return JSONDocument(qualify_doc(*args))
+    return JSONDocument(await run_in_threadpool(qualify_doc, *args))
 
 
 def rule_doc(hs: str, date: Any = None) -> dict[str, Any]:
@@ -179,12 +186,17 @@ def rule_doc(hs: str, date: Any = None) -> dict[str, Any]:
 
 
 @router.get("/rule", response_class=JSONDocument, summary="The product-specific rule of an HS code")
-def get_rule(hs: str = Query(..., description="HS code of the good (6 to 10 digits, dots optional)."),
-             date: str | None = Query(None, description="Date the rule must be in force on (default today).")
+def get_rule(hs: str = Query(..., pattern=HS_PATTERN, description="HS code of the good (2 to 10 digits, dots "
+                             "optional)."),
+             date: str | None = Query(None, pattern=DATE_PATTERN,
+                                      description="Date the rule must be in force on (default today).")
              ) -> JSONDocument:
     """The rule of USMCA Annex 4-B (HTSUS General Note 11(o)) with its legal text and source, or
-    ``encoded: false``."""
-    return JSONDocument(rule_doc(hs, date))
+    ``encoded: false``; a date before the rules entered into force is a 404."""
+    try:
+        return JSONDocument(rule_doc(hs, date))
+    except UserInputError as exc:
+        raise not_in_data(exc) from None
 
 
 @router.get("/coverage", response_class=JSONDocument, summary="Which chapters' rules are encoded")
