@@ -48,6 +48,7 @@ import argparse
 import asyncio
 import json
 import os
+import signal
 import socket
 import statistics
 import subprocess
@@ -150,7 +151,8 @@ class Server:
         if workers > 1:
             argv += ["--workers", str(workers)]
         code = f"import sys; from usmca.cli import main; main({argv!r})"
-        self.proc = subprocess.Popen([sys.executable, "-c", code], stderr=subprocess.DEVNULL)
+        # its own process group: the long-job pool's workers are stopped with it
+        self.proc = subprocess.Popen([sys.executable, "-c", code], stderr=subprocess.DEVNULL, start_new_session=True)
         deadline = time.time() + 120
         while time.time() < deadline:
             try:
@@ -165,6 +167,14 @@ class Server:
 
     def close(self) -> None:
         self.proc.terminate()
+        try:
+            self.proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            pass
+        try:
+            os.killpg(self.proc.pid, signal.SIGKILL)  # this benchmark's server group only
+        except ProcessLookupError:
+            pass
         self.proc.wait(timeout=30)
 
 

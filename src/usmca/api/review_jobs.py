@@ -83,6 +83,8 @@ async def scenario(app: Any, name: str) -> Any:
         When ``name`` is not a scenario of the library (422, before any job starts).
     """
     cache = app.state.review
+    if cache.has_result(name):  # computed: no thread, no job
+        return cache.result(name)
     pool = _pooled(app)
     if pool is None:
         return await run_in_threadpool(cache.result, name)
