@@ -33,8 +33,12 @@ WORKERS = 1
 QUEUE = 4
 #: Seconds a refused client is told to wait (``Retry-After``): about one scenario solve.
 RETRY_AFTER_S = 10
-#: Niceness added in each worker process (``os.nice``), so a long job yields the CPU to the server.
-NICENESS = 10
+#: Niceness added in each worker process (``os.nice``; ``$USMCA_JOB_NICE``): 0, the server's priority.
+#: The isolation that matters is the process: a solve in a thread held the GIL and starved the event
+#: loop. A higher niceness makes the server win a contended core, but on a machine oversubscribed by
+#: other work (load average 15 on 2 cores) it starved the solve itself (the whole review took over
+#: 120 s at niceness 10 against 67 s in a thread).
+NICENESS = 0
 
 
 class PoolFull(HTTPException):
@@ -67,14 +71,22 @@ class JobPool:
     retry_after
         The ``Retry-After`` of a refusal, in seconds.
     niceness
-        Added to each worker's niceness (0: same priority as the server).
+        Added to each worker's niceness (default :data:`NICENESS`, or ``$USMCA_JOB_NICE``).
+
+    Notes
+    -----
+    Workers are started with the ``spawn`` method (forking a server that runs threads and an event
+    loop is unsafe), which imports the main module again in each worker: a script that builds the
+    application must keep its work under ``if __name__ == "__main__":`` (``usmca serve``, uvicorn,
+    pytest and ``python -c`` need nothing).
     """
 
     def __init__(self, workers: int | None = None, queue: int | None = None, retry_after: int = RETRY_AFTER_S,
-                 niceness: int = NICENESS) -> None:
+                 niceness: int | None = None) -> None:
         self.workers = max(1, int(workers if workers is not None else os.environ.get("USMCA_JOB_WORKERS", WORKERS)))
         self.queue = max(0, int(queue if queue is not None else os.environ.get("USMCA_JOB_QUEUE", QUEUE)))
-        self.retry_after, self.niceness = retry_after, niceness
+        self.niceness = max(0, int(niceness if niceness is not None else os.environ.get("USMCA_JOB_NICE", NICENESS)))
+        self.retry_after = retry_after
         self._lock = threading.Lock()
         self._executor: cf.ProcessPoolExecutor | None = None
         self._running: dict[Hashable, cf.Future[Any]] = {}

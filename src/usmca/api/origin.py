@@ -149,11 +149,6 @@ def qualify_doc(doc: Any, date: Any = None, tree: Any = None,
     return {"summary": summary, "results": results, "errors": errors}
 
 
-#: Bodies up to this size (bytes; a BOM of some tens of materials) are qualified on the event loop: the
-#: work (~2 ms for examples/electronics_bom.yaml) costs less than the hand-off to a worker thread and
-#: back, which under load was most of the latency (benchmarks/bench_api.py). Larger ones go to a thread.
-INLINE_BODY_BYTES = 16_384
-
 _BODY_DOC = body_doc("A BOM (DESIGN.md format), {bom, date, reform}, or a portfolio {boms: [...], date, reform}.")
 
 
@@ -166,8 +161,6 @@ async def post_qualify(request: Request,
     raw = await request.body()
     doc = read_body(raw, request.headers.get("content-type", "application/json"))
     args = (doc, date, request.app.state.tree(), request.app.state.review.library)
-    if len(raw) <= INLINE_BODY_BYTES:  # ~2 ms: the hand-off to a thread cost more than the work under load
-        return JSONDocument(qualify_doc(*args))
     return JSONDocument(await run_in_threadpool(qualify_doc, *args))
 
 
