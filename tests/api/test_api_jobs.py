@@ -92,3 +92,25 @@ def test_an_unknown_scenario_is_422_before_any_job(pool: JobPool) -> None:
     r = client.get("/review/no_such_scenario")
     assert r.status_code == 422 and r.json()["field"] == "name"
     assert not busy.done()
+
+
+def test_a_user_error_in_a_job_is_the_same_user_error_in_the_server(pool: JobPool) -> None:
+    import asyncio
+
+    from usmca.errors import UserInputError
+    from usmca.law import parse_date
+
+    with pytest.raises(UserInputError) as raised:
+        asyncio.run(pool.run(("date",), parse_date, "not a date", "query", "date"))
+    assert (raised.value.source, raised.value.field, raised.value.value) == ("query", "date", "not a date")
+    assert asyncio.run(pool.run(("pid",), os.getpid)) != os.getpid()  # the pool still works
+
+
+def test_a_what_if_with_a_bad_law_path_is_422_from_the_worker(pool: JobPool) -> None:
+    from usmca.api import create_app
+
+    client = _client(create_app(jobs=pool))
+    name = client.get("/review/scenarios").json()["scenarios"][0]["name"]
+    r = client.post("/dashboard/run", json={"scenario": name, "changes": {"usmca/no/such/parameter": {"2027-07-01": 1}}})
+    assert r.status_code == 422, r.text
+    assert "usmca/no/such/parameter" in r.json()["error"]

@@ -2,7 +2,10 @@
 
 As in OpenFisca's web API, the routes only read the request and hand plain values to the engines
 (law, origin, tariffs, review); every answer carries the legal references the engines give, and
-a user error is HTTP 422 with the one line of :class:`usmca.errors.UserInputError`.
+a user error is HTTP 422 with the one line of :class:`usmca.errors.UserInputError` (404 with the same
+line when a well-formed request names what the law tree or the data does not hold: see
+:mod:`usmca.api.spec`). Long jobs run in worker processes (:mod:`usmca.api.jobs`); repeated duty
+queries are answered from memory (:mod:`usmca.api.cache`).
 
 =========================  =====================================================================
 ``GET /``                  the dashboard (one self-contained page, no external resource)
@@ -86,8 +89,10 @@ def create_app(tree: Any = None, review_cache: review.ReviewCache | None = None,
                   docs_url=None, redoc_url=None,      # served offline by usmca.api.dashboard
                   responses=ERROR_RESPONSES,
                   description="USMCA / T-MEC / CUSMA as code: the law as dated, cited parameters; rules of "
-                              "origin; duties; the 2026 joint-review scenarios. User errors are HTTP 422 "
-                              "with {error, source, field, value}.", lifespan=_lifespan)
+                              "origin; duties; the 2026 joint-review scenarios. Malformed requests are HTTP 422 "
+                              "with {error, source, field, value}; well-formed ones naming what the law or "
+                              "the data does not hold (an HTS line, a date outside the schedule) are 404 with "
+                              "the same document; 503 with Retry-After when the long-job pool is full.", lifespan=_lifespan)
     app.state.tree = _tree_getter(tree)
     app.state.review = review_cache or review.ReviewCache()
     app.state.jobs = JobPool() if jobs is True else (jobs or None)

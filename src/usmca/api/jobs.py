@@ -19,10 +19,13 @@ import asyncio
 import concurrent.futures as cf
 import multiprocessing
 import os
+import pickle
 import threading
 from typing import Any, Callable, Hashable
 
 from starlette.exceptions import HTTPException
+
+from usmca.errors import UserInputError
 
 __all__ = ["JobPool", "PoolFull", "WORKERS", "QUEUE", "RETRY_AFTER_S", "NICENESS"]
 
@@ -47,6 +50,33 @@ class PoolFull(HTTPException):
     def __init__(self, running: int, retry_after: int) -> None:
         super().__init__(503, f"busy: {running} long jobs running or queued; retry in {retry_after} s",
                          headers={"Retry-After": str(retry_after)})
+
+
+class _UserError:
+    """A :class:`usmca.errors.UserInputError` raised in a worker, carried back as plain fields (the
+    exception itself does not survive pickling: its constructor takes four arguments)."""
+
+    def __init__(self, exc: UserInputError) -> None:
+        self.kind = type(exc)
+        self.fields = (exc.source, exc.field, exc.value, exc.reason)
+
+    def raise_(self) -> None:
+        try:
+            raise self.kind(*self.fields)
+        except TypeError:  # a subclass with another constructor
+            raise UserInputError(*self.fields) from None
+
+
+def _call(fn: Callable[..., Any], *args: Any) -> Any:
+    """Run ``fn(*args)`` in a worker; a user error comes back as a :class:`_UserError`."""
+    try:
+        return fn(*args)
+    except UserInputError as exc:
+        try:
+            pickle.dumps(exc.value)
+        except Exception:  # noqa: BLE001 - whatever cannot be pickled is shown by its repr
+            exc = UserInputError(exc.source, exc.field, repr(exc.value)[:200], exc.reason)
+        return _UserError(exc)
 
 
 def _lower_priority(niceness: int) -> None:
@@ -105,7 +135,8 @@ class JobPool:
 
     def submit(self, key: Hashable, fn: Callable[..., Any], *args: Any) -> cf.Future[Any]:
         """Start ``fn(*args)`` in a worker (``fn`` importable by name, arguments picklable), or join the
-        job of the same ``key`` already running.
+        job of the same ``key`` already running. The future's result is wrapped for :meth:`run`, which
+        re-raises a user error of the job (:class:`usmca.errors.UserInputError`, HTTP 422) in the server.
 
         Raises
         ------
@@ -119,10 +150,10 @@ class JobPool:
             if self._pending >= self.workers + self.queue:
                 raise PoolFull(self._pending, self.retry_after)
             try:
-                future = self._pool().submit(fn, *args)
+                future = self._pool().submit(_call, fn, *args)
             except cf.process.BrokenProcessPool:  # a worker died (killed, out of memory): start afresh
                 self._executor = None
-                future = self._pool().submit(fn, *args)
+                future = self._pool().submit(_call, fn, *args)
             self._pending += 1
             self._running[key] = future
         future.add_done_callback(lambda _: self._done(key))
@@ -141,12 +172,15 @@ class JobPool:
         """
         future = self.submit(key, fn, *args)
         try:  # shielded: a client that goes away does not cancel a job others may be waiting for
-            return await asyncio.shield(asyncio.wrap_future(future))
+            result = await asyncio.shield(asyncio.wrap_future(future))
         except cf.process.BrokenProcessPool:
             with self._lock:
                 self._executor = None
             raise HTTPException(503, "a worker process ended during the job; retry",
                                 headers={"Retry-After": str(self.retry_after)}) from None
+        if isinstance(result, _UserError):
+            result.raise_()
+        return result
 
     def shutdown(self) -> None:
         """Stop the worker processes (running jobs are cancelled)."""
