@@ -114,3 +114,29 @@ def test_a_what_if_with_a_bad_law_path_is_422_from_the_worker(pool: JobPool) -> 
     r = client.post("/dashboard/run", json={"scenario": name, "changes": {"usmca/no/such/parameter": {"2027-07-01": 1}}})
     assert r.status_code == 422, r.text
     assert "usmca/no/such/parameter" in r.json()["error"]
+
+
+def test_a_worker_ends_when_its_server_is_killed(tmp_path: Any) -> None:
+    import signal
+    import subprocess
+    import sys
+
+    script = ("import os, sys, time\n"
+              "from usmca.api.jobs import JobPool\n"
+              "pool = JobPool(workers=1, queue=0)\n"
+              "print(pool.submit(('pid',), os.getpid).result(timeout=120), flush=True)\n"
+              "pool.submit(('sleep',), time.sleep, 600)\n"
+              "time.sleep(600)\n")
+    server = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    worker = int(server.stdout.readline())  # type: ignore[union-attr]
+    os.kill(server.pid, signal.SIGKILL)
+    server.wait(timeout=30)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            os.kill(worker, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.2)
+    os.kill(worker, signal.SIGKILL)
+    pytest.fail("the worker outlived its server by 30 s")

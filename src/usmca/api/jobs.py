@@ -21,6 +21,7 @@ import multiprocessing
 import os
 import pickle
 import threading
+import time
 from typing import Any, Callable, Hashable
 
 from starlette.exceptions import HTTPException
@@ -36,6 +37,8 @@ WORKERS = 1
 QUEUE = 4
 #: Seconds a refused client is told to wait (``Retry-After``): about one scenario solve.
 RETRY_AFTER_S = 10
+#: Seconds between a worker's checks that the server process still exists.
+ORPHAN_CHECK_S = 1.0
 #: Niceness added in each worker process (``os.nice``; ``$USMCA_JOB_NICE``): 0, the server's priority.
 #: The isolation that matters is the process: a solve in a thread held the GIL and starved the event
 #: loop. A higher niceness makes the server win a contended core, but on a machine oversubscribed by
@@ -79,13 +82,21 @@ def _call(fn: Callable[..., Any], *args: Any) -> Any:
         return _UserError(exc)
 
 
-def _lower_priority(niceness: int) -> None:
-    """Initializer of a worker process: a lower CPU priority than the server's."""
+def _init_worker(niceness: int, server: int) -> None:
+    """Initializer of a worker process: its CPU priority, and a watchdog that ends the worker when the
+    server process is gone (killed with SIGKILL, a worker would otherwise finish its solve orphaned)."""
     if niceness and hasattr(os, "nice"):
         try:
             os.nice(niceness)
         except OSError:  # pragma: no cover - not permitted here
             pass
+
+    def watch() -> None:
+        while os.getppid() == server:
+            time.sleep(ORPHAN_CHECK_S)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="usmca-orphan-watch", daemon=True).start()
 
 
 class JobPool:
@@ -130,7 +141,7 @@ class JobPool:
     def _pool(self) -> cf.ProcessPoolExecutor:
         if self._executor is None:
             self._executor = cf.ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"),
-                                                    initializer=_lower_priority, initargs=(self.niceness,))
+                                                    initializer=_init_worker, initargs=(self.niceness, os.getpid()))
         return self._executor
 
     def submit(self, key: Hashable, fn: Callable[..., Any], *args: Any) -> cf.Future[Any]:
