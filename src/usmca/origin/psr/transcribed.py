@@ -33,7 +33,7 @@ from .build import chapter_documents
 from .gn11 import parse_gn11
 
 __all__ = ["TRANSCRIPTION_KIND", "TEXTS", "transcribed_documents", "party_rules", "verification_of",
-           "VERIFICATION_LEVELS"]
+           "VERIFICATION_LEVELS", "adapt_to_hs2022"]
 
 TEXTS = Path(__file__).resolve().parent / "texts"
 TRANSCRIPTION_KIND = "transcription"
@@ -74,6 +74,37 @@ def party_rules() -> dict[int, list[dict[str, Any]]]:
     }]}
 
 
+def adapt_to_hs2022(chapter: int, number: str, hs: list[str], alternatives: list[dict[str, Any]],
+                    prov: dict[str, Any] | None = None) -> tuple[list[str], list[dict[str, Any]], str | None]:
+    """A transcribed rule read on the HS 2022 nomenclature (``hs2022`` in ``texts/provenance.yaml``).
+
+    Some rules print codes of an older HS edition. Two readings are applied, each listed by chapter
+    and rule number in the provenance file with its reason (never inferred from the text):
+
+    * ``scope``: a printed range is narrowed to the HS 2022 codes that lie inside it unchanged
+      (``2801.10-2853.00`` -> ``2801.10-2852.90``: HS 2022 split 2853.00, so heading 2853 is listed
+      as cut off instead);
+    * ``unsupported``: the alternatives (by letter) that name an HS 2017 subheading (a change "from
+      subheading 9401.90", which HS 2022 split into 9401.91 and 9401.99) are flagged ``unsupported``
+      with the reason: the engine cannot test an HS 2022 material against a deleted code.
+
+    Returns
+    -------
+    tuple
+        ``(hs, alternatives, reason)``; ``reason`` is ``None`` when the rule is not adapted.
+    """
+    table = ((prov if prov is not None else _provenance()).get("hs2022") or {}).get(chapter, {}) or {}
+    how = table.get(int(number)) if str(number).isdigit() else None
+    if not how:
+        return hs, alternatives, None
+    scope = how.get("scope") or {}
+    new_hs = [scope.get(h, h) for h in hs]
+    flagged = {"ABCDEFGH".index(k) for k in (how.get("unsupported") or [])}
+    alts = [dict(a, unsupported=f"names an HS 2017 code: {how['reason']}") if i in flagged else a
+            for i, a in enumerate(alternatives)]
+    return new_hs, alts, str(how["reason"])
+
+
 def transcribed_documents(retrieved: str | None = None) -> tuple[dict[int, dict[str, Any]], dict[int, str]]:
     """Chapter documents of the transcribed text (plus the party-specific rules) and their status.
 
@@ -87,7 +118,12 @@ def transcribed_documents(retrieved: str | None = None) -> tuple[dict[int, dict[
     where = (f"typed from the public transcription {tr['repository']}@{tr['commit'][:12]} "
              f"(texts/provenance.yaml); not verified against an official page")
     docs = chapter_documents([(parse_gn11(text), lambda _p: url, where)], retrieved or str(tr["retrieved"]))
-    for d in docs.values():
+    for ch, d in docs.items():
+        for r in d["rules"]:
+            r["hs"], r["alternatives"], why = adapt_to_hs2022(ch, str(r["reference"]["rule"]), r["hs"],
+                                                              r["alternatives"], prov)
+            if why:
+                r["reference"]["hs2022"] = why
         d["source"]["kinds"] = [TRANSCRIPTION_KIND]
         d["source"]["retrieved_from"] = where
         d["source"]["verification"] = prov["verification"]
