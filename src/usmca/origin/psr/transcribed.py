@@ -33,7 +33,7 @@ from .build import chapter_documents
 from .gn11 import parse_gn11
 
 __all__ = ["TRANSCRIPTION_KIND", "TEXTS", "transcribed_documents", "party_rules", "verification_of",
-           "VERIFICATION_LEVELS", "adapt_to_hs2022"]
+           "VERIFICATION_LEVELS", "adapt_to_hs2022", "trade_entries", "trade_rules"]
 
 TEXTS = Path(__file__).resolve().parent / "texts"
 TRANSCRIPTION_KIND = "transcription"
@@ -72,6 +72,51 @@ def party_rules() -> dict[int, list[dict[str, Any]]]:
             "verification": "official-text-read",
         },
     }]}
+
+
+_TRADE_NAMES = {"CA": "Canada", "MX": "Mexico", "US": "United States"}
+
+
+def trade_entries(chapter: int, hs: str, text: str) -> list[dict[str, Any]]:
+    """The entries of one trade-specific rule (``texts/gn11_o_trade.yaml``), read by the importer.
+
+    The rule's lettered alternatives are read as one numbered rule of ``chapter``; every entry keeps
+    the scope the rule is printed for (``hs``): an alternative for some goods of it ("sweaters of
+    subheading 6110.30 classified as part of an ensemble of subheading 6103.23") keeps its ``goods``.
+    """
+    parsed = parse_gn11(f"Chapter {chapter}\n1. {text}")
+    return [dict(e, hs=[hs]) for rule in parsed.rules for e in rule.entries]
+
+
+def trade_rules(url: str, where: str, verification: str) -> dict[int, list[dict[str, Any]]]:
+    """Rules of ``texts/gn11_o_trade.yaml`` per chapter: one entry per trade and goods.
+
+    An entry with ``parties`` applies only to trade between those two countries (see
+    :func:`.library.lookup`); the "all other trade" rule is the general rule of its scope.
+    """
+    with open(TEXTS / "gn11_o_trade.yaml", encoding="utf-8") as fh:
+        specs = yaml.safe_load(fh)["rules"]
+    out: dict[int, list[dict[str, Any]]] = {}
+    for spec in specs:
+        ch, hs, parties = int(spec["chapter"]), str(spec["hs"]), spec.get("parties")
+        tag = "-".join(parties) if parties else "other"
+        who = (f"trade between {_TRADE_NAMES[parties[0]]} and {_TRADE_NAMES[parties[1]]}" if parties
+               else "all other trade")
+        entries = trade_entries(ch, hs, spec["text"])
+        for k, e in enumerate(entries):
+            out.setdefault(ch, []).append({
+                "id": f"{ch}-{hs}/{tag}" + (f"/{k + 1}" if len(entries) > 1 else ""),
+                "hs": e["hs"], "goods": e["goods"], **({"parties": list(parties)} if parties else {}),
+                "effective_from": None, "effective_to": None, "alternatives": e["alternatives"],
+                "text": spec["text"], "notes": [],
+                "reference": {
+                    "instrument": "HTSUS General Note 11(o) (USMCA)", "treaty": "USMCA Annex 4-B, Section B",
+                    "provision": f"General Note 11(o), chapter {ch}, rule for {hs} ({who})",
+                    "chapter": ch, "rule": f"{hs} ({tag})", "url": url, "retrieved_from": where,
+                    "preamble": spec.get("preamble"), "verification": verification,
+                },
+            })
+    return out
 
 
 def adapt_to_hs2022(chapter: int, number: str, hs: list[str], alternatives: list[dict[str, Any]],
@@ -136,6 +181,9 @@ def transcribed_documents(retrieved: str | None = None) -> tuple[dict[int, dict[
         if int(ch) in docs:
             docs[int(ch)]["cut_off"].extend({"rule": str(n), "page": None, "reason": why} for n, why in rules.items())
     for ch, extra in party_rules().items():
+        if ch in docs:
+            docs[ch]["rules"].extend(extra)
+    for ch, extra in trade_rules(url, where, prov["verification"]).items():
         if ch in docs:
             docs[ch]["rules"].extend(extra)
     return docs, {ch: "transcribed" for ch in docs}
