@@ -23,23 +23,32 @@ Phases (each ``--runs`` times; min and median printed with the ratio to the targ
   library, solved in the long-job pool, :mod:`usmca.api.jobs`): duty p99 must stay <= 100 ms; the
   line says whether the long job was still running when the phase ended (it must be).
 
-Findings (2026-12-04, session 3; 2 cores shared with ~8 engineers' test suites, load average 14-17)
----------------------------------------------------------------------------------------------------
+Findings (2026-12-04, session 3; 2 cores shared with ~8 engineers' test suites)
+-------------------------------------------------------------------------------
 Before and after measured side by side with this script (before: the API of commit 2557f39 run with
-``PYTHONPATH`` pointing at an export of it), 50 clients, 5 runs of 3 s, 1 server worker; median
-req/s (ratio to target), median p99 (target / p99):
+``PYTHONPATH`` pointing at an export of it), 50 clients, 5 runs of 3 s; median req/s (ratio to
+target), median p99 (target / p99). At load average 6-7 (23:05 UTC):
 
-===============  ========================  ===========================  ==============================
-phase            before                    after, 1 worker              after, ``--workers 2``
-===============  ========================  ===========================  ==============================
-duty             114 (0.11), 809 ms (0.06)  1,429 (1.43), 90 ms (0.55)   1,547 (1.55), 74 ms (0.68)
-duty-distinct    81, 1,208 ms              261, 758 ms                  193, 799 ms
-qualify          242 (0.81), 695 ms (0.14)  186 (0.62), 509 ms (0.20)    291 (0.97), 652 ms (0.15)
-review (cached)  302 (0.30), 511 ms        598 (0.60), 176 ms           637 (0.64), 198 ms
-duty+long        45, 8,973 ms (0.01)        563-597, 229-319 ms (0.31-0.44)  675, 206 ms (0.49)
-===============  ========================  ===========================  ==============================
+===============  ============================  ============================  ============================
+phase            before, 1 worker              after, 1 worker               after, ``--workers 2``
+===============  ============================  ============================  ============================
+duty             187 (0.19), 498 ms (0.10)     2,741 (2.74), 51.5 ms (0.97)  2,822 (2.82), 43.8 ms (1.14)
+duty-distinct    190, 513 ms                   508, 412 ms                   344, 352 ms
+qualify          410 (1.37), 372 ms (0.27)     280 (0.93), 404 ms (0.25)     502 (1.67), 387 ms (0.26)
+review (cached)  756 (0.76), 317 ms            927 (0.93), 121 ms            1,348 (1.35), 116 ms
+duty+long        148, 883 ms (0.11)            1,214, 124 ms (0.81)          2,432, 58.6 ms (1.71)
+===============  ============================  ============================  ============================
 
-The server got 0.17-0.30 of a core in every phase (0.5-0.66 with ``--workers 2`` on qualify), the
+At load average 14-17 (22:20 UTC; qualify with its thread, as shipped): before duty 114 (0.11), p99
+809 ms; review 302; duty+long p99 8,973 ms (0.01), 45 req/s. After, 1 worker: duty 1,429 (1.43), p99
+90 ms (0.55); qualify 186 (0.62), p99 509 ms; review 598, p99 176 ms; duty+long p99 229-319 ms
+(0.31-0.44), 563-597 req/s. ``--workers 2``: duty 1,547, p99 74 ms (0.68); qualify 291 (0.97);
+duty+long p99 206 ms (0.49).
+
+Still missed: the qualify p99 (about 400 ms against 100 ms at every load; its 1.0 ms of CPU per request
+goes to a worker thread and back, and 50 closed-loop clients at 300-500 req/s already mean 100-170 ms
+by Little's law), duty p99 with one worker (51.5 ms), and every target once the load average passes ~10.
+At load 14-17 the server got 0.17-0.30 of a core in every phase (0.5-0.66 with ``--workers 2`` on qualify), the
 client 0.02-0.11: the machine ran 14-17 runnable processes on 2 cores, and Linux shares a core by
 runnable thread, so a one-threaded server gets about 2/15 of the machine whatever it does. That is
 the measured bottleneck of the remaining misses. In process (``bench_api_profile.py``, CPU time, no
