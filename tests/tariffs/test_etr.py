@@ -100,7 +100,7 @@ def test_vectorised_engine_matches_line_by_line(schedule) -> None:  # noqa: ANN0
     rows = []
     for h in codes:
         for p in ("CA", "MX", "CN"):
-            for m in ("2025-07", "2025-09", "2025-12", "2026-04"):
+            for m in ("2025-07", "2025-09", "2025-12", "2026-05"):  # 2026-04 changes law on the 6th
                 v = float(rng.integers(100, 10_000))
                 rows.append((h, p, m, v, float(rng.integers(0, int(v))) if p != "CN" else 0.0))
     f = flows(rows)
