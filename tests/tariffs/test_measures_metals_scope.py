@@ -85,3 +85,13 @@ def test_listed_lines_exist_in_the_embedded_hts(path: str, edition: str) -> None
     codes = [c.replace(".", "") for c in _rows(path)["hts"] if "-" not in c]
     missing = [c for c in codes if c not in prefixes]
     assert not missing, missing
+
+
+@pytest.mark.parametrize(("hts", "claim", "expected"), [
+    ("4011201015", False, {"section232_mhd_parts": 25.0}),      # bus and truck tyres, U.S. note 38(i)
+    ("4011201015", True, {}),                                     # USMCA-eligible part: 9903.74.10
+    ("8708305090", False, {"section232_mhd_parts": 25.0}),      # brakes: also an automobile part, counted once
+])
+def test_medium_and_heavy_duty_vehicle_parts(hts: str, claim: bool, expected: dict[str, float]) -> None:
+    assert _rates(hts, "MX", "2025-12-01", claim=claim) == expected
+    assert _rates(hts, "MX", "2025-10-31", claim=claim).get("section232_mhd_parts") is None
