@@ -135,6 +135,7 @@ class Table:
                        for k in shown)
         body = "".join("<tr>" + "".join(self._cell(k, r[k], r) for k in shown) + "</tr>" for r in self.rows)
         note = f'<p class="muted">{escape(self.note)}</p>' if self.note else ""
-        return Markup(f'<figure class="tbl" id="t-{self.slug}"><figcaption>{escape(self.title)}</figcaption>'
+        cls = "tbl banded" if self.bands else "tbl"
+        return Markup(f'<figure class="{cls}" id="t-{self.slug}"><figcaption>{escape(self.title)}</figcaption>'
                       f'<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>{note}'
                       f'{self.downloads()}</figure>')
