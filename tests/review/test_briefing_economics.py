@@ -69,6 +69,9 @@ def test_every_figure_of_the_results_has_its_interval(run):
         sectors = sec[sec.index(f"t-{name}_sectors"):]
         sectors = sectors[:sectors.index("</table>")]
         assert sectors.count('class="iv"') == 2 * sectors.count("<tr>") - 2  # nominal and real, every row
+    over = html[html.index('id="t-welfare_summary"'):]
+    over = over[:over.index("</table>")]
+    assert over.count('class="iv"') == len(rv.results) * len(rv.countries) and "no interval" not in over
     diff = _section(html, "termination")
     assert "Difference from (b)" in diff and "t-termination_vs_after_ruling_2026" in diff
     d = diff[diff.index("t-termination_vs_after_ruling_2026"):]

@@ -178,9 +178,7 @@ def render_briefing(review: Review | Sequence[Any], baseline: Any = None, *, etr
     summary_chart, charts = _charts(review, whisker)
     cells = review.provenance.get("cells") or {}
     facts, total = _caveat(cells)
-    welfare = Table("welfare_summary", "Welfare change by country (%)", ["scenario", *review.countries],
-                    [[words.short_title(r.title), *[r.countries[c]["welfare_pct"] for c in review.countries]]
-                     for r in results])
+    welfare = econ.welfare_table(results, review.countries)
     return env.get_template("briefing.html.j2").render(
         rv=review, results=results, results_by=by, findings=words.findings(review), definitions=words.DEFINITIONS,
         modelled=words.MODELLED, not_modelled=words.NOT_MODELLED, whisker=whisker, short=words.short_title,

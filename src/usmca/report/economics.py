@@ -32,7 +32,7 @@ from usmca.scenarios.review import interval
 from .summary import COUNTRY_NAMES, short_title
 from .tables import Table
 
-__all__ = ["METRICS", "results_table", "sectors_table", "versus_table", "explanations", "caveat",
+__all__ = ["METRICS", "welfare_table", "results_table", "sectors_table", "versus_table", "explanations", "caveat",
            "elasticity_table", "sensitivity_table", "agreement_table", "comparison_blocks", "MEASURE_WORDS"]
 
 METRICS = {"welfare_pct": "welfare, %", "real_wage_pct": "real wage, %", "tot_pct": "terms of trade, %",
@@ -54,22 +54,36 @@ def _pair(cell: Any) -> tuple[float, float] | None:
 
 def _banded(title: str, key: str, first: Sequence[str], metrics: Sequence[tuple[str, str]],
             rows: Sequence[tuple[Sequence[Any], Sequence[tuple[float | None, tuple[float, float] | None]]]],
-            extra: Sequence[str] = (), extra_vals: Sequence[Sequence[Any]] = (), note: str = "") -> Table:
-    """A table whose metric columns each carry a hidden (low, high) pair shown under the value."""
+            extra: Sequence[str] = (), extra_vals: Sequence[Sequence[Any]] = (), note: str = "",
+            trailing: bool = False) -> Table:
+    """A table whose metric columns each carry a hidden (low, high) pair shown under the value.
+
+    The pair sits right after its value in the downloads, or (``trailing``) after all the values,
+    so that the download's first columns are the point estimates alone.
+    """
+    n0, m = len(first), len(metrics)
     cols = list(first)
     bands: dict[int, tuple[int, int]] = {}
-    for _, label in metrics:
-        k = len(cols)
-        cols += [label, f"{label} (90% low)", f"{label} (90% high)"]
-        bands[k] = (k + 1, k + 2)
+    for k, (_, label) in enumerate(metrics):
+        if trailing:
+            cols.append(label)
+            bands[n0 + k] = (n0 + m + 2 * k, n0 + m + 2 * k + 1)
+        else:
+            cols += [label, f"{label} (90% low)", f"{label} (90% high)"]
+            bands[n0 + 3 * k] = (n0 + 3 * k + 1, n0 + 3 * k + 2)
+    if trailing:
+        cols += [f"{label} ({end})" for _, label in metrics for end in ("90% low", "90% high")]
     cols += list(extra)
     out = []
     for j, (lead, vals) in enumerate(rows):
         row = list(lead)
-        for v, iv in vals:
-            row += [v, *(iv or (None, None))]
+        if trailing:
+            row += [v for v, _ in vals] + [x for _, iv in vals for x in (iv or (None, None))]
+        else:
+            for v, iv in vals:
+                row += [v, *(iv or (None, None))]
         out.append(row + list(extra_vals[j] if extra_vals else []))
-    return Table(key, title, cols, out, text_cols=tuple(range(len(first))), bands=bands, note=note)
+    return Table(key, title, cols, out, text_cols=tuple(range(n0)), bands=bands, note=note)
 
 
 def results_table(r: Any, countries: Sequence[str]) -> Table:
@@ -84,6 +98,14 @@ def results_table(r: Any, countries: Sequence[str]) -> Table:
                    extra=[f"welfare, elasticities x {f:g}, %" for f in factors],
                    extra_vals=[list(sens.get(c) or [None] * len(factors)) for c in countries],
                    note="" if has else "No Monte Carlo interval in this run (--draws 0 or a solver without one).")
+
+
+def welfare_table(results: Sequence[Any], countries: Sequence[str]) -> Table:
+    """Welfare change by scenario and country, each with its 90% interval (the overview)."""
+    rows = [([short_title(r.title)], [(r.countries[c]["welfare_pct"], interval(r, "welfare_pct", c)) for c in countries])
+            for r in results]
+    return _banded("Welfare change by country (%; under each figure its 90% interval)", "welfare_summary",
+                   ["scenario"], [(c, c) for c in countries], rows, trailing=True)
 
 
 def top_cells(sectors: Mapping[str, Mapping[str, float | None]], k: int = 6) -> list[tuple[str, str, float]]:
