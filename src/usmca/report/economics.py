@@ -263,16 +263,25 @@ def caveat(elasticities: Sequence[Mapping[str, Any]]) -> str:
     return text
 
 
+def _num_or_none(v: Any) -> float | None:
+    return float(v) if isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) else None
+
+
 def elasticity_table(elasticities: Sequence[Mapping[str, Any]]) -> Table:
     """The cited trade elasticity of every sector, with its standard error and its source."""
-    rows = [[SECTOR_LABELS.get(e["sector"], e["sector"]), e.get("theta"), e.get("se"),
-             "pooled goods estimate" if e.get("estimate") == "pooled" else "own estimate", e.get("own_theta"),
-             e.get("own_se"), e.get("cp2015_replication_file"), e.get("n_triplets"), e.get("source", ""),
+    rows = [[SECTOR_LABELS.get(e["sector"], e["sector"]), _num_or_none(e.get("theta")), _num_or_none(e.get("se")),
+             "pooled goods estimate" if e.get("estimate") == "pooled" else "own estimate",
+             _num_or_none(e.get("own_theta")), _num_or_none(e.get("own_se")),
+             _num_or_none(e.get("cp2015_replication_file")),
+             f"{int(e['n_triplets']):,}" if _num_or_none(e.get("n_triplets")) is not None else "n/a",
+             "Caliendo and Parro (2015)" if "Caliendo" in str(e.get("source", "")) else str(e.get("source", "")),
              e.get("url", "")] for e in elasticities]
+    sources = "; ".join(dict.fromkeys(str(e.get("source", "")) for e in elasticities if e.get("source")))
+    methods = str(elasticities[0].get("method", "") if elasticities else "").split("; own estimate")[0]
     return Table("elasticities", "Trade elasticities (theta) by sector, as used", [
         "sector", "theta", "standard error", "which", "own estimate", "own se", "CP 2015 replication file",
-        "triplets", "source", "url"], rows, signed=False, text_cols=(0, 3, 8), links={8: 9},
-        note=(elasticities[0].get("method", "") if elasticities else ""))
+        "triplets", "source", "url"], rows, signed=False, text_cols=(0, 3, 7, 8), links={8: 9},
+        note=f"Method: {methods}. Source: {sources}.")
 
 
 def sensitivity_table(results: Sequence[Any], members: Sequence[str]) -> Table | None:
@@ -309,7 +318,7 @@ def agreement_table(agreement: Mapping[str, Any]) -> Table | None:
             ["sample", agreement.get("sample", "")], ["specification", agreement.get("specification", "")],
             ["how a scenario uses it", agreement.get("interpretation", "")],
             ["source", agreement.get("source", "")]]
-    return Table("agreement_effect", "The agreement's non-tariff trade effect, estimated (PPML)", ["", "value"],
+    return Table("agreement_effect", "The agreement's non-tariff trade effect, estimated (PPML)", ["quantity", "value"],
                  rows, text_cols=(0, 1), note=agreement.get("url", ""))
 
 
