@@ -175,7 +175,8 @@ def _theta_words(e: Mapping[str, Any], theta: float) -> str:
     text += " (Caliendo-Parro 2015 triplet estimator on their 1993 trade and tariff data)."
     if isinstance(cp, (int, float)):
         text += (f" Caliendo and Parro's replication file gives the sector {cp:g}, a value it also gives the "
-                 "non-traded sectors; with it vehicle output fell several times as much.")
+                 f"non-traded sectors; with it the first-order output response would be {cp / theta:.1f} times as "
+                 "large.")
     return text
 
 
