@@ -51,7 +51,7 @@ def whisker(results: Sequence[Any]) -> str:
         agreement = any("agreement" in " ".join(map(str, (getattr(r, "uncertainty", None) or {}).get("parameters", [])))
                         for r in results)
         return "90% Monte Carlo interval over the trade elasticities" + (
-            " (and the agreement's estimated trade effect where a scenario removes it)" if agreement else "")
+            " (and the agreement effect where removed)" if agreement else "")
     if any(r.sensitivity.get("welfare_pct") for r in results):
         return "range with every trade elasticity halved and doubled (no Monte Carlo interval in this run)"
     return "no interval in this run"
