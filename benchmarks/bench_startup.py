@@ -14,7 +14,13 @@ each command fills, as the first command after an install does; the rows marked 
 run with the cache off (``USMCA_CACHE_DIR=off``: every run parses the ~200 YAML files), for
 comparison; their targets are the same, the worst ratio counts the cached rows only.
 
-Usage: ``.venv/bin/python benchmarks/bench_startup.py [--runs N]``.
+Side by side: ``--before DIR`` also times the same commands on another source tree (``DIR`` is
+the ``src`` folder of another checkout, e.g. ``git archive <commit> src | tar -x -C /tmp/before``),
+with the same interpreter and packages, and prints the before/after ratio of the minimum wall
+times. Both are then started as ``python -c 'from usmca.cli import main; main()' ARGS`` (the
+console script does the same), with ``PYTHONPATH`` naming the tree.
+
+Usage: ``.venv/bin/python benchmarks/bench_startup.py [--runs N] [--before DIR]``.
 """
 
 from __future__ import annotations
@@ -63,22 +69,46 @@ def time_command(argv: list[str], env: dict[str, str], runs: int) -> tuple[list[
     return wall, cpu
 
 
+def _launcher(argv: list[str], src: str | None) -> list[str]:
+    """``argv`` as run against the source tree ``src`` (the console script becomes ``python -c``)."""
+    if src is None:
+        return argv
+    if argv[0] == str(BIN / "usmca"):
+        return [sys.executable, "-c", "import sys; sys.argv[0] = 'usmca'; from usmca.cli import main; main()", *argv[1:]]
+    return argv
+
+
+def _line(name: str, t: list[float], c: list[float], target: float) -> str:
+    return (f"{name:<26} {min(t):7.3f} {statistics.median(t):9.3f} {min(c):10.3f} {target:9.2f} "
+            f"{min(t) / target:11.2f}")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--before", help="the src folder of another checkout, timed side by side")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as empty, tempfile.TemporaryDirectory() as cache:
         env = dict(os.environ, USMCA_SHARED_DATA=empty, USMCA_STORE=str(Path(empty) / "no-store.duckdb"),
                    USMCA_CACHE_DIR=cache, COLUMNS="100")
-        print(f"{'command':<26} {'min s':>7} {'median s':>9} {'cpu min s':>10} {'target s':>9} {'min/target':>11}")
+        head = f"{'command':<26} {'min s':>7} {'median s':>9} {'cpu min s':>10} {'target s':>9} {'min/target':>11}"
+        print(head + (f" {'before min s':>13} {'before med s':>13} {'before/after':>13}" if args.before else ""))
         worst = 0.0
         for name, argv, target, cached in CASES:
             run_env = env if cached else dict(env, USMCA_CACHE_DIR="off")
-            time_command(argv, run_env, 1)   # untimed: fills the law cache (and the OS file cache)
-            t, c = time_command(argv, run_env, args.runs)
-            ratio = min(t) / target
-            worst = max(worst, ratio) if cached else worst
-            print(f"{name:<26} {min(t):7.3f} {statistics.median(t):9.3f} {min(c):10.3f} {target:9.2f} {ratio:11.2f}")
+            if args.before:   # the same launcher for both trees; this checkout's src first on the path
+                run_env = dict(run_env, PYTHONPATH=str(Path(__file__).resolve().parents[1] / "src"))
+            cmd = _launcher(argv, args.before)
+            time_command(cmd, run_env, 1)   # untimed: fills the law cache (and the OS file cache)
+            t, c = time_command(cmd, run_env, args.runs)
+            worst = max(worst, min(t) / target) if cached else worst
+            line = _line(name, t, c, target)
+            if args.before:
+                old_env = dict(run_env, PYTHONPATH=args.before)
+                time_command(cmd, old_env, 1)
+                b, _ = time_command(cmd, old_env, args.runs)
+                line += f" {min(b):13.3f} {statistics.median(b):13.3f} {min(b) / min(t):13.2f}"
+            print(line)
     print(f"worst min/target ratio: {worst:.2f} ({'meets' if worst <= 1 else 'misses'} every target); "
           f"{args.runs} runs each, load average {os.getloadavg()[0]:.1f}")
     return 0
