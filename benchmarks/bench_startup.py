@@ -92,7 +92,8 @@ def main() -> int:
         env = dict(os.environ, USMCA_SHARED_DATA=empty, USMCA_STORE=str(Path(empty) / "no-store.duckdb"),
                    USMCA_CACHE_DIR=cache, COLUMNS="100")
         head = f"{'command':<26} {'min s':>7} {'median s':>9} {'cpu min s':>10} {'target s':>9} {'min/target':>11}"
-        print(head + (f" {'before min s':>13} {'before med s':>13} {'before/after':>13}" if args.before else ""))
+        print(head + (f" {'before min s':>13} {'before med s':>13} {'before cpu s':>13} {'before/after':>13}"
+                      if args.before else ""))
         worst = 0.0
         for name, argv, target, cached in CASES:
             run_env = env if cached else dict(env, USMCA_CACHE_DIR="off")
@@ -106,8 +107,8 @@ def main() -> int:
             if args.before:
                 old_env = dict(run_env, PYTHONPATH=args.before)
                 time_command(cmd, old_env, 1)
-                b, _ = time_command(cmd, old_env, args.runs)
-                line += f" {min(b):13.3f} {statistics.median(b):13.3f} {min(b) / min(t):13.2f}"
+                b, bc = time_command(cmd, old_env, args.runs)
+                line += f" {min(b):13.3f} {statistics.median(b):13.3f} {min(bc):13.3f} {min(b) / min(t):13.2f}"
             print(line)
     print(f"worst min/target ratio: {worst:.2f} ({'meets' if worst <= 1 else 'misses'} every target); "
           f"{args.runs} runs each, load average {os.getloadavg()[0]:.1f}")
