@@ -29,7 +29,6 @@ import datetime as dt
 from dataclasses import dataclass
 
 import numpy as np
-import pandas as pd
 
 from usmca.law import LawTree
 from usmca.law.values import Entry
@@ -84,6 +83,8 @@ def partner_keys(origins: np.ndarray, tree: LawTree, date: dt.date) -> np.ndarra
 
 def _all_in(goods: Goods, keys_u: np.ndarray, value: dict[str, float]) -> np.ndarray:
     """All-in rate per good (NaN for origins without a deal on the date)."""
+    import pandas as pd  # noqa: PLC0415 - on use: `usmca tariffs duty` starts without it (bench_startup.py)
+
     per_u = pd.Series(keys_u, dtype=object).map({str(k): float(v) for k, v in value.items()})
     return per_u.to_numpy(dtype=float)[goods.org_i]
 
