@@ -17,9 +17,10 @@ from usmca.errors import UserInputError
 
 from .atomic import atomic_output
 from .base import Executor, SerialExecutor, split
+from .context import current_executor, using
 
 __all__ = ["Executor", "SerialExecutor", "get_executor", "cluster_address", "split", "atomic_output",
-           "check_positive"]
+           "check_positive", "current_executor", "using"]
 
 
 def cluster_address(cluster: str | None) -> str | None:

@@ -76,17 +76,20 @@ class SerialExecutor:
         self.close()
 
 
-def split(n: int, size: int) -> list[tuple[int, int]]:
-    """Half-open ranges ``[(0, size), (size, 2 size), ...]`` covering ``range(n)``.
+def split(n: int, max_size: int) -> list[tuple[int, int]]:
+    """Half-open ranges covering ``range(n)``: the fewest shards of at most ``max_size``, sizes within one.
 
-    The shards depend on ``n`` and ``size`` only, never on the executor or its worker count, so a
-    serial run and a cluster run solve exactly the same batches.
+    ``split(1001, 125)`` is nine shards of 111 or 112. The shards depend on ``n`` and ``max_size``
+    only, never on the executor or its worker count, so a serial run and a cluster run solve
+    exactly the same batches.
     """
     if isinstance(n, bool) or not isinstance(n, int) or n < 0:
         raise UserInputError("shards", "n", n, "must be an integer >= 0")
-    if isinstance(size, bool) or not isinstance(size, int) or size < 1:
-        raise UserInputError("shards", "size", size, "must be an integer >= 1")
-    return [(a, min(a + size, n)) for a in range(0, n, size)]
+    if isinstance(max_size, bool) or not isinstance(max_size, int) or max_size < 1:
+        raise UserInputError("shards", "max_size", max_size, "must be an integer >= 1")
+    k = -(-n // max_size)
+    cuts = [(n * i) // k for i in range(k + 1)] if k else [0]
+    return [(cuts[i], cuts[i + 1]) for i in range(k)]
 
 
 def imap_ordered(done: Iterator[tuple[int, Any]], n: int) -> Iterator[Any]:
