@@ -59,9 +59,11 @@ def _solve_shard(shared: tuple[Any, ...], shard: tuple[np.ndarray, np.ndarray | 
 def _stack(parts: list[BatchEquilibrium]) -> BatchEquilibrium:
     if len(parts) == 1:
         return parts[0]
-    return BatchEquilibrium(*(np.concatenate([getattr(p, f) for p in parts]) for f in
-                              ("w_hat", "c_hat", "p_hat", "flows", "income")),
-                            tariffs=parts[0].tariffs, converged=np.concatenate([p.converged for p in parts]))
+    def cat(field: str) -> np.ndarray:
+        return np.concatenate([getattr(p, field) for p in parts])
+
+    return BatchEquilibrium(w_hat=cat("w_hat"), c_hat=cat("c_hat"), p_hat=cat("p_hat"), flows=cat("flows"),
+                            income=cat("income"), tariffs=parts[0].tariffs, converged=cat("converged"))
 
 
 def solve_draws(inputs: CPInputs, tau1: np.ndarray, theta: np.ndarray, d1: np.ndarray,
