@@ -21,8 +21,9 @@ from __future__ import annotations
 import logging
 import os
 import socket
+import time
 from contextlib import closing
-from typing import Any, Generator, Iterator, Sequence
+from typing import Any, Generator, Iterator, NamedTuple, Sequence
 from urllib.parse import urlsplit
 
 from usmca.errors import UserInputError
@@ -68,8 +69,25 @@ def check_address(address: str, timeout: float = CONNECT_TIMEOUT_S) -> None:
                              f"no Ray cluster reachable ({why} within {timeout:g} s)") from None
 
 
+class _Raised(NamedTuple):
+    """A :class:`UserInputError` raised by a shard, carried back as data (its 4-argument constructor
+    does not survive the exception pickling of Ray, which rebuilds an exception from ``args``)."""
+
+    cls: type[UserInputError]
+    source: str
+    field: str
+    value: Any
+    reason: str
+
+    def rebuild(self) -> UserInputError:
+        return self.cls(self.source, self.field, self.value, self.reason)
+
+
 def _call(fn: ShardFn, shared: Any, shard: Any) -> Any:
-    return fn(shared, shard)
+    try:
+        return fn(shared, shard)
+    except UserInputError as exc:
+        return _Raised(type(exc), exc.source, exc.field, exc.value, exc.reason)
 
 
 def _cause(exc: BaseException) -> BaseException:
@@ -142,12 +160,29 @@ class RayExecutor:
                         result = ray.get(ref)
                     except ray.exceptions.RayTaskError as exc:
                         raise _cause(exc) from None
+                    if isinstance(result, _Raised):
+                        raise result.rebuild()
                     yield k, result
         finally:
             if pending:
                 self.cancelled = list(pending)
-                for ref in pending:
-                    ray.cancel(ref, force=True)
+                self._cancel(list(pending))
+
+    def _cancel(self, refs: list[Any], budget_s: float = 10.0) -> None:
+        """Cancel ``refs`` and wait until each is settled, cancelling again the ones that are not.
+
+        A cancel that reaches a task while it is being handed to a worker can be lost (seen with
+        Ray 2.60: the task then runs to its end); a cancelled task's reference becomes ready, so
+        the ones still not ready after a short wait are cancelled again, within ``budget_s``.
+        """
+        ray = self._ray
+        deadline = time.monotonic() + budget_s
+        while refs:
+            for ref in refs:
+                ray.cancel(ref, force=True)
+            if time.monotonic() > deadline:
+                return
+            _, refs = ray.wait(refs, num_returns=len(refs), timeout=0.5)
 
     def map_shards(self, fn: ShardFn, shards: Sequence[Any], *, shared: Any = None,
                    on_done: OnDone | None = None) -> list[Any]:
