@@ -45,10 +45,10 @@ def test_results_come_back_in_shard_order(ray_cluster: str) -> None:
     shards = [0, 1, 2]
     with get_executor(ray_cluster) as ex:
         seen: list[int] = []
-        got = ex.map_shards(_slow_first, shards, shared=3.0, on_done=lambda k, r: seen.append(k))
+        got = ex.map_shards(_slow_first, shards, shared=2.0, on_done=lambda k, r: seen.append(k))
         streamed = list(ex.imap_shards(_slow_first, shards, shared=0.0))
     assert ex.workers == 2
-    assert got == SerialExecutor().map_shards(_slow_first, shards, shared=3.0)
+    assert got == SerialExecutor().map_shards(_slow_first, shards, shared=2.0)
     assert [r[0] for r in streamed] == shards
     assert sorted(seen) == shards and seen != shards     # finished out of order, returned in order
 
