@@ -17,9 +17,16 @@ from usmca.execute import SerialExecutor, get_executor, split
 ray.cloudpickle.register_pickle_by_value(sys.modules[__name__])   # the workers cannot import a test module
 
 
-def _slow_first(shared: float, k: int) -> tuple[int, float]:
-    time.sleep(shared if k == 0 else 0.0)     # the first shard finishes last
-    return k, k * k + shared
+def _first_waits(marker_dir: str, k: int) -> tuple[int, int]:
+    """Shard 0 waits until the last shard has finished (a marker file), so it finishes last."""
+    last = Path(marker_dir) / "last-done"
+    if k == 0:
+        deadline = time.monotonic() + 30
+        while not last.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+    elif k == 2:
+        last.write_text("done")
+    return k, k * k
 
 
 def _die_once(marker_dir: str, k: int) -> int:
@@ -41,16 +48,16 @@ def _bad(shared: None, k: int) -> int:
     raise UserInputError("shard", "k", k, "refused")
 
 
-def test_results_come_back_in_shard_order(ray_cluster: str) -> None:
+def test_results_come_back_in_shard_order(ray_cluster: str, tmp_path: Path) -> None:
     shards = [0, 1, 2]
     with get_executor(ray_cluster) as ex:
         seen: list[int] = []
-        got = ex.map_shards(_slow_first, shards, shared=2.0, on_done=lambda k, r: seen.append(k))
-        streamed = list(ex.imap_shards(_slow_first, shards, shared=0.0))
+        got = ex.map_shards(_first_waits, shards, shared=str(tmp_path), on_done=lambda k, r: seen.append(k))
+        (tmp_path / "last-done").unlink()
+        streamed = list(ex.imap_shards(_first_waits, shards, shared=str(tmp_path)))
     assert ex.workers == 2
-    assert got == SerialExecutor().map_shards(_slow_first, shards, shared=2.0)
-    assert [r[0] for r in streamed] == shards
-    assert sorted(seen) == shards and seen != shards     # finished out of order, returned in order
+    assert got == streamed == [(0, 0), (1, 1), (2, 4)]
+    assert sorted(seen) == shards and seen[-1] == 0       # finished out of order, returned in order
 
 
 def test_a_worker_killed_mid_job_is_retried_with_the_same_result(ray_cluster: str, tmp_path: Path) -> None:
