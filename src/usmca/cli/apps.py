@@ -30,7 +30,7 @@ COMMAND_MODULES: dict[str, tuple[tuple[str, ...], str]] = {
     "origin": (("origin", "origin_certificate", "origin_spreadsheet", "origin_certs"),
                "Rules of origin: qualify bills of materials, certificates."),
     "tariffs": (("tariffs",), "Duties of entry lines and effective tariff rates."),
-    "ge": (("ge", "ge_gravity"), "General-equilibrium trade models: replications and counterfactuals."),
+    "ge": (("ge", "ge_gravity", "ge_sweep"), "General-equilibrium trade models: replications and counterfactuals."),
     "data": (("data_psr", "data_hts", "data_trade", "data_baseline", "data_package"),
              "Load official data into the store; build the embedded baseline and the package data."),
 }

@@ -139,16 +139,28 @@ def review(
     seed: int = typer.Option(0, "--seed", help="Seed of the Monte Carlo draws."),
     elasticities: Optional[Path] = typer.Option(None, "--elasticities", help="A trade-elasticity table (CSV: "
                                                 "sector, theta, se, url) replacing the cited default."),
+    cluster: Optional[str] = typer.Option(None, "--cluster", help="Solve the Monte Carlo draws on a Ray cluster: "
+                                          "HOST:PORT, ray://HOST:PORT, auto, or local (a private cluster on this "
+                                          "machine); default $RAY_ADDRESS, else in this process. Same results "
+                                          "draw by draw (docs/scale.md)."),
 ) -> None:
     """Run the 2026-review scenario library on the embedded 2024 baseline; write out/briefing.html."""
+    from usmca.execute import cluster_address, get_executor, using
     from usmca.report import write_briefing
     from usmca.scenarios.review import run_review
     from usmca.scenarios.runner import RunOptions
 
-    b = _baseline(baseline, elasticities)
-    rv = run_review(scenario or None, b, progress=None if json_out else
-                    (lambda items, d: progress(items, d, total=len(items))),
-                    options=RunOptions(closure=closure, draws=draws, seed=seed))
+    options = RunOptions(closure=closure, draws=draws, seed=seed)
+    if cluster_address(cluster) is not None and draws <= 0:
+        raise UserInputError("--draws", "", draws, "must be >= 1 on a cluster (the draws are what it shares out)")
+    executor = get_executor(cluster)              # an unreachable address fails here, before any work
+    try:
+        b = _baseline(baseline, elasticities)
+        with using(executor):
+            rv = run_review(scenario or None, b, progress=None if json_out else
+                            (lambda items, d: progress(items, d, total=len(items))), options=options)
+    finally:
+        executor.close()
     if json_out:
         emit_json(rv.to_dict())
         return
