@@ -17,6 +17,25 @@ import pytest
 from usmca.paths import shared_data_dir
 
 
+def _resolve_anyio_lazy_imports() -> None:
+    """Import anyio's lazily loaded submodules now, on the main thread.
+
+    anyio (>= 4.16) imports its submodules on first attribute access, and pytest rewrites them
+    (anyio is a pytest plugin), so the first file response of a test server thread parsed Python
+    source while the main thread did too; CPython 3.11 then raised "AST constructor recursion depth
+    mismatch" and the request failed (a flaky browser test in a fresh clone).
+    """
+    try:
+        import anyio
+    except ImportError:
+        return
+    for name in getattr(anyio, "__all__", None) or dir(anyio):
+        getattr(anyio, name, None)
+
+
+_resolve_anyio_lazy_imports()
+
+
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "needs_data: needs the third-party data folder (../shared/data or "
                             "$USMCA_SHARED_DATA); set on every test that uses the shared_data fixture")

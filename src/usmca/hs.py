@@ -33,9 +33,8 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
-import numpy as np
-
-if TYPE_CHECKING:  # pandas is imported on use (start-up time of `usmca law show`)
+if TYPE_CHECKING:  # numpy and pandas are imported on use (start-up time of `usmca law show`)
+    import numpy as np
     import pandas as pd
 
 __all__ = [
@@ -125,6 +124,8 @@ def code_to_int(digits: str) -> int:
 
 def codes_to_int(codes: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     """Vector form of codes: (padded integers int64, lengths int8)."""
+    import numpy as np  # noqa: PLC0415 - on use (start-up time)
+
     ints = np.fromiter((code_to_int(c) for c in codes), dtype=np.int64, count=len(codes))
     lens = np.fromiter((len(c) for c in codes), dtype=np.int8, count=len(codes))
     return ints, lens
@@ -218,6 +219,8 @@ class HsSet:
         ints, lens
             Codes in the form of :func:`codes_to_int`.
         """
+        import numpy as np  # noqa: PLC0415 - on use (start-up time)
+
         out = np.zeros(ints.shape, dtype=bool)
         for r in self.ranges:
             n = r.level
@@ -261,7 +264,8 @@ class HsSet:
         codes
             Digit strings (``"8703230190"``), as a pandas Series, a numpy array or a list.
         """
-        import pandas as pd  # noqa: PLC0415 - on use: `usmca law show` starts without pandas (bench_startup.py)
+        import numpy as np  # noqa: PLC0415 - on use: `usmca law show` starts without numpy and pandas
+        import pandas as pd  # noqa: PLC0415 - (benchmarks/bench_startup.py)
 
         s = codes if isinstance(codes, pd.Series) else pd.Series(np.asarray(codes, dtype=object), dtype=object)
         mask = np.zeros(len(s), dtype=bool)

@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 
-def assert_user_error(response: Any, source: str | None = None, field: str | None = None) -> dict[str, Any]:
-    """A 422 with the one-line error document naming ``source`` and ``field``."""
-    assert response.status_code == 422, response.text
+def assert_user_error(response: Any, source: str | None = None, field: str | None = None,
+                      status: int = 422) -> dict[str, Any]:
+    """A 422 (or ``status``: 404 for a well-formed request naming what the data does not hold) with the
+    one-line error document naming ``source`` and ``field``."""
+    assert response.status_code == status, response.text
     doc = response.json()
     assert set(doc) == {"error", "source", "field", "value"}, doc
     assert isinstance(doc["error"], str) and doc["error"] and "\n" not in doc["error"]

@@ -1,12 +1,14 @@
 """Schemathesis over the OpenAPI document, every check on, a bounded number of examples per route.
 
-Every response must be documented (status, content type, schema), never a 5xx, and every
-negative case (wrong type, missing field, unsupported media type) a documented 4xx.
+Every response must be documented (status, content type, schema), never a 5xx, every negative case
+(wrong type, missing field, a value outside its pattern or bounds, unsupported media type) a
+documented 4xx, and every schema-valid request accepted (``positive_data_acceptance``: a 2xx, or a
+404 when it names what the data does not hold; see usmca.api.spec).
 
-One check is left out: ``positive_data_acceptance`` ("a schema-valid request must not be
-rejected"). The spec cannot express the semantic domain of the inputs (a well-formed HS code that
-no schedule lists, a date before the law tree's first value, a BOM whose values do not add up),
-and answering those with a 422 naming the field is the contract of the API.
+``positive_data_acceptance`` is left out for the five routes whose body is a whole document (a BOM,
+a reform, an uploaded file): their request schema is ``object`` (or the file's bytes), not yet the
+BOM and reform formats, so a schema-valid body may still be a 422. Declaring those formats in the
+document is the remaining step (issue 13, item 3); every other check runs on them.
 """
 
 from __future__ import annotations
@@ -21,8 +23,14 @@ from usmca.api import create_app  # noqa: E402
 
 schema = schemathesis.openapi.from_asgi("/openapi.json", create_app())
 
+#: Routes whose body schema does not yet describe the document format (see the module docstring).
+BODY_DOCUMENTS = {"POST /law/diff", "POST /origin/qualify", "POST /tariffs/duty", "POST /dashboard/qualify",
+                  "POST /dashboard/run"}
+
 
 @schema.parametrize()
 @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
 def test_api_conforms_to_its_spec(case) -> None:  # noqa: ANN001 - a schemathesis Case
-    case.call_and_validate(excluded_checks=[positive_data_acceptance])
+    excluded = [positive_data_acceptance] if case.operation.label in BODY_DOCUMENTS else []
+    # GET /review solves the whole library once (in a worker process): more than the 10 s default
+    case.call_and_validate(excluded_checks=excluded, timeout=600)

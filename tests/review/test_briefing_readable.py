@@ -65,12 +65,14 @@ def _links(html: str, kind: str) -> list[tuple[str, bytes]]:
 def test_every_table_downloads_as_csv_and_xlsx(html, library_review):
     from openpyxl import load_workbook
 
-    tables = html.count("<figure class=\"tbl\"")
+    tables = len(re.findall(r"<figure class=\"tbl[ \"]", html))       # "tbl" or "tbl banded"
     csvs, xlsxs = _links(html, "csv"), _links(html, "xlsx")
     assert len(csvs) == len(xlsxs) == tables > 3 * len(library_review.results)
     name, raw = next((n, d) for n, d in csvs if n == "welfare_summary.csv")
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8"))))
-    assert rows[0] == ["scenario", *library_review.countries]
+    n = len(library_review.countries)
+    assert rows[0][:1 + n] == ["scenario", *library_review.countries]      # the point estimates first
+    assert rows[0][1 + n:] == [f"{c} ({e})" for c in library_review.countries for e in ("90% low", "90% high")]
     first = next(iter(library_review.results.values()))
     assert rows[1][0] == short_title(first.title)
     assert float(rows[1][2]) == first.countries[library_review.countries[1]]["welfare_pct"]   # exact, not rounded

@@ -73,9 +73,10 @@ def test_intervals_flow_through_to_the_frames_and_the_briefing(review):
     assert math.isnan(c[c.metric == "real_wage_pct"]["lo"].iloc[0])
     assert rv.to_dict()["scenarios"]["termination"]["intervals"] == ivs
     html = render_briefing(rv)
-    assert "welfare, 90% low" in html and "90% Monte Carlo interval" in html
-    lo = ivs["countries"]["MEX"]["welfare_pct"][0]
-    assert f"{lo:+.2f}" in html
+    assert "90% Monte Carlo interval" in html
+    lo, hi = ivs["countries"]["MEX"]["welfare_pct"]
+    assert f'<span class="iv">{lo:+.2f} to {hi:+.2f}</span>' in html      # under the figure, on the page
+    assert "no interval" in html                                            # real wage has none here: said so
 
 
 def test_unknown_scenario_is_a_user_error(stub_solver):

@@ -77,7 +77,7 @@ def test_briefing_states_flow_month_and_law_date(lib, b, monkeypatch):
     r = run_scenario(lib["current_law_2027"], b, _no_solve)
     assert r.calibration["month"] == "2026-02" and r.calibration["law_date"] == "2027-07-01"
     html = render_briefing([r], b, etr=None)
-    assert "calibrated on 2026-02 flows under the law of 2027-07-01" in html
+    assert "calibrated on 2026-02 flows under the US measures encoded on 2027-07-01" in html
 
 
 def _latest_file_month(shared_data) -> str:  # noqa: ANN001

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pandas as pd
+import pytest
 
 from usmca.data.baseline.elasticities import ELASTICITIES_PATH
 from usmca.scenarios.compare import comparisons, load_published
@@ -61,3 +62,26 @@ def test_scenario_with_unknown_sector_is_exit_2(cli, tmp_path) -> None:
                  "shocks:\n  - {importers: [USA], exporters: [MEX], sectors: [spaceships], set_tariff: '0'}\n")
     res = cli("review", "--json", "--scenario", str(p))
     assert res.code == 2 and res.err.count("\n") == 1 and "spaceships" in res.err
+
+
+def test_every_published_row_says_where_its_figure_was_read() -> None:
+    rows = load_published()
+    for r in rows:
+        assert r["source_check"].startswith(("primary", "secondary")), r["study"]
+        if r["source_check"].startswith("secondary"):     # the primary page is named, the secondary beside it
+            assert r.get("secondary_url", r["url"]).startswith("https://")
+        assert r["label"]
+
+
+@pytest.mark.parametrize(("field", "bad"), [("source_check", "checked"), ("label", ""), ("url", "ftp://x")])
+def test_a_bad_published_row_is_a_user_error(tmp_path, field, bad) -> None:
+    import yaml
+
+    from usmca.errors import UserInputError
+
+    rows = load_published()
+    rows[0][field] = bad
+    p = tmp_path / "published.yaml"
+    p.write_text(yaml.safe_dump(rows), encoding="utf-8")
+    with pytest.raises(UserInputError, match=field):
+        load_published(p)

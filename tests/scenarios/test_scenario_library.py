@@ -161,3 +161,12 @@ def test_law_values_follow_the_date_and_expire(lib, b):
                                                      b.flows).law_used}
     assert now["s122"]["value"] == default_tree().at("us/section122/rate", "2026-03-01") and now["s122"]["value"] > 0
     assert later["s122"]["value"] == 0 and "not in force" in later["s122"]["origin"]
+
+
+def test_current_law_2027_is_labelled_by_what_it_is(lib):
+    from usmca.report.summary import short_title
+
+    m = lib["current_law_2027"]
+    assert "Comparator" not in short_title(m.title) and "2027-07-01" in short_title(m.title)
+    text = " ".join(m.description.split())
+    assert "US measures encoded on 2027-07-01" in text and "the law of 2027-07-01" not in text

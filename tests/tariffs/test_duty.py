@@ -68,10 +68,14 @@ CASES = [
     ("0709.91.00", "MX", "2025-03-04", {}, 36.3, {"mfn", "ieepa_fentanyl"}),
     ("0709.91.00", "MX", "2025-03-07", {"usmca_claim": True}, 0.0, set()),
     # Canada 35% and energy
-    ("9403.20.00", "CA", "2025-07-31", {}, 25.0, {"ieepa_fentanyl"}),
-    ("9403.20.00", "CA", "2025-08-01", {}, 35.0, {"ieepa_fentanyl"}),
-    ("9403.20.00", "CA", "2026-02-20", {}, 0.0, set()),
-    ("9403.20.00", "CA", "2026-02-24", {}, 10.0, {"section122"}),
+    ("0709.91.00", "CA", "2025-07-31", {}, 36.3, {"mfn", "ieepa_fentanyl"}),
+    ("0709.91.00", "CA", "2025-08-01", {}, 46.3, {"mfn", "ieepa_fentanyl"}),
+    # metal furniture: a steel and aluminum derivative (U.S. notes 16 and 19) from 2025-03-12; IEEPA first
+    # until Proclamation 10947 (2025-06-04), then steel in its place; steel and aluminum counted once
+    ("9403.20.00", "CA", "2025-03-12", {}, 25.0, {"ieepa_fentanyl"}),
+    ("9403.20.00", "CA", "2025-03-12", {"usmca_claim": True}, 25.0, {"section232_steel"}),
+    ("9403.20.00", "CA", "2025-08-01", {}, 50.0, {"section232_steel"}),
+    ("9403.20.00", "CA", "2026-02-24", {}, 50.0, {"section232_steel"}),
     ("2709.00.20", "CA", "2025-03-04", {}, 10.0, {"ieepa_energy_potash"}),
     ("2709.00.20", "CA", "2025-03-07", {"usmca_claim": True}, 0.0, set()),
     # timber and lumber derivatives: no USMCA exemption

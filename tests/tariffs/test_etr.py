@@ -36,10 +36,11 @@ def test_us_content_assumption(schedule) -> None:  # noqa: ANN001
 
 def test_month_with_changes_is_day_weighted(schedule) -> None:  # noqa: ANN001
     # March 2025, metal furniture from Canada (MFN free): IEEPA 25% from the 4th (28 of 31 days);
-    # claimed goods dutiable 4-6 March only (3 of 31 days).
+    # claimed goods: IEEPA 4-6 March (3 of 31 days), then the steel derivative duty 25% from the 12th
+    # (20 of 31 days; Proclamation 10896 annex, no USMCA exemption).
     f = flows([("9403200011", "CA", "2025-03", 3100.0, 0.0), ("9403200011", "CA", "2025-03", 3100.0, 3100.0)])
     out = effective_rates(f, by=(), schedule=schedule)
-    assert out.loc[0, "duty"] == pytest.approx(3100 * 0.25 * 28 / 31 + 3100 * 0.25 * 3 / 31)
+    assert out.loc[0, "duty"] == pytest.approx(3100 * 0.25 * 28 / 31 + 3100 * 0.25 * 3 / 31 + 3100 * 0.25 * 20 / 31)
 
 
 def test_grouping_and_components_add_up(schedule) -> None:  # noqa: ANN001
@@ -54,8 +55,9 @@ def test_grouping_and_components_add_up(schedule) -> None:  # noqa: ANN001
     assert by["duty"].sum() == pytest.approx(total.loc[0, "duty"])
     comp = [c for c in total.columns if c.startswith("duty_")]
     assert total.loc[0, comp].sum() == pytest.approx(total.loc[0, "duty"])
-    # steel 500 at 50% (claimed or not), artichokes 150 x 11.3% + 150 x 25%, furniture 300 x 35%
-    expected = 260.0 + 250.0 + 150 * 0.113 + 150 * 0.25 + 105.0
+    # steel 500 at 50% (claimed or not), artichokes 150 x 11.3% + 150 x 25%, furniture (a steel
+    # derivative from 2025-03-12) 300 x 50%
+    expected = 260.0 + 250.0 + 150 * 0.113 + 150 * 0.25 + 150.0
     assert total.loc[0, "duty"] == pytest.approx(expected)
     assert set(by["section"]) == {"II", "XV", "XVII", "XX"}
 
@@ -98,7 +100,7 @@ def test_vectorised_engine_matches_line_by_line(schedule) -> None:  # noqa: ANN0
     rows = []
     for h in codes:
         for p in ("CA", "MX", "CN"):
-            for m in ("2025-07", "2025-09", "2025-12", "2026-04"):
+            for m in ("2025-07", "2025-09", "2025-12", "2026-05"):  # 2026-04 changes law on the 6th
                 v = float(rng.integers(100, 10_000))
                 rows.append((h, p, m, v, float(rng.integers(0, int(v))) if p != "CN" else 0.0))
     f = flows(rows)

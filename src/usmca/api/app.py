@@ -2,7 +2,10 @@
 
 As in OpenFisca's web API, the routes only read the request and hand plain values to the engines
 (law, origin, tariffs, review); every answer carries the legal references the engines give, and
-a user error is HTTP 422 with the one line of :class:`usmca.errors.UserInputError`.
+a user error is HTTP 422 with the one line of :class:`usmca.errors.UserInputError` (404 with the same
+line when a well-formed request names what the law tree or the data does not hold: see
+:mod:`usmca.api.spec`). Long jobs run in worker processes (:mod:`usmca.api.jobs`); repeated duty
+queries are answered from memory (:mod:`usmca.api.cache`).
 
 =========================  =====================================================================
 ``GET /``                  the dashboard (one self-contained page, no external resource)
@@ -23,9 +26,10 @@ a user error is HTTP 422 with the one line of :class:`usmca.errors.UserInputErro
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import os
-from typing import Any, Callable, Sequence
+from typing import Any, AsyncIterator, Callable, Sequence
 
 from fastapi import FastAPI
 from fastapi.responses import HTMLResponse
@@ -33,8 +37,11 @@ from fastapi.responses import HTMLResponse
 from . import dashboard as dashboard_routes
 from . import law, origin, review, tariffs
 from .body import BodyLimit
+from .cache import ResponseCache, data_stamp
 from .errors import ERROR_RESPONSES, install_error_handlers
+from .jobs import JobPool
 from .responses import DASHBOARD_CSP, JSONDocument
+from .spec import add_enums
 
 __all__ = ["create_app", "warm_up", "served_app"]
 
@@ -49,7 +56,7 @@ def _version() -> str:
 
 
 def create_app(tree: Any = None, review_cache: review.ReviewCache | None = None,
-               cors_origins: Sequence[str] | None = None) -> FastAPI:
+               cors_origins: Sequence[str] | None = None, jobs: JobPool | bool = True) -> FastAPI:
     """Build the application.
 
     Request bodies are limited while they stream (:class:`usmca.api.body.BodyLimit`, 413 past
@@ -67,6 +74,11 @@ def create_app(tree: Any = None, review_cache: review.ReviewCache | None = None,
     cors_origins
         Origins allowed to call the API from a browser (``https://example.org``); default
         ``$USMCA_CORS_ORIGINS`` (comma-separated), else none.
+    jobs
+        Where long jobs (scenario solves, the whole review, the briefing, the dashboard's what-if)
+        run: ``True`` a new :class:`usmca.api.jobs.JobPool` (worker processes started on the first
+        such job, stopped with the application), a pool of your own, or ``False`` for a thread of
+        this process. A ``review_cache`` with its own baseline or solver always runs in a thread.
 
     Returns
     -------
@@ -77,10 +89,13 @@ def create_app(tree: Any = None, review_cache: review.ReviewCache | None = None,
                   docs_url=None, redoc_url=None,      # served offline by usmca.api.dashboard
                   responses=ERROR_RESPONSES,
                   description="USMCA / T-MEC / CUSMA as code: the law as dated, cited parameters; rules of "
-                              "origin; duties; the 2026 joint-review scenarios. User errors are HTTP 422 "
-                              "with {error, source, field, value}.")
+                              "origin; duties; the 2026 joint-review scenarios. Malformed requests are HTTP 422 "
+                              "with {error, source, field, value}; well-formed ones naming what the law or "
+                              "the data does not hold (an HTS line, a date outside the schedule) are 404 with "
+                              "the same document; 503 with Retry-After when the long-job pool is full.", lifespan=_lifespan)
     app.state.tree = _tree_getter(tree)
     app.state.review = review_cache or review.ReviewCache()
+    app.state.jobs = JobPool() if jobs is True else (jobs or None)
     install_error_handlers(app)
     for module in (law, origin, tariffs, review, dashboard_routes):
         app.include_router(module.router)
@@ -92,6 +107,7 @@ def create_app(tree: Any = None, review_cache: review.ReviewCache | None = None,
 
         app.add_middleware(CORSMiddleware, allow_origins=list(cors_origins), allow_methods=["GET", "POST"],
                            allow_headers=["Content-Type"])
+    app.add_middleware(ResponseCache, fingerprint=lambda: _data_identity(app))
     app.add_middleware(BodyLimit)
     app.add_middleware(_NoSniff)
 
@@ -101,11 +117,26 @@ def create_app(tree: Any = None, review_cache: review.ReviewCache | None = None,
 
         return HTMLResponse(dashboard_html(), headers={"Content-Security-Policy": DASHBOARD_CSP})
 
+    from usmca.examples import EXAMPLE_NAMES
+
+    app.openapi = add_enums(app.openapi, {  # type: ignore[method-assign]
+        ("/review/{name}", "name"): lambda: list(app.state.review.library()),
+        ("/examples/{name}", "name"): lambda: [*EXAMPLE_NAMES, *(n.removesuffix(".yaml") for n in EXAMPLE_NAMES)]})
+
     @app.get("/spec", summary="The OpenAPI document of this API", tags=["meta"])
     def spec() -> JSONDocument:
         return JSONDocument(app.openapi())
 
     return app
+
+
+@contextlib.asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """Stop the long-job pool's worker processes when the server stops."""
+    yield
+    pool = getattr(app.state, "jobs", None)
+    if pool is not None:
+        pool.shutdown()
 
 
 class _NoSniff:
@@ -133,6 +164,13 @@ class _NoSniff:
             await send(message)
 
         await self.app(scope, receive, with_header)
+
+
+def _data_identity(app: FastAPI) -> Any:
+    """What a cached ``GET`` answer depends on beyond its query: the law tree object and the store
+    (:func:`usmca.api.cache.data_stamp`); ``None`` (do not cache) when the store cannot be located."""
+    stamp = data_stamp()
+    return None if stamp is None else (id(app.state.tree()), stamp)
 
 
 def _tree_getter(tree: Any) -> Callable[[], Any]:

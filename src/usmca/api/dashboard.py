@@ -29,9 +29,10 @@ from starlette.concurrency import run_in_threadpool
 
 from usmca.errors import UserInputError
 
+from . import review_jobs
 from .body import MAX_BODY_BYTES, body_doc, read_body
 from .responses import JSONDocument
-from .review import run_doc as review_run_doc
+from .spec import DATE_PATTERN, SEARCH_PATTERN, not_in_data
 
 __all__ = ["router", "bom_from_upload", "hts_search_doc", "DOCS_CSP"]
 
@@ -189,11 +190,17 @@ def hts_search_doc(q: str, date: Any = None, limit: int = MAX_HITS) -> dict[str,
 
 
 @router.get("/hts/search", response_class=JSONDocument, summary="Search HTS lines by code or description")
-async def get_hts_search(q: str = Query(..., description="Code prefix (digits, dots allowed) or words."),
-                         date: Optional[str] = Query(None, description="Date (YYYY-MM-DD, default today).")
+async def get_hts_search(q: str = Query(..., pattern=SEARCH_PATTERN, max_length=200,
+                                        description="Code prefix (digits, dots allowed) or words."),
+                         date: Optional[str] = Query(None, pattern=DATE_PATTERN,
+                                                     description="Date (YYYY-MM-DD, default today).")
                          ) -> JSONDocument:
-    """HTS lines matching the query, with their description and general (MFN) rate."""
-    return JSONDocument(await run_in_threadpool(hts_search_doc, q, date))
+    """HTS lines matching the query, with their description and general (MFN) rate (404 when no
+    schedule is available)."""
+    try:
+        return JSONDocument(await run_in_threadpool(hts_search_doc, q, date))
+    except UserInputError as exc:
+        raise not_in_data(exc) from None
 
 
 @router.post("/dashboard/run", response_class=JSONDocument, summary="Run a scenario with extra law changes",
@@ -201,8 +208,7 @@ async def get_hts_search(q: str = Query(..., description="Code prefix (digits, d
 async def post_run(request: Request) -> JSONDocument:
     """One library scenario re-solved under the scenario's reform plus the given law changes."""
     raw = read_body(await request.body(), request.headers.get("content-type", "application/json"))
-    cache = request.app.state.review
-    return JSONDocument(await run_in_threadpool(review_run_doc, cache, raw, str(request.base_url)))
+    return JSONDocument(await review_jobs.run_changes(request.app, raw, str(request.base_url)))  # in a worker
 
 
 @router.get("/docs", include_in_schema=False)

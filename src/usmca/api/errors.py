@@ -26,6 +26,7 @@ from usmca.errors import UserInputError
 
 from .body import BodyTooLarge, MediaTypeError
 from .responses import JSONDocument, plain
+from .spec import PATTERN_REASONS, NotInData
 
 __all__ = ["install_error_handlers", "user_error_document", "validation_error", "ErrorDocument", "ERROR_RESPONSES"]
 
@@ -52,11 +53,14 @@ def _doc(description: str) -> dict[str, Any]:
 
 #: Every error status a route may answer, for the OpenAPI document (added to every route).
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
-    404: _doc("Unknown route or resource."),
+    404: _doc("Unknown route, or a well-formed request naming what the law tree or the data does not hold "
+              "(an HTS line, a date outside the schedule, a parameter path): the one-line error document."),
     405: _doc("Method not allowed on this route; the Allow header lists the methods."),
     413: _doc("Request body larger than the limit (refused while it streams)."),
     415: _doc("Request body of an unsupported media type (send application/json or application/yaml)."),
     422: _doc("User error: one line naming the source, field and value at fault."),
+    503: _doc("Busy (every worker of the long-job pool is taken and its queue is full) or an engine is "
+              "unavailable; Retry-After gives the seconds to wait."),
 }
 
 
@@ -97,6 +101,10 @@ def validation_error(exc: RequestValidationError) -> UserInputError:
     loc = [str(x) for x in first.get("loc") or ("request",)]
     source, field = (loc[0], ".".join(loc[1:])) if loc else ("request", "")
     reason = str(first.get("msg", "invalid")).rstrip(".")
+    ctx = first.get("ctx")
+    pattern = ctx.get("pattern") if isinstance(ctx, dict) else None
+    if first.get("type") == "string_pattern_mismatch" and pattern in PATTERN_REASONS:
+        reason = PATTERN_REASONS[pattern]
     more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
     return UserInputError(source, field, first.get("input"), reason + more)
 
@@ -117,6 +125,10 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(UserInputError)
     async def _user(_: Request, exc: UserInputError) -> JSONDocument:
         return JSONDocument(user_error_document(exc), status_code=422)
+
+    @app.exception_handler(NotInData)
+    async def _absent(_: Request, exc: NotInData) -> JSONDocument:
+        return JSONDocument(user_error_document(exc), status_code=404)
 
     @app.exception_handler(MediaTypeError)
     async def _media(_: Request, exc: MediaTypeError) -> JSONDocument:

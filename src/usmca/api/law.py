@@ -22,6 +22,7 @@ from usmca.errors import UserInputError
 
 from .body import body_doc, read_body
 from .responses import JSONDocument
+from .spec import DATE_PATTERN, NotInData, not_in_data
 
 __all__ = ["router", "parameters_doc", "parameter_doc", "diff_doc", "reform_from_body"]
 
@@ -64,7 +65,7 @@ def parameters_doc(tree: Any, prefix: str = "", date: Any = None) -> dict[str, A
     d = date if isinstance(date, dt.date) else _date(date)
     paths = tree.paths(prefix)
     if not paths:
-        raise UserInputError("query", "prefix", prefix, "no parameter under this prefix")
+        raise NotInData("query", "prefix", prefix, "no parameter under this prefix")
     return {"date": d.isoformat(), "prefix": prefix, "count": len(paths), "reforms": list(tree.reforms),
             "parameters": [_row(tree, p, d) for p in paths]}
 
@@ -115,7 +116,8 @@ def diff_doc(tree: Any, raw: Any) -> dict[str, Any]:
 
 @router.get("", response_class=JSONDocument, summary="The whole law tree in force on a date")
 def get_law(request: Request,
-            date: Optional[str] = Query(None, description="Date of the values (YYYY-MM-DD, default today).")
+            date: Optional[str] = Query(None, pattern=DATE_PATTERN,
+                                        description="Date of the values (YYYY-MM-DD, default today).")
             ) -> JSONDocument:
     """Every parameter path with its unit, value, effective date and reference (``/law/parameters``
     without a prefix)."""
@@ -125,7 +127,8 @@ def get_law(request: Request,
 @router.get("/parameters", response_class=JSONDocument, summary="Parameters with unit and value in force")
 def get_parameters(request: Request,
                    prefix: str = Query("", description="Only paths under this prefix, e.g. usmca/ch04."),
-                   date: Optional[str] = Query(None, description="Date of the values (YYYY-MM-DD, default today).")
+                   date: Optional[str] = Query(None, pattern=DATE_PATTERN,
+                                               description="Date of the values (YYYY-MM-DD, default today).")
                    ) -> JSONDocument:
     """Every parameter path under ``prefix`` with its unit, value, effective date and reference."""
     return JSONDocument(parameters_doc(request.app.state.tree(), prefix, date))
@@ -133,10 +136,16 @@ def get_parameters(request: Request,
 
 @router.get("/parameter/{path:path}", response_class=JSONDocument, summary="One parameter with its history")
 def get_parameter(request: Request, path: str,
-                  date: Optional[str] = Query(None, description="Date of the value (YYYY-MM-DD, default today).")
+                  date: Optional[str] = Query(None, pattern=DATE_PATTERN,
+                                              description="Date of the value (YYYY-MM-DD, default today).")
                   ) -> JSONDocument:
-    """Value, unit and reference on ``date``, with the description and the full dated history."""
-    return JSONDocument(parameter_doc(request.app.state.tree(), path, date))
+    """Value, unit and reference on ``date``, with the description and the full dated history.
+
+    A path the law tree does not have, or a date before the parameter's first value, is a 404."""
+    try:
+        return JSONDocument(parameter_doc(request.app.state.tree(), path, date))
+    except UserInputError as exc:
+        raise not_in_data(exc) from None
 
 
 @router.post("/diff", response_class=JSONDocument, summary="What a reform changes",

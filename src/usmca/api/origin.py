@@ -30,6 +30,7 @@ from usmca.origin.qualify import qualify
 from .body import body_doc, read_body
 from .law import reform_from_body
 from .responses import JSONDocument
+from .spec import DATE_PATTERN, HS_PATTERN, not_in_data
 
 __all__ = ["router", "qualify_doc", "rule_doc"]
 
@@ -159,9 +160,8 @@ async def post_qualify(request: Request,
     """Origin of the good: status, criterion, rule, RVC, cited trace, content by country, what-if."""
     raw = await request.body()
     doc = read_body(raw, request.headers.get("content-type", "application/json"))
-    result = await run_in_threadpool(qualify_doc, doc, date, request.app.state.tree(),
-                                     request.app.state.review.library)
-    return JSONDocument(result)
+    args = (doc, date, request.app.state.tree(), request.app.state.review.library)
+    return JSONDocument(await run_in_threadpool(qualify_doc, *args))
 
 
 def rule_doc(hs: str, date: Any = None) -> dict[str, Any]:
@@ -179,12 +179,17 @@ def rule_doc(hs: str, date: Any = None) -> dict[str, Any]:
 
 
 @router.get("/rule", response_class=JSONDocument, summary="The product-specific rule of an HS code")
-def get_rule(hs: str = Query(..., description="HS code of the good (6 to 10 digits, dots optional)."),
-             date: str | None = Query(None, description="Date the rule must be in force on (default today).")
+def get_rule(hs: str = Query(..., pattern=HS_PATTERN, description="HS code of the good (2 to 10 digits, dots "
+                             "optional)."),
+             date: str | None = Query(None, pattern=DATE_PATTERN,
+                                      description="Date the rule must be in force on (default today).")
              ) -> JSONDocument:
     """The rule of USMCA Annex 4-B (HTSUS General Note 11(o)) with its legal text and source, or
-    ``encoded: false``."""
-    return JSONDocument(rule_doc(hs, date))
+    ``encoded: false``; a date before the rules entered into force is a 404."""
+    try:
+        return JSONDocument(rule_doc(hs, date))
+    except UserInputError as exc:
+        raise not_in_data(exc) from None
 
 
 @router.get("/coverage", response_class=JSONDocument, summary="Which chapters' rules are encoded")

@@ -18,7 +18,7 @@ from fastapi.responses import JSONResponse
 
 from usmca.jsonable import to_jsonable
 
-__all__ = ["JSONDocument", "plain", "rendered_document", "DASHBOARD_CSP", "BRIEFING_CSP"]
+__all__ = ["JSONDocument", "plain", "rendered_document", "prerendered", "DASHBOARD_CSP", "BRIEFING_CSP"]
 
 #: Content-Security-Policy of the dashboard: its own inline script and style, requests to this server
 #: only; links to the legal sources stay ordinary links.
@@ -74,4 +74,9 @@ def rendered_document(result: Any) -> JSONDocument:
             return _Rendered(body)
         with _RENDER_LOCK:
             _RENDERED[key] = body
+    return _Rendered(body)
+
+
+def prerendered(body: bytes) -> JSONDocument:
+    """A :class:`JSONDocument` of JSON bytes rendered before (by :class:`JSONDocument` itself)."""
     return _Rendered(body)

@@ -21,6 +21,7 @@ from starlette.concurrency import run_in_threadpool
 
 from usmca.errors import UserInputError
 
+from . import review_jobs
 from .responses import BRIEFING_CSP, JSONDocument, rendered_document
 
 __all__ = ["router", "ReviewCache"]
@@ -88,6 +89,22 @@ class ReviewCache:
                 self._results.setdefault(name, res)
         return self._results[name]
 
+    @property
+    def is_default(self) -> bool:
+        """True when this cache runs each scenario's own model on the embedded baseline, so that a
+        worker process of :class:`usmca.api.jobs.JobPool` can compute the same results."""
+        return self._baseline_fn is None and self._solver is None
+
+    def has_result(self, name: str) -> bool:
+        """True when scenario ``name`` is computed (or adopted)."""
+        return name in self._results
+
+    def adopt(self, results: dict[str, Any]) -> None:
+        """Keep results computed elsewhere (by a worker process of :mod:`usmca.api.review_jobs`)."""
+        with self._lock:
+            for name, res in results.items():
+                self._results.setdefault(name, res)
+
     def listing(self) -> list[dict[str, Any]]:
         """Name, title, date, description and comparison of every scenario, in library order."""
         return [{"name": s.name, "title": s.title, "date": s.date.isoformat(), "description": s.description,
@@ -123,8 +140,7 @@ class ReviewCache:
 @router.get("", response_class=JSONDocument, summary="Every scenario, as `usmca review --json`")
 async def get_review(request: Request) -> JSONDocument:
     """Results of every scenario, the origin what-if of the example BOMs and the effective US rates."""
-    cache: ReviewCache = request.app.state.review
-    return JSONDocument(await run_in_threadpool(cache.document))
+    return await review_jobs.review_document(request.app)  # in a worker process (usmca.api.jobs)
 
 
 @router.get("/scenarios", response_class=JSONDocument, summary="The scenario library")
@@ -138,8 +154,8 @@ async def get_scenarios(request: Request) -> JSONDocument:
 @router.get("/briefing", response_class=HTMLResponse, summary="The review briefing (HTML)")
 async def get_briefing(request: Request) -> HTMLResponse:
     """The self-contained briefing page of ``usmca review`` (every scenario; cached results)."""
-    cache: ReviewCache = request.app.state.review
-    return HTMLResponse(await run_in_threadpool(cache.briefing), headers={"Content-Security-Policy": BRIEFING_CSP})
+    html = await review_jobs.briefing(request.app)  # in a worker process (usmca.api.jobs)
+    return HTMLResponse(html, headers={"Content-Security-Policy": BRIEFING_CSP})
 
 
 def run_doc(cache: ReviewCache, raw: Any, url: str = "http://127.0.0.1/") -> dict[str, Any]:
@@ -195,6 +211,5 @@ def run_doc(cache: ReviewCache, raw: Any, url: str = "http://127.0.0.1/") -> dic
 @router.get("/{name}", response_class=JSONDocument, summary="Results of one scenario")
 async def get_scenario(request: Request, name: str) -> JSONDocument:
     """Welfare, wages and trade by country, output by sector, tariffs, and the cited law and assumptions."""
-    cache: ReviewCache = request.app.state.review
-    res = await run_in_threadpool(cache.result, name)
+    res = await review_jobs.scenario(request.app, name)  # solved in a worker process (usmca.api.jobs)
     return rendered_document(res)  # rendered once per cached result

@@ -24,6 +24,7 @@ from usmca.errors import UserInputError
 from .body import body_doc, read_body
 from .law import reform_from_body
 from .responses import JSONDocument, plain
+from .spec import COUNTRY_PATTERN, DATE_PATTERN, HTS_LINE_PATTERN, MAX_VALUE, not_in_data
 
 __all__ = ["router", "duty_doc", "duty_request_doc", "duty_engine", "DutyRequest"]
 
@@ -77,21 +78,32 @@ def duty_doc(hts: str, origin: str, date: Any, value: float, usmca: bool = False
 
 @router.get("/duty", response_class=JSONDocument, summary="Duty of an entry line, measure by measure")
 async def get_duty(request: Request,
-                   hts: str = Query(..., description="HTS code (8 or 10 digits, dots optional)."),
-                   origin: str = Query(..., description="Country of origin, ISO 3166-1 alpha-2."),
-                   date: Optional[str] = Query(None, description="Date of entry (YYYY-MM-DD, default today)."),
-                   value: float = Query(..., allow_inf_nan=False, description="Customs value in USD."),
+                   hts: str = Query(..., pattern=HTS_LINE_PATTERN,
+                                    description="HTS line (8 or 10 digits, dots optional)."),
+                   origin: str = Query(..., pattern=COUNTRY_PATTERN, description="Country of origin, ISO 3166-1 "
+                                       "alpha-2."),
+                   date: Optional[str] = Query(None, pattern=DATE_PATTERN,
+                                               description="Date of entry (YYYY-MM-DD, default today)."),
+                   value: float = Query(..., ge=0, le=MAX_VALUE, allow_inf_nan=False,
+                                        description="Customs value in USD."),
                    usmca: bool = Query(False, description="Claim the USMCA preference."),
-                   us_content: Optional[float] = Query(None, allow_inf_nan=False, description="US content as a "
-                                                       "fraction of the value (for measures that tax only non-US "
-                                                       "content)."),
-                   quantity: Optional[float] = Query(None, allow_inf_nan=False, description="Quantity in the "
-                                                     "line's unit, for specific and compound duties."),
+                   us_content: Optional[float] = Query(None, ge=0, le=1, allow_inf_nan=False,
+                                                       description="US content as a fraction of the value (for "
+                                                       "measures that tax only non-US content)."),
+                   quantity: Optional[float] = Query(None, ge=0, le=MAX_VALUE, allow_inf_nan=False,
+                                                     description="Quantity in the line's unit, for specific and "
+                                                     "compound duties."),
                    ) -> JSONDocument:
-    """Total rate, duty and one component per measure, each with its legal reference."""
-    # inline, not in the thread pool: a lookup takes ~0.2 ms, the hand-off to a worker thread cost
-    # more than that and most of the tail under load (benchmarks/bench_api.py)
-    doc = duty_doc(hts, origin, date, value, usmca, us_content, quantity, request.app.state.tree())
+    """Total rate, duty and one component per measure, each with its legal reference.
+
+    A line the schedule does not list, a date outside its revisions or an unknown country is a 404."""
+    # inline, not in the thread pool: the hand-off to a worker thread and back cost more than the
+    # lookup and most of the tail under load (benchmarks/bench_api.py); repeated queries are answered
+    # by usmca.api.cache before reaching here
+    try:
+        doc = duty_doc(hts, origin, date, value, usmca, us_content, quantity, request.app.state.tree())
+    except UserInputError as exc:
+        raise not_in_data(exc) from None
     return JSONDocument(doc)
 
 

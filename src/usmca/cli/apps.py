@@ -18,8 +18,6 @@ from typing import Any
 import typer
 from typer.core import TyperGroup
 
-from .output import show_version
-
 __all__ = ["app", "law_app", "origin_app", "tariffs_app", "ge_app", "data_app", "data_load_app",
            "data_download_app", "COMMAND_MODULES", "LazyGroup"]
 
@@ -32,10 +30,49 @@ COMMAND_MODULES: dict[str, tuple[tuple[str, ...], str]] = {
     "origin": (("origin", "origin_certificate", "origin_spreadsheet", "origin_certs"),
                "Rules of origin: qualify bills of materials, certificates."),
     "tariffs": (("tariffs",), "Duties of entry lines and effective tariff rates."),
-    "ge": (("ge", "ge_gravity"), "General-equilibrium trade models: replications and counterfactuals."),
+    "ge": (("ge", "ge_gravity", "ge_sweep"), "General-equilibrium trade models: replications and counterfactuals."),
     "data": (("data_psr", "data_hts", "data_trade", "data_baseline", "data_package"),
              "Load official data into the store; build the embedded baseline and the package data."),
 }
+
+
+def quiet_flag_types() -> None:
+    """Help texts: a boolean flag (``--json``) shows no ``<bool>`` type; other options keep theirs.
+
+    typer >= 0.20 prints every option's Python type in the help panel; for an on/off flag it is
+    noise. This wraps :meth:`typer.core.TyperOption.display_type_rich` once, at import of the CLI
+    (here, not in :mod:`usmca.cli.output`, so that ``usmca --help`` does not import rich's
+    progress bars: start-up time).
+    """
+    from typer.core import TyperOption
+
+    original = TyperOption.display_type_rich
+    if getattr(original, "_usmca_quiet", False):
+        return
+
+    def display_type_rich(self: Any, ctx: Any) -> str | None:
+        return None if getattr(self, "is_flag", False) and self.metavar is None else original(self, ctx)
+
+    display_type_rich._usmca_quiet = True  # type: ignore[attr-defined]
+    TyperOption.display_type_rich = display_type_rich  # type: ignore[method-assign]
+
+
+quiet_flag_types()
+
+
+def show_version(value: bool) -> None:
+    """The ``--version`` callback: print ``usmca <version>`` and exit 0."""
+    if not value:
+        return
+    import sys
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        v = version("usmca")
+    except PackageNotFoundError:  # a source checkout that was not installed
+        v = "unknown (not installed)"
+    sys.stdout.write(f"usmca {v}\n")
+    raise typer.Exit(0)
 
 
 class LazyGroup(TyperGroup):

@@ -96,12 +96,20 @@ def qualify_cmd(
     json_out: bool = typer.Option(False, "--json", help="Write one JSON document."),
     fast: bool = typer.Option(False, "--fast", help="Portfolio: numpy path (status, criterion, RVC; no trace)."),
     output: Optional[Path] = typer.Option(None, "--output", help="Portfolio: also write the results to .csv/.xlsx."),
+    out: Optional[Path] = typer.Option(None, "--out", help="Portfolio in shards (numpy path), results streamed "
+                                       "to this .parquet or .csv file (written whole or not at all)."),
+    cluster: Optional[str] = typer.Option(None, "--cluster", help="Portfolio in shards of BOMs on a Ray cluster: "
+                                          "HOST:PORT, ray://HOST:PORT, auto or local (default $RAY_ADDRESS, else "
+                                          "here); needs --out."),
 ) -> None:
     """Does the good originate under USMCA Chapter 4? With the rule, RVC, trace and what-if."""
     from usmca.law import Reform, default_tree
     from usmca.origin.qualify import qualify_bom
     from usmca.origin.spreadsheet import load_boms_any as load_boms
 
+    if out is not None or cluster is not None:
+        _sharded(path, out, cluster, date, reform, json_out)
+        return
     ref = Reform.load(reform) if reform else None
     tree = default_tree()
     files = _files(path)
@@ -192,32 +200,10 @@ def _show_portfolio(results: list[dict[str, Any]], summary: dict[str, int], refo
 def _fast(path: Path, boms: list[Any], date: Optional[str], tree: Any, json_out: bool,
           output: Optional[Path] = None, inputs: Optional[list[Path]] = None) -> None:
     """Portfolio on the numpy path (:func:`usmca.origin.portfolio.qualify_many`), exact fallback."""
-    import datetime as dt
+    from usmca.origin.sharded import portfolio_rows
 
-    from usmca.law import parse_date
-    from usmca.origin.portfolio import qualify_many
-    from usmca.origin.qualify import make_context, qualify_bom
-
-    groups: dict[dt.date, list[int]] = {}
-    for i, b in enumerate(boms):
-        d = parse_date(date, "--date") if date else (b.good.date or dt.date.today())
-        groups.setdefault(d, []).append(i)
-    rows: list[dict[str, Any]] = [{} for _ in boms]
-    n_exact = 0
-    for d, idx in groups.items():
-        res, fallback = qualify_many([boms[i] for i in idx], make_context(tree, d), chunk_size=2000)
-        for j, i in enumerate(idx):
-            st = int(res.status[j])
-            rvc = float(res.rvc[j]) if res.rvc[j] == res.rvc[j] else None
-            rows[i] = {"source": boms[i].source, "id": boms[i].good.id, "hs": boms[i].good.hs, "date": d.isoformat(),
-                       "originating": {1: True, 0: False, -1: None}.get(st), "criterion": str(res.criterion[j]) or None,
-                       "rvc": rvc, "path": "numpy"}
-        for j in fallback:
-            i = idx[j]
-            r = qualify_bom(boms[i], date=d, tree=tree).to_dict()
-            n_exact += 1
-            rows[i].update(originating=r["originating"], criterion=r["criterion"],
-                           rvc=(r["rvc"] or {}).get("value"), path="exact")
+    rows = portfolio_rows(boms, date, tree)
+    n_exact = sum(1 for r in rows if r["path"] == "exact")
     summary = {"goods": len(rows), "originating": sum(1 for r in rows if r["originating"] is True),
                "not_originating": sum(1 for r in rows if r["originating"] is False),
                "undetermined": sum(1 for r in rows if r["originating"] is None), "exact_fallback": n_exact}
@@ -232,3 +218,53 @@ def _fast(path: Path, boms: list[Any], date: Optional[str], tree: Any, json_out:
                   r["criterion"] or "", f"{r['rvc']:.2f}%" if r["rvc"] is not None else "", r["path"])
     print_rich(t)
     console.print(", ".join(f"{k}: {v}" for k, v in summary.items()))
+
+
+def _sharded(path: Path, out: Optional[Path], cluster: Optional[str], date: Optional[str], reform: Optional[Path],
+             json_out: bool) -> None:
+    """Portfolio in shards of BOMs (or BOM files) on the executor, streamed to ``--out``; checked first."""
+    from rich.progress import BarColumn, Progress, TextColumn
+
+    from usmca.execute import get_executor
+    from usmca.origin.sharded import BOMS_PER_SHARD, FILES_PER_SHARD, run_portfolio, shards_of
+    from usmca.origin.spreadsheet import load_boms_any as load_boms
+
+    from .output import err_console
+
+    if out is None:
+        raise UserInputError("--out", "", None, "--cluster streams the results to a file: give --out FILE.parquet|csv")
+    if out.suffix.lower() not in (".parquet", ".csv") or out.is_dir():
+        raise UserInputError("--out", "", str(out), "the results file must end in .parquet or .csv")
+    if not out.parent.is_dir():
+        raise UserInputError("--out", "", str(out), "the folder does not exist")
+    if reform is not None:
+        raise UserInputError("--reform", "", str(reform), "not with --out/--cluster (the sharded numpy path); "
+                             "run without them for the reform comparison")
+    if date:
+        from usmca.law import parse_date
+
+        parse_date(date, "--date")
+    files = _files(path)
+    if any(out.resolve() == f.resolve() for f in files):
+        raise UserInputError("--out", "", str(out), "is an input BOM file; inputs are never overwritten")
+    executor = get_executor(cluster)              # an unreachable address fails here, before any work
+    try:
+        if path.is_dir():
+            shards, unit, total = shards_of(files, FILES_PER_SHARD), "files", len(files)
+        else:
+            boms = load_boms(files[0])
+            shards, unit, total = shards_of(boms, BOMS_PER_SHARD), "BOMs", len(boms)
+        with Progress(TextColumn("[bold]qualifying"), BarColumn(), TextColumn("{task.completed} goods"),
+                      console=err_console, transient=True, disable=json_out) as bar:
+            task = bar.add_task("qualify", total=None)
+            summary = run_portfolio(executor, shards, date, out, on_shard=lambda n: bar.advance(task, n))
+    finally:
+        executor.close()
+    doc = {"summary": summary, "out": str(out), "shards": len(shards), "inputs": {unit: total},
+           "executor": executor.name, "workers": executor.workers}
+    if json_out:
+        emit_json(doc)
+        return
+    console.print(", ".join(f"{k}: {v}" for k, v in summary.items()))
+    console.print(f"{summary['goods']:,} results ({len(shards)} shards of {unit}, {executor.name}, "
+                  f"{executor.workers} worker(s)) written to [bold]{out}[/bold]")

@@ -1,4 +1,7 @@
-"""Output helpers shared by every command: one JSON document, rich tables, progress bars."""
+"""Output helpers shared by every command: one JSON document, rich tables, progress bars.
+
+Start-up time: rich's progress bars are imported when a bar is shown, not with this module.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +11,6 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator, TypeVar
 
 from rich.console import Console
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
 from usmca.jsonable import to_jsonable
 
@@ -20,43 +22,11 @@ err_console = Console(stderr=True)
 T = TypeVar("T")
 
 
-def _quiet_flag_types() -> None:
-    """Help texts: a boolean flag (``--json``) shows no ``<bool>`` type; other options keep theirs.
-
-    typer >= 0.20 prints every option's Python type in the help panel; for an on/off flag it is
-    noise. This wraps :meth:`typer.core.TyperOption.display_type_rich` once, at import of the CLI.
-    """
-    from typer.core import TyperOption
-
-    original = TyperOption.display_type_rich
-    if getattr(original, "_usmca_quiet", False):
-        return
-
-    def display_type_rich(self: Any, ctx: Any) -> str | None:
-        return None if getattr(self, "is_flag", False) and self.metavar is None else original(self, ctx)
-
-    display_type_rich._usmca_quiet = True  # type: ignore[attr-defined]
-    TyperOption.display_type_rich = display_type_rich  # type: ignore[method-assign]
-
-
-_quiet_flag_types()
-
-
 def show_version(value: bool) -> None:
-    """The ``--version`` callback: print ``usmca <version>`` and exit 0."""
-    if not value:
-        return
-    from importlib.metadata import PackageNotFoundError, version
+    """The ``--version`` callback (kept here for importers; it lives in :mod:`usmca.cli.apps`)."""
+    from .apps import show_version as show
 
-    import typer
-
-    try:
-        v = version("usmca")
-    except PackageNotFoundError:  # a source checkout that was not installed
-        v = "unknown (not installed)"
-    sys.stdout.write(f"usmca {v}\n")
-    raise typer.Exit(0)
-
+    show(value)
 
 
 def emit_json(obj: Any) -> None:
@@ -72,6 +42,8 @@ def progress(items: Iterable[T], description: str, total: int | None = None,
     if not enabled:
         yield from items
         return
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+
     with Progress(TextColumn("[bold]{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
                   TimeElapsedColumn(), TimeRemainingColumn(), console=err_console, transient=True) as bar:
         task = bar.add_task(description, total=total if total is not None else _len(items))

@@ -46,6 +46,49 @@ def _fmt(v: float | None) -> str:
     return "0.00" if abs(v) < 0.005 else f"{v:+.2f}"          # no "-0.00"
 
 
+def _band(iv: Any) -> str:
+    """``[-0.51, -0.46]`` or an empty string without an interval."""
+    if not isinstance(iv, (list, tuple)) or len(iv) != 2 or iv[0] is None or iv[1] is None:
+        return ""
+    return f"[{_fmt(iv[0])}, {_fmt(iv[1])}]"
+
+
+def _with_band(v: float | None, iv: Any) -> str:
+    return f"{_fmt(v)} {_band(iv)}".rstrip()
+
+
+def _intervals(review: Any, members: list[str]) -> None:
+    """Welfare and real exports of the USMCA members, each with its 90% interval."""
+    from usmca.scenarios.review import interval
+
+    results = list(review.results.values())
+    if not any(interval(r, "welfare_pct", c) for r in results for c in members):
+        console.print("No 90% intervals in this run (--draws 0).")
+        return
+    print_table("USMCA members: welfare, % [90% interval]", ["scenario", *members],
+                [[r.name, *[_with_band(r.countries[c]["welfare_pct"], interval(r, "welfare_pct", c))
+                            for c in members]] for r in results], right=range(1, len(members) + 1))
+    if any(r.countries[members[0]].get("exports_real_pct") is not None for r in results):
+        print_table("USMCA members: real exports, % [90% interval]", ["scenario", *members],
+                    [[r.name, *[_with_band(r.countries[c]["exports_real_pct"], interval(r, "exports_real_pct", c))
+                                for c in members]] for r in results], right=range(1, len(members) + 1))
+
+
+def _comparisons(review: Any) -> None:
+    """How this compares: each published figure beside ours with its 90% interval."""
+    rows = review.extras.get("comparisons") or []
+    if not rows:
+        return
+    print_table("How this compares (published figure beside ours; the briefing says why they differ)",
+                ["scenario", "country", "study, measure", "study %", "ours % [90% interval]"],
+                [[c["scenario"], c["country"], c["label"], f"{c['value_pct']:+.2f}",
+                  _with_band(c.get("our_value_pct"), c.get("our_interval_pct"))] for c in rows], right=(3, 4))
+    for name, basis in dict.fromkeys((c["scenario"], c["our_basis"]) for c in rows
+                                     if c.get("relative_to_compare_to")):
+        console.print(f"  {name}: ours is the {basis}")
+    console.print("90% intervals of every figure (all regions and metrics): in the briefing and in --json.")
+
+
 def _terminal_summary(review: Any, countries: tuple[str, ...]) -> None:
     from usmca.report import top_sectors
 
@@ -58,10 +101,13 @@ def _terminal_summary(review: Any, countries: tuple[str, ...]) -> None:
     print_table("USMCA members: real wage and exports, %", header,
                 [[r.name] + [_fmt(r.countries[c][m]) for c in members for m in ("real_wage_pct", "exports_pct")]
                  for r in results], right=range(1, len(header)))
-    rows = [[r.name, c, s, _fmt(v)] for r in results
+    _intervals(review, members)
+    ivs = {r.name: (r.intervals or {}).get("sectors") or {} for r in results}
+    rows = [[r.name, c, s, _with_band(v, ivs[r.name].get(c, {}).get(s))] for r in results
             for c, s, v in top_sectors({c: r.sectors.get(c, {}) for c in countries}, k=2)]
-    print_table("Most affected sectors (gross output, %)", ["scenario", "country", "sector", "output %"], rows,
-                right=(3,))
+    print_table("Most affected sectors (gross output, % [90% interval])", ["scenario", "country", "sector",
+                "output %"], rows, right=(3,))
+    _comparisons(review)
     cal = {r.calibration["calibrated_on"]: r.calibration["basis"] for r in results
            if r.calibration.get("method") == "tariff engine" and "basis" in r.calibration}
     if cal:
@@ -93,16 +139,28 @@ def review(
     seed: int = typer.Option(0, "--seed", help="Seed of the Monte Carlo draws."),
     elasticities: Optional[Path] = typer.Option(None, "--elasticities", help="A trade-elasticity table (CSV: "
                                                 "sector, theta, se, url) replacing the cited default."),
+    cluster: Optional[str] = typer.Option(None, "--cluster", help="Solve the Monte Carlo draws on a Ray cluster: "
+                                          "HOST:PORT, ray://HOST:PORT, auto, or local (a private cluster on this "
+                                          "machine); default $RAY_ADDRESS, else in this process. Same results "
+                                          "draw by draw (docs/scale.md)."),
 ) -> None:
     """Run the 2026-review scenario library on the embedded 2024 baseline; write out/briefing.html."""
+    from usmca.execute import cluster_address, get_executor, using
     from usmca.report import write_briefing
     from usmca.scenarios.review import run_review
     from usmca.scenarios.runner import RunOptions
 
-    b = _baseline(baseline, elasticities)
-    rv = run_review(scenario or None, b, progress=None if json_out else
-                    (lambda items, d: progress(items, d, total=len(items))),
-                    options=RunOptions(closure=closure, draws=draws, seed=seed))
+    options = RunOptions(closure=closure, draws=draws, seed=seed)
+    if cluster_address(cluster) is not None and draws <= 0:
+        raise UserInputError("--draws", "", draws, "must be >= 1 on a cluster (the draws are what it shares out)")
+    executor = get_executor(cluster)              # an unreachable address fails here, before any work
+    try:
+        b = _baseline(baseline, elasticities)
+        with using(executor):
+            rv = run_review(scenario or None, b, progress=None if json_out else
+                            (lambda items, d: progress(items, d, total=len(items))), options=options)
+    finally:
+        executor.close()
     if json_out:
         emit_json(rv.to_dict())
         return

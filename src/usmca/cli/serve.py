@@ -13,6 +13,9 @@ from .output import err_console
 
 #: The highest TCP port number (RFC 6335, s. 6: ports are 16-bit).
 _MAX_PORT = 2**16 - 1
+#: Seconds a stopping server waits for requests in flight (a whole-review request may wait half a
+#: minute for its worker process; it is cut rather than holding the stop up).
+GRACE_S = 5
 
 
 @app.command("serve")
@@ -47,12 +50,13 @@ def serve(
     err_console.print(f"usmca: dashboard at http://{host}:{port}/ , API specification at /spec", highlight=False)
     if workers > 1:  # each worker process builds and warms its own application
         uvicorn.run("usmca.api.app:served_app", factory=True, host=host, port=port, log_level=log_level,
-                    workers=workers, access_log=access_log)
+                    workers=workers, access_log=access_log, timeout_graceful_shutdown=GRACE_S)
         return
     application = create_app()
     spent = warm_up(application)
     err_console.print("usmca: loaded " + ", ".join(f"{k} ({v:.1f} s)" for k, v in spent.items()), highlight=False)
-    uvicorn.run(application, host=host, port=port, log_level=log_level, access_log=access_log)
+    uvicorn.run(application, host=host, port=port, log_level=log_level, access_log=access_log,
+                timeout_graceful_shutdown=GRACE_S)
 
 
 def _check_bindable(host: str, port: int) -> None:

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
-import pandas as pd
 import typer
 from rich.table import Table
 
@@ -16,6 +15,9 @@ from usmca.law.countries import check_country
 
 from .apps import tariffs_app
 from .output import console, emit_json
+
+if TYPE_CHECKING:  # pandas is imported on use: `usmca tariffs duty` starts without it (bench_startup.py)
+    import pandas as pd
 
 
 def _tree(reform: Optional[Path]) -> LawTree:

@@ -31,11 +31,12 @@ import fcntl
 import os
 import shutil
 from pathlib import Path
-from typing import Any, Iterator
-
-import duckdb
+from typing import TYPE_CHECKING, Any, Iterator
 
 from usmca.errors import UserInputError
+
+if TYPE_CHECKING:  # duckdb is imported on use: `usmca tariffs duty` asks only store_path() (start-up time)
+    import duckdb
 
 __all__ = ["store_path", "connect", "connect_on_use", "has_table", "write_atomically"]
 
@@ -115,6 +116,8 @@ def connect(path: str | Path | None = None, *, read_only: bool = False) -> duckd
 
 
 def _open(p: Path, where: str, *, read_only: bool) -> duckdb.DuckDBPyConnection:
+    import duckdb  # noqa: PLC0415
+
     try:
         if not read_only:
             p.parent.mkdir(parents=True, exist_ok=True)
@@ -178,6 +181,8 @@ def write_atomically(path: str | Path | None = None) -> Iterator[duckdb.DuckDBPy
     UserInputError
         The store path is not a DuckDB file, or the disk is full or unwritable (the store is unchanged).
     """
+    import duckdb  # noqa: PLC0415
+
     p, where = _resolve(path)
     _check(p, where, must_exist=False)
     try:

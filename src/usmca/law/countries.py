@@ -10,10 +10,12 @@ or ``QQ`` name no country, so a duty or an origin computed for them would be a g
 from __future__ import annotations
 
 import functools
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from usmca.errors import UserInputError
+
+if TYPE_CHECKING:  # numpy is imported on use: `usmca law show` starts without it (benchmarks/bench_startup.py)
+    import numpy as np
 
 __all__ = ["is_country", "check_country", "unknown_countries"]
 
@@ -42,5 +44,7 @@ def check_country(code: str, source: str, field: str = "") -> str:
 
 def unknown_countries(codes: np.ndarray) -> np.ndarray:
     """Boolean mask of the entries of an array of codes that are not country codes (vectorised)."""
+    import numpy as np  # noqa: PLC0415
+
     known = np.array(sorted(_codes()))
     return ~np.isin(np.char.upper(np.char.strip(codes.astype(str))), known)

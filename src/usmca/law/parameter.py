@@ -10,14 +10,15 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any, Mapping
-
-import numpy as np
+from typing import TYPE_CHECKING, Any, Mapping
 
 from usmca.errors import LawError
 
 from .userfile import brief
 from .values import Entry, Reference, Unit, check_value, parse_date, parse_reference, units
+
+if TYPE_CHECKING:  # numpy is imported on use: `usmca law show` starts without it (benchmarks/bench_startup.py)
+    import numpy as np
 
 __all__ = ["Parameter", "parse_parameter", "LEAF_KEYS", "TABLE_KEYS"]
 
@@ -73,6 +74,8 @@ class Parameter:
 
     def indices(self, dates: Any) -> np.ndarray:
         """Vectorised: the index of the entry in force for each date (-1 before the first)."""
+        import numpy as np  # noqa: PLC0415
+
         try:
             d = np.asarray(dates, dtype="datetime64[D]")
         except (ValueError, TypeError):
@@ -90,6 +93,8 @@ class Parameter:
         LawError
             When any date is before the first effective date.
         """
+        import numpy as np  # noqa: PLC0415
+
         idx = self.indices(dates)
         if (idx < 0).any():
             bad = np.asarray(dates, dtype="datetime64[D]")[idx < 0][0]

@@ -36,12 +36,24 @@ class TableParameter:
     source_file: str = ""
     unit: str = "table"
     _frame: list[pd.DataFrame] = field(default_factory=list, repr=False, compare=False)
+    _records: list[list[dict[str, str]]] = field(default_factory=list, repr=False, compare=False)
 
     def frame(self) -> pd.DataFrame:
         """All rows, validated on first use (read once, then cached)."""
         if not self._frame:
             self._frame.append(_read_csv(self))
         return self._frame[0].copy()
+
+    def records(self) -> list[dict[str, str]]:
+        """All rows as ``{column: cell text}``, validated as :meth:`frame` validates them, without
+        pandas (start-up time: ``usmca tariffs duty`` reads the Section 232 scope tables so).
+
+        The cells are the strings :meth:`frame` holds (``dtype=str``, no NA conversion). Do not
+        modify the rows (they are read once and shared).
+        """
+        if not self._records:
+            self._records.append(_read_records(self))
+        return self._records[0]
 
     def rows_at(self, date: Any | None = None) -> pd.DataFrame:
         """The rows in force on ``date`` (all rows when ``date`` is None)."""
@@ -86,6 +98,46 @@ def parse_table(path: str, raw: Mapping[str, Any], yaml_file: Path, source: str)
             raise LawError(source, f"columns.{name}.unit", spec["unit"], "unknown unit")
     return TableParameter(path=path, description=" ".join(description.split()), columns=dict(columns),
                           csv_path=csv_path, label=raw.get("label"), notes=raw.get("notes"), source_file=source)
+
+
+def _read_records(table: TableParameter) -> list[dict[str, str]]:
+    """:func:`_read_csv` with the :mod:`csv` module: the same cells and the same checks."""
+    import csv  # noqa: PLC0415
+
+    source = str(table.csv_path.name)
+    with table.csv_path.open(encoding="utf-8-sig", newline="") as f:
+        lines = [r for r in csv.reader(f) if r]   # blank lines are skipped, as pandas does
+    header = list(lines[0]) if lines else []
+    seen: dict[str, int] = {}
+    for k, c in enumerate(header):   # a repeated name becomes ``name.1``, as pandas names it
+        n = seen.get(c, 0)
+        seen[c] = n + 1
+        header[k] = f"{c}.{n}" if n else c
+    missing = [c for c in (*table.columns, *PROVENANCE_COLUMNS) if c not in header]
+    if missing:
+        raise LawError(source, missing[0], None, "a declared or provenance column is missing")
+    extra = [c for c in header if c not in table.columns and c not in PROVENANCE_COLUMNS]
+    if extra:
+        raise LawError(source, extra[0], None, "a column not declared in the table's YAML")
+    rows = []
+    for i, cells in enumerate(lines[1:]):
+        if len(cells) != len(header):
+            raise LawError(source, f"line {i + 2}", len(cells), f"a row of {len(cells)} cells under {len(header)} columns")
+        rows.append(dict(zip(header, cells, strict=True)))
+    for col in ("effective_from", "instrument", "provision", "url"):
+        empty = [i for i, r in enumerate(rows) if r[col].strip() == ""]
+        if empty:
+            raise LawError(source, f"line {empty[0] + 2}.{col}", "", "every row needs its provenance")
+    for i, r in enumerate(rows):
+        s = parse_date(r["effective_from"], source, f"line {i + 2}.effective_from", LawError)
+        if r["effective_to"].strip():
+            e = parse_date(r["effective_to"], source, f"line {i + 2}.effective_to", LawError)
+            if e < s:
+                raise LawError(source, f"line {i + 2}.effective_to", r["effective_to"], "ends before it starts")
+    bad_url = [i for i, r in enumerate(rows) if not r["url"].startswith(("http://", "https://"))]
+    if bad_url:
+        raise LawError(source, f"line {bad_url[0] + 2}.url", rows[bad_url[0]]["url"], "not an http(s) URL")
+    return rows
 
 
 def _read_csv(table: TableParameter) -> pd.DataFrame:

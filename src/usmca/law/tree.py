@@ -7,13 +7,11 @@ folder tree mirrors the legal hierarchy (agreement, chapter, article), as in Pol
 from __future__ import annotations
 
 import functools
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Iterator, Mapping
-
-import numpy as np
-import yaml
 
 from usmca.errors import LawError, ShippedDataError
 
@@ -22,7 +20,8 @@ from .table import TableParameter, parse_table
 from .values import Entry, load_yaml
 from .view import LawView
 
-if TYPE_CHECKING:  # pandas is imported on use: `usmca law show` starts without it (benchmarks/bench_startup.py)
+if TYPE_CHECKING:  # numpy and pandas are imported on use: `usmca law show` starts without them (bench_startup.py)
+    import numpy as np
     import pandas as pd
 
     from .reform import Reform
@@ -60,7 +59,7 @@ class LawTree:
         determinations of a portfolio on one day share them. An array of dates gives a vectorised
         view (not kept).
         """
-        if isinstance(date, (np.ndarray, list, tuple)) or getattr(date, "ndim", 0) >= 1:  # or a pandas Series/Index
+        if is_many(date):
             return LawView(self, date)
         view = LawView(self, date)
         key = view.date
@@ -139,6 +138,16 @@ class LawTree:
         return reform.apply(self)
 
 
+def is_many(date: Any) -> bool:
+    """Whether ``date`` is an array of dates (a numpy array, list, tuple, pandas Series/Index).
+
+    numpy is not imported to ask: a numpy array exists only once numpy is (start-up time).
+    """
+    np_mod = sys.modules.get("numpy")
+    return (isinstance(date, (list, tuple)) or (np_mod is not None and isinstance(date, np_mod.ndarray))
+            or getattr(date, "ndim", 0) >= 1)
+
+
 def _norm(path: str) -> str:
     return path.strip().strip("/").replace(".", "/") if "/" not in path else path.strip().strip("/")
 
@@ -161,6 +170,8 @@ def load_tree(root: str | Path | None = None) -> LawTree:
     LawError
         At the first file that breaks the schema, naming the file and the key.
     """
+    import yaml  # noqa: PLC0415 - start-up time: the default tree is usually read from its cache
+
     base = Path(root) if root is not None else PARAMS_ROOT
     if not base.is_dir():
         raise LawError(str(base), "", None, "the law tree folder does not exist")
@@ -188,14 +199,19 @@ def load_tree(root: str | Path | None = None) -> LawTree:
 def default_tree() -> LawTree:
     """The law in force as encoded in the package (loaded once, immutable).
 
+    Read through an on-disk cache keyed by the files' content (:mod:`usmca.law.cache`; start-up
+    time): the same tree, without parsing the YAML again while nothing changed.
+
     Raises
     ------
     ShippedDataError
         A parameter file of the package breaks the schema: a bug in the shipped law, reported
         with the file (relative to ``law/params``), the key and the value.
     """
+    from .cache import cached_tree  # noqa: PLC0415
+
     try:
-        return load_tree()
+        return cached_tree(PARAMS_ROOT, load_tree)
     except LawError as exc:
         at = LawError(f"src/usmca/law/params/{exc.source}", exc.field, exc.value, exc.reason)
         raise ShippedDataError("law", at) from exc

@@ -12,8 +12,6 @@ import json
 from pathlib import Path
 from typing import Any, Callable
 
-import yaml
-
 from usmca.errors import UserInputError
 from usmca.limits import MAX_DOC_BYTES, check_yaml_depth, read_capped
 
@@ -75,6 +73,8 @@ def load_user_yaml(path: str | Path, what: str = "file",
     text = read_user_text(path, what)
     name = str(path)
     check_yaml_depth(text, name)
+    import yaml  # noqa: PLC0415 - start-up time: commands that read no YAML do not import PyYAML
+
     try:
         if Path(path).suffix.lower() == ".json":
             return json.loads(text)

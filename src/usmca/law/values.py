@@ -13,30 +13,39 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any, Mapping
 
-import yaml
-
 from usmca.errors import LawError, UserInputError
 
 __all__ = ["Reference", "Entry", "Unit", "units", "parse_date", "check_value", "parse_reference", "load_yaml", "load_yaml_all"]
 
-_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
+@functools.lru_cache(maxsize=1)
+def _loader() -> Any:
+    """Safe YAML loader that leaves dates as strings, so that a bad date is our error, not YAML's.
 
-class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
-    """Safe YAML loader that leaves dates as strings, so that a bad date is our error, not YAML's."""
+    Built on first use: PyYAML is imported only when a YAML text is read (start-up time of
+    ``usmca law show``, which reads the law tree from its cache, :mod:`usmca.law.cache`).
+    """
+    import yaml  # noqa: PLC0415
 
+    class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+        pass
 
-_Loader.add_constructor("tag:yaml.org,2002:timestamp", lambda loader, node: loader.construct_scalar(node))
+    _Loader.add_constructor("tag:yaml.org,2002:timestamp", lambda loader, node: loader.construct_scalar(node))
+    return _Loader
 
 
 def load_yaml(text: str) -> Any:
     """Parse YAML safely; dates stay ISO strings (validated by :func:`parse_date`)."""
-    return yaml.load(text, Loader=_Loader)
+    import yaml  # noqa: PLC0415
+
+    return yaml.load(text, Loader=_loader())
 
 
 def load_yaml_all(text: str) -> list[Any]:
     """Every document of a YAML stream, parsed as :func:`load_yaml` does (dates stay strings)."""
-    return list(yaml.load_all(text, Loader=_Loader))
+    import yaml  # noqa: PLC0415
+
+    return list(yaml.load_all(text, Loader=_loader()))
 
 REFERENCE_KEYS = {"instrument", "provision", "url", "published", "note"}
 REQUIRED_REFERENCE_KEYS = ("instrument", "provision", "url")
@@ -94,6 +103,8 @@ class Unit:
 @functools.lru_cache(maxsize=1)
 def units() -> dict[str, Unit]:
     """The unit registry, read from ``usmca/law/units.yaml``."""
+    import yaml  # noqa: PLC0415
+
     text = resources.files("usmca.law").joinpath("units.yaml").read_text(encoding="utf-8")
     raw = yaml.safe_load(text)
     return {name: Unit(name=name, kind=spec["kind"], description=spec.get("description", ""),

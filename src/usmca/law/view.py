@@ -27,14 +27,13 @@ import datetime as dt
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Callable, TypeVar
 
-import numpy as np
-
 from usmca.errors import LawError
 from usmca.hs import HsSet
 
 from .values import Entry, parse_date
 
-if TYPE_CHECKING:  # pandas is imported on use: `usmca law show` starts without it (benchmarks/bench_startup.py)
+if TYPE_CHECKING:  # numpy and pandas are imported on use: `usmca law show` starts without them (bench_startup.py)
+    import numpy as np
     import pandas as pd
 
     from .tree import LawTree
@@ -65,7 +64,11 @@ class LawView:
     def __init__(self, tree: "LawTree", date: Any, prefix: str = "", *, _cache: dict[Any, Any] | None = None) -> None:
         self.tree = tree
         self.dates: np.ndarray | None
-        if isinstance(date, (np.ndarray, list, tuple)) or getattr(date, "ndim", 0) >= 1:  # or a pandas Series/Index
+        from .tree import is_many  # noqa: PLC0415 - tree imports this module
+
+        if is_many(date):  # or a pandas Series/Index
+            import numpy as np  # noqa: PLC0415
+
             self.dates = np.asarray(date, dtype="datetime64[D]")
             self.date: dt.date | None = None
         else:

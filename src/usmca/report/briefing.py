@@ -19,8 +19,9 @@ import jinja2
 from markupsafe import Markup
 
 from usmca.data.baseline.sectors import SECTOR_LABELS
-from usmca.scenarios.review import Review, interval
+from usmca.scenarios.review import Review
 
+from . import economics as econ
 from . import summary as words
 from .charts import bar_svg, grouped_bar_svg
 from .fmt import assumption_rows, law_rows, value_text
@@ -29,43 +30,20 @@ from .tables import Table
 __all__ = ["render_briefing", "write_briefing", "top_sectors", "BRIEFING_FILE"]
 
 BRIEFING_FILE = "briefing.html"
-METRIC_LABELS = {"welfare_pct": "welfare, %", "real_wage_pct": "real wage, %", "tot_pct": "terms of trade, %",
-                 "vot_pct": "volume of trade, %", "exports_pct": "exports, %", "imports_pct": "imports, %"}
+METRIC_LABELS = econ.METRICS
 _KNOWN = {"name", "title", "description", "date", "countries", "sectors", "tariff_wedges", "law_used", "assumptions",
-          "reform", "notes", "diagnostics", "compare_to", "origin_whatif", "sensitivity", "calibration", "intervals"}
+          "reform", "notes", "diagnostics", "compare_to", "origin_whatif", "sensitivity", "calibration", "intervals",
+          "closure", "sectors_real", "uncertainty", "explain", "versus"}
 
 
 def top_sectors(sectors: Mapping[str, Mapping[str, float | None]], k: int = 6) -> list[tuple[str, str, float]]:
     """The ``k`` country x sector cells with the largest absolute output change."""
-    cells = [(c, s, v) for c, row in sectors.items() for s, v in row.items() if v is not None]
-    return sorted(cells, key=lambda t: -abs(t[2]))[:k]
-
-
-def _results_table(r: Any, countries: list[str]) -> Table:
-    cols = ["country", *METRIC_LABELS.values()]
-    ivs = {c: interval(r, "welfare_pct", c) for c in countries}
-    has_iv = any(ivs.values())
-    if has_iv:
-        cols[2:2] = ["welfare, 90% low", "welfare, 90% high"]
-    sens = r.sensitivity.get("welfare_pct") or {}
-    factors = r.sensitivity.get("theta_factors", []) if sens else []
-    cols += [f"welfare, elasticities x {f}" for f in factors]
-    rows = []
-    for c in countries:
-        vals: list[Any] = [r.countries[c][m] for m in METRIC_LABELS]
-        if has_iv:
-            lo, hi = ivs[c] or (None, None)
-            vals[1:1] = [lo, hi]
-        rows.append([c, *vals, *(sens.get(c) or [None] * len(factors))])
-    return Table(f"{r.name}_results", "Results by country (% change from the baseline)", cols, rows)
+    return econ.top_cells(sectors, k)
 
 
 def _scenario_tables(r: Any, rv: Review, by: Mapping[str, Any]) -> dict[str, Table | None]:
     countries = list(rv.countries)
-    t: dict[str, Table | None] = {"results": _results_table(r, countries)}
-    t["sectors"] = Table(f"{r.name}_sectors", "Most affected sectors (gross output, % change)",
-                         ["country", "sector", "output, %"],
-                         [[c, SECTOR_LABELS.get(s, s), v] for c, s, v in top_sectors(r.sectors)], text_cols=(0, 1))
+    t: dict[str, Table | None] = {"results": econ.results_table(r, countries), "sectors": econ.sectors_table(r)}
     t["tariffs"] = Table(f"{r.name}_tariffs", "Tariffs in the model (trade-weighted at 2024 flows, %)",
                          ["importer", "exporter", "baseline, %", "scenario, %"],
                          [[i, e, rv.base_wedges.get(i, {}).get(e), v] for i, row in r.tariff_wedges.items()
@@ -78,11 +56,7 @@ def _scenario_tables(r: Any, rv: Review, by: Mapping[str, Any]) -> dict[str, Tab
          for c, row in (cal.get("rates_pct") or {}).items() for s, v in row.items()],
         text_cols=(0, 1), signed=False) if cal.get("method") == "tariff engine" else None
     cmp_ = by.get(r.compare_to or "")
-    t["diff"] = Table(
-        f"{r.name}_vs_{r.compare_to}", f"Difference from {words.short_title(cmp_.title)} (percentage points)",
-        ["country", "welfare, pp", "real wage, pp"],
-        [[c, *[_sub(r.countries[c][m], cmp_.countries[c][m]) for m in ("welfare_pct", "real_wage_pct")]]
-         for c in countries]) if cmp_ is not None else None
+    t["diff"] = econ.versus_table(r, cmp_, countries) if cmp_ is not None else None
     reform = rv.reforms.get(r.name) or ()
     t["reform"] = Table(f"{r.name}_reform", "Law reform of this scenario", ["parameter", "what", "from", "value"],
                         [[x["path"], x["label"], x["period"], value_text(x["value"], x["unit"])] for x in reform],
@@ -110,10 +84,6 @@ def _extra_tables(r: Any) -> list[Table]:
         out.append(Table(f"{r.name}_{key}", key.replace("_", " ").capitalize(), cols, rows,
                          text_cols=tuple(k for k, c in enumerate(cols) if any(isinstance(x[k], str) for x in rows))))
     return out
-
-
-def _sub(a: float | None, b: float | None) -> float | None:
-    return None if a is None or b is None else a - b
 
 
 def _charts(rv: Review, whisker: str) -> tuple[Markup, dict[str, Markup]]:
@@ -173,6 +143,18 @@ def _caveat(cells: Mapping[str, int]) -> tuple[int, int]:
     return facts, sum(traded.values())
 
 
+def _economics(review: Review, results: Sequence[Any]) -> dict[str, Any]:
+    """The template's economics: the caveat, elasticities, agreement estimate, comparisons, explanations."""
+    ex = review.extras
+    el = list(ex.get("elasticities") or [])
+    members = [c for c in ("USA", "MEX", "CAN") if c in review.countries]
+    return {"caveat_text": econ.caveat(el), "elasticity_table": econ.elasticity_table(el) if el else None,
+            "sensitivity": econ.sensitivity_table(results, members) if members else None,
+            "agreement": econ.agreement_table(ex.get("agreement_effect") or {}),
+            "compare": econ.comparison_blocks(list(ex.get("comparisons") or []), review.results),
+            "explain": {r.name: econ.explanations(r, el) for r in results}}
+
+
 def render_briefing(review: Review | Sequence[Any], baseline: Any = None, *, etr: Mapping[str, Any] | None = None,
                     origin: Sequence[Mapping[str, Any]] = ()) -> str:
     """The HTML page of ``review`` as a string.
@@ -196,9 +178,7 @@ def render_briefing(review: Review | Sequence[Any], baseline: Any = None, *, etr
     summary_chart, charts = _charts(review, whisker)
     cells = review.provenance.get("cells") or {}
     facts, total = _caveat(cells)
-    welfare = Table("welfare_summary", "Welfare change by country (%)", ["scenario", *review.countries],
-                    [[words.short_title(r.title), *[r.countries[c]["welfare_pct"] for c in review.countries]]
-                     for r in results])
+    welfare = econ.welfare_table(results, review.countries)
     return env.get_template("briefing.html.j2").render(
         rv=review, results=results, results_by=by, findings=words.findings(review), definitions=words.DEFINITIONS,
         modelled=words.MODELLED, not_modelled=words.NOT_MODELLED, whisker=whisker, short=words.short_title,
@@ -207,7 +187,7 @@ def render_briefing(review: Review | Sequence[Any], baseline: Any = None, *, etr
         extra={r.name: _extra_tables(r) for r in results}, etr=_etr_tables(review), origin=_origin_table(review),
         cells=Table("baseline_cells", "Bilateral goods cells of the baseline by provenance", ["provenance", "cells"],
                     [[k, v] for k, v in cells.items()], signed=False, digits=0),
-        facts=facts, total=total, measures=review.provenance.get("measures") or [])
+        facts=facts, total=total, measures=review.provenance.get("measures") or [], **_economics(review, results))
 
 
 def write_briefing(out: Path, review: Review) -> Path:

@@ -48,7 +48,10 @@ def short_title(title: str) -> str:
 def whisker(results: Sequence[Any]) -> str:
     """What the whiskers and ranges of these results are."""
     if any(interval(r, "welfare_pct", c) for r in results for c in r.countries):
-        return "90% Monte Carlo interval over the trade elasticities"
+        agreement = any("agreement" in " ".join(map(str, (getattr(r, "uncertainty", None) or {}).get("parameters", [])))
+                        for r in results)
+        return "90% Monte Carlo interval over the trade elasticities" + (
+            " (and the agreement effect where removed)" if agreement else "")
     if any(r.sensitivity.get("welfare_pct") for r in results):
         return "range with every trade elasticity halved and doubled (no Monte Carlo interval in this run)"
     return "no interval in this run"
@@ -81,11 +84,21 @@ def _most(results: Sequence[Any], c: str) -> str | None:
     return f"For {COUNTRY_NAMES.get(c, c)}, the scenario that matters most is {short_title(r.title)}: welfare {pct(r, c)}."
 
 
+def _versus_band(r: Any, cmp_: Any, c: str, m: str = "welfare_pct") -> str:
+    """`` (90% interval lo to hi)`` of r minus cmp_ when the run has the per-draw difference."""
+    vs = getattr(r, "versus", None) or {}
+    if vs.get("scenario") != getattr(cmp_, "name", None):
+        return ""
+    cell = (vs.get("intervals") or {}).get(c, {}).get(m)
+    return f" (90% interval {cell[0]:+.2f} to {cell[1]:+.2f})" if isinstance(cell, (list, tuple)) and len(cell) == 2 else ""
+
+
 def _termination(by: dict[str, Any]) -> str | None:
     t, b = by.get("termination"), by.get("after_ruling_2026") or by.get("status_quo_2025")
     if t is None or b is None:
         return None
     parts = [f"{COUNTRY_NAMES[c]} {t.countries[c]['welfare_pct'] - b.countries[c]['welfare_pct']:+.2f} points"
+             f"{_versus_band(t, b, c)}"
              for c in ("MEX", "CAN", "USA") if c in t.countries and t.countries[c]["welfare_pct"] is not None
              and b.countries[c]["welfare_pct"] is not None]
     return (f"Ending the agreement, {short_title(t.title)}, changes welfare against {short_title(b.title)} by "
@@ -107,7 +120,7 @@ def _options(results: Sequence[Any], by: dict[str, Any]) -> str | None:
         return None
     d, r, c, cmp_ = best
     return (f"Of the review options, {short_title(r.title)} moves welfare most: {COUNTRY_NAMES[c]} {d:+.2f} "
-            f"points against {short_title(cmp_.title)}.")
+            f"points{_versus_band(r, cmp_, c)} against {short_title(cmp_.title)}.")
 
 
 def _tariffs(by: dict[str, Any]) -> str | None:

@@ -46,6 +46,11 @@ class Table:
     links
         Column index -> column index holding the URL the cell links to (the URL column is
         not shown on the page but is kept in the downloads).
+    bands
+        Column index -> (low, high) column indices of its 90% interval: shown on the page under
+        the value ("-0.51 to -0.46"), kept as their own columns in the downloads.
+    nowrap
+        Indices of text columns whose cells never break over lines.
     """
 
     key: str
@@ -57,6 +62,8 @@ class Table:
     text_cols: Sequence[int] = (0,)
     links: dict[int, int] = field(default_factory=dict)
     note: str = ""
+    bands: dict[int, tuple[int, int]] = field(default_factory=dict)
+    nowrap: Sequence[int] = ()
 
     @property
     def slug(self) -> str:
@@ -93,30 +100,42 @@ class Table:
         return Markup(f'<span class="dl">Download: <a download="{self.slug}.csv" href="data:text/csv;base64,{c}">CSV'
                       f'</a> · <a download="{self.slug}.xlsx" href="data:{XLSX_MIME};base64,{x}">XLSX</a></span>')
 
+    def _num(self, v: float) -> str:
+        v = 0.0 if abs(v) < 0.5 * 10 ** -self.digits else v          # no "-0.00"
+        return f"{v:+.{self.digits}f}" if self.signed else f"{v:.{self.digits}f}"
+
+    def _band(self, k: int, row: Sequence[Any]) -> str:
+        if k not in self.bands:
+            return ""
+        lo, hi = (row[j] for j in self.bands[k])
+        if not isinstance(lo, (int, float)) or not isinstance(hi, (int, float)):
+            return '<span class="iv">no interval</span>'
+        return f'<span class="iv">{self._num(lo)} to {self._num(hi)}</span>'
+
     def _cell(self, k: int, v: Any, row: Sequence[Any]) -> str:
         if v is None:
             return '<td class="muted">n/a</td>'
         if isinstance(v, bool):
             return f"<td>{'yes' if v else 'no'}</td>"
         if isinstance(v, (int, float)) and k not in self.text_cols:
-            v = 0.0 if abs(v) < 0.5 * 10 ** -self.digits else v          # no "-0.00"
-            cls = "neg" if v < 0 else ("pos" if self.signed and v > 0 else "")
-            text = f"{v:+.{self.digits}f}" if self.signed else f"{v:.{self.digits}f}"
-            return f'<td class="{cls}">{text}</td>'
+            cls = "neg" if v < 0 and abs(v) >= 0.5 * 10 ** -self.digits else (
+                "pos" if self.signed and v >= 0.5 * 10 ** -self.digits else "")
+            return f'<td class="{cls}">{self._num(v)}{self._band(k, row)}</td>'
         text = escape(str(v))
         if k in self.links and row[self.links[k]]:
             text = Markup(f'<a href="{escape(row[self.links[k]])}">{text}</a>')
-        cls = "l nw" if _DATE.fullmatch(str(v)) else "l"          # a date never breaks over lines
+        cls = "l nw" if _DATE.fullmatch(str(v)) or k in self.nowrap else "l"     # a date never breaks over lines
         return f'<td class="{cls}">{text}</td>'
 
     def html(self) -> Markup:
         """The table (caption, header, rows) followed by its download links."""
-        hidden = set(self.links.values())
+        hidden = set(self.links.values()) | {j for pair in self.bands.values() for j in pair}
         shown = [k for k in range(len(self.columns)) if k not in hidden]
         head = "".join(f'<th class="{"l" if k in self.text_cols else ""}">{escape(self.columns[k])}</th>'
                        for k in shown)
         body = "".join("<tr>" + "".join(self._cell(k, r[k], r) for k in shown) + "</tr>" for r in self.rows)
         note = f'<p class="muted">{escape(self.note)}</p>' if self.note else ""
-        return Markup(f'<figure class="tbl" id="t-{self.slug}"><figcaption>{escape(self.title)}</figcaption>'
+        cls = "tbl banded" if self.bands else "tbl"
+        return Markup(f'<figure class="{cls}" id="t-{self.slug}"><figcaption>{escape(self.title)}</figcaption>'
                       f'<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>{note}'
                       f'{self.downloads()}</figure>')

@@ -32,7 +32,7 @@ claimed vehicles taxed on their non-US content): the group-level wedge of the la
 which taxes claimed parts like vehicles, is not used. Column-1 rates for
 a date after the last loaded HTS edition are those of the latest edition, carried forward
 (:func:`_schedule_through`); the info says so. The briefing states "calibrated on <month> flows
-under the law of <date>".
+under the US measures encoded on <date>".
 
 Claim shares. The engine uses the observed USMCA-claimed value of every line; the scenario's
 claim-share assumptions enter as in (a): the runner adds the gap between these rates and the
@@ -178,7 +178,7 @@ def engine_calibration(s: Scenario, baseline: Any, claims_of: Scenario | None = 
     info: dict[str, Any] = {"method": "law-derived wedges", "month": month,
                             "law_date": (law_date or s.date).isoformat(),
                             "law_rule": "the law of each day of the month" if law_date is None
-                            else f"the law of {s.date.isoformat()}"}
+                            else f"the US measures encoded on {s.date.isoformat()}"}
     countries, sectors = tuple(baseline.countries), tuple(baseline.sectors)
     if "USA" not in countries or not set(GOODS) <= set(sectors) or any(c not in countries for c in ENGINE_PARTNERS):
         info["reason"] = "the baseline is not in the ten-sector layout of the embedded baseline"

@@ -2,7 +2,9 @@
 "how this compares": each scenario with published counterparts next to named studies.
 
 Every published figure is in ``published.yaml`` (beside this file) with the study, what it measures
-(welfare, GDP or trade; short or long run), its URL and a sentence on why it differs from ours;
+(welfare, GDP or trade; short or long run), its URL (the primary source where one was found), where
+the figure itself was read (``source_check``: primary, or secondary with ``secondary_url``: not
+verified against the primary text) and a sentence on why it differs from ours;
 :func:`comparisons` pairs each with our point estimate and 90% interval of the same measure.
 """
 
@@ -18,7 +20,8 @@ from usmca.errors import UserInputError
 __all__ = ["PUBLISHED_PATH", "comparisons", "load_published", "review_extras"]
 
 PUBLISHED_PATH = Path(__file__).with_name("published.yaml")
-_REQUIRED = ("study", "scenario", "country", "measure", "ours", "value_pct", "horizon", "url", "why_differs")
+_REQUIRED = ("study", "label", "scenario", "country", "measure", "ours", "value_pct", "horizon", "url", "why_differs",
+             "source_check")
 
 
 def load_published(path: Path | str | None = None) -> list[dict[str, Any]]:
@@ -33,6 +36,12 @@ def load_published(path: Path | str | None = None) -> list[dict[str, Any]]:
                 raise UserInputError(p.name, f"[{k}].{f}", None, "required: every published figure is cited")
         if not str(r["url"]).startswith(("http://", "https://")):
             raise UserInputError(p.name, f"[{k}].url", r["url"], "must be an http(s) URL")
+        if not str(r["source_check"]).startswith(("primary", "secondary")):
+            raise UserInputError(p.name, f"[{k}].source_check", r["source_check"],
+                                 "must say primary or secondary (where the figure was read)")
+        if str(r["source_check"]).startswith("secondary") and not str(r.get("secondary_url", r["url"])).startswith(
+                ("http://", "https://")):
+            raise UserInputError(p.name, f"[{k}].secondary_url", r.get("secondary_url"), "must be an http(s) URL")
     return rows
 
 

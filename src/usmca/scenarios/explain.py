@@ -13,8 +13,11 @@ the demand change in each market.
 US exports: with deficits held (``deficit_share``) the trade balance ties them to imports,
 :math:`\\Delta E_{US} = \\Delta M_{US}`, so the export change is the import change times
 :math:`M_{US}/E_{US}` (about 1.6 in 2024): the closure, not foreign demand, sets most of it.
-With deficits removed, exports follow the tariffs US goods face abroad and the US real exchange
-rate. Both nominal and real (volume) changes are shown.
+With deficits removed (CP 2015, Section 5.1) trade is balanced in both equilibria, so nominal
+exports change by the same percentage as imports; either way a US import tariff lowers US exports
+through the balance (Lerner symmetry: a tax on imports is a tax on exports), whatever the tariffs
+US goods face abroad. Both nominal and real (volume: each flow deflated by its own price change)
+changes are shown, each with its 90% interval when the run has one.
 """
 
 from __future__ import annotations
@@ -47,6 +50,9 @@ def explain(baseline: Any, compiled: Any, countries: Mapping[str, Mapping[str, A
     x = (m * (1 + tau0)).sum(axis=1)                             # expenditure X_nj
     pi = m * (1 + tau0) / np.where(x > 0, x, 1.0)[:, None, :]
     theta = float(baseline.theta[v])
+    iv = res.get("intervals") or {}
+    iv_sec = iv.get("sectors_real") or iv.get("sectors") or {}
+    iv_us = (iv.get("countries") or {}).get("USA", {})
     out: dict[str, Any] = {"vehicles": {}, "us_exports": {}}
     for c in _FOCUS:
         k = names.index(c)
@@ -64,6 +70,7 @@ def explain(baseline: Any, compiled: Any, countries: Mapping[str, Mapping[str, A
             "non_tariff_cost_change_pct": {names[n]: _pct(dhat[n, k, v] - 1) for n in top},
             "first_order_output_pct": _pct(terms.sum()),
             "model_output_pct": sectors.get(c, {}).get("vehicles"),
+            "model_output_interval_pct": (iv_sec.get(c) or {}).get("vehicles"),
         }
     us = names.index("USA")
     off = ~np.eye(len(names), dtype=bool)
@@ -83,11 +90,14 @@ def explain(baseline: Any, compiled: Any, countries: Mapping[str, Mapping[str, A
         "tariff_imposed_change_pp": _pct(imposed), "tariff_faced_change_pp": _pct(faced),
         "imports_pct": imp_pct, "exports_pct": cu.get("exports_pct"),
         "exports_real_pct": cu.get("exports_real_pct"),
+        "imports_interval_pct": iv_us.get("imports_pct"), "exports_interval_pct": iv_us.get("exports_pct"),
+        "exports_real_interval_pct": iv_us.get("exports_real_pct"),
         "exports_implied_by_fixed_deficit_pct": (round(float(imp_pct) * float(imp / e), 3)
                                                  if imp_pct is not None and closure == "deficit_share" else None),
         "note": ("deficits held: every dollar of imports lost is a dollar of exports lost, so exports fall by "
                  "the import change times M/E" if closure == "deficit_share" else
-                 "deficits removed in a first step: exports respond to the tariffs US goods face and to US "
-                 "costs, not to a fixed trade balance"),
+                 "deficits removed in a first step: trade is balanced in both equilibria, so nominal exports "
+                 "change by the same percentage as imports; a US import tariff lowers US exports through the "
+                 "balance (Lerner symmetry), whatever the tariffs US goods face abroad"),
     }
     return out

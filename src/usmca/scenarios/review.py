@@ -18,7 +18,7 @@ The review holds, in the scenarios' lettered order ((a), (b), (c), ...):
   on the scenario's date and under the scenario's reform.
 
 >>> from usmca.scenarios.review import scenario_order
->>> scenario_order("(m) Comparator"), scenario_order("(a) Status quo") < scenario_order("(b) After")
+>>> scenario_order("(m) Current law"), scenario_order("(a) Status quo") < scenario_order("(b) After")
 ((12, 0), True)
 """
 

@@ -16,7 +16,9 @@ duty on automobiles and their parts (``us/reciprocal/deal_autos_all_in``; Procla
 modified by FR Doc 2025-18660, EO 14345 sec. 4 and FR Doc 2025-21940, Annex Part A). Goods of an
 EU member state (``us/reciprocal/eu_members``) take the key ``EU``. A partner listed in
 ``us/reciprocal/deal_additive`` on the date (Korea until 2025-11-13, EO 14326 Annex I) pays its
-rate on top of column 1 instead: :math:`r_{im} = A_{p(i)}(t)`. The rule is applied after the
+rate on top of column 1 instead: :math:`r_{im} = A_{p(i)}(t)`. A ``deal`` that is one parameter
+rather than a partner folder gives the all-in rate :math:`A(t)` of every origin (Annex III of the
+restructured Section 232 metals regime, HTSUS 9903.82.10-9903.82.11). The rule is applied after the
 non-stacking rules, so a measure excluded by another (e.g. the reciprocal tariff on a car under
 Section 232) stays at zero. All rates and dates come from the law tree.
 """
@@ -27,7 +29,6 @@ import datetime as dt
 from dataclasses import dataclass
 
 import numpy as np
-import pandas as pd
 
 from usmca.law import LawTree
 from usmca.law.values import Entry
@@ -39,6 +40,9 @@ __all__ = ["EU_MEMBERS_PATH", "DealApplied", "apply_deals", "partner_keys", "dea
 
 EU_MEMBERS_PATH = "us/reciprocal/eu_members"
 EU_KEY = "EU"
+#: key of an all-in rate given once for every origin (a ``deal`` parameter, not a partner folder; e.g.
+#: Annex III of the restructured Section 232 metals regime)
+EVERY_ORIGIN = "*"
 
 
 @dataclass(frozen=True)
@@ -58,7 +62,10 @@ class DealApplied:
 
     def entry(self, key: str, origin: str, tree: LawTree, date: dt.date) -> Entry:
         """The deal entry that set measure ``key``'s rate for goods of ``origin``."""
-        return self.entries[key][str(partner_keys(np.array([origin], dtype=object), tree, date)[0])]
+        found = self.entries[key]
+        if EVERY_ORIGIN in found:
+            return found[EVERY_ORIGIN]
+        return found[str(partner_keys(np.array([origin], dtype=object), tree, date)[0])]
 
 
 def partner_keys(origins: np.ndarray, tree: LawTree, date: dt.date) -> np.ndarray:
@@ -76,6 +83,8 @@ def partner_keys(origins: np.ndarray, tree: LawTree, date: dt.date) -> np.ndarra
 
 def _all_in(goods: Goods, keys_u: np.ndarray, value: dict[str, float]) -> np.ndarray:
     """All-in rate per good (NaN for origins without a deal on the date)."""
+    import pandas as pd  # noqa: PLC0415 - on use: `usmca tariffs duty` starts without it (bench_startup.py)
+
     per_u = pd.Series(keys_u, dtype=object).map({str(k): float(v) for k, v in value.items()})
     return per_u.to_numpy(dtype=float)[goods.org_i]
 
@@ -107,9 +116,16 @@ def apply_deals(ev: Evaluation, goods: Goods, date: dt.date, tree: LawTree, mfn_
     mask: dict[str, np.ndarray] = {}
     entries: dict[str, dict[str, Entry]] = {}
     for key, m in ev.measures.items():
-        if m.deal is None or m.deal.by_partner is None or key not in ev.rate:
+        if m.deal is None or key not in ev.rate:
             continue
-        allin = _all_in(goods, keys_u, dict(m.deal.by_partner))
+        if m.deal.by_partner is not None:
+            allin = _all_in(goods, keys_u, dict(m.deal.by_partner))
+            ents = dict(m.deal.entries)
+        elif m.deal.uniform is not None and m.deal.entry is not None:  # one all-in rate for every origin
+            allin = np.full(goods.n, float(m.deal.uniform))
+            ents = {EVERY_ORIGIN: m.deal.entry}
+        else:
+            continue
         hit = ~np.isnan(allin) & (ev.rate[key] > 0)
         if not hit.any():
             continue
@@ -120,7 +136,7 @@ def apply_deals(ev: Evaluation, goods: Goods, date: dt.date, tree: LawTree, mfn_
             new = np.where(additive, np.nan_to_num(allin), new)
         ev.rate[key] = np.where(hit, new, ev.rate[key])
         mask[key] = hit
-        entries[key] = dict(m.deal.entries)
+        entries[key] = ents
     return DealApplied(mask, entries)
 
 

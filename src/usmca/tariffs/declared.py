@@ -138,11 +138,11 @@ def _entry(law: LawView, path: str) -> Entry | None:
 def _table_codes(law: LawView, path: str) -> list[str] | None:
     """The ``hts`` codes of a scope table's rows in force on the view's date (None when no row is)."""
     def build() -> list[str] | None:
-        rows = law.tree.tables[path].frame()
-        start = rows["effective_from"].to_numpy(dtype="datetime64[D]")
-        end = rows["effective_to"].replace("", "9999-12-31").to_numpy(dtype="datetime64[D]")
+        rows = law.tree.tables[path].records()   # not frame(): `usmca tariffs duty` starts without pandas
+        start = np.array([r["effective_from"] for r in rows], dtype="datetime64[D]")
+        end = np.array([r["effective_to"] or "9999-12-31" for r in rows], dtype="datetime64[D]")
         d = np.datetime64(law.date, "D")
-        codes = rows["hts"].astype(str).to_numpy(dtype=object)[(start <= d) & (d <= end)]
+        codes = np.array([r["hts"] for r in rows], dtype=object)[(start <= d) & (d <= end)]
         return [str(c) for c in codes] if len(codes) else None
     return law.derived(("us.scope_table", path), build)
 

@@ -21,10 +21,9 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
 from usmca.errors import LawError
 from usmca.hs import scope_of
@@ -32,6 +31,9 @@ from usmca.law import LawTree
 from usmca.law.values import Entry
 
 from .declared import PARTIES_PATH, STACKING_PATH, Component, Declared, declared
+
+if TYPE_CHECKING:  # pandas is imported on use: `usmca tariffs duty` starts without it (bench_startup.py)
+    import pandas as pd
 
 __all__ = ["Evaluation", "Goods", "evaluate", "PARTIES_PATH", "STACKING_PATH"]
 
@@ -92,7 +94,11 @@ class Goods:
     many dates costs one pass over the unique codes per scope, not per good.
     """
 
+    _hts_u: pd.Series | None
+
     def __init__(self, hts: Any, origin: Any) -> None:
+        import pandas as pd  # noqa: PLC0415
+
         h_idx, h_uni = pd.factorize(np.asarray(hts, dtype=object), sort=False)
         o_idx, o_uni = pd.factorize(np.asarray(origin, dtype=object), sort=False)
         self.hts_i, self.hts_u = h_idx, pd.Series(np.asarray(h_uni, dtype=object))
@@ -105,11 +111,24 @@ class Goods:
     @classmethod
     def one(cls, hts: str, origin: str) -> "Goods":
         g = cls.__new__(cls)
-        g.hts_i, g.hts_u = np.zeros(1, dtype=np.intp), pd.Series([hts], dtype=object)
+        g.hts_i, g._hts_u = np.zeros(1, dtype=np.intp), None   # the Series on first use (start-up time)
         g.org_i, g.org_u = np.zeros(1, dtype=np.intp), np.array([origin], dtype=object)
         g.n, g._masks, g._parties = 1, {}, {}
         g._one = hts
         return g
+
+    @property
+    def hts_u(self) -> pd.Series:
+        """The unique HTS codes (a pandas Series)."""
+        if self._hts_u is None:
+            import pandas as pd  # noqa: PLC0415
+
+            self._hts_u = pd.Series([self._one], dtype=object)
+        return self._hts_u
+
+    @hts_u.setter
+    def hts_u(self, value: pd.Series) -> None:
+        self._hts_u = value
 
     def in_scope(self, codes: Any) -> np.ndarray:
         """Boolean per good: its HTS code is in the scope ``codes`` (cached: do not modify)."""

@@ -29,6 +29,10 @@ from usmca.paths import explicit_shared_data_dir, shared_data_dir
 if TYPE_CHECKING:
     import pandas as pd
 
+#: Lines a :class:`Schedule` reads one by one from a revision's file (``prefix_rows``) before it
+#: reads the whole revision into a frame (a process that asks for many lines: the API, a batch).
+FAST_LINES = 16
+
 __all__ = ["Schedule", "HtsLine", "load_schedule", "clear_cache", "normalise_hts", "store_has_table", "SAMPLE_FILES",
            "engine_data_sources", "calibration_data_source"]
 
@@ -70,6 +74,10 @@ class Schedule:
         ``(revision, effective_from, effective_to)`` oldest first (only with ``loader``).
     loader
         ``loader(revision) -> frame`` of one revision.
+    prefix_rows
+        ``prefix_rows(revision, digits) -> [row, ...]``: the raw cells of the revision's rows whose
+        code starts with ``digits``, in file order (:func:`usmca.data.package.hts_rows_with_prefix`);
+        :meth:`line` then reads one line without building the revision's frame (start-up time).
     data_source
         What the answers cite as their data (kind, source, revisions); default from ``source``.
     """
@@ -77,9 +85,12 @@ class Schedule:
     def __init__(self, frame: pd.DataFrame | None, source: str, *,
                  revisions: list[tuple[str, dt.date, dt.date]] | None = None,
                  loader: Callable[[str], pd.DataFrame] | None = None,
-                 data_source: dict[str, Any] | None = None) -> None:
+                 data_source: dict[str, Any] | None = None,
+                 prefix_rows: Callable[[str, str], list[dict[str, str]]] | None = None) -> None:
         self.source = source
         self._loader = loader
+        self._prefix_rows = prefix_rows
+        self._fast: dict[str, int] = {}
         self._by_rev: dict[str, pd.DataFrame] = {}
         if frame is not None:
             import pandas as pd  # noqa: PLC0415 - start-up time: only when a schedule is built
@@ -129,6 +140,10 @@ class Schedule:
         code = normalise_hts(hts)
         rev, start, end = self.revision_at(date)
         index = self._index.get(rev)
+        if index is None and rev not in self._by_rev and self._prefix_rows is not None \
+                and self._fast.get(rev, 0) < FAST_LINES:
+            self._fast[rev] = self._fast.get(rev, 0) + 1
+            return self._line_from_rows(hts, code, rev, start, end)
         if index is None:
             import numpy as np  # noqa: PLC0415
 
@@ -144,12 +159,32 @@ class Schedule:
             pos = index.get(code[:8])
         if pos is None or len(code) < 8:
             raise UserInputError("--hts", "", hts, f"not an 8- or 10-digit line of the HTS {rev}")
-        r = self._rows(rev).iloc[pos]
+        return self._hts_line(self._rows(rev).iloc[pos], float, rev, start, end)
+
+    def _line_from_rows(self, hts: str, code: str, rev: str, start: dt.date, end: dt.date) -> HtsLine:
+        """:meth:`line` from the rows of one 8-digit heading only: the same choice as the revision's
+        index (exact code, the last if repeated; else the heading's first 10-digit line), because
+        only rows starting with ``code[:8]`` can answer ``code`` or ``code[:8]``."""
+        assert self._prefix_rows is not None
+        rows = self._prefix_rows(rev, code[:8]) if len(code) >= 8 else []
+        index: dict[str, dict[str, str]] = {}
+        for r in rows:
+            if len(r["hts"]) == 10:
+                index.setdefault(r["hts"][:8], r)
+        index.update((r["hts"], r) for r in rows)
+        row = index.get(code)
+        if row is None and len(code) == 10:
+            row = index.get(code[:8])
+        if row is None or len(code) < 8:
+            raise UserInputError("--hts", "", hts, f"not an 8- or 10-digit line of the HTS {rev}")
+        return self._hts_line(row, lambda x: float("nan") if x == "" else float(x), rev, start, end)
+
+    def _hts_line(self, r: Any, num: Callable[[Any], float], rev: str, start: dt.date, end: dt.date) -> HtsLine:
         return HtsLine(hts=str(r["hts"]), htsno=str(r["htsno"]), description=str(r["description"]),
-                       general=str(r["general"]), special=str(r["special"]), adv_pct=float(r["adv_pct"]),
-                       specific_usd=float(r["specific_usd"]), specific_unit=str(r["specific_unit"]),
+                       general=str(r["general"]), special=str(r["special"]), adv_pct=num(r["adv_pct"]),
+                       specific_usd=num(r["specific_usd"]), specific_unit=str(r["specific_unit"]),
                        rate_type=str(r["rate_type"]), usmca_spi=str(r["usmca_spi"]),
-                       usmca_adv_pct=float(r["usmca_adv_pct"]), revision=rev, source=self.source,
+                       usmca_adv_pct=num(r["usmca_adv_pct"]), revision=rev, source=self.source,
                        effective_from=start, effective_to=end)
 
 
@@ -214,7 +249,7 @@ def _sample_schedule(base: Path | None = None) -> Schedule:
 @functools.lru_cache(maxsize=1)
 def _package_schedule() -> Schedule:
     """The dated revisions shipped in the package, each read on first use."""
-    from usmca.data.package import dated_hts_files, hts_revision_frame  # noqa: PLC0415
+    from usmca.data.package import dated_hts_files, hts_revision_frame, hts_rows_with_prefix  # noqa: PLC0415
 
     files = dated_hts_files()
     revisions = [(m["revision"], dt.date.fromisoformat(m["effective_from"]), dt.date.fromisoformat(m["effective_to"]))
@@ -223,7 +258,8 @@ def _package_schedule() -> Schedule:
     src = "package (USITC HTS)"
     return Schedule(None, src, revisions=revisions, loader=lambda rev: hts_revision_frame(by_rev[rev]),
                     data_source={"kind": "package", "source": src, "revisions": [r[0] for r in revisions],
-                                 "files": [n for n, _ in files], "url": "https://hts.usitc.gov/"})
+                                 "files": [n for n, _ in files], "url": "https://hts.usitc.gov/"},
+                    prefix_rows=lambda rev, digits: hts_rows_with_prefix(by_rev[rev], digits))
 
 
 def load_schedule(store: str | Path | None = None) -> Schedule:

@@ -34,7 +34,7 @@ from typing import Any
 from usmca.errors import UserInputError
 
 __all__ = ["PACKAGE_DIR", "FLOWS_FILE", "HTS_FILES", "provenance", "read_verified", "hts_revision_frame",
-           "package_flows", "dated_hts_files"]
+           "hts_rows_with_prefix", "package_flows", "dated_hts_files"]
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 FLOWS_FILE = "us_imports_ca_mx_hts10_monthly.csv.gz"
@@ -129,6 +129,65 @@ def hts_revision_frame(name: str, folder: str | None = None) -> Any:
         day = meta.get(col)
         df[col] = pd.Timestamp(dt.date.fromisoformat(day)) if day else pd.NaT
     return df[list(HTS_COLUMNS)]
+
+
+def _hts_text(name: str, folder: str | None) -> str:
+    """The verified text of HTS file ``name``, kept while the file is unchanged (its path, size and time)."""
+    path = Path(folder or PACKAGE_DIR) / name
+    try:
+        st = path.stat()
+    except OSError:
+        read_verified(name, folder)   # raises the error naming the file
+        raise
+    return _hts_text_of(name, str(path.parent), st.st_size, st.st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=4)
+def _hts_text_of(name: str, folder: str, size: int, mtime_ns: int) -> str:
+    path = Path(folder) / name
+    try:
+        text = read_verified(name, folder).decode("utf-8")
+    except UnicodeDecodeError:
+        raise _bad(path, "unreadable CSV (not UTF-8)") from None
+    header = text[:text.find("\n")].split(",")
+    if header != list(HTS_TYPES):
+        raise _bad(path, f"columns {header} differ from {list(HTS_TYPES)}")
+    return text
+
+
+def hts_rows_with_prefix(name: str, prefix: str, folder: str | None = None) -> list[dict[str, str]]:
+    """The rows of HTS file ``name`` whose code starts with ``prefix`` (digits), in file order, as
+    the raw text of each column (the CSV cells :func:`hts_revision_frame` parses).
+
+    For one line (``usmca tariffs duty``), without parsing the whole file into a frame (start-up
+    time, issue 10): the file is checked against its sidecar as :func:`read_verified` does, then
+    the rows are found by searching the text for ``\n<prefix>``; a match is a row only where it
+    lies outside every quoted cell (an even number of ``"`` before it: a description may hold a
+    line break).
+    """
+    import csv  # noqa: PLC0415
+
+    text = _hts_text(name, folder)
+    needle = "\n" + prefix
+    out: list[dict[str, str]] = []
+    cols = list(HTS_TYPES)
+    quotes, last, at = 0, 0, text.find(needle)
+    while at >= 0:
+        quotes += text.count('"', last, at)
+        last = at
+        if quotes % 2 == 0:
+            end = text.find("\n", at + 1)
+            while end >= 0 and text.count('"', at + 1, end) % 2:   # a quoted cell holds a line break
+                end = text.find("\n", end + 1)
+            cells = next(csv.reader(io.StringIO(text[at + 1:end if end >= 0 else len(text)])), None)
+            if not cells:   # the end of the text or a blank line (pandas skips those)
+                at = text.find(needle, at + 1)
+                continue
+            if len(cells) != len(cols):
+                raise _bad(Path(folder or PACKAGE_DIR) / name, f"a row of {len(cells)} cells: {cells[:2]}")
+            out.append(dict(zip(cols, cells, strict=True)))
+        at = text.find(needle, at + 1)
+    return out
 
 
 @functools.lru_cache(maxsize=1)

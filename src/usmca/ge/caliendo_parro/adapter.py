@@ -33,8 +33,9 @@ import numpy as np
 from usmca.errors import ConvergenceError, UserInputError
 
 from ..agreement import load_agreement_effect, log_trade_cost
+from ..draw_shards import solve_draws
 from ..registry import CLOSURES
-from .batch import BatchEquilibrium, equilibrium_batch, measures
+from .batch import BatchEquilibrium, measures
 from .inputs import CPInputs
 from .solve import solve
 
@@ -64,8 +65,8 @@ def to_cp_inputs(b: Any) -> CPInputs:
 
 def _batch(inputs: CPInputs, tau1: np.ndarray, theta: np.ndarray, d1: np.ndarray,
            log_d: np.ndarray | None) -> BatchEquilibrium:
-    return equilibrium_batch(inputs.pi, inputs.tariffs, tau1, inputs.expenditure, inputs.va_share, inputs.io_share,
-                             inputs.final_share, theta, inputs.value_added, d1, log_d)
+    """The draws' equilibria, in shards on the executor in force (:mod:`usmca.ge.draw_shards`)."""
+    return solve_draws(inputs, tau1, theta, d1, log_d)
 
 
 def _draws(baseline: Any, inputs: CPInputs, draws: int, seed: int, with_beta: bool
