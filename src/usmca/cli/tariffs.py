@@ -27,19 +27,38 @@ def _tree(reform: Optional[Path]) -> LawTree:
 
 @tariffs_app.command("duty")
 def duty_cmd(
-    hts: str = typer.Option(..., "--hts", help="HTS code, 8 or 10 digits (dots optional)."),
-    origin: str = typer.Option(..., "--origin", help="Country of origin, ISO 3166-1 alpha-2."),
-    date: str = typer.Option(..., "--date", help="Date of entry, YYYY-MM-DD."),
-    value: float = typer.Option(..., "--value", help="Customs value in USD."),
+    hts: Optional[str] = typer.Option(None, "--hts", help="HTS code, 8 or 10 digits (dots optional)."),
+    origin: Optional[str] = typer.Option(None, "--origin", help="Country of origin, ISO 3166-1 alpha-2."),
+    date: Optional[str] = typer.Option(None, "--date", help="Date of entry, YYYY-MM-DD."),
+    value: Optional[float] = typer.Option(None, "--value", help="Customs value in USD."),
     usmca: bool = typer.Option(False, "--usmca", help="Claim USMCA treatment (General Note 11)."),
     us_content: Optional[float] = typer.Option(None, "--us-content", help="US content as a fraction of value."),
     quantity: Optional[float] = typer.Option(None, "--quantity", help="Quantity in the specific-rate unit."),
     unit_value: Optional[float] = typer.Option(None, "--unit-value", help="USD per unit, for the ad valorem "
                                                "equivalent of a specific duty."),
     reform: Optional[Path] = typer.Option(None, "--reform", help="A reform file (parameter diff)."),
+    file: Optional[Path] = typer.Option(None, "--file", help="An entries file (CSV or Parquet; columns hts, origin, "
+                                        "date, value[, usmca, us_content, quantity, unit_value]): one duty per row."),
+    out: Optional[Path] = typer.Option(None, "--out", help="With --file: the duties file (.csv or .parquet)."),
+    skip_bad: bool = typer.Option(False, "--skip-bad", help="With --file: write bad rows to a rejects file "
+                                  "instead of stopping."),
+    rejects: Optional[Path] = typer.Option(None, "--rejects", help="With --skip-bad: the rejects file "
+                                           "(default OUT.rejects.csv)."),
+    components: bool = typer.Option(False, "--components", help="With --file: one duty column per measure."),
     json_out: bool = typer.Option(False, "--json", help="Write one JSON document."),
 ) -> None:
-    """Duty owed on one entry line: total rate, duty, one component per measure with its reference."""
+    """Duty owed on one entry line: total rate, duty, one component per measure with its reference.
+
+    With --file, the duty of every line of an entries file, written to --out (docs/duty-batch.md).
+    """
+    if file is not None:
+        _duty_file(file, out, skip_bad, rejects, components, reform, json_out,
+                   {"--hts": hts, "--origin": origin, "--date": date, "--value": value})
+        return
+    for option, given in (("--hts", hts), ("--origin", origin), ("--date", date), ("--value", value)):
+        if given is None:
+            raise UserInputError(option, "", None, "required (or give an entries file with --file)")
+    assert hts is not None and origin is not None and value is not None
     from usmca.tariffs import duty
 
     res = duty(hts, origin, date, value, usmca_claim=usmca, us_content=us_content, quantity=quantity,
@@ -59,6 +78,26 @@ def duty_cmd(
     console.print(f"data: HTS {res.schedule['revision']} from {res.schedule['source']}", soft_wrap=True)
     for w in res.warnings:
         console.print(f"[yellow]note:[/yellow] {w}")
+
+
+def _duty_file(file: Path, out: Optional[Path], skip_bad: bool, rejects: Optional[Path], components: bool,
+               reform: Optional[Path], json_out: bool, single: dict[str, object]) -> None:
+    """``tariffs duty --file``: :func:`usmca.tariffs.duty_batch_io.duty_file`, and a one-line summary."""
+    from usmca.tariffs.duty_batch_io import duty_file
+
+    for option, given in single.items():
+        if given is not None:
+            raise UserInputError(option, "", given, "give either one line (--hts ...) or --file, not both")
+    if out is None:
+        raise UserInputError("--out", "", None, "required with --file (a .csv or .parquet file)")
+    if rejects is not None and not skip_bad:
+        raise UserInputError("--rejects", "", str(rejects), "only with --skip-bad")
+    summary = duty_file(file, out, skip_bad=skip_bad, rejects=rejects, components=components, tree=_tree(reform))
+    if json_out:
+        emit_json(summary)
+        return
+    console.print(f"{summary['written']:,} of {summary['rows']:,} lines -> {summary['out']}"
+                  + (f"; {summary['rejected']:,} rejected -> {summary['rejects']}" if skip_bad else ""), soft_wrap=True)
 
 
 def _month(value: str, option: str) -> str:

@@ -22,7 +22,7 @@ partners' all-in rates (EU, Japan, Korea) replace the reciprocal and Section 232
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Sequence
+from typing import Sequence
 
 import numpy as np
 import pandas as pd
@@ -30,9 +30,8 @@ import pandas as pd
 from usmca.errors import UserInputError
 from usmca.law import LawTree, default_tree
 
-from .deals import apply_deals
 from .declared import labels as measure_labels
-from .measures import Goods, evaluate
+from .etr_rates import statutory_rates
 from .schedule import Schedule, load_schedule
 from .sectors import add_sector_columns
 
@@ -41,14 +40,19 @@ __all__ = ["effective_rates", "statutory_rates", "FLOW_COLUMNS"]
 FLOW_COLUMNS = ("hts10", "partner", "month", "value", "usmca_value")
 
 
-def _check(flows: pd.DataFrame) -> pd.DataFrame:
+def _check(flows: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
+    """The flows, checked, with the codes and distinct values of ``hts10`` (checked once per value)."""
     missing = [c for c in FLOW_COLUMNS if c not in flows.columns]
     if missing:
         raise UserInputError("flows", missing[0], None, f"a flow table needs the columns {', '.join(FLOW_COLUMNS)}")
     v = pd.to_numeric(flows["value"], errors="coerce").to_numpy(dtype=float)
     c = pd.to_numeric(flows["usmca_value"], errors="coerce").to_numpy(dtype=float)
-    hts = flows["hts10"].astype(str).str.strip()
-    bad_hts = ~hts.str.fullmatch(r"\d{10}").to_numpy(dtype=bool)
+    try:
+        h_idx, h_uni = _codes(flows["hts10"])
+    except UserInputError:  # a missing code
+        h_idx, h_uni = pd.factorize(flows["hts10"].astype(str).to_numpy(dtype=object))
+    ok_u = pd.Series(np.asarray(h_uni, dtype=object)).astype(str).str.strip().str.fullmatch(r"\d{10}")
+    bad_hts = ~ok_u.to_numpy(dtype=bool)[h_idx] if len(h_uni) else np.zeros(len(flows), dtype=bool)
     if bad_hts.any():
         i = int(np.flatnonzero(bad_hts)[0])
         raise UserInputError("flows", f"row {i}.hts10", flows["hts10"].iloc[i], "an HTS code of 10 digits")
@@ -61,7 +65,7 @@ def _check(flows: pd.DataFrame) -> pd.DataFrame:
         i = int(np.flatnonzero(bad)[0])
         raise UserInputError("flows", f"row {i}.usmca_value", flows["usmca_value"].iloc[i],
                              "values must be >= 0 with usmca_value <= value")
-    return flows
+    return flows, h_idx, h_uni
 
 
 def _segments(months: pd.PeriodIndex, tree: LawTree, schedule: Schedule) -> tuple[list[dt.date], np.ndarray]:
@@ -90,67 +94,6 @@ def _segments(months: pd.PeriodIndex, tree: LawTree, schedule: Schedule) -> tupl
         for d, share in segs:
             w[i, pos[d]] += share
     return uniq, w
-
-
-def statutory_rates(hts10: Any, partner: Any, dates: Sequence[dt.date], *, tree: LawTree | None = None,
-                    schedule: Schedule | None = None, us_content: float = 0.0,
-                    components: bool = False) -> dict[str, np.ndarray]:
-    """Rates (percent of value) of goods on each date, unclaimed and USMCA-claimed.
-
-    Returns
-    -------
-    dict
-        ``unclaimed`` and ``claimed``: arrays (dates x goods) of total percent rates. With
-        ``components``: ``mfn:unclaimed``, ``mfn:claimed`` and ``<measure>:unclaimed``,
-        ``<measure>:claimed`` for every measure that applies somewhere.
-    """
-    law = tree if tree is not None else default_tree()
-    sched = schedule if schedule is not None else load_schedule()
-    goods = Goods(hts10, partner)
-    n = goods.n
-    out: dict[str, np.ndarray] = {k: np.zeros((len(dates), n)) for k in ("unclaimed", "claimed")}
-    usc = np.full(n, float(us_content))
-    col1_cache: dict[str, tuple[np.ndarray, np.ndarray]] = {}
-    for j, d in enumerate(dates):
-        rev = sched.revision_at(d, "flows")[0]
-        if rev not in col1_cache:
-            col1_cache[rev] = _column1(goods, sched, d)
-        mfn, pref = col1_cache[rev]
-        for claim, key in ((False, "unclaimed"), (True, "claimed")):
-            ev = evaluate(goods, d, np.full(n, claim), law, usc)
-            col1 = np.where(ev.claim, pref, mfn) if claim else mfn
-            apply_deals(ev, goods, d, law, col1)  # EU/JP/KR all-in rates (usmca.tariffs.deals)
-            out[key][j] = col1 + ev.total_pct()
-            if components:
-                out.setdefault(f"mfn:{key}", np.zeros((len(dates), n)))[j] = col1
-                for k, r in ev.rate.items():
-                    if r.any():
-                        out.setdefault(f"{k}:{key}", np.zeros((len(dates), n)))[j] = r * ev.base[k]
-    return out
-
-
-def _column1(goods: Goods, sched: Schedule, d: dt.date) -> tuple[np.ndarray, np.ndarray]:
-    """Column-1 general and USMCA ad valorem rates (percent) per good; unknown lines count 0."""
-    rows = sched.rows_at(d)
-    codes = rows["hts"].to_numpy()
-    index = pd.Index(codes)
-    u = goods.hts_u.astype(str)
-    pos = index.get_indexer(u)
-    ten = rows[rows["hts"].str.len() == 10]
-    first10 = pd.Series(np.flatnonzero(rows["hts"].str.len().to_numpy() == 10), index=ten["hts"].str[:8].to_numpy())
-    first10 = first10[~first10.index.duplicated()]
-    miss = pos < 0
-    if miss.any():
-        alt = pd.Index(codes).get_indexer(u[miss].str[:8])
-        alt2 = first10.reindex(u[miss].str[:8]).fillna(-1).astype(int).to_numpy()
-        pos[miss] = np.where(alt >= 0, alt, alt2)
-    adv = np.nan_to_num(rows["adv_pct"].to_numpy(dtype=float), nan=0.0)
-    pref_rate = rows["usmca_adv_pct"].to_numpy(dtype=float)
-    pref = np.where(np.isnan(pref_rate), adv, pref_rate)
-    ok = pos >= 0
-    mfn_u = np.where(ok, adv[np.where(ok, pos, 0)], 0.0)
-    pref_u = np.where(ok, pref[np.where(ok, pos, 0)], 0.0)
-    return mfn_u[goods.hts_i], pref_u[goods.hts_i]
 
 
 def effective_rates(flows: pd.DataFrame, *, by: Sequence[str] = ("partner", "month"), tree: LawTree | None = None,
@@ -198,13 +141,12 @@ def effective_rates(flows: pd.DataFrame, *, by: Sequence[str] = ("partner", "mon
         raise UserInputError("us_content", "", us_content, "a fraction between 0 and 1")
     law = tree if tree is not None else default_tree()
     sched = schedule if schedule is not None else load_schedule()
-    f = _check(flows)
+    f, h_idx, h_uni = _check(flows)
     m_idx, m_raw = _codes(f["month"], sort=True)
     try:
         m_uni = pd.PeriodIndex([pd.Period(x, freq="M") for x in m_raw])
     except (ValueError, TypeError):
         raise UserInputError("flows", "month", list(m_raw[:3]), "months are YYYY-MM") from None
-    h_idx, h_uni = _codes(f["hts10"])
     p_idx, p_uni = _codes(f["partner"])
     pair = h_idx.astype(np.int64) * len(p_uni) + p_idx
     k_idx, k_uni = pd.factorize(pair, sort=False)
