@@ -28,10 +28,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
+
+if TYPE_CHECKING:  # pandas is imported where it is used: `usmca tariffs duty` (one line) starts without it
+    import pandas as pd
 
 from usmca.errors import UserInputError
 from usmca.law import LawTree, default_tree
@@ -66,6 +68,7 @@ class _CodeSet:
 
     @property
     def series(self) -> pd.Series:
+        import pandas as pd
         if self._series is None:
             self._series = pd.Series(np.array(self.codes, dtype=object), dtype=object)
         return self._series
@@ -205,6 +208,7 @@ class BatchEngine:
         Returns arrays per line: ``rev`` (index into ``revs``), ``row`` (row in that revision, -1
         unknown), and per distinct date the revision or the reason it has none (``date_error``).
         """
+        import pandas as pd
         n = len(hts_i)
         rev_of_date = np.full(len(date_u), -1, dtype=np.int64)
         date_error = np.full(len(date_u), "", dtype=object)
@@ -239,6 +243,7 @@ class BatchEngine:
         ``days`` are ``datetime64[D]``; ``usc``, ``q``, ``uv`` are NaN where not given. Returns
         arrays per line, and ``line`` (an id per HTS line) with ``htsno`` (the codes of the ids).
         """
+        import pandas as pd
         n = len(v)
         out: dict[str, np.ndarray] = {f"duty_{k}": np.zeros(n) for k in self.keys} if components else {}
         col1_rate, col1_duty, pref = np.zeros(n), np.zeros(n), np.zeros(n, dtype=bool)
@@ -284,6 +289,7 @@ class BatchEngine:
         evaluating one code per class is exact. A scope asked for outside them falls back to one
         code per distinct code.
         """
+        import pandas as pd
         u_idx, u_codes = pd.factorize(code_id)
         u_codes = np.asarray(u_codes, dtype=np.int64)
         keys = _scope_keys(self.law, day)
@@ -302,6 +308,7 @@ class BatchEngine:
 
     def _combos(self, day: dt.date, cls: np.ndarray, org_i: np.ndarray, org_u: np.ndarray, claim: np.ndarray,
                 classes: "_ClassGoods | None") -> tuple[Evaluation, np.ndarray]:
+        import pandas as pd
         n_org = len(org_u)
         combo = (cls * n_org + org_i) * 2 + claim.astype(np.int64)
         c_idx, c_uni = pd.factorize(combo)
