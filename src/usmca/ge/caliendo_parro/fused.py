@@ -133,6 +133,7 @@ class Workspace:
         pv, sv = p.T[:, None, :], s.T[:, None, :]
         e3, phi3 = e_t[:, :, None], phi[:, :, None]
         matmul, exp, log, sub, mul, fabs = np.matmul, np.exp, np.log, np.subtract, np.multiply, np.abs
+        amax = np.maximum.reduce
         for it in range(1, max_iter + 1):  # noqa: B007 - the count is returned after the loop
             matmul(pv, iop, out=sv)
             if jt:
@@ -142,7 +143,7 @@ class Workspace:
             sub(s, p, out=dp)
             mul(dp, sc, out=dp)
             fabs(dp, out=dp)
-            step = dp.max()
+            step = amax(dp, axis=None)
             p, s, pv, sv = s, p, sv, pv
             if step < tol:
                 break
@@ -201,7 +202,7 @@ class Workspace:
             np.matmul(x[j + 2:, None, :], self.net, out=x[1:jt + 1, None, :])
         scale = max(float(np.max(np.abs(x[jt + 2:]))), 1e-300)
         net, dx = self.net, self.dx
-        matmul, sub, fabs = np.matmul, np.subtract, np.abs
+        matmul, sub, fabs, amax = np.matmul, np.subtract, np.abs, np.maximum.reduce
         zin, zout = x[:j + 2].T[:, :, None], xn[jt + 1:].T[:, :, None]
         xt, yt = xn[j + 2:, None, :], xn[1:jt + 1, None, :]
         for it in range(1, max_iter + 1):  # noqa: B007 - the count is returned after the loop
@@ -210,7 +211,7 @@ class Workspace:
                 matmul(xt, net, out=yt)
             sub(xn[jt + 2:], x[jt + 2:], out=dx)
             fabs(dx, out=dx)
-            step = dx.max() / scale
+            step = amax(dx, axis=None) / scale
             x, xn = xn, x
             zin, zout = x[:j + 2].T[:, :, None], xn[jt + 1:].T[:, :, None]
             xt, yt = xn[j + 2:, None, :], xn[1:jt + 1, None, :]

@@ -103,8 +103,10 @@ def equilibrium(pi: np.ndarray, tau0: np.ndarray, tau1: np.ndarray, x: np.ndarra
     unchanged, and accelerated with Anderson mixing. Inner blocks (prices, expenditure) are
     solved with warm starts to a tolerance that tightens with the outer residual (down to
     machine precision). Stops when :math:`\max_n |M_n - D'_n - E_n| / w_nL_n <` ``tol``.
-    Arrays in and out are ``[n, i, j]``; the loops run sector-major for contiguous batched
-    matrix products.
+    Arrays in and out are ``[n, i, j]``. The inner loops run on the preallocated buffers of
+    :class:`.fused.Workspace` (exact rewritings of [C]-[I] that skip the bilateral products of
+    sectors bought only at home and fold each affine block into one batched product); the
+    textbook loops are kept beside it in ``benchmarks/bench_ge_cp.py`` for comparison.
     """
     n_c = pi.shape[0]
     kappa = (1.0 + tau1) / (1.0 + tau0)
