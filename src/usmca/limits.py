@@ -43,7 +43,7 @@ from usmca.errors import UserInputError
 __all__ = ["MAX_DOC_BYTES", "MAX_DOC_DEPTH", "MAX_JSON_BYTES", "MAX_TABLE_BYTES", "MAX_STREAM_BYTES",
            "MAX_FOLDER_FILES", "MAX_FOLDER_BYTES", "INT64_MAX", "THETA", "SIGMA", "TARIFF_FRACTION",
            "THETA_CV", "DATE_HORIZON_YEARS", "regular_file", "read_capped", "gunzip_capped",
-           "folder_files", "check_number", "check_yaml_depth", "mib"]
+           "folder_files", "check_number", "check_yaml_depth", "yaml_structure", "mib"]
 
 MAX_DOC_BYTES = 2 * 1024**2
 MAX_DOC_DEPTH = 200
@@ -177,19 +177,49 @@ def check_number(value: Any, source: str, field: str, bounds: tuple[float, float
     return x
 
 
+def yaml_structure(text: str, max_depth: int = MAX_DOC_DEPTH) -> tuple[bool, str | None]:
+    """Scan YAML tokens once (the C scanner when present) without building anything.
+
+    Returns ``(too_deep, first_alias)``: whether collections nest deeper than ``max_depth`` and the
+    name of the first alias (``*name``) met before the scan stopped. A few hundred bytes of nested
+    aliases expand to billions of nodes, and a 10,000-deep document exhausts the recursion limit
+    when built, so callers refuse both before parsing. Syntax errors other than libyaml's own
+    nesting limit (1,000 flow levels) are left to the parser, which reports them with their line.
+    """
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    opens = (yaml.FlowSequenceStartToken, yaml.FlowMappingStartToken, yaml.BlockSequenceStartToken,
+             yaml.BlockMappingStartToken)
+    closes = (yaml.FlowSequenceEndToken, yaml.FlowMappingEndToken, yaml.BlockEndToken)
+    depth, alias = 0, None
+    try:
+        for token in yaml.scan(text, Loader=loader):
+            if isinstance(token, opens):
+                depth += 1
+                if depth > max_depth:
+                    return True, alias
+            elif isinstance(token, closes):
+                depth -= 1
+            elif alias is None and isinstance(token, yaml.AliasToken):
+                alias = str(token.value)
+    except yaml.YAMLError as exc:
+        if "nesting depth" in str(exc):
+            return True, alias
+    return False, alias
+
+
 def check_yaml_depth(text: str, source: str, max_depth: int = MAX_DOC_DEPTH) -> None:
     """Refuse YAML/JSON text nested deeper than ``max_depth``, before anything is built.
 
     A cheap upper bound first: the flow depth (running sum of ``[{`` minus ``]}``, vectorised)
     plus the longest line prefix of spaces and dashes (each block level takes at least one such
-    character). Only when that bound exceeds ``max_depth`` is the exact count made, one pass of
-    the (C) scanner over the tokens; building a 10,000-deep document would exhaust the recursion
-    limit later instead.
+    character). Only when that bound exceeds ``max_depth`` is the exact count made by
+    :func:`yaml_structure`.
     """
     import re
 
     import numpy as np
-    import yaml
 
     b = np.frombuffer(text.encode("utf-8", "replace"), dtype=np.uint8)
     step = ((b == 0x5B) | (b == 0x7B)).astype(np.int32) - ((b == 0x5D) | (b == 0x7D)).astype(np.int32)
@@ -197,21 +227,5 @@ def check_yaml_depth(text: str, source: str, max_depth: int = MAX_DOC_DEPTH) -> 
     block = max((len(m) for m in re.findall(r"^[ \t-]*", text, flags=re.M)), default=0)
     if flow + block + 1 <= max_depth:
         return
-
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    opens = (yaml.FlowSequenceStartToken, yaml.FlowMappingStartToken, yaml.BlockSequenceStartToken,
-             yaml.BlockMappingStartToken)
-    closes = (yaml.FlowSequenceEndToken, yaml.FlowMappingEndToken, yaml.BlockEndToken)
-    depth = 0
-    try:
-        for token in yaml.scan(text, Loader=loader):
-            if isinstance(token, opens):
-                depth += 1
-                if depth > max_depth:
-                    raise UserInputError(source, "", Path(source).name, f"nests too deeply (more than {max_depth} levels)")
-            elif isinstance(token, closes):
-                depth -= 1
-    except yaml.YAMLError as exc:
-        if "nesting depth" in str(exc):  # libyaml's own limit (1,000 flow levels)
-            raise UserInputError(source, "", Path(source).name, f"nests too deeply (more than {max_depth} levels)") from None
-        return  # the parser reports the syntax error with its line
+    if yaml_structure(text, max_depth)[0]:
+        raise UserInputError(source, "", Path(source).name, f"nests too deeply (more than {max_depth} levels)")

@@ -96,12 +96,13 @@ def test_s10_3_a_smart_card_needs_its_condition() -> None:
     assert _q(_bom(moved, hs="8523.52", exception_condition_met=True)).originating is False
 
 
-@pytest.mark.parametrize("hs", ["8543.90", "8548.90"])
-def test_s10_3_c_d_electronic_microassemblies(hs: str) -> None:
+@pytest.mark.parametrize(("hs", "date"), [("8543.90", "2025-03-01"), ("8548.90", "2021-06-01"),
+                                         ("8548.00", "2025-03-01")])
+def test_s10_3_c_d_electronic_microassemblies(hs: str, date: str) -> None:
+    # 8548.90 is the regulation's HS 2017 subheading; from 2022-01-01 the group reads 8548.00 (HS 2022)
     route = [{"country": "TW", "operations": ["testing"], "hs_after": hs}]
     yes, no = _bom(route, hs=hs, exception_condition_met=True), _bom(route, hs=hs, exception_condition_met=False)
-    if hs == "8548.90":  # an HS 2017 subheading (8548.00 in HS 2022): tested on a date it existed
-        yes["good"]["date"] = no["good"]["date"] = "2021-06-01"
+    yes["good"]["date"] = no["good"]["date"] = date
     assert _q(yes).originating is True
     assert _q(no).originating is False
 

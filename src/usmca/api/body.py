@@ -14,6 +14,7 @@ from typing import Any
 import yaml
 
 from usmca.errors import UserInputError
+from usmca.limits import yaml_structure
 
 __all__ = ["read_body", "body_doc", "MAX_BODY_BYTES", "BodyLimit", "BodyTooLarge", "MediaTypeError", "MEDIA_TYPES"]
 
@@ -22,9 +23,6 @@ MAX_BODY_BYTES = 2_000_000
 #: Deepest nesting of YAML collections accepted (a BOM with sub-assemblies nests a few levels per tier).
 MAX_DEPTH = 200
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-_OPEN = (yaml.FlowSequenceStartToken, yaml.FlowMappingStartToken, yaml.BlockSequenceStartToken,
-         yaml.BlockMappingStartToken)
-_CLOSE = (yaml.FlowSequenceEndToken, yaml.FlowMappingEndToken, yaml.BlockEndToken)
 _YAML_TYPES = ("application/yaml", "application/x-yaml")
 #: The media types a request body may have. ``text/plain`` (and form encodings) are refused with 415:
 #: a cross-site form may send them without a CORS preflight, so accepting them would let any web
@@ -127,26 +125,16 @@ def read_body(raw: bytes, content_type: str) -> Any:
 
 
 def _check_yaml(text: str) -> None:
-    """Refuse aliases and deep nesting before building anything (one pass of the C scanner).
+    """Refuse aliases and deep nesting before building anything (:func:`usmca.limits.yaml_structure`).
 
     A few hundred bytes of nested aliases expand to billions of nodes, and PyYAML's pure-Python
     scanner is quadratic in the nesting depth; a BOM needs neither.
     """
-    depth = 0
-    try:
-        for token in yaml.scan(text, Loader=_YAML_LOADER):
-            if isinstance(token, _OPEN):
-                depth += 1
-                if depth > MAX_DEPTH:
-                    raise UserInputError("body", "", text[:40], f"nested deeper than {MAX_DEPTH} levels")
-            elif isinstance(token, _CLOSE):
-                depth -= 1
-            elif isinstance(token, yaml.AliasToken):
-                raise UserInputError("body", "", f"*{token.value}", "YAML aliases are not accepted in a request body")
-    except yaml.YAMLError as exc:
-        if "nesting depth" in str(exc):  # libyaml stops at its own limit before ours is counted
-            raise UserInputError("body", "", text[:40], f"nested deeper than {MAX_DEPTH} levels") from None
-        raise
+    too_deep, alias = yaml_structure(text, MAX_DEPTH)
+    if alias is not None:
+        raise UserInputError("body", "", f"*{alias}", "YAML aliases are not accepted in a request body")
+    if too_deep:
+        raise UserInputError("body", "", text[:40], f"nested deeper than {MAX_DEPTH} levels")
 
 
 def _check_finite(doc: Any, field: str) -> None:
