@@ -12,7 +12,9 @@ Fields beyond DESIGN.md (all optional):
 
 * good: ``id``; ``wholly_obtained`` (Art. 4.3 category: mineral, plant, ..., or a-k); ``set`` (a
   GRI 3 set, Art. 4.17); ``unassembled_gri2a`` (Art. 4.2(d)); ``remanufactured`` (Art. 4.4);
-  ``imported_from`` (criterion E); ``weight`` / ``component_weight`` (textile de minimis by
+  ``imported_from`` (criterion E); ``importing_country`` (the USMCA country the good is imported into: with
+  ``produced_in`` it selects a party-specific rule of Annex 4-B, e.g. 1517.10 between Canada and the United
+  States; absent, the general rule applies as before); ``weight`` / ``component_weight`` (textile de minimis by
   weight, Art. 4.12.3); ``method: best`` (default: the producer's best allowed method).
 * material: ``flags`` also ``part`` (a part of the good under the HS, for Art. 4.2(d));
   ``self_produced``; ``rule``, ``transaction_value``, ``costs`` (a sub-assembly's own data);
@@ -297,6 +299,7 @@ class Good(_Model):
     unassembled_gri2a: bool = False
     remanufactured: bool = False   # a remanufactured good (Art. 4.1 definition; Art. 4.4)
     imported_from: Optional[str] = None
+    importing_country: Optional[str] = None   # the party the good is imported into (party-specific rules)
     weight: Optional[Money] = Field(default=None, gt=0, le=MAX_AMOUNT, allow_inf_nan=False)
     component_weight: Optional[Money] = Field(default=None, gt=0, le=MAX_AMOUNT, allow_inf_nan=False)
     id: Optional[str] = None
@@ -304,7 +307,7 @@ class Good(_Model):
     _m = field_validator("transaction_value", "international_shipping", "weight", "component_weight",
                          mode="before")(_money)
     _h = field_validator("hs", mode="before")(_hs)
-    _c = field_validator("produced_in", "imported_from", mode="before")(_country)
+    _c = field_validator("produced_in", "imported_from", "importing_country", mode="before")(_country)
     _r = field_validator("rule", mode="before")(Material._rule.__func__)  # type: ignore[attr-defined]
     _w = field_validator("wholly_obtained")(Material._wo.__func__)  # type: ignore[attr-defined]
 

@@ -77,18 +77,20 @@ class LibraryRule:
     """The product-specific rules of Annex 4-B, from a library ``lookup(dotted_hs, date)``.
 
     ``lookup`` returns ``None`` when the good's rule is not encoded (never a guess), else a mapping
+    (it is called with ``trade=(exporter, importer)`` only when the BOM names the importing country)
     with ``alternatives`` (rule language) and ``reference``. The library is not part of the law
     tree (a user may load another), so its answers are kept by the :class:`Context`, per
     determination, not on the law view.
     """
 
-    lookup: Callable[[str, dt.date], Mapping[str, Any] | None]
+    lookup: Callable[..., Mapping[str, Any] | None]
     name: RuleSourceName = "library"
 
     def find(self, query: RuleQuery, law: "LawView") -> RuleChoice | None:
         hs = query.hs
         assert law.date is not None
-        found = self.lookup(dotted(hs), law.date)
+        found = (self.lookup(dotted(hs), law.date, trade=query.trade) if query.trade
+                 else self.lookup(dotted(hs), law.date))
         if not found:
             return None
         alts = parse_rule(found.get("alternatives"), "PSR library", f"psr[{dotted(hs)}]", strict=False)
@@ -145,7 +147,7 @@ class Context:
         """A source's answer; library answers are kept for the determination (asked per material)."""
         if source.name != "library":
             return source.find(query, self.law)
-        key = (id(source), query.hs)  # the source is held by this context, so its id is stable
+        key = (id(source), query.hs, query.trade)  # the source is held by this context, so its id is stable
         if key not in self._memo:
             self._memo[key] = source.find(query, self.law)
         return self._memo[key]

@@ -81,6 +81,7 @@ class NodeSpec:
     averaging: Any = None
     costs_given: bool = False
     source: str = "BOM"
+    importing_country: str | None = None
 
     @classmethod
     def from_good(cls, bom: Bom) -> "NodeSpec":
@@ -90,7 +91,7 @@ class NodeSpec:
                    g.costs.total_cost if g.costs else None, g.method, list(bom.materials), g.produced_in,
                    g.wholly_obtained, g.weight, g.component_weight, g.set, g.unassembled_gri2a, g.use,
                    bom.automotive, g.imported_from, True, bom, g.remanufactured, bom.shipment, bom.averaging,
-                   g.costs is not None, bom.source)
+                   g.costs is not None, bom.source, g.importing_country)
 
     @classmethod
     def from_material(cls, m: Material, path: str, produced_in: str | None) -> "NodeSpec":
@@ -289,8 +290,10 @@ def _resolve_rule(spec: NodeSpec, ctx: Context, trace: Trace) -> RuleChoice | No
         return None
     auto = spec.top and bool(spec.use or spec.automotive)
     declared = spec.automotive.get("part_description_class") if isinstance(spec.automotive, Mapping) else None
+    exporter, importer = spec.produced_in, spec.importing_country if spec.top else None
+    trade = (exporter, importer) if exporter and importer and exporter != importer else None
     query = RuleQuery(spec.hs, spec.path, spec.rule, spec.use if auto else None, declared if auto else None,
-                      auto)
+                      auto, trade)
     choice = ctx.rule_for(query)
     if choice is not None:
         trace.add("product-specific rule", _FOUND[choice.source].format(hs=dotted(spec.hs)),

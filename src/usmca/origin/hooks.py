@@ -68,6 +68,11 @@ class RuleQuery:
         ``automotive.part_description_class`` (top level only).
     automotive
         Whether the BOM carries ``automotive`` data (top level only).
+    trade
+        The two countries the good is traded between (``good.produced_in`` and
+        ``good.importing_country``, top level only), or ``None``: a library then returns the
+        party-specific rule for that trade where there is one (Annex 4-B as adapted, e.g. 1517.10
+        between Canada and the United States).
     """
 
     hs: str
@@ -76,6 +81,7 @@ class RuleQuery:
     use: str | None = None
     description: str | None = None
     automotive: bool = False
+    trade: tuple[str, str] | None = None
 
     @property
     def top(self) -> bool:

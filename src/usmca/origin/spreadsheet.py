@@ -36,7 +36,8 @@ GOOD_FIELDS: dict[str, str] = {
     "id": _TXT, "description": _TXT, "hs": _HS, "produced_in": _TXT, "date": _DATE, "use": _TXT,
     "method": _TXT, "transaction_value": _NUM, "international_shipping": _NUM, "total_cost": _NUM,
     "sales_promotion": _NUM, "royalties": _NUM, "shipping_packing": _NUM, "non_allowable_interest": _NUM,
-    "rule": _ANY, "imported_from": _TXT, "wholly_obtained": _TXT, "weight": _NUM, "component_weight": _NUM,
+    "rule": _ANY, "imported_from": _TXT, "importing_country": _TXT, "wholly_obtained": _TXT, "weight": _NUM,
+    "component_weight": _NUM,
     "set": _BOOL, "unassembled_gri2a": _BOOL, "remanufactured": _BOOL,
     "automotive": _ANY, "shipment": _ANY, "averaging": _ANY, "extra": _ANY,
 }

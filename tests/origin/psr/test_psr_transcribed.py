@@ -9,7 +9,14 @@ from usmca.origin import psr
 from usmca.origin.psr.coverage_table import CHAPTERS_IN_USE, coverage_summary
 from usmca.origin.psr.gn11 import parse_gn11
 from usmca.origin.psr.library import PACKAGE_LIBRARY
-from usmca.origin.psr.transcribed import TEXTS, VERIFICATION_LEVELS, transcribed_documents, verification_of
+from usmca.origin.psr.transcribed import (
+    TEXTS,
+    VERIFICATION_LEVELS,
+    adapt_to_hs2022,
+    trade_entries,
+    transcribed_documents,
+    verification_of,
+)
 
 CHAPTER_FILES = sorted(PACKAGE_LIBRARY.glob("ch*.yaml"))
 
@@ -20,17 +27,27 @@ def test_every_rule_round_trips_through_the_importer(path) -> None:  # noqa: ANN
     doc = yaml.safe_load(path.read_text())
     checked = 0
     for r in doc["rules"]:
-        if r.get("parties"):
+        if "SOR/2020-155" in r["reference"]["provision"]:
             continue  # a regulation's sentence, not a General Note 11 rule (checked below)
+        if "preamble" in r["reference"]:  # a rule for one trade (texts/gn11_o_trade.yaml)
+            again = {e["goods"]: e["alternatives"] for e in trade_entries(doc["chapter"], r["hs"][0], r["text"])}
+            assert again.get(r["goods"]) == r["alternatives"], r["id"]
+            checked += 1
+            continue
         text = r["text"]
         if not text[:1].isdigit():  # dated subheading rules keep only the rule's own lines
             text = "1. " + text
         parsed = parse_gn11(f"Chapter {doc['chapter']}\n{text}")
-        entries = [e for rule in parsed.rules for e in rule.entries]
-        again = {(tuple(e["hs"]), e["goods"]): e["alternatives"] for e in entries}
-        assert again.get((tuple(r["hs"]), r["goods"])) == r["alternatives"], r["id"]
+        found = {}
+        for rule in parsed.rules:
+            for e in rule.entries:
+                hs, alts = e["hs"], e["alternatives"]
+                if verification_of(r) == "transcription-only":  # the HS 2022 reading of texts/provenance.yaml
+                    hs, alts, _ = adapt_to_hs2022(doc["chapter"], str(r["reference"]["rule"]), hs, alts)
+                found[(tuple(hs), e["goods"])] = alts
+        assert found.get((tuple(r["hs"]), r["goods"])) == r["alternatives"], r["id"]
         checked += 1
-    assert checked == sum(1 for r in doc["rules"] if not r.get("parties"))
+    assert checked == sum(1 for r in doc["rules"] if "SOR/2020-155" not in r["reference"]["provision"])
 
 
 @pytest.mark.parametrize("path", CHAPTER_FILES, ids=lambda p: p.stem)
@@ -45,8 +62,8 @@ def test_every_rule_cites_chapter_rule_and_verification(path) -> None:  # noqa: 
 
 def test_transcribed_chapters_are_the_packaged_text() -> None:
     docs, status = transcribed_documents()
-    assert sorted(docs) == [*range(1, 22), 24, 25, 26, 27, 29, *range(33, 50), 68, 72, *range(74, 77), *range(78, 84),
-                            88, 89, 91, 92, 93, 95, 96]
+    assert sorted(docs) == [*range(1, 22), *range(24, 30), *range(33, 64), 68, 72, *range(74, 77), *range(78, 84),
+                            88, 89, 91, 92, 93, 94, 95, 96]
     assert set(status.values()) == {"transcribed"}
     for ch, d in docs.items():
         packaged = yaml.safe_load((PACKAGE_LIBRARY / f"ch{ch:02d}.yaml").read_text())
@@ -103,7 +120,9 @@ def test_coverage_summary_counts() -> None:
     assert len(s["chapters_encoded"]) + len(s["chapters_not_encoded"]) == 96
     assert s["rules"] == sum(s["rules_by_verification"].values())
     assert s["rules_by_verification"]["official-text-read"] == 1
-    assert s["party_specific"] == ["15-1517.10/CA-US"]
+    assert s["party_specific"][0] == "15-1517.10/CA-US" and len(s["party_specific"]) == 16
+    assert {p.split("/")[1] for p in s["party_specific"][1:]} == {"CA-US", "MX-US"}  # textiles 51-61
+    assert s["chapters_not_encoded"] == [64, 65, 66, 67]
     polymer = [x for x in s["inexpressible"] if x["rule"] == "39-1"]
     assert polymer and "50 percent by weight" in polymer[0]["reason"]
 
@@ -131,8 +150,8 @@ def test_rules_with_pre_hs2022_codes_are_counted_as_cut_off() -> None:
     """A transcribed rule naming an HS 2017 code is left out, listed as cut off, and never looked up."""
     docs, _ = transcribed_documents()
     assert {c["rule"] for c in docs[74]["cut_off"]} == {"13", "14", "15"}
-    assert all("HS 20" in c["reason"] for ch in (34, 38, 74, 81) for c in docs[ch]["cut_off"])
-    assert 28 not in docs  # its only rule ends at 2853.00 (2853.10/2853.90 in HS 2022)
+    assert all("HS 20" in c["reason"] for ch in (28, 34, 38, 74, 81, 94) for c in docs[ch]["cut_off"])
+    assert [c["rule"] for c in docs[28]["cut_off"]] == ["1 (heading 2853)"]  # 2853.00 is 2853.10/.90 in HS 2022
     assert psr.lookup("7419.80", "2025-03-01") is None  # no rule: not encoded
     assert psr.lookup("7418.10", "2025-03-01")["rules"] == ["74-12"]
 
@@ -163,3 +182,44 @@ def test_unread_rule_keeps_the_scope_its_target_names() -> None:
     for code, rule in (("4107.11", "41-14"), ("2402.20", "24-1")):
         found = psr.lookup(code, "2025-03-01")
         assert found["rules"] == [rule] and all(a.get("unsupported") for a in found["alternatives"]), code
+
+
+def test_hs2017_codes_are_read_on_hs2022_never_recoded() -> None:
+    """Chapter 28's range stops before the split 2853.00; 94's changes from 9401.90/9403.90 are flagged."""
+    chem = psr.lookup("2852.10", "2025-03-01")
+    assert chem["hs"] == "2801.10-2852.90" and chem["rules"] == ["28-1"]
+    assert [a.get("unsupported") for a in chem["alternatives"]] == [None, None]
+    assert psr.lookup("2853.10", "2025-03-01") is None  # heading 2853 is cut off, not guessed
+    seats = psr.lookup("9401.61", "2025-03-01")
+    assert seats["alternatives"][0]["shift"] == "CC" and "unsupported" not in seats["alternatives"][0]
+    assert "9401.90" in seats["alternatives"][1]["unsupported"]
+    assert psr.lookup("9401.91", "2025-03-01") is None  # rule 2 (9401.90) is cut off
+    doc = yaml.safe_load((PACKAGE_LIBRARY / "ch94.yaml").read_text())
+    assert {str(c["rule"]) for c in doc["cut_off"]} == {"2", "5", "8", "10"}
+
+
+def test_textile_rules_for_one_trade() -> None:
+    """5112.11 between Canada and the United States has its own rule; other trade takes the general one."""
+    other = psr.lookup("5112.11", "2025-03-01")
+    assert other["rules"] == ["51-5112.11/other"] and other["alternatives"][0]["shift"] == "CTH"
+    assert "51.13" in other["alternatives"][0]["except"] and "51.12" not in other["alternatives"][0]["except"]
+    assert other["party_rules"] == ["51-5112.11/CA-US/1", "51-5112.11/CA-US/2"]
+    assert psr.lookup("5112.11", "2025-03-01", trade=("MX", "US"))["rules"] == ["51-5112.11/other"]
+    ca_us = psr.lookup("5112.11", "2025-03-01", trade="US,CA")
+    assert ca_us["parties"] == ["CA", "US"] and len(ca_us["alternatives"]) == 2
+    assert all(a.get("unsupported") for a in ca_us["alternatives"])  # goods by description (combed fabrics)
+    sweaters = psr.lookup("6110.30", "2025-03-01", trade=("MX", "US"))
+    assert sweaters["rules"] == ["61-6110.30/MX-US/1", "61-6110.30/MX-US/2"]
+    assert psr.lookup("6110.30", "2025-03-01")["rules"] == ["61-6110.30/other"]
+
+
+def test_apparel_process_and_chapter_rules_are_reported_not_evaluated() -> None:
+    """Cut-and-sewn provisos and the chapter 61 component/thread/pocket rules flag every alternative."""
+    shirts = psr.lookup("6109.10", "2025-03-01")
+    assert shirts["rules"] == ["61-15"] and shirts["alternatives"][0]["shift"] == "CC"
+    assert "54" in shirts["alternatives"][0]["except"] and "60.01-60.06" in shirts["alternatives"][0]["except"]
+    assert all("cut" in a["unsupported"] or "only some goods" in a["unsupported"] for a in shirts["alternatives"])
+    assert len(shirts["conditions"]) == 4 and "pocket bag" in shirts["conditions"][3]
+    fabric = psr.lookup("5208.11", "2025-03-01")  # a fabric rule the engine evaluates in full
+    assert fabric["conditions"] == [] and not any(a.get("unsupported") for a in fabric["alternatives"])
+    assert psr.lookup("5703.21", "2025-03-01") is None  # 5703.20-5703.30 is HS 2017: cut off

@@ -143,7 +143,8 @@ def _qualified(alts: list[dict[str, Any]], why: str) -> list[dict[str, Any]]:
 #: Notes that add no condition on the good: the automotive underscoring cross-references, the
 #: headers of dated rules, the transit exception (applied by :mod:`usmca.origin.transit`) and
 #: definitions of terms.
-_INFORMATIVE = re.compile(r"underscor|^Beginning on|^Notwithstanding Article 4\.18|\bthe term\b.{0,80}\bmeans\b", re.I)
+_INFORMATIVE = re.compile(r"underscor|^Beginning on|^Notwithstanding Article 4\.18|\bthe term\b.{0,80}\bmeans\b"
+                          r"|^Applies only to a good traded between", re.I)  # the last: a party rule's own scope
 
 
 def _conditions(notes: list[str]) -> list[str]:

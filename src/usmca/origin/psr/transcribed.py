@@ -33,7 +33,7 @@ from .build import chapter_documents
 from .gn11 import parse_gn11
 
 __all__ = ["TRANSCRIPTION_KIND", "TEXTS", "transcribed_documents", "party_rules", "verification_of",
-           "VERIFICATION_LEVELS"]
+           "VERIFICATION_LEVELS", "adapt_to_hs2022", "trade_entries", "trade_rules"]
 
 TEXTS = Path(__file__).resolve().parent / "texts"
 TRANSCRIPTION_KIND = "transcription"
@@ -74,6 +74,82 @@ def party_rules() -> dict[int, list[dict[str, Any]]]:
     }]}
 
 
+_TRADE_NAMES = {"CA": "Canada", "MX": "Mexico", "US": "United States"}
+
+
+def trade_entries(chapter: int, hs: str, text: str) -> list[dict[str, Any]]:
+    """The entries of one trade-specific rule (``texts/gn11_o_trade.yaml``), read by the importer.
+
+    The rule's lettered alternatives are read as one numbered rule of ``chapter``; every entry keeps
+    the scope the rule is printed for (``hs``): an alternative for some goods of it ("sweaters of
+    subheading 6110.30 classified as part of an ensemble of subheading 6103.23") keeps its ``goods``.
+    """
+    parsed = parse_gn11(f"Chapter {chapter}\n1. {text}")
+    return [dict(e, hs=[hs]) for rule in parsed.rules for e in rule.entries]
+
+
+def trade_rules(url: str, where: str, verification: str) -> dict[int, list[dict[str, Any]]]:
+    """Rules of ``texts/gn11_o_trade.yaml`` per chapter: one entry per trade and goods.
+
+    An entry with ``parties`` applies only to trade between those two countries (see
+    :func:`.library.lookup`); the "all other trade" rule is the general rule of its scope.
+    """
+    with open(TEXTS / "gn11_o_trade.yaml", encoding="utf-8") as fh:
+        specs = yaml.safe_load(fh)["rules"]
+    out: dict[int, list[dict[str, Any]]] = {}
+    for spec in specs:
+        ch, hs, parties = int(spec["chapter"]), str(spec["hs"]), spec.get("parties")
+        tag = "-".join(parties) if parties else "other"
+        who = (f"trade between {_TRADE_NAMES[parties[0]]} and {_TRADE_NAMES[parties[1]]}" if parties
+               else "all other trade")
+        entries = trade_entries(ch, hs, spec["text"])
+        for k, e in enumerate(entries):
+            out.setdefault(ch, []).append({
+                "id": f"{ch}-{hs}/{tag}" + (f"/{k + 1}" if len(entries) > 1 else ""),
+                "hs": e["hs"], "goods": e["goods"], **({"parties": list(parties)} if parties else {}),
+                "effective_from": None, "effective_to": None, "alternatives": e["alternatives"],
+                "text": spec["text"], "notes": [],
+                "reference": {
+                    "instrument": "HTSUS General Note 11(o) (USMCA)", "treaty": "USMCA Annex 4-B, Section B",
+                    "provision": f"General Note 11(o), chapter {ch}, rule for {hs} ({who})",
+                    "chapter": ch, "rule": f"{hs} ({tag})", "url": url, "retrieved_from": where,
+                    "preamble": spec.get("preamble"), "verification": verification,
+                },
+            })
+    return out
+
+
+def adapt_to_hs2022(chapter: int, number: str, hs: list[str], alternatives: list[dict[str, Any]],
+                    prov: dict[str, Any] | None = None) -> tuple[list[str], list[dict[str, Any]], str | None]:
+    """A transcribed rule read on the HS 2022 nomenclature (``hs2022`` in ``texts/provenance.yaml``).
+
+    Some rules print codes of an older HS edition. Two readings are applied, each listed by chapter
+    and rule number in the provenance file with its reason (never inferred from the text):
+
+    * ``scope``: a printed range is narrowed to the HS 2022 codes that lie inside it unchanged
+      (``2801.10-2853.00`` -> ``2801.10-2852.90``: HS 2022 split 2853.00, so heading 2853 is listed
+      as cut off instead);
+    * ``unsupported``: the alternatives (by letter) that name an HS 2017 subheading (a change "from
+      subheading 9401.90", which HS 2022 split into 9401.91 and 9401.99) are flagged ``unsupported``
+      with the reason: the engine cannot test an HS 2022 material against a deleted code.
+
+    Returns
+    -------
+    tuple
+        ``(hs, alternatives, reason)``; ``reason`` is ``None`` when the rule is not adapted.
+    """
+    table = ((prov if prov is not None else _provenance()).get("hs2022") or {}).get(chapter, {}) or {}
+    how = table.get(int(number)) if str(number).isdigit() else None
+    if not how:
+        return hs, alternatives, None
+    scope = how.get("scope") or {}
+    new_hs = [scope.get(h, h) for h in hs]
+    flagged = {"ABCDEFGH".index(k) for k in (how.get("unsupported") or [])}
+    alts = [dict(a, unsupported=f"names an HS 2017 code: {how['reason']}") if i in flagged else a
+            for i, a in enumerate(alternatives)]
+    return new_hs, alts, str(how["reason"])
+
+
 def transcribed_documents(retrieved: str | None = None) -> tuple[dict[int, dict[str, Any]], dict[int, str]]:
     """Chapter documents of the transcribed text (plus the party-specific rules) and their status.
 
@@ -87,7 +163,12 @@ def transcribed_documents(retrieved: str | None = None) -> tuple[dict[int, dict[
     where = (f"typed from the public transcription {tr['repository']}@{tr['commit'][:12]} "
              f"(texts/provenance.yaml); not verified against an official page")
     docs = chapter_documents([(parse_gn11(text), lambda _p: url, where)], retrieved or str(tr["retrieved"]))
-    for d in docs.values():
+    for ch, d in docs.items():
+        for r in d["rules"]:
+            r["hs"], r["alternatives"], why = adapt_to_hs2022(ch, str(r["reference"]["rule"]), r["hs"],
+                                                              r["alternatives"], prov)
+            if why:
+                r["reference"]["hs2022"] = why
         d["source"]["kinds"] = [TRANSCRIPTION_KIND]
         d["source"]["retrieved_from"] = where
         d["source"]["verification"] = prov["verification"]
@@ -100,6 +181,9 @@ def transcribed_documents(retrieved: str | None = None) -> tuple[dict[int, dict[
         if int(ch) in docs:
             docs[int(ch)]["cut_off"].extend({"rule": str(n), "page": None, "reason": why} for n, why in rules.items())
     for ch, extra in party_rules().items():
+        if ch in docs:
+            docs[ch]["rules"].extend(extra)
+    for ch, extra in trade_rules(url, where, prov["verification"]).items():
         if ch in docs:
             docs[ch]["rules"].extend(extra)
     return docs, {ch: "transcribed" for ch in docs}
