@@ -109,11 +109,14 @@ def equilibrium(pi: np.ndarray, tau0: np.ndarray, tau1: np.ndarray, x: np.ndarra
     textbook loops are kept beside it in ``benchmarks/bench_ge_cp.py`` for comparison.
     """
     n_c = pi.shape[0]
-    kappa = (1.0 + tau1) / (1.0 + tau0)
-    if d_hat is not None:
-        kappa = kappa * d_hat
-    with np.errstate(divide="ignore", invalid="ignore"):
-        pik = np.where(pi > 0, pi * np.exp(-theta * np.log(kappa)), 0.0)
+    if d_hat is None and (tau1 is tau0 or np.array_equal(tau1, tau0)):
+        pik = pi                                   # kappa = 1: pi * exp(-theta * 0) is pi exactly
+    else:
+        kappa = (1.0 + tau1) / (1.0 + tau0)
+        if d_hat is not None:
+            kappa = kappa * d_hat
+        with np.errstate(divide="ignore", invalid="ignore"):
+            pik = np.where(pi > 0, pi * np.exp(-theta * np.log(kappa)), 0.0)
     ws = Workspace(np.ascontiguousarray(pik.transpose(2, 0, 1)), np.ascontiguousarray(tau1.transpose(2, 0, 1)),
                    theta, va_share, io_share, final_share)
     world = wl.sum()
