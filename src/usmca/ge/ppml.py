@@ -26,7 +26,8 @@ import pandas as pd
 
 from usmca.errors import UserInputError
 
-__all__ = ["PpmlEstimate", "fit_ppml", "estimate_pair_effects", "fill_pair_effects", "PairEffects"]
+__all__ = ["PpmlEstimate", "fit_ppml", "estimate_pair_effects", "fill_pair_effects", "PairEffects",
+           "gravity_codes", "fixed_effects"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -87,18 +88,83 @@ def _pyfixest_options(pf: Any, fixef_k: str, fixef_tol: float) -> dict[str, Any]
 
 @dataclass(frozen=True, eq=False)
 class PairEffects:
-    """Stage-1 estimate and the pair effects of one year (``ln_tij_bar``, NaN where unidentified)."""
+    """Stage-1 estimate and the pair effects of one year (``ln_tij_bar``, NaN where unidentified;
+    the column is absent when the effects were not asked for)."""
 
     estimate: PpmlEstimate
     year: int
-    frame: pd.DataFrame  # exporter, importer, pair_id, trade, RTA, DIST, CNTG, LANG, CLNY, ln_tij_bar
+    frame: pd.DataFrame  # exporter, importer, pair_id, trade, RTA, DIST, CNTG, LANG, CLNY[, ln_tij_bar]
 
 
 _PANEL = ("exporter", "importer", "pair_id", "year", "trade")
 
 
+def gravity_codes(df: pd.DataFrame) -> pd.DataFrame:
+    r"""Integer fixed-effect codes of a gravity panel: ``exp_time``, ``imp_time``, ``pair``.
+
+    Exporter-year and importer-year are ``country code * n_years + year code``; ``pair`` is
+    ``pair_id + 1`` for international pairs and ``0`` for every intra-national pair (one shared
+    effect, the normalisation :math:`\gamma_{ii} = 0` of Yotov et al. 2016, ch. 2). Integers
+    rather than concatenated strings: the same partition of the rows, built in milliseconds.
+    """
+    names = pd.concat([df["exporter"], df["importer"]], ignore_index=True).astype(str)
+    codes, _ = pd.factorize(names)
+    exp_c, imp_c = codes[: len(df)], codes[len(df):]
+    year_c, years = pd.factorize(df["year"])
+    ny = max(len(years), 1)
+    domestic = exp_c == imp_c
+    pid = df["pair_id"].to_numpy()
+    if pid.dtype.kind not in "iu":
+        pid = pd.factorize(pid)[0]
+    return pd.DataFrame({"exp_time": exp_c.astype(np.int64) * ny + year_c,
+                         "imp_time": imp_c.astype(np.int64) * ny + year_c,
+                         "pair": np.where(domestic, 0, pid.astype(np.int64) + 1)}, index=df.index)
+
+
+def fixed_effects(est: PpmlEstimate, *, atol: float = 1e-12, btol: float = 1e-12) -> dict[str, pd.Series]:
+    r"""Recover the absorbed fixed effects of a PPML fit whose effects are integer-coded columns.
+
+    The same problem as ``pyfixest``'s ``Fepois.fixef`` (Stammann 2018, eq. 5.2,
+    http://arxiv.org/abs/1707.01815): the minimum-norm least-squares :math:`lpha` of
+    :math:`Dlpha = \hat\eta - X\hateta` by LSQR from zero, :math:`D` the 0/1 dummies of every
+    level of every effect and :math:`\hat\eta` the fitted linear predictor, but with :math:`D`
+    built directly from the codes (one sparse matrix, no formula parsing). Every effect after the
+    ``|`` of ``est.formula`` must be a column of integer codes (e.g. :func:`gravity_codes`).
+    Returns one Series per effect, indexed by code.
+    """
+    from scipy.sparse import csr_matrix
+    from scipy.sparse.linalg import lsqr
+
+    fit = est.fit
+    fe = [f.strip() for f in est.formula.split("|", 1)[1].split("+")] if "|" in est.formula else []
+    data = fit._data
+    eta = getattr(fit, "_Y_hat_link", None)
+    if eta is None or getattr(fit, "_offset_name", None) is not None:     # another pyfixest layout
+        res = fit.fixef(atol=atol, btol=btol)
+        return {f: pd.Series({int(float(k)): v for k, v in res[f"C({f})"].items()}) for f in fe}
+    names = list(est.coef.index)
+    x = data[names].to_numpy(dtype=float) if names else np.zeros((len(data), 0))
+    uhat = np.asarray(eta, dtype=float).ravel() - x @ est.coef.to_numpy()
+    cols, levels, offset = [], [], 0
+    for f in fe:
+        lev, inv = np.unique(data[f].to_numpy(), return_inverse=True)
+        cols.append(inv.ravel() + offset)
+        levels.append(lev)
+        offset += len(lev)
+    n = len(data)
+    d = csr_matrix((np.ones(n * len(fe)), np.column_stack(cols).ravel(), np.arange(0, n * len(fe) + 1, len(fe))),
+                   shape=(n, offset))
+    alpha = lsqr(d, uhat, atol=atol, btol=btol)[0]
+    out, k = {}, 0
+    for f, lev in zip(fe, levels, strict=True):
+        out[f] = pd.Series(alpha[k:k + len(lev)], index=lev)
+        k += len(lev)
+    return out
+
+
 def estimate_pair_effects(panel: pd.DataFrame, *, years: Sequence[int], base_year: int,
-                          policy: Sequence[str] = ("RTA",), vcov: str | dict[str, str] = "hetero") -> PairEffects:
+                          policy: Sequence[str] = ("RTA",), vcov: str | dict[str, str] = "hetero",
+                          effects: bool = True) -> PairEffects:
     """Stage 1: three-way-FE PPML on ``years``; pair effects relative to intra-national trade.
 
     Parameters
@@ -109,27 +175,34 @@ def estimate_pair_effects(panel: pd.DataFrame, *, years: Sequence[int], base_yea
         Years kept (the book: 1986, 1990, ..., 2006).
     base_year : int
         Year whose cross-section is returned with ``ln_tij_bar``.
+    effects : bool
+        Recover the pair effects (``ln_tij_bar``, :func:`fixed_effects`); ``False`` returns the
+        policy estimate only (the frame without ``ln_tij_bar``), at the cost of the PPML alone.
     """
     missing = [c for c in (*_PANEL, *policy) if c not in panel.columns]
     if missing:
         raise UserInputError("panel", "header", list(panel.columns), f"missing column(s) {', '.join(missing)}")
     if base_year not in years:
         raise UserInputError("ppml", "base_year", base_year, "must be one of the estimation years")
-    df = panel[panel["year"].isin(list(years))].copy()
-    if df.empty:
+    keep = panel["year"].isin(list(years)).to_numpy()
+    if not keep.any():
         raise UserInputError("panel", "year", list(years), "no rows in these years")
-    df["exp_time"] = df["exporter"].astype(str) + "_" + df["year"].astype(str)
-    df["imp_time"] = df["importer"].astype(str) + "_" + df["year"].astype(str)
-    domestic = (df["exporter"] == df["importer"]).to_numpy()
-    df["pair"] = np.where(domestic, "domestic", "p" + df["pair_id"].astype(str))
-    traded = df.groupby("pair")["trade"].transform("sum").to_numpy() > 0
-    est = fit_ppml(df[traded], f"trade ~ {' + '.join(policy)} | exp_time + imp_time + pair", vcov=vcov)
-    fe = est.fit.fixef(atol=1e-12, btol=1e-12)["C(pair)"]
-    base = float(fe.get("domestic", 0.0))
-    gamma = df["pair"].map(lambda k: fe.get(k, np.nan)).astype(float) - base
-    gamma[domestic] = 0.0
-    df["ln_tij_bar"] = gamma.to_numpy()
-    out = df[df["year"] == base_year].drop(columns=["exp_time", "imp_time", "pair"]).reset_index(drop=True)
+    df = panel[keep]
+    codes = gravity_codes(df)
+    pair = codes["pair"].to_numpy()
+    trade = df["trade"].to_numpy(dtype=float)
+    uniq, inv = np.unique(pair, return_inverse=True)
+    traded = (np.bincount(inv.ravel(), weights=trade, minlength=len(uniq)) > 0)[inv.ravel()]
+    est_df = pd.concat([df.loc[traded, ["trade", *policy]], codes[traded]], axis=1)
+    est = fit_ppml(est_df, f"trade ~ {' + '.join(policy)} | exp_time + imp_time + pair", vcov=vcov)
+    base = (df["year"] == base_year).to_numpy()
+    out = df[base].reset_index(drop=True)
+    if effects:
+        fe = fixed_effects(est)["pair"]
+        dom = float(fe.get(0, 0.0))
+        gamma = fe.reindex(pair[base]).to_numpy(dtype=float) - dom
+        gamma[pair[base] == 0] = 0.0
+        out["ln_tij_bar"] = gamma
     return PairEffects(est, int(base_year), out)
 
 

@@ -77,3 +77,28 @@ def test_bad_formula_and_missing_columns_are_user_errors() -> None:
         estimate_pair_effects(panel.drop(columns=["pair_id"]), years=YEARS, base_year=2004)
     with pytest.raises(UserInputError):
         estimate_pair_effects(panel, years=YEARS, base_year=1999)
+
+
+def test_effects_only_when_asked_and_recovered_as_pyfixest_does() -> None:
+    """``effects=False`` gives the same estimate without ``ln_tij_bar``; the recovered effects
+    reproduce the fitted linear predictor and pyfixest's own ``fixef`` pair differences."""
+    from usmca.ge.ppml import fixed_effects, gravity_codes
+
+    panel, gamma, b = _panel(seed=2)
+    bare = estimate_pair_effects(panel, years=YEARS, base_year=2008, effects=False)
+    full = estimate_pair_effects(panel, years=YEARS, base_year=2008)
+    assert "ln_tij_bar" not in bare.frame.columns and "ln_tij_bar" in full.frame.columns
+    assert bare.estimate.coef["RTA"] == full.estimate.coef["RTA"]
+    fe = fixed_effects(full.estimate)
+    data = full.estimate.fit._data
+    eta = sum(fe[k].reindex(data[k]).to_numpy() for k in ("exp_time", "imp_time", "pair"))
+    eta = eta + data["RTA"].to_numpy() * full.estimate.coef["RTA"]
+    np.testing.assert_allclose(eta, full.estimate.fit._Y_hat_link, atol=1e-9)
+    theirs = full.estimate.fit.fixef(atol=1e-12, btol=1e-12)["C(pair)"]
+    mine = fe["pair"] - fe["pair"].loc[0]
+    for level, value in theirs.items():
+        assert mine.loc[int(float(level))] == pytest.approx(value - theirs.get("0", 0.0), abs=1e-8)
+    codes = gravity_codes(panel)
+    dom = (panel["exporter"] == panel["importer"]).to_numpy()
+    assert (codes.loc[dom, "pair"] == 0).all() and (codes.loc[~dom, "pair"] > 0).all()
+    assert codes.groupby(["exp_time"]).ngroups == N * len(YEARS)

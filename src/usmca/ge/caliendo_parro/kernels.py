@@ -34,9 +34,9 @@ from typing import NamedTuple
 import numpy as np
 
 from .anderson import Anderson
+from .fused import Workspace
 
-__all__ = ["Equilibrium", "cost_and_price", "trade_shares", "expenditure", "trade_balance",
-           "equilibrium"]
+__all__ = ["Equilibrium", "expenditure", "equilibrium"]
 
 
 class Equilibrium(NamedTuple):
@@ -57,43 +57,6 @@ class Equilibrium(NamedTuple):
     inner_iterations: int
     residual: float        #: max |trade-balance excess| / w_n L_n
     converged: bool
-
-
-def cost_and_price(log_w: np.ndarray, log_p0: np.ndarray, pik_t: np.ndarray, theta: np.ndarray,
-                   va_share: np.ndarray, io_share: np.ndarray, tol: float = 1e-14,
-                   max_iter: int = 2000) -> tuple[np.ndarray, np.ndarray, int]:
-    r"""Solve the cost / price-index block ([C], [P]) for given wages by fixed-point iteration.
-
-    Parameters
-    ----------
-    log_w : (N,) log wage changes.
-    log_p0 : (N, J) starting log price changes (warm start).
-    pik_t : (J, N, N) sector-major :math:`\pi_{nij} \hat\kappa_{nij}^{-\theta_j}` (``[j, n, i]``).
-
-    Returns
-    -------
-    log_c, log_p, iterations
-        The map is a contraction because :math:`\sum_k \gamma_{nkj} < 1`.
-    """
-    log_p = log_p0
-    wpart = va_share * log_w[:, None]
-    neg_inv_theta = -1.0 / theta
-    for it in range(1, max_iter + 1):  # noqa: B007 - the count is returned after the loop
-        log_c = wpart + np.matmul(log_p[:, None, :], io_share)[:, 0, :]
-        phi = np.matmul(pik_t, np.exp(-theta * log_c).T[:, :, None])[:, :, 0]     # (J, N)
-        new = np.log(phi).T * neg_inv_theta
-        step = np.max(np.abs(new - log_p))
-        log_p = new
-        if step < tol:
-            break
-    log_c = wpart + np.matmul(log_p[:, None, :], io_share)[:, 0, :]
-    return log_c, log_p, it
-
-
-def trade_shares(pik_t: np.ndarray, log_c: np.ndarray, log_p: np.ndarray, theta: np.ndarray) -> np.ndarray:
-    r"""Counterfactual shares ([S]), sector-major ``[j, n, i]``:
-    :math:`\pi'_{nij} = \pi_{nij}\hat\kappa_{nij}^{-\theta_j}\hat c_{ij}^{-\theta_j}\hat P_{nj}^{\theta_j}`."""
-    return pik_t * np.exp(-theta * log_c).T[:, None, :] * np.exp(theta * log_p).T[:, :, None]
 
 
 def expenditure(pi1_t: np.ndarray, tau1_t: np.ndarray, io_share: np.ndarray, final_share: np.ndarray,
@@ -128,14 +91,6 @@ def expenditure(pi1_t: np.ndarray, tau1_t: np.ndarray, io_share: np.ndarray, fin
     return x, inc, it
 
 
-def trade_balance(pi1_t: np.ndarray, tau1_t: np.ndarray, x1: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Foreign imports and exports net of tariffs, :math:`(M_n, E_n)` (both sides of [TB]);
-    sector-major shares and tariffs."""
-    flows = pi1_t * x1.T[:, :, None] / (1.0 + tau1_t)                             # [j, n, i]
-    dom = np.einsum("jnn->n", flows)
-    return flows.sum(axis=(0, 2)) - dom, flows.sum(axis=(0, 1)) - dom
-
-
 def equilibrium(pi: np.ndarray, tau0: np.ndarray, tau1: np.ndarray, x: np.ndarray,
                 va_share: np.ndarray, io_share: np.ndarray, final_share: np.ndarray,
                 theta: np.ndarray, wl: np.ndarray, d1: np.ndarray,
@@ -148,20 +103,24 @@ def equilibrium(pi: np.ndarray, tau0: np.ndarray, tau1: np.ndarray, x: np.ndarra
     unchanged, and accelerated with Anderson mixing. Inner blocks (prices, expenditure) are
     solved with warm starts to a tolerance that tightens with the outer residual (down to
     machine precision). Stops when :math:`\max_n |M_n - D'_n - E_n| / w_nL_n <` ``tol``.
-    Arrays in and out are ``[n, i, j]``; the loops run sector-major for contiguous batched
-    matrix products.
+    Arrays in and out are ``[n, i, j]``. The inner loops run on the preallocated buffers of
+    :class:`.fused.Workspace` (exact rewritings of [C]-[I] that skip the bilateral products of
+    sectors bought only at home and fold each affine block into one batched product); the
+    textbook loops are kept beside it in ``benchmarks/bench_ge_cp.py`` for comparison.
     """
-    n_c, _, n_s = pi.shape
-    kappa = (1.0 + tau1) / (1.0 + tau0)
-    if d_hat is not None:
-        kappa = kappa * d_hat
-    with np.errstate(divide="ignore", invalid="ignore"):
-        pik = np.where(pi > 0, pi * np.exp(-theta * np.log(kappa)), 0.0)
-    pik_t = np.ascontiguousarray(pik.transpose(2, 0, 1))
-    tau1_t = np.ascontiguousarray(tau1.transpose(2, 0, 1))
+    n_c = pi.shape[0]
+    if d_hat is None and (tau1 is tau0 or np.array_equal(tau1, tau0)):
+        pik = pi                                   # kappa = 1: pi * exp(-theta * 0) is pi exactly
+    else:
+        kappa = (1.0 + tau1) / (1.0 + tau0)
+        if d_hat is not None:
+            kappa = kappa * d_hat
+        with np.errstate(divide="ignore", invalid="ignore"):
+            pik = np.where(pi > 0, pi * np.exp(-theta * np.log(kappa)), 0.0)
+    ws = Workspace(np.ascontiguousarray(pik.transpose(2, 0, 1)), np.ascontiguousarray(tau1.transpose(2, 0, 1)),
+                   theta, va_share, io_share, final_share)
     world = wl.sum()
-    log_p = np.zeros((n_c, n_s))
-    x1 = x.copy()
+    ws.set_expenditure(x)
     w = np.ones(n_c)
     acc = Anderson(memory)
     inner = 0
@@ -169,11 +128,11 @@ def equilibrium(pi: np.ndarray, tau0: np.ndarray, tau1: np.ndarray, x: np.ndarra
     converged = False
     for outer in range(1, max_iter + 1):
         itol = 1e-14 if outer == 1 else min(1e-8, max(1e-14, 1e-4 * resid))
-        log_c, log_p, k1 = cost_and_price(np.log(w), log_p, pik_t, theta, va_share, io_share, tol=itol)
-        pi1_t = trade_shares(pik_t, log_c, log_p, theta)
-        x1, inc, k2 = expenditure(pi1_t, tau1_t, io_share, final_share, w * wl + d1, x1, tol=itol)
+        k1 = ws.prices(np.log(w), itol)
+        ws.shares()
+        k2 = ws.expenditure(w * wl + d1, itol)
         inner += k1 + k2
-        m, e = trade_balance(pi1_t, tau1_t, x1)
+        m, e = ws.balance()
         excess = (m - d1 - e) / wl
         resid = float(np.max(np.abs(excess)))
         if resid < tol and itol <= max(1e-13, 1e-2 * tol):
@@ -186,7 +145,6 @@ def equilibrium(pi: np.ndarray, tau0: np.ndarray, tau1: np.ndarray, x: np.ndarra
             acc.reset()
             w_new = g
         w = w_new * world / (w_new @ wl)
-    return Equilibrium(w_hat=w, c_hat=np.exp(log_c), p_hat=np.exp(log_p),
-                       pi=np.ascontiguousarray(pi1_t.transpose(1, 2, 0)),
-                       expenditure=x1, income=inc, tariffs=tau1, outer_iterations=outer,
-                       inner_iterations=inner, residual=resid, converged=converged)
+    return Equilibrium(w_hat=w, c_hat=np.exp(ws.unpermute(ws.log_c)), p_hat=np.exp(ws.unpermute(ws.log_p)),
+                       pi=ws.pi(), expenditure=ws.unpermute(ws.x), income=ws.income, tariffs=tau1,
+                       outer_iterations=outer, inner_iterations=inner, residual=resid, converged=converged)
