@@ -103,3 +103,18 @@ def test_duckdb_bad_row_named(schedule, tmp_path: Path, column: str, value: obje
     f.to_parquet(path)
     with pytest.raises(UserInputError, match=field):
         effective_rates_file(path, schedule=schedule)
+
+
+def test_class_rates_apply_an_all_in_rate_for_every_origin() -> None:
+    # The 2026 metals Annex III brings the total duty of its goods to one all-in rate whatever the
+    # origin (a deal without partners). The class path once applied only per-partner deals and
+    # charged 8207.30.30.20 from Canada 20.7% on 2026-05-01 where the direct path gives the 15%.
+    import datetime as dt
+
+    h = np.array(["8207303020"] * 3 + ["7326908688"] * 3, dtype=object)
+    p = np.array(["CA", "MX", "CN"] * 2, dtype=object)
+    dates = [dt.date(2026, 3, 1), dt.date(2026, 5, 1)]
+    fast, ref = statutory_rates(h, p, dates), reference_rates(h, p, dates)
+    for key in ("unclaimed", "claimed"):
+        np.testing.assert_allclose(fast[key], ref[key], rtol=1e-12, atol=1e-12)
+    assert ref["unclaimed"][1, 0] == pytest.approx(15.0)

@@ -121,7 +121,7 @@ def _rates(law: LawTree, sched: Schedule, h_idx: np.ndarray, h_ser: pd.Series, p
             valid = ev.claim[c_idx]
             col1 = np.where(valid, pref, mfn) if claim else mfn
             live = [k for k, r in ev.rate.items() if (r > 0).any()]
-            dealt = [k for k in live if (m := ev.measures[k]).deal is not None and m.deal.by_partner is not None]
+            dealt = [k for k in live if _has_deal(ev.measures[k])]
             # the all-in rule nets out each line's column 1: per good, only for the pairs it can touch
             # (a positive rate of a deal partner); every other pair keeps its rate, summed per pair
             touch = np.zeros(len(c_uni), dtype=bool)
@@ -153,8 +153,19 @@ def _rates(law: LawTree, sched: Schedule, h_idx: np.ndarray, h_ser: pd.Series, p
     return out
 
 
+def _has_deal(m: Any) -> bool:
+    """Measure ``m`` carries an all-in rule :func:`deals.apply_deals` applies (per partner or for every origin)."""
+    deal = m.deal
+    return deal is not None and (deal.by_partner is not None or (deal.uniform is not None and deal.entry is not None))
+
+
 def deal_partner(m: Any, p_uni: np.ndarray, law: LawTree, d: dt.date) -> np.ndarray:
-    """Per partner: it has an all-in rate in measure ``m``'s deal on ``d`` (:func:`deals.partner_keys`)."""
+    """Per partner: it has an all-in rate in measure ``m``'s deal on ``d`` (:func:`deals.partner_keys`).
+
+    A deal with one all-in rate for every origin (e.g. the 2026 metals Annex III) covers every partner.
+    """
+    if m.deal.by_partner is None:
+        return np.ones(len(p_uni), dtype=bool)
     keys = partner_keys(p_uni, law, d)
     return np.isin(keys.astype(str), [str(k) for k in m.deal.by_partner])
 
