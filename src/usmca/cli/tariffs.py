@@ -27,6 +27,7 @@ def _tree(reform: Optional[Path]) -> LawTree:
 
 @tariffs_app.command("duty")
 def duty_cmd(
+    ctx: typer.Context,
     hts: Optional[str] = typer.Option(None, "--hts", help="HTS code, 8 or 10 digits (dots optional)."),
     origin: Optional[str] = typer.Option(None, "--origin", help="Country of origin, ISO 3166-1 alpha-2."),
     date: Optional[str] = typer.Option(None, "--date", help="Date of entry, YYYY-MM-DD."),
@@ -56,8 +57,10 @@ def duty_cmd(
                    {"--hts": hts, "--origin": origin, "--date": date, "--value": value})
         return
     for option, given in (("--hts", hts), ("--origin", origin), ("--date", date), ("--value", value)):
-        if given is None:
-            raise UserInputError(option, "", None, "required (or give an entries file with --file)")
+        if given is None:  # a usage error, as when the option was required: one line naming command and option
+            from usmca.cli import _cx  # the click typer runs on (typer >= 0.29 vendors it)
+
+            raise _cx.UsageError(f"Missing option '{option}' (or give an entries file with --file).", ctx=ctx)
     assert hts is not None and origin is not None and value is not None
     from usmca.tariffs import duty
 
