@@ -19,3 +19,19 @@ def assert_user_error(response: Any, source: str | None = None, field: str | Non
     if field is not None:
         assert doc["field"] == field, doc
     return doc
+
+
+#: A duty query every API test may use (a Mexican car part, no claim).
+DUTY = "/tariffs/duty?hts=8703.23.01&origin=MX&date=2025-03-01&value=1000"
+
+
+def make_client(app: Any) -> Any:
+    """A FastAPI TestClient over ``app`` (starlette's httpx deprecation notice silenced)."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from fastapi.testclient import TestClient
+    return TestClient(app)
+
+

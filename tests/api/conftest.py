@@ -5,10 +5,11 @@ from __future__ import annotations
 import socket
 import threading
 import time
-import warnings
 from typing import Any, Iterator
 
 import pytest
+
+from .checks import make_client
 
 
 @pytest.fixture(scope="session")
@@ -20,11 +21,7 @@ def app() -> Any:
 
 @pytest.fixture(scope="session")
 def client(app: Any) -> Any:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # starlette's deprecation notice about httpx (still supported)
-        from fastapi.testclient import TestClient
-
-    return TestClient(app)
+    return make_client(app)
 
 
 def _free_port() -> int:

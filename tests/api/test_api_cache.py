@@ -4,21 +4,13 @@ without running the engine again; anything else runs the engine."""
 from __future__ import annotations
 
 import asyncio
-import warnings
 from typing import Any
 
 import pytest
 
 from usmca.api.cache import ResponseCache, data_stamp
 
-DUTY = "/tariffs/duty?hts=8703.23.01&origin=MX&date=2025-03-01&value=1000"
-
-
-def _client(app: Any) -> Any:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        from fastapi.testclient import TestClient
-    return TestClient(app)
+from .checks import DUTY, make_client
 
 
 @pytest.fixture()
@@ -41,7 +33,7 @@ def counted(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
 def test_a_repeated_duty_query_is_answered_once_by_the_engine(counted: list[Any]) -> None:
     from usmca.api import create_app
 
-    client = _client(create_app(jobs=False))
+    client = make_client(create_app(jobs=False))
     first, second = client.get(DUTY), client.get(DUTY)
     assert first.status_code == second.status_code == 200
     assert first.content == second.content and first.headers == second.headers
@@ -54,7 +46,7 @@ def test_a_repeated_duty_query_is_answered_once_by_the_engine(counted: list[Any]
 def test_errors_are_not_cached(counted: list[Any]) -> None:
     from usmca.api import create_app
 
-    client = _client(create_app(jobs=False))
+    client = make_client(create_app(jobs=False))
     for _ in range(2):
         r = client.get(DUTY.replace("origin=MX", "origin=ZZ"))
         assert r.status_code == 404  # well-formed, but no such country
@@ -64,7 +56,7 @@ def test_errors_are_not_cached(counted: list[Any]) -> None:
 def test_another_store_is_another_answer(counted: list[Any], monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> None:
     from usmca.api import create_app
 
-    client = _client(create_app(jobs=False))
+    client = make_client(create_app(jobs=False))
     before = data_stamp()
     client.get(DUTY)
     monkeypatch.setenv("USMCA_STORE", str(tmp_path / "absent.duckdb"))

@@ -8,21 +8,13 @@ from __future__ import annotations
 
 import os
 import time
-import warnings
 from typing import Any, Iterator
 
 import pytest
 
 from usmca.api.jobs import JobPool, PoolFull
 
-DUTY = "/tariffs/duty?hts=8703.23.01&origin=MX&date=2025-03-01&value=1000"
-
-
-def _client(app: Any) -> Any:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        from fastapi.testclient import TestClient
-    return TestClient(app)
+from .checks import DUTY, make_client
 
 
 @pytest.fixture()
@@ -48,7 +40,7 @@ def test_identical_jobs_share_one_run_and_the_queue_is_bounded(pool: JobPool) ->
 def test_other_routes_answer_while_the_pool_is_busy_and_a_new_job_is_503(pool: JobPool) -> None:
     from usmca.api import create_app
 
-    client = _client(create_app(jobs=pool))
+    client = make_client(create_app(jobs=pool))
     busy = pool.submit(("sleep",), time.sleep, 60)
     duty = client.get(DUTY)
     assert duty.status_code == 200 and duty.json()["total_duty"] > 0
@@ -71,7 +63,7 @@ def test_the_server_process_never_solves(pool: JobPool, monkeypatch: pytest.Monk
 
     monkeypatch.setattr(usmca.scenarios, "run_scenario", forbidden)
     monkeypatch.setattr(usmca.scenarios.runner, "run_scenario", forbidden)
-    client = _client(create_app(jobs=pool))
+    client = make_client(create_app(jobs=pool))
     name = client.get("/review/scenarios").json()["scenarios"][0]["name"]
     first = client.get(f"/review/{name}")
     assert first.status_code == 200, first.text
@@ -87,7 +79,7 @@ def test_the_server_process_never_solves(pool: JobPool, monkeypatch: pytest.Monk
 def test_an_unknown_scenario_is_422_before_any_job(pool: JobPool) -> None:
     from usmca.api import create_app
 
-    client = _client(create_app(jobs=pool))
+    client = make_client(create_app(jobs=pool))
     busy = pool.submit(("sleep",), time.sleep, 60)
     r = client.get("/review/no_such_scenario")
     assert r.status_code == 422 and r.json()["field"] == "name"
@@ -109,7 +101,7 @@ def test_a_user_error_in_a_job_is_the_same_user_error_in_the_server(pool: JobPoo
 def test_a_what_if_with_a_bad_law_path_is_422_from_the_worker(pool: JobPool) -> None:
     from usmca.api import create_app
 
-    client = _client(create_app(jobs=pool))
+    client = make_client(create_app(jobs=pool))
     name = client.get("/review/scenarios").json()["scenarios"][0]["name"]
     r = client.post("/dashboard/run", json={"scenario": name, "changes": {"usmca/no/such/parameter": {"2027-07-01": 1}}})
     assert r.status_code == 422, r.text
