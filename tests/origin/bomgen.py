@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import random
 from typing import Any
 
@@ -16,6 +17,27 @@ RULES = [
     [{"shift": "none", "rvc": {"nc": 62.5}}],
     [{"shift": "CTH", "from_only": ["73", "39"]}, {"shift": "CTSH", "rvc": {"tv": 55}}],
 ]
+
+
+MOTOR: dict[str, Any] = {
+    "good": {"description": "Electric motor", "hs": "8501.52", "produced_in": "MX", "date": "2025-03-01",
+             "method": "NC", "transaction_value": 410.00, "international_shipping": 12.00,
+             "costs": {"total_cost": 380.00, "excluded": {"sales_promotion": 6.00, "royalties": 4.00,
+                                                          "shipping_packing": 9.00, "non_allowable_interest": 0}}},
+    "materials": [
+        {"id": "stator", "hs": "8503.00", "value": 120.00, "origin": "non_originating", "country": "CN"},
+        {"id": "housing", "hs": "7326.90", "value": 40.00, "origin": "originating", "country": "MX"},
+        {"id": "wire", "hs": "8544.11", "value": 90.00, "origin": "non_originating", "country": "CN"},
+    ],
+}
+"""The electric-motor BOM of the API and what-if tests (adjusted TV 398, VNM 210, NC base 361)."""
+
+
+def motor_bom(**good: Any) -> dict[str, Any]:
+    """A deep copy of :data:`MOTOR` with ``good`` fields replaced (e.g. ``rule=...``, ``date=...``)."""
+    b: dict[str, Any] = json.loads(json.dumps(MOTOR))
+    b["good"].update(good)
+    return b
 
 
 def _money(rng: random.Random, lo: float, hi: float) -> float:

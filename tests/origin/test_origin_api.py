@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -12,24 +13,14 @@ import yaml
 
 from usmca.errors import UserInputError
 
-MOTOR: dict[str, Any] = {
-    "good": {"description": "Electric motor", "hs": "8501.52", "produced_in": "MX", "date": "2025-03-01",
-             "method": "NC", "transaction_value": 410.00, "international_shipping": 12.00,
-             "costs": {"total_cost": 380.00, "excluded": {"sales_promotion": 6.00, "royalties": 4.00,
-                                                          "shipping_packing": 9.00, "non_allowable_interest": 0}}},
-    "materials": [
-        {"id": "stator", "hs": "8503.00", "value": 120.00, "origin": "non_originating", "country": "CN"},
-        {"id": "housing", "hs": "7326.90", "value": 40.00, "origin": "originating", "country": "MX"},
-        {"id": "wire", "hs": "8544.11", "value": 90.00, "origin": "non_originating", "country": "CN"},
-    ],
-}
+sys.path.insert(0, str(Path(__file__).parent))
+from bomgen import motor_bom  # noqa: E402
+
 RULE = [{"shift": "CTH", "except": ["85.03"]}, {"shift": "none", "rvc": {"tv": 60, "nc": 50}}]
 
 
 def _bom(**good: Any) -> dict[str, Any]:
-    b = json.loads(json.dumps(MOTOR))
-    b["good"].update(good)
-    return b
+    return motor_bom(**good)
 
 
 def test_result_is_immutable_and_has_the_contract_keys() -> None:

@@ -3,31 +3,23 @@
 from __future__ import annotations
 
 import json
+import sys
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from usmca.law import Reform
 from usmca.origin import qualify
 
-MOTOR: dict[str, Any] = {
-    "good": {"description": "Electric motor", "hs": "8501.52", "produced_in": "MX", "date": "2026-08-01",
-             "method": "NC", "transaction_value": 410.00, "international_shipping": 12.00,
-             "costs": {"total_cost": 380.00, "excluded": {"sales_promotion": 6.00, "royalties": 4.00,
-                                                          "shipping_packing": 9.00, "non_allowable_interest": 0}}},
-    "materials": [
-        {"id": "stator", "hs": "8503.00", "value": 120.00, "origin": "non_originating", "country": "CN"},
-        {"id": "housing", "hs": "7326.90", "value": 40.00, "origin": "originating", "country": "MX"},
-        {"id": "wire", "hs": "8544.11", "value": 90.00, "origin": "non_originating", "country": "CN"},
-    ],
-}
+sys.path.insert(0, str(Path(__file__).parent))
+from bomgen import motor_bom  # noqa: E402
+
 REF = {"url": "https://international.gc.ca/trade-commerce/trade-agreements-accords-commerciaux/agr-acc/"
               "cusma-aceum/text-texte/34.aspx?lang=eng", "instrument": "test scenario", "provision": "Art. 34.7"}
 
 
 def _bom(rule: list[dict[str, Any]]) -> dict[str, Any]:
-    b = json.loads(json.dumps(MOTOR))
-    b["good"]["rule"] = rule
-    return b
+    return motor_bom(rule=rule, date="2026-08-01")
 
 
 def test_each_alternative_plan_names_its_failed_tests_and_margins() -> None:
