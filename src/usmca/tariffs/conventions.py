@@ -36,9 +36,8 @@ import numpy as np
 import pandas as pd
 
 from usmca.errors import UserInputError
-from usmca.paths import shared_data_dir
 
-from .sectors import gtap_crosswalk
+from .sectors import gtap_crosswalk, tracker_file
 
 __all__ = ["Convention", "CONVENTIONS", "budget_lab_flows", "claim_shares_h2", "weights_2024", "check_convention"]
 
@@ -59,10 +58,7 @@ def check_convention(name: str, option: str = "--convention") -> str:
 
 @functools.lru_cache(maxsize=1)
 def _gtap_2024() -> pd.DataFrame:
-    base = shared_data_dir()
-    p = None if base is None else base / "us_tariffs" / "yale_tariff_rate_tracker" / "imports_by_country_gtap_2024.csv"
-    if p is None or not p.is_file():
-        raise UserInputError("--convention", "", "budget-lab", "the 2024 import weights are not in ../shared/data")
+    p = tracker_file("imports_by_country_gtap_2024.csv", "--convention", "budget-lab", "the 2024 import weights")
     df = pd.read_csv(p, dtype={"cty_code": str})
     sectors = [c for c in df.columns if c not in ("country_name", "cty_code", "total_imports")]
     long = df.melt(id_vars=["cty_code"], value_vars=sectors, var_name="sector", value_name="imports_2024")

@@ -29,13 +29,22 @@ def hs_sections() -> pd.DataFrame:
     return pd.read_csv(_HERE / "hs_sections.csv", dtype={"section": str})
 
 
+def tracker_file(name: str, option: str, value: str, what: str) -> Path:
+    """A file of the Yale Budget Lab tracker in ../shared/data, or a :class:`UserInputError`.
+
+    ``option``/``value`` name what the user asked for (e.g. ``--by gtap``); ``what`` says what is missing.
+    """
+    base = shared_data_dir()
+    p = None if base is None else base / "us_tariffs" / "yale_tariff_rate_tracker" / name
+    if p is None or not p.is_file():
+        raise UserInputError(option, "", value, f"{what} is not in ../shared/data")
+    return p
+
+
 @functools.lru_cache(maxsize=1)
 def gtap_crosswalk() -> pd.Series:
     """HTS10 -> GTAP sector code, from the shared concordance."""
-    base = shared_data_dir()
-    p = None if base is None else base / "us_tariffs" / "yale_tariff_rate_tracker" / "hs10_gtap_crosswalk.csv"
-    if p is None or not p.is_file():
-        raise UserInputError("--by", "", "gtap", "the HTS10-GTAP crosswalk is not in ../shared/data")
+    p = tracker_file("hs10_gtap_crosswalk.csv", "--by", "gtap", "the HTS10-GTAP crosswalk")
     cw = pd.read_csv(p, dtype=str, usecols=["hs10", "gtap_code"])
     return cw.drop_duplicates("hs10").set_index("hs10")["gtap_code"]
 
