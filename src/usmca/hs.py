@@ -200,7 +200,19 @@ class HsSet:
         return bool(self.ranges)
 
     def contains(self, digits: str) -> bool | None:
-        """True if in some range, False if in none, None if undetermined for a short code."""
+        """True if in some range, False if in none, None if undetermined for a short code.
+
+        A code at least as long as every range's level is decided by one set look-up per level
+        of single codes and a comparison per proper range; a shorter code is checked range by
+        range (it may be undetermined).
+        """
+        singles, ranges = self._by_length
+        m = len(digits)
+        if m >= self._deepest:
+            for n, group in singles:
+                if digits[:n] in group:
+                    return True
+            return any(lo <= digits[:n] <= hi for n, lo, hi in ranges)
         undetermined = False
         for r in self.ranges:
             c = r.contains(digits)
@@ -237,6 +249,11 @@ class HsSet:
             else:
                 out |= (~long_enough) & (p >= lo) & (span_hi <= hi)
         return out
+
+    @functools.cached_property
+    def _deepest(self) -> int:
+        """The longest level among the ranges (0 for the empty set)."""
+        return max((r.level for r in self.ranges), default=0)
 
     @functools.cached_property
     def _by_length(self) -> tuple[tuple[tuple[int, frozenset[str]], ...], tuple[tuple[int, str, str], ...]]:
