@@ -4,8 +4,9 @@ The same statutory rates as :func:`usmca.tariffs.etr.effective_rates` (same form
 month weights), for flows that need not fit in memory: DuckDB reads the distinct (HTS10,
 partner) pairs and months of the file, the rates are computed once per pair, law date and month
 (:func:`usmca.tariffs.etr_rates.statutory_rates`, then the day weights of each month) into a
-table of :math:`K \\times M` rows, and one query streams the file through a hash join with that
-table and sums
+table of :math:`K` rows, one per pair, holding the :math:`M` monthly rates as fixed-size lists (an
+Arrow table, not copied), and one query streams the file through a hash join on the pair, picks
+the month's element of each list and sums
 
 .. math::
 
@@ -106,28 +107,30 @@ def effective_rates_file(path: str | Path, *, by: Sequence[str] = ("partner", "m
             dates, w = [day], np.ones((len(m_uni), 1))
         rates = statutory_rates(pairs["hts10"].to_numpy(dtype=object), pairs["partner"].to_numpy(dtype=object), dates,
                                 tree=law, schedule=sched, us_content=us_content)
-        k, m = len(pairs), len(months)
-        table = pd.DataFrame({"k": np.tile(np.arange(k, dtype=np.int32), m), "m": np.repeat(np.arange(m, dtype=np.int32), k),
-                              "ru": (w @ rates["unclaimed"]).ravel(), "rc": (w @ rates["claimed"]).ravel()})
+        m = len(months)
+        import pyarrow as pa  # noqa: PLC0415 - zero-copy columns: no (pairs x months)-row table is built
+
+        def per_pair(r: np.ndarray) -> pa.FixedSizeListArray:  # (M, K) month-weighted rates -> K lists of M
+            return pa.FixedSizeListArray.from_arrays(pa.array((r.T @ w.T).ravel()), m)  # (K, M), C order
+
+        keys = pa.Table.from_pandas(pairs[["hts10", "partner"]], preserve_index=False)
+        keys = keys.append_column("ru", per_pair(rates["unclaimed"])).append_column("rc", per_pair(rates["claimed"]))
         del rates
-        keys = pairs.assign(k=np.arange(k, dtype=np.int32))
-        month_keys = pd.DataFrame({"month": months, "m": np.arange(m, dtype=np.int32)})
-        con.register("rate_table", table)
-        con.register("pair_keys", keys)
+        month_keys = pd.DataFrame({"month": months, "m": np.arange(1, m + 1, dtype=np.int32)})
+        con.register("pair_rates", keys)
         con.register("month_keys", month_keys)
         groups, joins = _groups(con, by, pairs)
         select = ", ".join(f"{expr} AS {name}" for name, expr in groups)
         sql = f"""
             SELECT {select + ',' if select else ''}
                    sum(f.value) AS value, sum(f.usmca_value) AS usmca_value,
-                   sum(((f.value - f.usmca_value) * r.ru + f.usmca_value * r.rc) / 100.0) AS duty,
+                   sum(((f.value - f.usmca_value) * p.ru[mk.m] + f.usmca_value * p.rc[mk.m]) / 100.0) AS duty,
                    count_if(f.value IS NULL OR NOT isfinite(f.value) OR f.value < 0 OR f.usmca_value IS NULL
                             OR NOT isfinite(f.usmca_value) OR f.usmca_value < 0
                             OR f.usmca_value > f.value * (1 + 1e-9) + 1e-6) AS bad
             FROM {scan} f
-            JOIN pair_keys p ON f.hts10 = p.hts10 AND f.partner = p.partner
+            JOIN pair_rates p ON f.hts10 = p.hts10 AND f.partner = p.partner
             JOIN month_keys mk ON f.month = mk.month
-            JOIN rate_table r ON r.k = p.k AND r.m = mk.m
             {joins}
             {'GROUP BY ALL' if groups else ''}"""
         out = con.execute(sql).df()
