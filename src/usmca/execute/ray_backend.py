@@ -28,7 +28,7 @@ from urllib.parse import urlsplit
 
 from usmca.errors import UserInputError
 
-from .base import OnDone, ShardFn, imap_ordered
+from .base import OnDone, Pending, ShardFn, imap_ordered
 
 __all__ = ["RayExecutor", "check_address", "CONNECT_TIMEOUT_S"]
 
@@ -197,6 +197,31 @@ class RayExecutor:
     def imap_shards(self, fn: ShardFn, shards: Sequence[Any], *, shared: Any = None) -> Iterator[Any]:
         with closing(self._run(fn, shards, shared)) as done:
             yield from imap_ordered(done, len(shards))
+
+    def submit_shards(self, fn: ShardFn, shards: Sequence[Any], *, shared: Any = None) -> Pending:
+        """Every shard submitted now (no window: for the few shards of one solve); results in order."""
+        ray = self._ray
+        shared_ref, fn_ref = ray.put(shared), ray.put(fn)
+        refs = [self._remote.remote(fn_ref, shared_ref, s) for s in shards]
+
+        def collect() -> list[Any]:
+            out = []
+            try:
+                for ref in refs:
+                    try:
+                        r = ray.get(ref)
+                    except ray.exceptions.RayTaskError as exc:
+                        raise _cause(exc) from None
+                    if isinstance(r, _Raised):
+                        raise r.rebuild()
+                    out.append(r)
+            except BaseException:
+                self.cancelled = refs[len(out):]
+                self._cancel(refs[len(out):])
+                raise
+            return out
+
+        return Pending(collect, lambda: self._cancel(refs))
 
     def close(self) -> None:
         if self._owner and self._ray.is_initialized():
