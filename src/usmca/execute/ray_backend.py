@@ -199,29 +199,32 @@ class RayExecutor:
             yield from imap_ordered(done, len(shards))
 
     def submit_shards(self, fn: ShardFn, shards: Sequence[Any], *, shared: Any = None) -> Pending:
-        """Every shard submitted now (no window: for the few shards of one solve); results in order."""
+        """The first ``window`` shards submitted now, the others as earlier ones are collected;
+        results in shard order."""
         ray = self._ray
         shared_ref, fn_ref = ray.put(shared), ray.put(fn)
-        refs = [self._remote.remote(fn_ref, shared_ref, s) for s in shards]
+        refs = [self._remote.remote(fn_ref, shared_ref, s) for s in shards[:self.window]]
 
         def collect() -> list[Any]:
-            out = []
+            out: list[Any] = []
             try:
-                for ref in refs:
+                while len(out) < len(shards):
                     try:
-                        r = ray.get(ref)
+                        r = ray.get(refs[len(out)])
                     except ray.exceptions.RayTaskError as exc:
                         raise _cause(exc) from None
                     if isinstance(r, _Raised):
                         raise r.rebuild()
                     out.append(r)
+                    if len(refs) < len(shards):
+                        refs.append(self._remote.remote(fn_ref, shared_ref, shards[len(refs)]))
             except BaseException:
                 self.cancelled = refs[len(out):]
                 self._cancel(refs[len(out):])
                 raise
             return out
 
-        return Pending(collect, lambda: self._cancel(refs))
+        return Pending(collect, lambda: self._cancel(list(refs)))
 
     def close(self) -> None:
         if self._owner and self._ray.is_initialized():

@@ -34,7 +34,7 @@ from usmca.execute.base import Pending
 from .caliendo_parro.batch import BatchEquilibrium, equilibrium_batch
 from .caliendo_parro.inputs import CPInputs
 
-__all__ = ["solve_draws", "submit_draws", "PendingDraws", "shard_rows", "MAX_ROWS", "ARRAY_BUDGET_BYTES"]
+__all__ = ["solve_draws", "submit_draws", "PendingDraws", "shard_rows", "balanced_rows", "MAX_ROWS", "ARRAY_BUDGET_BYTES"]
 
 MAX_ROWS = 125
 """Most rows (draws) per shard: the fastest batch size measured (module docstring)."""
@@ -45,6 +45,22 @@ ARRAY_BUDGET_BYTES = 64 * 2 ** 20
 def shard_rows(n: int, j: int) -> int:
     """Rows per shard for a model of ``n`` countries and ``j`` sectors (see the module docstring)."""
     return int(max(1, min(MAX_ROWS, ARRAY_BUDGET_BYTES // (8 * j * n * n))))
+
+
+def balanced_rows(rows: int, n: int, j: int) -> int:
+    """Rows per shard for ``rows`` draws: :func:`shard_rows`, or slightly more (at most 10% over
+    :data:`MAX_ROWS`, never over the memory budget) when that makes the shard count a multiple of
+    four, so that 1, 2 or 4 workers finish their last round together (1,001 rows: 8 shards of 126
+    instead of 9 of 112, one round fewer on 2 workers). A function of the model's size and the row
+    count only: serial and cluster runs solve the same batches."""
+    cap = shard_rows(n, j)
+    k = -(-rows // cap)
+    if k > 4:
+        k4 = 4 * (k // 4)
+        size = -(-rows // k4)
+        if size <= min(int(cap * 1.1), ARRAY_BUDGET_BYTES // (8 * j * n * n)):
+            return size
+    return cap
 
 
 def _solve_shard(shared: tuple[Any, ...], shard: tuple[np.ndarray, np.ndarray | None]) -> BatchEquilibrium:
@@ -100,7 +116,7 @@ def submit_draws(inputs: CPInputs, tau1: np.ndarray, theta: np.ndarray, d1: np.n
     its own work while a cluster solves the shards (one shard, or the serial executor: solved when
     ``result()`` is called, so the numbers are the same)."""
     rows = theta.shape[0]
-    spans = split(rows, shard_rows(len(inputs.countries), len(inputs.sectors)))
+    spans = split(rows, balanced_rows(rows, len(inputs.countries), len(inputs.sectors)))
     common = log_d is not None and log_d.shape[0] > 0 and log_d.strides[0] == 0   # one array broadcast over rows
     shared = (inputs, tau1, d1, np.ascontiguousarray(log_d[0]) if common and log_d is not None else None)
     shards = [(np.ascontiguousarray(theta[a:b]),
