@@ -38,7 +38,7 @@ def test_streamed_engine_equals_the_in_memory_engine(cli, flows: Path, args: tup
     assert duck["data_source"]["flows"]["engine"] == "duckdb (streamed)"
     for part in ("rows", "total"):
         assert len(mem[part]) == len(duck[part]) > 0
-        for m, d in zip(mem[part], duck[part]):
+        for m, d in zip(mem[part], duck[part], strict=True):
             for k, v in m.items():
                 if isinstance(v, float):
                     assert d[k] == pytest.approx(v, rel=1e-12, abs=1e-9), (part, k)
