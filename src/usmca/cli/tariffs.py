@@ -122,8 +122,8 @@ def etr_cmd(
     reform: Optional[Path] = typer.Option(None, "--reform", help="A reform file (parameter diff)."),
     convention: str = typer.Option("project", "--convention", help="Weights and claim shares: project (same-month "
                                    "flows, claims at entry) or budget-lab (2024 weights, H2-2025 claim shares)."),
-    engine: str = typer.Option("auto", "--engine", help="memory (pandas), duckdb (streams a --flows CSV or Parquet "
-                               "file of any size through DuckDB), or auto (duckdb for Parquet and for CSVs over 64 MiB)."),
+    engine: str = typer.Option("auto", "--engine", help="memory (pandas; a CSV of at most 64 MiB), duckdb (streams "
+                               "a --flows CSV or Parquet file of any size through DuckDB), or auto (duckdb for Parquet)."),
     json_out: bool = typer.Option(False, "--json", help="Write one JSON document."),
 ) -> None:
     """Statutory effective tariff rates (duty / customs value, USMCA-claimed share exempt)."""
@@ -160,8 +160,6 @@ def etr_cmd(
 
 def _streamed(engine: str, flows: Optional[Path], conv: str, components: bool) -> bool:
     """Whether ``tariffs etr`` streams the flow file through DuckDB (see ``--engine``)."""
-    from usmca.limits import MAX_TABLE_BYTES
-
     if engine not in ("auto", "memory", "duckdb"):
         raise UserInputError("--engine", "", engine, "one of auto, memory, duckdb")
     if engine == "memory":
@@ -172,8 +170,15 @@ def _streamed(engine: str, flows: Optional[Path], conv: str, components: bool) -
         raise UserInputError("--engine", "", engine, why)
     if flows is None or conv != "project" or components:
         return False
-    big = flows.is_file() and flows.stat().st_size > MAX_TABLE_BYTES
-    return engine == "duckdb" or big or flows.suffix.lower() == ".parquet"
+    if engine == "duckdb" or flows.suffix.lower() == ".parquet":
+        return True
+    from usmca.limits import MAX_TABLE_BYTES
+
+    if flows.is_file() and flows.stat().st_size > MAX_TABLE_BYTES:
+        raise UserInputError(str(flows), "", f"{flows.stat().st_size:,} bytes",
+                             f"the in-memory engine reads a CSV of at most {MAX_TABLE_BYTES:,} bytes; "
+                             "--engine duckdb streams a file of any size")
+    return False
 
 
 def _etr_streamed(flows: Path, cc: Optional[str], a: str, b: str, groups: tuple[str, ...], conv: str,
