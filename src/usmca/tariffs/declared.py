@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import weakref
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
@@ -100,29 +99,10 @@ class Declared:
     deal_additive: Component | None
 
 
-_MEASURES: dict[int, tuple[weakref.ref[LawTree], tuple[str, ...]]] = {}
-
-
 def measure_paths(tree: LawTree) -> list[str]:
-    """Paths of the measure declarations under ``us/`` (sorted; computed once per tree).
-
-    Keyed by identity (a frozen tree's field hash is not usable); an entry dies with its tree.
-    """
-    hit = _MEASURES.get(id(tree))
-    if hit is not None and hit[0]() is tree:
-        return list(hit[1])
-    paths = tuple(p for p in tree.paths(ROOT) if p.rsplit("/", 1)[-1] == "measure" or p.endswith("_measure"))
-    key = id(tree)
-
-    def forget(_ref: "weakref.ref[LawTree]") -> None:
-        _MEASURES.pop(key, None)
-
-    try:
-        ref = weakref.ref(tree, forget)
-    except TypeError:  # not weakly referable: no cache
-        return list(paths)
-    _MEASURES[key] = (ref, paths)
-    return list(paths)
+    """Paths of the measure declarations under ``us/`` (sorted; computed once per tree)."""
+    return tree.derived("us.measure_paths", lambda: [
+        p for p in tree.paths(ROOT) if p.rsplit("/", 1)[-1] == "measure" or p.endswith("_measure")])
 
 
 def _leaf_index(tree: LawTree) -> dict[str, dict[str, str]]:
@@ -136,12 +116,12 @@ def _leaf_index(tree: LawTree) -> dict[str, dict[str, str]]:
 
 
 def _leaves(law: LawView) -> dict[str, dict[str, str]]:
-    return law.derived(("us.partner_leaves",), lambda: _leaf_index(law.tree))
+    return law.tree.derived("us.partner_leaves", lambda: _leaf_index(law.tree))
 
 
 def partner_leaves(tree: LawTree | LawView, path: str) -> dict[str, str]:
     """Partner code -> parameter path of a by-partner component folder (empty if not one)."""
-    index = _leaves(tree) if isinstance(tree, LawView) else _leaf_index(tree)
+    index = _leaves(tree) if isinstance(tree, LawView) else tree.derived("us.partner_leaves", lambda: _leaf_index(tree))
     return dict(index.get(path, {}))
 
 
