@@ -37,6 +37,8 @@ def duty_cmd(
     quantity: Optional[float] = typer.Option(None, "--quantity", help="Quantity in the specific-rate unit."),
     unit_value: Optional[float] = typer.Option(None, "--unit-value", help="USD per unit, for the ad valorem "
                                                "equivalent of a specific duty."),
+    declare: Optional[list[str]] = typer.Option(None, "--declare", help="A chapter 99 heading the entry declares "
+                                                "(repeatable), e.g. 9903.82.01 (no aluminum, steel or copper)."),
     reform: Optional[Path] = typer.Option(None, "--reform", help="A reform file (parameter diff)."),
     file: Optional[Path] = typer.Option(None, "--file", help="An entries file (CSV or Parquet; columns hts, origin, "
                                         "date, value[, usmca, us_content, quantity, unit_value]): one duty per row."),
@@ -65,7 +67,7 @@ def duty_cmd(
     from usmca.tariffs import duty
 
     res = duty(hts, origin, date, value, usmca_claim=usmca, us_content=us_content, quantity=quantity,
-               unit_value=unit_value, tree=_tree(reform))
+               unit_value=unit_value, tree=_tree(reform), declared=declare)
     if json_out:
         emit_json(res.to_dict())
         return

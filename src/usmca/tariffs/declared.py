@@ -17,7 +17,16 @@ component              default                     meaning
 ``exempt_scopes``      (none)                      space-separated paths of HS-code parameters
 ``deal``               (none)                      all-in rates of deal partners (:mod:`.deals`)
 ``deal_additive``      (none)                      deal partners whose rate adds to column 1
+``entry_facts``        (none)                      chapter 99 headings the entry declares (below)
 =====================  ==========================  ==============================================
+
+``entry_facts`` is a mapping with ``applies_if_declared`` (headings one of which the entry must
+declare for the measure to apply, e.g. the semiconductor duty of HTSUS 9903.79.01, whose scope
+depends on technical parameters that the HTS code does not show) and ``exempt_if_declared``
+(heading -> chapters where that declaration does not count, e.g. 9903.82.03, not for chapters 72,
+73, 74 and 76). These are facts of the entry that only the importer knows: a fact not declared is
+never assumed, so an ETR over trade flows charges no ``applies_if_declared`` measure and applies
+no ``exempt_if_declared`` exemption.
 
 A component name without ``/`` is relative to the folder; with ``/`` it is a law-tree path. Any
 component may be *by partner*: a folder of one parameter per partner (``rate/CA``, ``rate/MX``),
@@ -49,7 +58,7 @@ PARTIES_PATH = "us/general_note_11/parties"
 STACKING_PATH = "us/stacking/excludes"
 _DEFAULTS = {"rate": "rate", "scope": "scope", "exempt_countries": "exempt_countries",
              "usmca_treatment": "usmca_treatment", "full_value_scope": "full_value_scope", "heading": "heading"}
-_OPTIONAL = ("exempt_scopes", "deal", "deal_additive")
+_OPTIONAL = ("exempt_scopes", "deal", "deal_additive", "entry_facts")
 _PARTNER = re.compile(r"^[A-Z]{2}$")
 
 
@@ -97,6 +106,7 @@ class Declared:
     exempt_scopes: tuple[Any, ...]
     deal: Component | None
     deal_additive: Component | None
+    entry_facts: Component | None = None
 
 
 def measure_paths(tree: LawTree) -> list[str]:
@@ -185,7 +195,8 @@ def _declared_one(law: LawView, decl: str) -> Declared | None:
         c = component(law, p)
         if c is not None and c.uniform:
             exempt.append(c.uniform)
-    opt = {k: component(law, _where(folder, spec[k])) if k in spec else None for k in ("deal", "deal_additive")}
+    opt = {k: component(law, _where(folder, spec[k])) if k in spec else None
+           for k in ("deal", "deal_additive", "entry_facts")}
     label = law.tree.parameter(decl).label or spec["key"]
     return Declared(key=str(spec["key"]), label=label, path=folder, rate=rate, scope=comps["scope"],
                     exempt_countries=comps["exempt_countries"], usmca_treatment=comps["usmca_treatment"],

@@ -27,6 +27,7 @@ from usmca.law import LawTree, default_tree, parse_date
 from usmca.law.countries import check_country
 
 from .deals import apply_deals, deal_covers
+from .declared import declared as evaluate_measures
 from .declared import labels
 from .measures import Goods, evaluate
 from .schedule import HtsLine, Schedule, load_schedule, normalise_hts
@@ -109,7 +110,7 @@ def _number(x: Any, option: str) -> float:
 def duty(hts: str, origin: str, date: Any, value: float, *, usmca_claim: bool = False,
          us_content: float | None = None, tree: LawTree | None = None, quantity: float | None = None,
          unit_value: float | None = None, usmca: bool | None = None,
-         schedule: Schedule | None = None) -> DutyResult:
+         schedule: Schedule | None = None, declared: Any = None) -> DutyResult:
     """Duty owed on one entry line.
 
     Parameters
@@ -137,6 +138,10 @@ def duty(hts: str, origin: str, date: Any, value: float, *, usmca_claim: bool = 
         Alias of ``usmca_claim`` (the HTTP API's name).
     schedule
         The HTS schedule (default: the store, else the shared sample editions).
+    declared
+        Chapter 99 headings the entry declares (``9903.82.01``, ``9903.79.03``, ...): facts only
+        the importer knows (no metal content; an end use). Each must be named by the
+        ``entry_facts`` of a measure in force on the date (:mod:`.declared`); none is assumed.
 
     Raises
     ------
@@ -163,8 +168,10 @@ def duty(hts: str, origin: str, date: Any, value: float, *, usmca_claim: bool = 
     sched = schedule if schedule is not None else load_schedule()
     line = _line(sched, code, when)
     goods = Goods.one(line.hts, cc)
+    facts = _declared(declared, law, when)
     ev = evaluate(goods, when, np.array([claim]), law,
-                  None if us_content is None else np.array([float(us_content)]), explain=True)
+                  None if us_content is None else np.array([float(us_content)]), explain=True,
+                  declared_headings=facts)
     valid = bool(ev.claim[0])
     warnings: list[str] = []
     comps = [_column1(line, v, valid, quantity, unit_value, warnings)]
@@ -207,8 +214,15 @@ def duty(hts: str, origin: str, date: Any, value: float, *, usmca_claim: bool = 
                             f"all-in rate ({deal.entry(key, cc, law, when).reference.url})")
         if hit[0] and line.rate_type in ("specific", "compound") and quantity is None and unit_value is None:
             warnings.append(f"{key}: deal all-in rate measured against the ad valorem part of column 1 only")
+    for m in ev.measures.values():
+        need = str((m.entry_facts.uniform or {}).get("applies_if_declared") or "").split() if m.entry_facts is not None else []
+        if need and not facts.intersection(need) and (m.scope is None or goods.in_scope(m.scope.uniform)[0]):
+            warnings.append(f"{m.key} not applied: it applies only when the entry declares "
+                            f"{' or '.join(need)} (the article's technical parameters are not in the HTS code)")
     for key, who in ev.excluded_by.items():
-        if who[0]:
+        if who[0] and str(who[0]).startswith("declared "):
+            warnings.append(f"{key} not applied: {who[0]} on the entry ({ev.measures[key].path}/entry_facts)")
+        elif who[0]:
             warnings.append(f"{key} not applied: excluded by {who[0]} (us/stacking/excludes)")
     total = sum(c.duty for c in comps)
     if not math.isfinite(total):
@@ -221,6 +235,27 @@ def duty(hts: str, origin: str, date: Any, value: float, *, usmca_claim: bool = 
         schedule={"revision": line.revision, "source": line.source, "effective_from": line.effective_from.isoformat(),
                   "effective_to": line.effective_to.isoformat()},
         warnings=tuple(warnings))
+
+
+def _declared(declared: Any, law: LawTree, when: dt.date) -> frozenset[str]:
+    """The declared chapter 99 headings, each checked against the ``entry_facts`` in force on ``when``."""
+    if declared is None:
+        return frozenset()
+    items = [declared] if isinstance(declared, str) else list(declared)
+    known: set[str] = set()
+    for m in evaluate_measures(law, when):
+        f = m.entry_facts.uniform if m.entry_facts is not None else None
+        if f:
+            known.update(str(f.get("applies_if_declared") or "").split())
+            known.update(dict(f.get("exempt_if_declared") or {}))
+    out = set()
+    for h in items:
+        code = str(h).strip()
+        if code not in known:
+            raise UserInputError("--declare", "", h, "not a chapter 99 heading that an entry can declare on "
+                                 f"{when} (known: {', '.join(sorted(known)) or 'none'})")
+        out.add(code)
+    return frozenset(out)
 
 
 def _column1(line: HtsLine, v: float, valid: bool, quantity: float | None, unit_value: float | None,

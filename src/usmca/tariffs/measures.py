@@ -219,8 +219,29 @@ def _treatment(goods: "Goods", m: Declared) -> tuple[np.ndarray | bool, np.ndarr
     return per == "exempt", per == "non_us_content"
 
 
+def _facts(goods: "Goods", m: Declared, entry: frozenset[str]) -> tuple[np.ndarray, str]:
+    """(goods the measure may apply to given the entry's declared headings, the declaration that removed it)."""
+    n = goods.n
+    f = m.entry_facts
+    if f is None or f.uniform is None:
+        return np.ones(n, dtype=bool), ""
+    need = tuple(str(f.uniform.get("applies_if_declared") or "").split())
+    if need and not entry.intersection(need):
+        return np.zeros(n, dtype=bool), ""
+    ok = np.ones(n, dtype=bool)
+    why = ""
+    for heading, not_chapters in dict(f.uniform.get("exempt_if_declared") or {}).items():
+        if heading in entry:
+            chapters = tuple(str(not_chapters or "").split())
+            hit = ~goods.in_scope(chapters) if chapters else np.ones(n, dtype=bool)
+            ok &= ~hit
+            why = why or (f"declared {heading}" if hit.any() else "")
+    return ok, why
+
+
 def evaluate(goods: "Goods", date: dt.date, claim: np.ndarray, tree: LawTree,
-             us_content: np.ndarray | None = None, explain: bool = False) -> Evaluation:
+             us_content: np.ndarray | None = None, explain: bool = False,
+             declared_headings: frozenset[str] = frozenset()) -> Evaluation:
     """Every measure in force on ``date`` on ``n`` goods, vectorised over goods.
 
     Parameters
@@ -235,6 +256,10 @@ def evaluate(goods: "Goods", date: dt.date, claim: np.ndarray, tree: LawTree,
         US content as a fraction of value (NaN when unknown: then the full value is the base).
     explain
         Record which measure excluded which (``Evaluation.excluded_by``), for one-line answers.
+    declared_headings
+        Chapter 99 headings the entry declares (facts only the importer knows, e.g. HTSUS
+        9903.82.01 "no aluminum, steel or copper"); applied through each measure's
+        ``entry_facts`` (:mod:`.declared`). Empty for trade flows: nothing is assumed.
     """
     n = goods.n
     law = tree.on(date)
@@ -246,6 +271,7 @@ def evaluate(goods: "Goods", date: dt.date, claim: np.ndarray, tree: LawTree,
     rate: dict[str, np.ndarray] = {}
     base: dict[str, np.ndarray] = {}
     nonus_of: dict[str, np.ndarray] = {}
+    excluded_by: dict[str, np.ndarray] = {}
     measures = {m.key: m for m in declared(law)}
     for m in measures.values():
         if m.rate.by_partner is not None:
@@ -255,11 +281,14 @@ def evaluate(goods: "Goods", date: dt.date, claim: np.ndarray, tree: LawTree,
         inside = _inside(goods, m)
         exempt, nonus = _treatment(goods, m)
         inside &= ~(valid_claim & exempt)
+        facts_ok, why = _facts(goods, m, declared_headings)
+        if explain and why and (inside & ~facts_ok).any():
+            excluded_by[m.key] = np.where(inside & ~facts_ok, why, "").astype(object)
+        inside &= facts_ok
         b = np.where(valid_claim & nonus, 1.0 - usc, 1.0) if np.any(nonus) else _ONES(n)
         rate[m.key] = np.where(inside & (r > 0), r, 0.0)
         base[m.key] = b
         nonus_of[m.key] = np.broadcast_to(np.asarray(nonus, dtype=bool), (n,))
-    excluded_by: dict[str, np.ndarray] = {}
     for winner, losers in rules.items():
         if winner not in rate:
             continue
