@@ -68,7 +68,8 @@ class Workspace:
         self.n, self.j, self.jt = n, j, jt
         self.order, self.inverse = order, np.argsort(order)
         th = self.theta = theta[order]
-        io = io_share[:, order][:, :, order]
+        io = self.io = io_share[:, order][:, :, order]
+        self.alpha = final_share[:, order]
         self.va = va_share[:, order]
         pk, t1 = pik_t[order], tau1_t[order]
         diag = np.arange(n)
