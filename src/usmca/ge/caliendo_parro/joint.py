@@ -84,7 +84,7 @@ class JointSolver:
         np.multiply(ws.io, cs, out=self.iop[:, 2:])
         self.neg_inv_theta = -1.0 / ws.theta[:jt, None]
         # [P] and revenue: [pik; piktax] stacked for one product; [X] = ex @ (Y_T, X_H, I)
-        self.pik2 = np.concatenate([ws.pik, ws.piktax], axis=1)          # (jt, 2N, N)
+        self.pik2 = ws.pik2                                               # (jt, 2N, N)
         self.netbase = ws.netbase
         self.ex = np.empty((n, j, j + 1))
         self.ex[:, :, :j] = ws.io

@@ -37,7 +37,7 @@ from .anderson import Anderson
 from .fused import Workspace
 from .joint import JointSolver
 
-__all__ = ["Equilibrium", "expenditure", "equilibrium"]
+__all__ = ["Equilibrium", "expenditure", "equilibrium", "kappa_theta"]
 
 
 class Equilibrium(NamedTuple):
@@ -93,6 +93,23 @@ def expenditure(pi1_t: np.ndarray, tau1_t: np.ndarray, io_share: np.ndarray, fin
     return x, inc, it
 
 
+def kappa_theta(pi: np.ndarray, tau0: np.ndarray, tau1: np.ndarray, theta: np.ndarray,
+                d_hat: np.ndarray | None = None) -> np.ndarray:
+    r""":math:`\pi_{nij}\hat\kappa_{nij}^{-\theta_j}` with :math:`\hat\kappa = \hat d\,(1+\tau')/(1+\tau)`
+    (0 where :math:`\pi_{nij} = 0`), ``[n, i, j]``; the power is taken only where
+    :math:`\hat\kappa \ne 1` (elsewhere the product is :math:`\pi` exactly)."""
+    if d_hat is None and (tau1 is tau0 or np.array_equal(tau1, tau0)):
+        return pi
+    kappa = (1.0 + tau1) / (1.0 + tau0)
+    if d_hat is not None:
+        kappa = kappa * d_hat
+    idx = np.flatnonzero((kappa != 1.0) & (pi > 0))
+    out = np.array(pi, dtype=float, copy=True)
+    th = np.broadcast_to(theta, pi.shape).ravel()
+    out.ravel()[idx] = pi.ravel()[idx] * np.exp(-th[idx] * np.log(kappa.ravel()[idx]))
+    return out
+
+
 def equilibrium(pi: np.ndarray, tau0: np.ndarray, tau1: np.ndarray, x: np.ndarray,
                 va_share: np.ndarray, io_share: np.ndarray, final_share: np.ndarray,
                 theta: np.ndarray, wl: np.ndarray, d1: np.ndarray,
@@ -117,16 +134,9 @@ def equilibrium(pi: np.ndarray, tau0: np.ndarray, tau1: np.ndarray, x: np.ndarra
     a tolerance that tightens with the outer residual, on the preallocated buffers of
     :class:`.fused.Workspace`. Arrays in and out are ``[n, i, j]``.
     """
-    if d_hat is None and (tau1 is tau0 or np.array_equal(tau1, tau0)):
-        pik = pi                                   # kappa = 1: pi * exp(-theta * 0) is pi exactly
-    else:
-        kappa = (1.0 + tau1) / (1.0 + tau0)
-        if d_hat is not None:
-            kappa = kappa * d_hat
-        with np.errstate(divide="ignore", invalid="ignore"):
-            pik = np.where(pi > 0, pi * np.exp(-theta * np.log(kappa)), 0.0)
-    ws = Workspace(np.ascontiguousarray(pik.transpose(2, 0, 1)), np.ascontiguousarray(tau1.transpose(2, 0, 1)),
-                   theta, va_share, io_share, final_share)
+    ws = Workspace(np.ascontiguousarray(kappa_theta(pi, tau0, tau1, theta, d_hat).transpose(2, 0, 1)),
+                   np.ascontiguousarray(tau1.transpose(2, 0, 1)), theta, va_share, io_share, final_share,
+                   nested=method == "nested")
     step_tol = max(1e-13, 1e-2 * tol)
     if method == "joint":
         js = JointSolver(ws, wl, d1, x)
@@ -138,6 +148,8 @@ def equilibrium(pi: np.ndarray, tau0: np.ndarray, tau1: np.ndarray, x: np.ndarra
                                residual=resid, converged=True, method="joint")
     elif method != "nested":
         raise ValueError(f"method must be 'joint' or 'nested', not {method!r}")
+    if not hasattr(ws, "iop"):
+        ws.build_nested()
     return _nested(ws, tau1, x, wl, d1, tol=tol, step_tol=step_tol, max_iter=max_iter, step=step, memory=memory)
 
 
