@@ -61,19 +61,19 @@ class Mixer:
     Same iterate as :class:`Anderson` (Walker and Ni 2011): :math:`x_{k+1} = g_k - \\Delta G\\gamma`
     with :math:`\\gamma = \\arg\\min\\|f_k - \\Delta F\\gamma\\|_2`, the last ``memory`` differences
     kept in a ring. The least-squares problem is solved through its ``memory`` x ``memory``
-    normal equations by Cholesky (invariant to the scale of the columns; a relative ridge of
-    :data:`RIDGE` on the diagonal), the Gram matrix gaining one row per step: one product of the
-    history with (new difference, residual) and one with :math:`\\gamma` per step.
-    A failed factorisation (a repeated or zero difference) restarts the history.
-    Call :meth:`residual` (:math:`f = g(x) - x`), then :meth:`update`.
+    normal equations by Cholesky (whose accuracy does not depend on the scale of the columns;
+    a relative ridge of :data:`RIDGE` on the diagonal), the Gram matrix gaining one row per
+    step: three matrix-vector products with the history per step. A failed factorisation (a
+    repeated or zero difference) restarts the history. Call :meth:`residual`
+    (:math:`f = g(x) - x`), then :meth:`update`.
     """
 
     def __init__(self, size: int, memory: int = 10) -> None:
         self.memory = max(int(memory), 0)
         self.df = np.empty((self.memory, size))
         self.dg = np.empty((self.memory, size))
-        self.pair = np.empty((2, size))          # (new difference of f, f)
-        self.pair_prev = np.empty((2, size))     # [1] is the previous f
+        self.f = np.empty(size)
+        self.f_prev = np.empty(size)
         self.g_prev = np.empty(size)
         self.gram = np.empty((self.memory, self.memory))
         self.reset()
@@ -85,28 +85,27 @@ class Mixer:
 
     def residual(self, x: np.ndarray, gx: np.ndarray) -> np.ndarray:
         """:math:`f = g(x) - x` into the mixer's buffer (returned; valid until :meth:`update`)."""
-        return np.subtract(gx, x, out=self.pair[1])
+        return np.subtract(gx, x, out=self.f)
 
     def update(self, x: np.ndarray, gx: np.ndarray) -> None:
         """Overwrite ``x`` with the mixed next iterate, after :meth:`residual` of ``x``, ``gx``."""
-        pair, m = self.pair, self.memory
-        c = 0
+        f, m, c = self.f, self.memory, 0
         if self.steps and m:
             k = (self.steps - 1) % m
-            np.subtract(pair[1], self.pair_prev[1], out=pair[0])
+            dfk = self.df[k]
+            np.subtract(f, self.f_prev, out=dfk)
             np.subtract(gx, self.g_prev, out=self.dg[k])
-            np.copyto(self.df[k], pair[0])
             self.count = c = min(self.count + 1, m)
-            prod = np.matmul(self.df[:c], pair.T)                     # (c, 2)
-            self.gram[k, :c] = prod[:, 0]
-            self.gram[:c, k] = prod[:, 0]
+            row = np.matmul(self.df[:c], dfk)
+            self.gram[k, :c] = row
+            self.gram[:c, k] = row
         self.steps += 1
-        self.pair, self.pair_prev = self.pair_prev, pair
+        self.f, self.f_prev = self.f_prev, f
         np.copyto(self.g_prev, gx)
         if c:
             a = self.gram[:c, :c].copy()
             a.flat[::c + 1] *= 1.0 + RIDGE
-            _, gamma, info = dposv(a, prod[:, 1], overwrite_a=1, overwrite_b=0)
+            _, gamma, info = dposv(a, np.matmul(self.df[:c], f), overwrite_a=1, overwrite_b=1)
             if info == 0:
                 np.subtract(gx, np.matmul(gamma, self.dg[:c]), out=x)
                 return

@@ -68,7 +68,7 @@ class Workspace:
         self.n, self.j, self.jt = n, j, jt
         self.order, self.inverse = order, np.argsort(order)
         th = self.theta = theta[order]
-        io = self.io = io_share[:, order][:, :, order]
+        self.io = io_share[:, order][:, :, order]
         self.alpha = final_share[:, order]
         self.va = va_share[:, order]
         diag = np.arange(n)

@@ -39,6 +39,8 @@ Rewritings used in a sweep (identities in exact arithmetic):
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from .anderson import Mixer
@@ -75,35 +77,48 @@ class JointSolver:
         self.pin2 = np.empty((j + 2, n))                                  # prices after a step
         self.pin2[1] = 1.0
         self.x[:] = x0[:, ws.order].T / self.scale
-        # [C]: (-theta ln c_T, ln P_H) = (ln w, 1, ln P) @ iop per country
-        cs = ws.colscale
-        self.iop = np.empty((n, j + 2, j))
-        np.multiply(ws.va, cs, out=self.iop[:, 0])
-        self.iop[:, 1, :jt] = 0.0
-        self.iop[:, 1, jt:] = ws.b_home
-        np.multiply(ws.io, cs, out=self.iop[:, 2:])
+        # One (J + 2) x (J + 1) matrix per country serves [C] and [X]: rows (value-added shares,
+        # home-only constants, input-output shares), columns (sectors, final-demand shares).
+        # [C]: (ln c_T, ln P_H, *) = (ln w, 1, ln P) @ iox; [X]: X = iox[2:] @ (Y, I).
+        self.iox = np.zeros((n, j + 2, j + 1))
+        self.iox[:, 0, :j] = ws.va
+        self.iox[:, 1, jt:j] = ws.b_home
+        self.iox[:, 2:, :j] = ws.io
+        self.iox[:, 2:, j] = ws.alpha
+        self.ioy = self.iox[:, 2:]
+        self.cs = np.concatenate([ws.colscale, [0.0]])[:, None]           # -theta_j on traded rows
         self.neg_inv_theta = -1.0 / ws.theta[:jt, None]
-        # [P] and revenue: [pik; piktax] stacked for one product; [X] = ex @ (Y_T, X_H, I)
+        self.inv1_home = ws.inv1_home
+        # [P] and revenue: [pik; piktax] stacked for one product
         self.pik2 = ws.pik2                                               # (jt, 2N, N)
         self.netbase = ws.netbase
-        self.ex = np.empty((n, j, j + 1))
-        self.ex[:, :, :j] = ws.io
-        self.ex[:, :, jt:j] *= ws.inv1_home.T[:, None, :]                # Y_H = X_H / (1 + tau'_nn)
-        self.ex[:, :, j] = ws.alpha
         self.t = np.empty((j, n))
         self.t[jt:] = ws.tax_home                                         # home-only revenue rates
-        self.s = np.empty((j, n))
+        self.s = np.empty((j + 1, n))
         self.e_t = np.empty((jt, n))
         self.phi2 = np.empty((jt, 2 * n))
         self.inv_phi = np.empty((jt, n))
-        self.v = np.empty((j + 1, n))                                     # rows Y_T, X_H, I
+        self.v = np.empty((j + 1, n))                                     # rows Y_T, Y_H, I
         self.tx = np.empty((j, n))
         self.tmp = np.empty((jt, n))
         self.base = np.empty(n)
         self.absf = np.empty(self.size)
         self.excess = np.empty(n)
         self.step_wl = step / self.wls
+        self.w = np.empty(n)
         self.mixer = Mixer(self.size, memory)
+        # views used by every sweep, made once
+        self.pinT, self.pin2T, self.sT = self.pin.T[:, None, :], self.pin2.T[:, None, :], self.s.T[:, None, :]
+        self.s_t, self.s_h = self.s[:jt], self.s[jt:j]
+        self.pik, self.e3 = ws.pik, self.e_t[:, :, None]
+        self.phi, self.rev, self.phi23 = self.phi2[:, :n], self.phi2[:, n:], self.phi2[:, :, None]
+        self.phi3 = self.phi[:, :, None]
+        self.p2t, self.p2h = self.pin2[2:2 + jt], self.pin2[2 + jt:]
+        self.gpt, self.gph = self.gp[:jt], self.gp[jt:]
+        self.xt, self.xh, self.tt, self.txt = self.x[:jt], self.x[jt:], self.t[:jt], self.tx[:jt]
+        self.tmp3, self.vt, self.vt3, self.vh, self.vI = self.tmp[:, None, :], self.v[:jt], self.v[:jt, None, :], \
+            self.v[jt:j], self.v[j]
+        self.vT, self.gxT = self.v.T[:, :, None], self.gx.T[:, :, None]
         self.normalise()
 
     def _views(self, buf: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -124,11 +139,12 @@ class JointSolver:
     def normalise(self) -> None:
         """Rescale the wages of :attr:`z` so that world value added is unchanged; set the income
         base :math:`(\\hat w_n w_nL_n + D'_n)/\\bar X` of the next sweep."""
-        w = np.exp(self.lw)
+        w = np.exp(self.lw, out=self.w)
         k = self.world / float(w @ self.wl)
-        self.lw += np.log(k)
-        np.multiply(w, self.wls * k, out=self.base)
-        self.base += self.d1s
+        np.add(self.lw, math.log(k), out=self.lw)
+        np.multiply(w, self.wls, out=self.base)
+        np.multiply(self.base, k, out=self.base)
+        np.add(self.base, self.d1s, out=self.base)
 
     # ------------------------------------------------------------------ one sweep z -> g
     def sweep(self) -> None:
@@ -141,47 +157,49 @@ class JointSolver:
         outputs and income in :attr:`v`. The wage step is :math:`-s\\,e_n`, so the excess is
         :math:`(z - g)_{\\ln w}/s`.
         """
-        j, jt, n = self.j, self.jt, self.n
-        mul, matmul = np.multiply, np.matmul
-        s, e_t, inv_phi, phi2 = self.s, self.e_t, self.inv_phi, self.phi2
-        x, v, t, tx, tmp = self.x, self.v, self.t, self.tx, self.tmp
+        mul, matmul, exp, log = np.multiply, np.matmul, np.exp, np.log
+        s, cs, e_t, e3, phi, phi3, inv_phi, nit = self.s, self.cs, self.e_t, self.e3, self.phi, self.phi3, \
+            self.inv_phi, self.neg_inv_theta
+        iox, sT, s_t, s_h = self.iox, self.sT, self.s_t, self.s_h
         # [C] one product per country; [P] phi = sum_i pik c^-theta per sector; price_steps times
-        src = self.pin
-        phi = phi2[:, :n]
+        src = self.pinT
         if self.price_steps > 1:
             self.pin2[0] = self.lw
         for _ in range(self.price_steps - 1):
-            matmul(src.T[:, None, :], self.iop, out=s.T[:, None, :])
-            np.exp(s[:jt], out=e_t)
-            matmul(self.ws.pik, e_t[:, :, None], out=phi[:, :, None])
-            src = self.pin2
-            np.log(phi, out=src[2:2 + jt])
-            mul(src[2:2 + jt], self.neg_inv_theta, out=src[2:2 + jt])
-            src[2 + jt:] = s[jt:]
-        matmul(src.T[:, None, :], self.iop, out=s.T[:, None, :])
-        np.exp(s[:jt], out=e_t)
-        matmul(self.pik2, e_t[:, :, None], out=phi2[:, :, None])
-        np.log(phi, out=self.gp[:jt])
-        mul(self.gp[:jt], self.neg_inv_theta, out=self.gp[:jt])
-        self.gp[jt:] = s[jt:]
+            matmul(src, iox, out=sT)
+            mul(s, cs, out=s)
+            exp(s_t, out=e_t)
+            matmul(self.pik, e3, out=phi3)
+            log(phi, out=self.p2t)
+            mul(self.p2t, nit, out=self.p2t)
+            self.p2h[...] = s_h
+            src = self.pin2T
+        matmul(src, iox, out=sT)
+        mul(s, cs, out=s)
+        exp(s_t, out=e_t)
+        matmul(self.pik2, e3, out=self.phi23)
+        log(phi, out=self.gpt)
+        mul(self.gpt, nit, out=self.gpt)
+        self.gph[...] = s_h
         np.reciprocal(phi, out=inv_phi)
         # [S] + [X]/[I]: Y_T = c^-theta ((X_T / phi) @ netbase), t_T = revenue / phi
-        mul(x[:jt], inv_phi, out=tmp)
-        matmul(tmp[:, None, :], self.netbase, out=v[:jt, None, :])
-        mul(v[:jt], e_t, out=v[:jt])
-        v[jt:j] = x[jt:]
-        mul(phi2[:, n:], inv_phi, out=t[:jt])
-        mul(t, x, out=tx)
-        np.add.reduce(tx, axis=0, out=v[j])
-        v[j] += self.base
-        matmul(self.ex, v.T[:, :, None], out=self.gx.T[:, :, None])
+        tmp, vt, xt, tt, txt, vI = self.tmp, self.vt, self.xt, self.tt, self.txt, self.vI
+        mul(xt, inv_phi, out=tmp)
+        matmul(self.tmp3, self.netbase, out=self.vt3)
+        mul(vt, e_t, out=vt)
+        mul(self.xh, self.inv1_home, out=self.vh)
+        mul(self.rev, inv_phi, out=tt)
+        mul(self.t, self.x, out=self.tx)
+        np.add.reduce(self.tx, axis=0, out=vI)
+        np.add(vI, self.base, out=vI)
+        matmul(self.ioy, self.vT, out=self.gxT)
         # [TB] M - E = sum_T X (1 - t) - Y; wage step ln w - s (M - E - D') / wL
-        np.subtract(x[:jt], tx[:jt], out=tmp)
-        np.subtract(tmp, v[:jt], out=tmp)
+        np.subtract(xt, txt, out=tmp)
+        np.subtract(tmp, vt, out=tmp)
         bal = self.excess
         np.add.reduce(tmp, axis=0, out=bal)
         np.subtract(self.d1s, bal, out=bal)
-        np.multiply(bal, self.step_wl, out=self.glw)
+        mul(bal, self.step_wl, out=self.glw)
         np.add(self.glw, self.lw, out=self.glw)
 
     def solve(self, tol: float, step_tol: float, max_sweeps: int) -> tuple[int, float, bool]:
@@ -214,7 +232,7 @@ class JointSolver:
         ws, n, j, jt = self.ws, self.n, self.j, self.jt
         log_c = np.empty((j, n))
         np.multiply(self.s[:jt], self.neg_inv_theta, out=log_c[:jt])
-        np.subtract(self.s[jt:], ws.b_home.T, out=log_c[jt:])
+        np.subtract(self.s[jt:j], ws.b_home.T, out=log_c[jt:])
         pi = np.zeros((n, n, j))
         traded = ws.pik * self.e_t[:, None, :] * self.inv_phi[:, :, None]     # [j, n, i]
         pi[:, :, ws.order[:jt]] = traded.transpose(1, 2, 0)
