@@ -46,8 +46,9 @@ def test_goods_qualified_rules_are_flagged():
 
 
 def test_not_encoded_is_none_and_bad_code_is_user_error():
-    assert psr.lookup("6401.10", "2025-01-01") is None
-    assert psr.lookup("8536.50", "2025-01-01") is None  # only 8536.50.40's rule is readable
+    assert psr.lookup("6406.10", "2025-01-01") is None
+    assert psr.lookup("6601.10", "2025-01-01") is None  # chapters 64-67: no source read
+    assert psr.lookup("8536.50", "2025-01-01")["rules"] == ["85-85"]  # filled from the transcription
     from usmca.errors import UserInputError
 
     with pytest.raises(UserInputError):
@@ -111,7 +112,7 @@ def test_cli_load_writes_user_library(shared_data, tmp_path, cli, monkeypatch):
 def test_cli_rule_lookup(cli):
     found = cli("data", "psr-rule", "8402.90", "--date", "2025-01-01", "--json")
     assert found.code == 0 and found.json()["rules"] == ["84-4"]
-    missing = cli("data", "psr-rule", "6401.10", "--json")
+    missing = cli("data", "psr-rule", "6505.00", "--json")
     doc = missing.json()
     assert missing.code == 0 and doc["encoded"] is False and doc["chapter_status"] == "missing"
     bad = cli("data", "psr-rule", "01x")
