@@ -47,7 +47,7 @@ def test_goods_qualified_rules_are_flagged():
 
 def test_not_encoded_is_none_and_bad_code_is_user_error():
     assert psr.lookup("6406.10", "2025-01-01") is None
-    assert psr.lookup("6601.10", "2025-01-01") is None  # chapters 64-67: no source read
+    assert psr.lookup("6601.10", "2025-01-01") is None  # chapters 65-67 (and 6406): no source read
     assert psr.lookup("8536.50", "2025-01-01")["rules"] == ["85-85"]  # filled from the transcription
     from usmca.errors import UserInputError
 
@@ -64,7 +64,8 @@ def test_coverage_registry_matches_library():
         assert row["entries"] == len(doc["rules"])
         assert row["rules_cut_off"] == len(doc["cut_off"])
     assert cov.loc[cov["chapter"] == 23, "status"].item() == "complete"
-    assert cov.loc[cov["chapter"] == 64, "status"].item() == "missing"
+    assert cov.loc[cov["chapter"] == 65, "status"].item() == "missing"
+    assert cov.loc[cov["chapter"] == 64, "status"].item() == "partial"  # 64.01-64.05 only (annex4b)
 
 
 def test_packaged_library_is_what_the_importer_builds(shared_data, tmp_path):
