@@ -62,7 +62,12 @@ def annex_documents() -> tuple[dict[int, dict[str, Any]], dict[int, str]]:
         if r["verification"] not in VERIFICATION_LEVELS:
             raise ValueError(f"{ch} {designation}: unknown verification {r['verification']!r}")
         parsed = parse_gn11(f"Chapter {ch}\n1. {text}")
-        got = chapter_documents([(parsed, lambda _p, u=r["url"]: u, str(r["retrieved_from"]))], str(spec["retrieved"]))
+        url = str(r["url"])
+
+        def url_of(_page: int | None, u: str = url) -> str:
+            return u
+
+        got = chapter_documents([(parsed, url_of, str(r["retrieved_from"]))], str(spec["retrieved"]))
         if list(got) != [ch] or got[ch]["cut_off"] or len(got[ch]["rules"]) != 1:
             raise ValueError(f"{ch} {designation}: does not read as one complete rule")
         rule = got[ch]["rules"][0]
