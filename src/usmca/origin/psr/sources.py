@@ -26,6 +26,7 @@ from .build import chapter_documents, write_library
 from .gn11 import Gn11Text, parse_gn11
 from .harvest import FRAGMENT_KIND, HARVEST_KIND, HARVEST_SOURCE, committed_harvest, harvest_documents, merge_documents
 from .transcribed import fill_from_transcription, transcribed_documents
+from .verify import cross_check_documents, verify_pages
 
 __all__ = ["read_source", "html_to_text", "import_text", "build_from_fragments", "FRAGMENT_SOURCE"]
 
@@ -158,6 +159,7 @@ def build_from_fragments(shared: Path, out: Path, *, retrieved: str = "2026-11-2
         else:  # rules the excerpts cut off or never reached, where the transcription holds them
             docs[ch]["source"].setdefault("retrieved_from", note)
             docs[ch] = fill_from_transcription(docs[ch], tdocs[ch])
+    cross_check_documents(docs, verify_pages(gn, docs))  # transcribed rules against the excerpts that cut them
     docs, status = merge_annex(docs, status)  # chapters no General Note 11 text gave (texts/annex4b_extra.yaml)
     files = write_library(docs, out, status=status, source_note=note)
     return {"chapters": sorted(docs), "rules": sum(len(d["rules"]) for d in docs.values()),
