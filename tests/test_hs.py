@@ -62,3 +62,19 @@ def test_scope_of() -> None:
     assert scope_of(None) is None
     assert scope_of(SCOPE) is scope_of(list(SCOPE))  # parsed once per list
     assert not scope_of([]).contains_many(["27"]).any()
+
+
+def test_contains_many_integer_path_agrees_with_contains_code_by_code() -> None:
+    """Ten-digit lines take the integer path; each answer equals the scalar ``contains`` (True only)."""
+    import random
+
+    rng = random.Random(7)
+    scope = HsSet.parse(["72", "73.01-73.06", "8708.29", "8708.80-8708.99", "9401.61.60", "3926.90.99.90",
+                         "0101-0106", "8544.42.90.90"])
+    prefixes = ["72", "73", "8708", "9401", "3926", "0101", "0107", "8544", "2203"]
+    codes = [rng.choice(prefixes) + "".join(rng.choice("0123456789") for _ in range(10 - 4)) for _ in range(3000)]
+    codes = [c[:10].ljust(10, "0") for c in codes] + ["8708990000", "7306000000", "7307000000", "3926909990"]
+    got = scope.contains_many(codes)
+    want = [scope.contains(c) is True for c in codes]
+    assert got.tolist() == want
+    assert any(want) and not all(want)

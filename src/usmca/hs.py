@@ -200,7 +200,19 @@ class HsSet:
         return bool(self.ranges)
 
     def contains(self, digits: str) -> bool | None:
-        """True if in some range, False if in none, None if undetermined for a short code."""
+        """True if in some range, False if in none, None if undetermined for a short code.
+
+        A code at least as long as every range's level is decided by one set look-up per level
+        of single codes and a comparison per proper range; a shorter code is checked range by
+        range (it may be undetermined).
+        """
+        singles, ranges = self._by_length
+        m = len(digits)
+        if m >= self._deepest:
+            for n, group in singles:
+                if digits[:n] in group:
+                    return True
+            return any(lo <= digits[:n] <= hi for n, lo, hi in ranges)
         undetermined = False
         for r in self.ranges:
             c = r.contains(digits)
@@ -239,6 +251,11 @@ class HsSet:
         return out
 
     @functools.cached_property
+    def _deepest(self) -> int:
+        """The longest level among the ranges (0 for the empty set)."""
+        return max((r.level for r in self.ranges), default=0)
+
+    @functools.cached_property
     def _by_length(self) -> tuple[tuple[tuple[int, frozenset[str]], ...], tuple[tuple[int, str, str], ...]]:
         """Single codes grouped by length (for ``isin``) and the proper ranges (computed once)."""
         singles: dict[int, set[str]] = {}
@@ -250,7 +267,7 @@ class HsSet:
                 ranges.append((r.level, r.lo, r.hi))
         return tuple((n, frozenset(v)) for n, v in sorted(singles.items())), tuple(ranges)
 
-    def contains_many(self, codes: "pd.Series | np.ndarray | Sequence[str]") -> np.ndarray:
+    def contains_many(self, codes: "pd.Series | np.ndarray | Sequence[str]", ints: "np.ndarray | None" = None) -> np.ndarray:
         """Vectorised membership of digit strings (HTS lines): a boolean mask.
 
         A line of digits :math:`d` belongs when, for some range :math:`[lo, hi]` of level
@@ -263,6 +280,9 @@ class HsSet:
         ----------
         codes
             Digit strings (``"8703230190"``), as a pandas Series, a numpy array or a list.
+        ints
+            :func:`ten_digit_ints` of ``codes`` when the caller tests the same codes against many
+            sets (computed here otherwise).
         """
         import numpy as np  # noqa: PLC0415 - on use: `usmca law show` starts without numpy and pandas
         import pandas as pd  # noqa: PLC0415 - (benchmarks/bench_startup.py)
@@ -270,6 +290,16 @@ class HsSet:
         s = codes if isinstance(codes, pd.Series) else pd.Series(np.asarray(codes, dtype=object), dtype=object)
         mask = np.zeros(len(s), dtype=bool)
         if not len(s):
+            return mask
+        if ints is None:
+            ints = ten_digit_ints(s)
+        if ints is not None:  # every line has 10 digits: integer prefixes, no string slicing
+            singles, ranges = self._by_length
+            for n, group in singles:
+                mask |= np.isin(ints // 10 ** (10 - n), np.fromiter((int(g) for g in group), dtype=np.int64))
+            for n, lo, hi in ranges:
+                pre = ints // 10 ** (10 - n)
+                mask |= (pre >= int(lo)) & (pre <= int(hi))
             return mask
         lengths = s.str.len().to_numpy()
         singles, ranges = self._by_length
@@ -282,6 +312,20 @@ class HsSet:
 
     def __str__(self) -> str:
         return ", ".join(str(r) for r in self.ranges)
+
+
+def ten_digit_ints(codes: "pd.Series | np.ndarray | Sequence[str]") -> "np.ndarray | None":
+    """The codes as int64 when every one is a string of exactly 10 digits, else ``None``."""
+    import numpy as np  # noqa: PLC0415 - on use (start-up time)
+
+    try:
+        u = np.asarray(codes, dtype=object).astype("U")
+    except (TypeError, ValueError):
+        return None
+    if len(u) and (u.dtype.itemsize != 40 or not bool(np.all(np.char.str_len(u) == 10))
+                   or not bool(np.all(np.char.isdigit(u)))):
+        return None
+    return u.astype(np.int64)
 
 
 @functools.lru_cache(maxsize=256)

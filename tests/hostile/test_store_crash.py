@@ -73,11 +73,14 @@ def loaded(tmp_path: Path) -> tuple[Path, Path, tuple, tuple]:
 def test_sigkill_at_20_random_points_loses_nothing(loaded: tuple) -> None:
     store, new, before, after = loaded
     ctx = mp.get_context("fork")
-    start = time.perf_counter()
-    probe = ctx.Process(target=_load, args=(str(store) + ".probe", str(new)))
-    probe.start()
-    probe.join()
-    span = time.perf_counter() - start
+    spans = []  # the shortest of three timed loads: on a busy machine one probe can overstate the
+    for k in range(3):  # load's length and put most kills after its end
+        start = time.perf_counter()
+        probe = ctx.Process(target=_load, args=(f"{store}.probe{k}", str(new)))
+        probe.start()
+        probe.join()
+        spans.append(time.perf_counter() - start)
+    span = 0.9 * min(spans)
     rng = random.Random(13)
     outcomes = []
     for _ in range(20):

@@ -117,3 +117,18 @@ def test_split_is_balanced_and_covers_everything() -> None:
     assert split(0, 5) == [] and split(3, 5) == [(0, 3)]
     with pytest.raises(UserInputError):
         split(3, 0)
+
+
+def test_submitted_shards_run_while_the_driver_works(ray_cluster: str, tmp_path: Path) -> None:
+    """``submit_shards`` returns at once; ``result()`` is ``map_shards``' list (serial: the same)."""
+    shards = [0, 1, 2]
+    with get_executor(ray_cluster) as ex:
+        t = time.monotonic()
+        pending = ex.submit_shards(_first_waits, shards, shared=str(tmp_path))
+        submitted = time.monotonic() - t
+        got = pending.result()
+        with pytest.raises(UserInputError, match="refused"):
+            ex.submit_shards(_bad, [1, 2], shared=None).result()
+    assert submitted < 5.0                              # shard 0 waits for shard 2: not awaited here
+    assert got == SerialExecutor().submit_shards(_first_waits, shards, shared=str(tmp_path)).result()
+    assert got == [(0, 0), (1, 1), (2, 4)]

@@ -122,6 +122,8 @@ def etr_cmd(
     reform: Optional[Path] = typer.Option(None, "--reform", help="A reform file (parameter diff)."),
     convention: str = typer.Option("project", "--convention", help="Weights and claim shares: project (same-month "
                                    "flows, claims at entry) or budget-lab (2024 weights, H2-2025 claim shares)."),
+    engine: str = typer.Option("auto", "--engine", help="memory (pandas; a CSV of at most 64 MiB), duckdb (streams "
+                               "a --flows CSV or Parquet file of any size through DuckDB), or auto (duckdb for Parquet)."),
     json_out: bool = typer.Option(False, "--json", help="Write one JSON document."),
 ) -> None:
     """Statutory effective tariff rates (duty / customs value, USMCA-claimed share exempt)."""
@@ -135,6 +137,11 @@ def etr_cmd(
     if not 0.0 <= us_content <= 1.0:
         raise UserInputError("--us-content", "", us_content, "a fraction between 0 and 1")
     cc = check_country(partner, "--partner") if partner else None
+    groups = tuple(x.strip() for x in by.split(",") if x.strip())
+    if _streamed(engine, flows, conv, components):
+        assert flows is not None
+        _etr_streamed(flows, cc, a, b, groups, conv, us_content, reform, json_out)
+        return
     frame, source = _flows(flows, cc, a, b)
     if frame.empty:
         raise UserInputError("--partner" if cc else "--from", "", cc or start,
@@ -143,13 +150,63 @@ def etr_cmd(
         base, _ = _flows(flows, cc, "2025-01", "2025-12")
         frame = budget_lab_flows(base, sorted(frame["month"].astype(str).unique()), [cc] if cc else None)
         source = {**source, "convention": "budget-lab: 2024 GTAP-sector weights, H2-2025 mean claim shares"}
-    groups = tuple(x.strip() for x in by.split(",") if x.strip())
     out = effective_rates(frame, by=groups, tree=_tree(reform), us_content=us_content, components=components)
     total = effective_rates(frame, by=tuple(g for g in groups if g == "partner"), tree=_tree(reform), us_content=us_content)
-    from usmca.data.package import data_line
     from usmca.tariffs.schedule import load_schedule
 
-    data_source = {"flows": source, "schedule": load_schedule().data_source}
+    _print_etr(out, total, source, {"flows": source, "schedule": load_schedule().data_source},
+               (a, b, cc, groups, conv, us_content), json_out)
+
+
+def _streamed(engine: str, flows: Optional[Path], conv: str, components: bool) -> bool:
+    """Whether ``tariffs etr`` streams the flow file through DuckDB (see ``--engine``)."""
+    if engine not in ("auto", "memory", "duckdb"):
+        raise UserInputError("--engine", "", engine, "one of auto, memory, duckdb")
+    if engine == "memory":
+        return False
+    if engine == "duckdb" and (flows is None or conv != "project" or components):
+        why = ("needs --flows FILE" if flows is None else
+               "computes the project convention only" if conv != "project" else "has no --components")
+        raise UserInputError("--engine", "", engine, why)
+    if flows is None or conv != "project" or components:
+        return False
+    if engine == "duckdb" or flows.suffix.lower() == ".parquet":
+        return True
+    from usmca.limits import MAX_TABLE_BYTES
+
+    if flows.is_file() and flows.stat().st_size > MAX_TABLE_BYTES:
+        raise UserInputError(str(flows), "", f"{flows.stat().st_size:,} bytes",
+                             f"the in-memory engine reads a CSV of at most {MAX_TABLE_BYTES:,} bytes; "
+                             "--engine duckdb streams a file of any size")
+    return False
+
+
+def _etr_streamed(flows: Path, cc: Optional[str], a: str, b: str, groups: tuple[str, ...], conv: str,
+                  us_content: float, reform: Optional[Path], json_out: bool) -> None:
+    """``tariffs etr --flows FILE`` through :func:`usmca.tariffs.etr_duckdb.effective_rates_file`."""
+    from usmca.tariffs.etr_duckdb import effective_rates_file
+    from usmca.tariffs.schedule import load_schedule
+
+    out = effective_rates_file(flows, by=groups, tree=_tree(reform), us_content=us_content, month_range=(a, b),
+                               partner=cc)
+    keys = [g for g in groups if g == "partner"]
+    sums = out.groupby(keys, sort=True)[["value", "usmca_value", "duty"]].sum().reset_index() if keys else \
+        out[["value", "usmca_value", "duty"]].sum().to_frame().T
+    sums["usmca_share"] = 100.0 * sums["usmca_value"] / sums["value"].where(sums["value"] > 0)
+    sums["etr"] = 100.0 * sums["duty"] / sums["value"].where(sums["value"] > 0)
+    months = sorted(out["month"].astype(str).unique()) if "month" in out else [a, b]
+    source = {"kind": "file", "source": flows.name, "months": [months[0], months[-1]] if months else [],
+              "engine": "duckdb (streamed)"}
+    _print_etr(out, sums, source, {"flows": source, "schedule": load_schedule().data_source},
+               (a, b, cc, groups, conv, us_content), json_out)
+
+
+def _print_etr(out: pd.DataFrame, total: pd.DataFrame, source: dict, data_source: dict,
+               asked: tuple[str, str, Optional[str], tuple[str, ...], str, float], json_out: bool) -> None:
+    """The ETR table (or one JSON document) with its data line."""
+    from usmca.data.package import data_line
+
+    a, b, cc, groups, conv, us_content = asked
     doc = {"basis": "statutory", "convention": conv, "flows": source["source"], "data_source": data_source,
            "from": a, "to": b, "partner": cc, "by": list(groups),
            "us_content_assumed": us_content, "rows": out.to_dict(orient="records"),

@@ -10,6 +10,11 @@ give the same numbers shard by shard (:func:`split`).
 ``on_done(index, result)`` is called in the driver as each shard finishes (progress bars,
 streaming writers); it may raise (e.g. ``KeyboardInterrupt``), which cancels the shards still
 pending.
+
+``submit_shards`` starts the shards and returns at once a :class:`Pending` whose ``result()``
+gives what ``map_shards`` would: the driver does its own work meanwhile (the review solves its
+point estimates while the cluster solves the draws). The serial executor runs the shards when
+``result()`` is called, so both give the same numbers in the same order.
 """
 
 from __future__ import annotations
@@ -18,12 +23,32 @@ from typing import Any, Callable, Iterator, Protocol, Sequence, TypeVar
 
 from usmca.errors import UserInputError
 
-__all__ = ["Executor", "SerialExecutor", "ShardFn", "OnDone", "split", "imap_ordered"]
+__all__ = ["Executor", "SerialExecutor", "ShardFn", "OnDone", "Pending", "split", "imap_ordered"]
 
 S = TypeVar("S")
 R = TypeVar("R")
 ShardFn = Callable[[Any, Any], Any]
 OnDone = Callable[[int, Any], None]
+
+
+class Pending:
+    """Shards started by :meth:`Executor.submit_shards`: ``result()`` waits for them (in shard
+    order); ``cancel()`` stops the ones not done (call it when the driver's own work fails)."""
+
+    def __init__(self, collect: Callable[[], list[Any]], cancel: Callable[[], None] | None = None) -> None:
+        self._collect, self._cancel = collect, cancel
+        self._done: list[Any] | None = None
+
+    def result(self) -> list[Any]:
+        """The shards' results in shard order (computed once)."""
+        if self._done is None:
+            self._done = self._collect()
+        return self._done
+
+    def cancel(self) -> None:
+        """Cancel the shards still running (nothing for the serial executor)."""
+        if self._done is None and self._cancel is not None:
+            self._cancel()
 
 
 class Executor(Protocol):
@@ -39,6 +64,10 @@ class Executor(Protocol):
 
     def imap_shards(self, fn: ShardFn, shards: Sequence[Any], *, shared: Any = None) -> Iterator[Any]:
         """The results in shard order, each yielded as soon as it and every earlier one are done."""
+        ...
+
+    def submit_shards(self, fn: ShardFn, shards: Sequence[Any], *, shared: Any = None) -> Pending:
+        """Start the shards and return at once; ``result()`` is ``map_shards``' list."""
         ...
 
     def close(self) -> None:
@@ -65,6 +94,9 @@ class SerialExecutor:
     def imap_shards(self, fn: ShardFn, shards: Sequence[Any], *, shared: Any = None) -> Iterator[Any]:
         for s in shards:
             yield fn(shared, s)
+
+    def submit_shards(self, fn: ShardFn, shards: Sequence[Any], *, shared: Any = None) -> Pending:
+        return Pending(lambda: self.map_shards(fn, shards, shared=shared))
 
     def close(self) -> None:
         return None

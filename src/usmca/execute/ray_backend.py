@@ -28,7 +28,7 @@ from urllib.parse import urlsplit
 
 from usmca.errors import UserInputError
 
-from .base import OnDone, ShardFn, imap_ordered
+from .base import OnDone, Pending, ShardFn, imap_ordered
 
 __all__ = ["RayExecutor", "check_address", "CONNECT_TIMEOUT_S"]
 
@@ -197,6 +197,34 @@ class RayExecutor:
     def imap_shards(self, fn: ShardFn, shards: Sequence[Any], *, shared: Any = None) -> Iterator[Any]:
         with closing(self._run(fn, shards, shared)) as done:
             yield from imap_ordered(done, len(shards))
+
+    def submit_shards(self, fn: ShardFn, shards: Sequence[Any], *, shared: Any = None) -> Pending:
+        """The first ``window`` shards submitted now, the others as earlier ones are collected;
+        results in shard order."""
+        ray = self._ray
+        shared_ref, fn_ref = ray.put(shared), ray.put(fn)
+        refs = [self._remote.remote(fn_ref, shared_ref, s) for s in shards[:self.window]]
+
+        def collect() -> list[Any]:
+            out: list[Any] = []
+            try:
+                while len(out) < len(shards):
+                    try:
+                        r = ray.get(refs[len(out)])
+                    except ray.exceptions.RayTaskError as exc:
+                        raise _cause(exc) from None
+                    if isinstance(r, _Raised):
+                        raise r.rebuild()
+                    out.append(r)
+                    if len(refs) < len(shards):
+                        refs.append(self._remote.remote(fn_ref, shared_ref, shards[len(refs)]))
+            except BaseException:
+                self.cancelled = refs[len(out):]
+                self._cancel(refs[len(out):])
+                raise
+            return out
+
+        return Pending(collect, lambda: self._cancel(list(refs)))
 
     def close(self) -> None:
         if self._owner and self._ray.is_initialized():

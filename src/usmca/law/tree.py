@@ -11,7 +11,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, Iterator, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Mapping, TypeVar
 
 from usmca.errors import LawError, ShippedDataError
 
@@ -31,6 +31,8 @@ __all__ = ["LawTree", "load_tree", "default_tree", "PARAMS_ROOT"]
 PARAMS_ROOT = Path(__file__).resolve().parent / "params"
 #: How many days' views a tree keeps (a portfolio rarely spans more dates).
 _MAX_VIEWS = 64
+_NOTHING = object()
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,17 @@ class LawTree:
     tables: Mapping[str, TableParameter]
     reforms: tuple[str, ...] = ()
     _views: dict[Any, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
+    _memo: dict[Any, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def derived(self, key: Any, build: Callable[[], T]) -> T:
+        """A value computed once from this tree's parameters, whatever the date (an index of
+        paths...). ``build`` must read only the tree: the tree is immutable, so the value is safe
+        to share between views and threads (a race builds it twice, both equal)."""
+        hit = self._memo.get(key, _NOTHING)
+        if hit is _NOTHING:
+            hit = build()
+            self._memo[key] = hit
+        return hit
 
     def on(self, date: Any) -> "LawView":
         """The law in force on ``date``: a :class:`usmca.law.view.LawView` (one per tree and day).
@@ -124,8 +137,8 @@ class LawTree:
     def paths(self, prefix: str = "") -> list[str]:
         """Sorted paths of parameters and tables under ``prefix``."""
         pre = _norm(prefix)
-        every = list(self.parameters) + list(self.tables)
-        return sorted(p for p in every if not pre or p == pre or p.startswith(pre + "/"))
+        every = self.derived("paths", lambda: sorted([*self.parameters, *self.tables]))
+        return [p for p in every if not pre or p == pre or p.startswith(pre + "/")]
 
     def __iter__(self) -> Iterator[str]:
         return iter(self.paths())

@@ -83,10 +83,10 @@ def partner_keys(origins: np.ndarray, tree: LawTree, date: dt.date) -> np.ndarra
 
 def _all_in(goods: Goods, keys_u: np.ndarray, value: dict[str, float]) -> np.ndarray:
     """All-in rate per good (NaN for origins without a deal on the date)."""
-    import pandas as pd  # noqa: PLC0415 - on use: `usmca tariffs duty` starts without it (bench_startup.py)
-
-    per_u = pd.Series(keys_u, dtype=object).map({str(k): float(v) for k, v in value.items()})
-    return per_u.to_numpy(dtype=float)[goods.org_i]
+    rates = {str(k): float(v) for k, v in value.items()}
+    nan = float("nan")
+    per_u = np.fromiter((rates.get(str(k), nan) for k in keys_u), dtype=float, count=len(keys_u))
+    return per_u[goods.org_i]
 
 
 def apply_deals(ev: Evaluation, goods: Goods, date: dt.date, tree: LawTree, mfn_pct: np.ndarray) -> DealApplied:

@@ -100,8 +100,9 @@ class Declared:
 
 
 def measure_paths(tree: LawTree) -> list[str]:
-    """Paths of the measure declarations under ``us/`` (sorted)."""
-    return [p for p in tree.paths(ROOT) if p.rsplit("/", 1)[-1] == "measure" or p.endswith("_measure")]
+    """Paths of the measure declarations under ``us/`` (sorted; computed once per tree)."""
+    return tree.derived("us.measure_paths", lambda: [
+        p for p in tree.paths(ROOT) if p.rsplit("/", 1)[-1] == "measure" or p.endswith("_measure")])
 
 
 def _leaf_index(tree: LawTree) -> dict[str, dict[str, str]]:
@@ -115,12 +116,12 @@ def _leaf_index(tree: LawTree) -> dict[str, dict[str, str]]:
 
 
 def _leaves(law: LawView) -> dict[str, dict[str, str]]:
-    return law.derived(("us.partner_leaves",), lambda: _leaf_index(law.tree))
+    return law.tree.derived("us.partner_leaves", lambda: _leaf_index(law.tree))
 
 
 def partner_leaves(tree: LawTree | LawView, path: str) -> dict[str, str]:
     """Partner code -> parameter path of a by-partner component folder (empty if not one)."""
-    index = _leaves(tree) if isinstance(tree, LawView) else _leaf_index(tree)
+    index = _leaves(tree) if isinstance(tree, LawView) else tree.derived("us.partner_leaves", lambda: _leaf_index(tree))
     return dict(index.get(path, {}))
 
 

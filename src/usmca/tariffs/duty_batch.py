@@ -56,6 +56,8 @@ class _CodeSet:
         self.codes: list[str] = []
         self._series: pd.Series | None = None
         self._masks: dict[tuple[str, ...], np.ndarray] = {}
+        self._ints: np.ndarray | None = None  # ten_digit_ints of ``series`` (None: not all 10 digits)
+        self._ints_of = -1  # how many codes ``_ints`` was computed for
 
     def ids(self, codes: np.ndarray) -> np.ndarray:
         """Integer id of each code (new codes are added); ``codes`` are the few distinct ones."""
@@ -75,7 +77,7 @@ class _CodeSet:
 
     def mask(self, key: tuple[str, ...]) -> np.ndarray:
         """Membership of every known code in the scope ``key`` (:meth:`usmca.hs.HsSet.contains_many`)."""
-        from usmca.hs import scope_of
+        from usmca.hs import scope_of, ten_digit_ints
 
         have = self._masks.get(key)
         n = len(self.codes)
@@ -85,7 +87,10 @@ class _CodeSet:
             scope = scope_of(key)
             assert scope is not None
             done = 0 if have is None else len(have)
-            new = scope.contains_many(self.series.iloc[done:].reset_index(drop=True))
+            if self._ints_of != n:
+                self._ints, self._ints_of = ten_digit_ints(self.series), n
+            part = None if self._ints is None else self._ints[done:]
+            new = scope.contains_many(self.series.iloc[done:].reset_index(drop=True), ints=part)
             have = new if have is None else np.concatenate([have, new])
             self._masks[key] = have
         return have

@@ -4,8 +4,9 @@ The same statutory rates as :func:`usmca.tariffs.etr.effective_rates` (same form
 month weights), for flows that need not fit in memory: DuckDB reads the distinct (HTS10,
 partner) pairs and months of the file, the rates are computed once per pair, law date and month
 (:func:`usmca.tariffs.etr_rates.statutory_rates`, then the day weights of each month) into a
-table of :math:`K \\times M` rows, and one query streams the file through a hash join with that
-table and sums
+table of :math:`K` rows, one per pair, holding the :math:`M` monthly rates as fixed-size lists (an
+Arrow table, not copied), and one query streams the file through a hash join on the pair, picks
+the month's element of each list and sums
 
 .. math::
 
@@ -48,7 +49,8 @@ def _scan(path: Path) -> str:
 def effective_rates_file(path: str | Path, *, by: Sequence[str] = ("partner", "month"), tree: LawTree | None = None,
                          schedule: Schedule | None = None, us_content: float = 0.0,
                          law_date: dt.date | str | None = None, memory_limit: str = "1GB",
-                         threads: int = 1) -> pd.DataFrame:
+                         threads: int = 1, month_range: tuple[str, str] | None = None,
+                         partner: str | None = None) -> pd.DataFrame:
     """Statutory effective tariff rates of a flow file (Parquet or CSV), streamed through DuckDB.
 
     Parameters
@@ -59,6 +61,9 @@ def effective_rates_file(path: str | Path, *, by: Sequence[str] = ("partner", "m
         Grouping: any of ``partner``, ``month``, ``year``, ``hs2``, ``section``, ``gtap``.
     memory_limit, threads
         DuckDB's settings for the query (the join spills beyond the limit).
+    month_range, partner
+        Keep only the rows of months ``month_range[0]..month_range[1]`` (``YYYY-MM``, inclusive) and of
+        ``partner`` (ISO alpha-2); every row of the file is still validated.
 
     Other parameters are those of :func:`usmca.tariffs.etr.effective_rates`, whose output this
     reproduces (columns ``value``, ``usmca_value``, ``usmca_share``, ``duty``, ``etr``).
@@ -79,7 +84,7 @@ def effective_rates_file(path: str | Path, *, by: Sequence[str] = ("partner", "m
         con.execute(f"SET memory_limit = '{memory_limit}'")
         con.execute(f"SET threads = {int(threads)}")
         con.execute("SET preserve_insertion_order = false")
-        scan = _scan(src)
+        scan = raw = _scan(src)
         try:
             cols = [r[0] for r in con.execute(f"DESCRIBE SELECT * FROM {scan}").fetchall()]
         except duckdb.Error as exc:
@@ -90,6 +95,10 @@ def effective_rates_file(path: str | Path, *, by: Sequence[str] = ("partner", "m
         pairs = con.execute(f"SELECT hts10, partner FROM {scan} GROUP BY ALL").df()
         months = sorted(str(m) for (m,) in con.execute(f"SELECT DISTINCT month FROM {scan}").fetchall())
         _check_codes(con, scan, str(path), pairs, months)
+        if month_range is not None or partner is not None:
+            scan, pairs, months = _keep(con, scan, pairs, months, month_range, partner)
+            if not months:
+                raise UserInputError(str(path), "month", None, "no flows in the months and partner asked for")
         m_uni = pd.PeriodIndex([pd.Period(m, freq="M") for m in months])
         if law_date is None:
             dates, w = _segments(m_uni, law, sched)
@@ -98,33 +107,35 @@ def effective_rates_file(path: str | Path, *, by: Sequence[str] = ("partner", "m
             dates, w = [day], np.ones((len(m_uni), 1))
         rates = statutory_rates(pairs["hts10"].to_numpy(dtype=object), pairs["partner"].to_numpy(dtype=object), dates,
                                 tree=law, schedule=sched, us_content=us_content)
-        k, m = len(pairs), len(months)
-        table = pd.DataFrame({"k": np.tile(np.arange(k, dtype=np.int32), m), "m": np.repeat(np.arange(m, dtype=np.int32), k),
-                              "ru": (w @ rates["unclaimed"]).ravel(), "rc": (w @ rates["claimed"]).ravel()})
+        m = len(months)
+        import pyarrow as pa  # noqa: PLC0415 - zero-copy columns: no (pairs x months)-row table is built
+
+        def per_pair(r: np.ndarray) -> pa.FixedSizeListArray:  # (M, K) month-weighted rates -> K lists of M
+            return pa.FixedSizeListArray.from_arrays(pa.array((r.T @ w.T).ravel()), m)  # (K, M), C order
+
+        keys = pa.Table.from_pandas(pairs[["hts10", "partner"]], preserve_index=False)
+        keys = keys.append_column("ru", per_pair(rates["unclaimed"])).append_column("rc", per_pair(rates["claimed"]))
         del rates
-        keys = pairs.assign(k=np.arange(k, dtype=np.int32))
-        month_keys = pd.DataFrame({"month": months, "m": np.arange(m, dtype=np.int32)})
-        con.register("rate_table", table)
-        con.register("pair_keys", keys)
+        month_keys = pd.DataFrame({"month": months, "m": np.arange(1, m + 1, dtype=np.int32)})
+        con.register("pair_rates", keys)
         con.register("month_keys", month_keys)
         groups, joins = _groups(con, by, pairs)
         select = ", ".join(f"{expr} AS {name}" for name, expr in groups)
         sql = f"""
             SELECT {select + ',' if select else ''}
                    sum(f.value) AS value, sum(f.usmca_value) AS usmca_value,
-                   sum(((f.value - f.usmca_value) * r.ru + f.usmca_value * r.rc) / 100.0) AS duty,
+                   sum(((f.value - f.usmca_value) * p.ru[mk.m] + f.usmca_value * p.rc[mk.m]) / 100.0) AS duty,
                    count_if(f.value IS NULL OR NOT isfinite(f.value) OR f.value < 0 OR f.usmca_value IS NULL
                             OR NOT isfinite(f.usmca_value) OR f.usmca_value < 0
                             OR f.usmca_value > f.value * (1 + 1e-9) + 1e-6) AS bad
             FROM {scan} f
-            JOIN pair_keys p ON f.hts10 = p.hts10 AND f.partner = p.partner
+            JOIN pair_rates p ON f.hts10 = p.hts10 AND f.partner = p.partner
             JOIN month_keys mk ON f.month = mk.month
-            JOIN rate_table r ON r.k = p.k AND r.m = mk.m
             {joins}
             {'GROUP BY ALL' if groups else ''}"""
         out = con.execute(sql).df()
         if int(out["bad"].sum()):
-            _first_bad_value(con, scan, str(path))
+            _first_bad_value(con, raw, str(path))
     finally:
         con.close()
     out = out.drop(columns="bad")
@@ -133,6 +144,21 @@ def effective_rates_file(path: str | Path, *, by: Sequence[str] = ("partner", "m
     out["usmca_share"] = 100.0 * out["usmca_value"] / out["value"].where(out["value"] > 0)
     out["etr"] = 100.0 * out["duty"] / out["value"].where(out["value"] > 0)
     return out
+
+
+def _keep(con: object, scan: str, pairs: pd.DataFrame, months: list[str], months_range: tuple[str, str] | None,
+          partner: str | None) -> tuple[str, pd.DataFrame, list[str]]:
+    """The scan, pairs and months restricted to a month range and a partner (validated values only)."""
+    a, b = months_range if months_range is not None else (months[0] if months else "", months[-1] if months else "")
+    for m in (a, b):
+        if not pd.Series([m]).str.fullmatch(_MONTH).iloc[0]:
+            raise UserInputError("--from", "", m, "a month is YYYY-MM")
+    if partner is not None and not pd.Series([partner]).str.fullmatch(r"[A-Z]{2}").iloc[0]:
+        raise UserInputError("--partner", "", partner, "an ISO 3166-1 alpha-2 code")
+    cond = f"month >= '{a}' AND month <= '{b}'" + (f" AND partner = '{partner}'" if partner else "")
+    keep = pairs["partner"] == partner if partner else np.ones(len(pairs), dtype=bool)
+    kept = [m for m in months if a <= m <= b]
+    return f"(SELECT * FROM {scan} WHERE {cond})", pairs[keep].reset_index(drop=True), kept
 
 
 def _groups(con: object, by: Sequence[str], pairs: pd.DataFrame) -> tuple[list[tuple[str, str]], str]:

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from usmca.errors import LawError
-from usmca.hs import scope_of
+from usmca.hs import HsSet, scope_of
 from usmca.law import LawTree
 from usmca.law.values import Entry
 
@@ -87,6 +87,25 @@ def _ONES(n: int) -> np.ndarray:
     return np.broadcast_to(np.float64(1.0), (n,))
 
 
+#: id of a law-tree code list -> (the list, its key, its code set): the law's lists are immutable
+#: and live as long as their tree, so a single-line lookup skips re-reading hundreds of codes.
+_SCOPES: dict[int, tuple[Any, tuple[str, ...], HsSet]] = {}
+
+
+def _scope(codes: Any) -> tuple[tuple[str, ...], HsSet]:
+    """The cache key and compiled code set of a scope list (see :func:`usmca.hs.scope_of`)."""
+    hit = _SCOPES.get(id(codes))
+    if hit is not None and hit[0] is codes:
+        return hit[1], hit[2]
+    key = tuple(str(c) for c in codes)
+    scope = scope_of(key)
+    assert scope is not None  # a list of codes, never None
+    if len(_SCOPES) > 4096:  # reform trees come and go: keep the memo bounded
+        _SCOPES.clear()
+    _SCOPES[id(codes)] = (codes, key, scope)
+    return key, scope
+
+
 class Goods:
     """Goods to evaluate, factorised: unique HTS codes and origins plus an index per good.
 
@@ -132,11 +151,9 @@ class Goods:
 
     def in_scope(self, codes: Any) -> np.ndarray:
         """Boolean per good: its HTS code is in the scope ``codes`` (cached: do not modify)."""
-        key = tuple(str(c) for c in codes)
+        key, scope = _scope(codes)
         mask = self._masks.get(key)
         if mask is None:
-            scope = scope_of(key)
-            assert scope is not None  # a list of codes, never None
             if self._one is not None:
                 mask = np.array([scope.contains(self._one) is True])
             else:

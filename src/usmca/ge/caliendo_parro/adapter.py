@@ -33,7 +33,7 @@ import numpy as np
 from usmca.errors import ConvergenceError, UserInputError
 
 from ..agreement import load_agreement_effect, log_trade_cost
-from ..draw_shards import solve_draws
+from ..draw_shards import submit_draws
 from ..registry import CLOSURES
 from .batch import BatchEquilibrium, measures
 from .inputs import CPInputs
@@ -63,12 +63,6 @@ def to_cp_inputs(b: Any) -> CPInputs:
                     deficits=b.deficits, source=getattr(b, "source", "<baseline>"))
 
 
-def _batch(inputs: CPInputs, tau1: np.ndarray, theta: np.ndarray, d1: np.ndarray,
-           log_d: np.ndarray | None) -> BatchEquilibrium:
-    """The draws' equilibria, in shards on the executor in force (:mod:`usmca.ge.draw_shards`)."""
-    return solve_draws(inputs, tau1, theta, d1, log_d)
-
-
 def _draws(baseline: Any, inputs: CPInputs, draws: int, seed: int, with_beta: bool
            ) -> tuple[np.ndarray, np.ndarray, dict[str, Any]]:
     """Row 0: the point estimates; rows 1..draws: seeded draws of theta (and the agreement effect)."""
@@ -91,6 +85,21 @@ def _draws(baseline: Any, inputs: CPInputs, draws: int, seed: int, with_beta: bo
         info["agreement_effect"] = {k: ag[k] for k in ("coefficient", "se", "sigma", "trade_cost_equivalent_pct",
                                                        "nobs", "sample", "specification", "source", "url") if k in ag}
     return th, beta, info
+
+
+def _sensitivity(inputs: CPInputs, new_tariffs: np.ndarray, point_dhat: np.ndarray | None,
+                 removed: bool) -> dict[str, list[float | None]]:
+    """Welfare (percent) with every theta scaled by each of :data:`THETA_FACTORS` (None: no convergence)."""
+    sens: dict[str, list[float | None]] = {str(c): [] for c in inputs.countries}
+    for f in THETA_FACTORS:
+        try:
+            alt = solve(inputs, new_tariffs, trade_cost_hat=point_dhat, balanced=removed, theta=inputs.theta * f)
+            w = dict(zip(alt.countries["country"], alt.countries["welfare_pct"], strict=True))
+        except ConvergenceError:
+            w = {}
+        for c in sens:
+            sens[c].append(float(w[c]) if c in w else None)
+    return sens
 
 
 def _bands(a: np.ndarray, ok: np.ndarray) -> np.ndarray | None:
@@ -124,19 +133,30 @@ def cp_solver(baseline: Any, new_tariffs: np.ndarray, trade_cost_hat: np.ndarray
         log_d = log_d + log_trade_cost(agreement_share, margin, beta, float(load_agreement_effect()["sigma"]))
     dhat0 = np.exp(log_d[0])
     point_dhat = None if np.all(dhat0 == 1.0) else dhat0
-    res = solve(inputs, new_tariffs, trade_cost_hat=point_dhat, balanced=removed)
+    # the draws go to the executor first: on a cluster they are solved while this process solves
+    # the point estimate and the theta sensitivity (the serial executor solves them at .result())
+    key = (id(baseline), closure, th.shape[0], seed, hash(th.tobytes()))
+    bln_p = None if key in _BASELINES else submit_draws(inputs, inputs.tariffs, th, d1, None)
+    dh = None if not np.any(log_d != 0.0) else np.broadcast_to(log_d, (th.shape[0],) + new_tariffs.shape)
+    cfl_p = submit_draws(inputs, new_tariffs, th, d1, dh)
+    try:
+        res = solve(inputs, new_tariffs, trade_cost_hat=point_dhat, balanced=removed)
+        sens = _sensitivity(inputs, new_tariffs, point_dhat, removed)
+        if bln_p is not None:
+            _BASELINES.clear()
+            _BASELINES[key] = bln_p.result()
+        bln = _BASELINES[key]
+        cfl = cfl_p.result()
+    except BaseException:
+        for p in (bln_p, cfl_p):
+            if p is not None:
+                p.cancel()
+        raise
     ct = res.countries.set_index("country")
     countries = {c: {k: float(v) for k, v in row.items()} for c, row in ct.to_dict(orient="index").items()}
     sectors: dict[str, dict[str, float]] = {}
     for c, s, v in zip(res.sectors["country"], res.sectors["sector"], res.sectors["gross_output_pct"], strict=True):
         sectors.setdefault(str(c), {})[str(s)] = float(v)
-    key = (id(baseline), closure, th.shape[0], seed, hash(th.tobytes()))
-    if key not in _BASELINES:
-        _BASELINES.clear()
-        _BASELINES[key] = _batch(inputs, inputs.tariffs, th, d1, None)
-    bln = _BASELINES[key]
-    dh = None if not np.any(log_d != 0.0) else np.broadcast_to(log_d, (th.shape[0],) + new_tariffs.shape)
-    cfl = _batch(inputs, new_tariffs, th, d1, dh)
     ms = measures(bln, cfl, inputs.final_share, None if dh is None else np.exp(dh))
     ok = bln.converged & cfl.converged
     for k, c in enumerate(inputs.countries):
@@ -161,15 +181,6 @@ def cp_solver(baseline: Any, new_tariffs: np.ndarray, trade_cost_hat: np.ndarray
     diag = {"seconds": round(float(d.get("seconds", 0.0)), 4),
             "iterations": d.get("counterfactual", {}).get("outer_iterations"),
             "residual": d.get("counterfactual", {}).get("residual"), "closure": closure}
-    sens: dict[str, list[float | None]] = {c: [] for c in countries}
-    for f in THETA_FACTORS:
-        try:
-            alt = solve(inputs, new_tariffs, trade_cost_hat=point_dhat, balanced=removed, theta=inputs.theta * f)
-            w = dict(zip(alt.countries["country"], alt.countries["welfare_pct"], strict=True))
-        except ConvergenceError:
-            w = {}
-        for c in sens:
-            sens[c].append(float(w[c]) if c in w else None)
     draws_out = {m: np.where(ok[:, None], ms[m], np.nan) for m in COUNTRY_BATCH}
     return {"countries": countries, "sectors": sectors, "sectors_real": sectors_real, "intervals": intervals,
             "draws": draws_out,
