@@ -1,6 +1,6 @@
 """Serial vs Ray, side by side: the review's Monte Carlo, a portfolio, a 77 x 45 Caliendo-Parro model.
 
-Usage: ``python benchmarks/bench_ray.py [--cluster ADDRESS] [--runs N] [--parts review,portfolio,cp,cost]``
+Usage: ``python benchmarks/bench_ray.py [--cluster ADDRESS] [--runs N] [--parts review,portfolio,columnar,cp,cost]``
 
 - ``review``: ``run_review`` of the 13 library scenarios with 1,000 draws, in one process
   (:class:`usmca.execute.SerialExecutor`) and on Ray with 1 and 2 workers (the executor's window
