@@ -7,10 +7,14 @@ documented 4xx, and every schema-valid request accepted (``positive_data_accepta
 
 The bodies of ``POST /law/diff``, ``POST /tariffs/duty`` and ``POST /dashboard/run`` are declared by
 the pydantic models that validate them (usmca.api.bodies), so they are fuzzed with every check.
-``positive_data_acceptance`` is still left out for the two routes whose body is a bill of materials
-not yet declared as a schema, ``POST /origin/qualify`` and ``/dashboard/qualify`` (its rule grammar,
-cost identities and nomenclature would make most schema-valid documents a 422); every other check
-runs on them.
+``positive_data_acceptance`` is left out for the two routes whose body is a bill of materials,
+``POST /origin/qualify`` and ``/dashboard/qualify``: a BOM has rules between its fields (excluded
+costs at most the total cost, VNM at most the net cost, international shipping below the
+transaction value, a material with a value or costs) and a rule grammar that no JSON Schema can
+state, so a body valid against any schema of the BOM can still be malformed (422). That is shown
+in tests/api/test_api_origin.py (``test_cross_field_rules_no_json_schema_states_are_422``); every
+other check runs on these routes, and a hypothesis fuzz of the BOM format there asserts a valid
+answer or a 4xx, never a 5xx.
 """
 
 from __future__ import annotations
