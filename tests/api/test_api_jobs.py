@@ -98,13 +98,15 @@ def test_a_user_error_in_a_job_is_the_same_user_error_in_the_server(pool: JobPoo
     assert asyncio.run(pool.run(("pid",), os.getpid)) != os.getpid()  # the pool still works
 
 
-def test_a_what_if_with_a_bad_law_path_is_422_from_the_worker(pool: JobPool) -> None:
+def test_a_what_if_with_an_unknown_law_path_is_404_from_the_worker(pool: JobPool) -> None:
+    """Well-formed, naming a path the law tree does not have: 404 (usmca.api.spec), raised in the
+    worker process and carried back whole."""
     from usmca.api import create_app
 
     client = make_client(create_app(jobs=pool))
     name = client.get("/review/scenarios").json()["scenarios"][0]["name"]
     r = client.post("/dashboard/run", json={"scenario": name, "changes": {"usmca/no/such/parameter": {"2027-07-01": 1}}})
-    assert r.status_code == 422, r.text
+    assert r.status_code == 404, r.text
     assert "usmca/no/such/parameter" in r.json()["error"]
 
 

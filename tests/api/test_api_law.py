@@ -153,10 +153,21 @@ def test_diff_matches_law_diff_json(client, cli, tmp_path):
     assert api["changes"] == shown["changes"] and api["reform"] == shown["reform"]
 
 
+def test_a_reform_of_a_path_the_law_does_not_have_is_404(client):
+    """Well-formed (the body matches its schema) but naming what the law tree does not hold."""
+    body = {"changes": {"usmca/no/such/path": {"2027-01-01": 1}}, "reference": REFERENCE}
+    doc = assert_user_error(client.post("/law/diff", json=body), "body", status=404)
+    assert doc["field"] == "changes.usmca/no/such/path"
+    line = {"hts": "8703.23.01.90", "origin": "MX", "date": "2026-03-01", "value": 1000, "reform": body}
+    doc = assert_user_error(client.post("/tariffs/duty", json=line), "body.reform", status=404)
+    assert doc["field"] == "changes.usmca/no/such/path"
+
+
 @pytest.mark.parametrize("body, field_part", [
-    ({"changes": {"usmca/no/such/path": {"2027-01-01": 1}}, "reference": REFERENCE}, "changes.usmca/no/such/path"),
-    ({"changes": {}}, "changes"),
-    ({"changes": {"x": {"2027-01-01": 1}}, "surprise": 1}, "surprise"),
+    ({"changes": {}, "reference": REFERENCE}, "changes"),
+    ({"changes": {"x": {"2027-01-01": 1}}, "reference": dict(REFERENCE, url="ftp://x")}, "reference.url"),
+    ({"changes": {"x": {"2027-01-01": 1}}}, "reference"),
+    ({"changes": {"x": {"2027-01-01": 1}}, "surprise": 1, "reference": REFERENCE}, "surprise"),
 ])
 def test_bad_reforms_are_422_naming_the_field(client, body, field_part):
     doc = assert_user_error(client.post("/law/diff", json=body), "body")

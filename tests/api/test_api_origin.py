@@ -277,3 +277,19 @@ def test_bad_scenario_requests_are_422(client):
     assert_user_error(client.post("/origin/qualify", json={"bom": bom, "scenario": no_law[0]}), "body", "scenario")
     assert_user_error(client.post("/origin/qualify", json={"bom": bom, "scenario": no_law[0], "reform": {}}),
                       "body", "scenario")
+
+
+@pytest.mark.parametrize("edit, field_part, reason_part", [
+    (lambda b: b["good"]["costs"]["excluded"].update(royalties=1000.0), "good.costs", "exceed total_cost"),
+    (lambda b: b["good"].update(international_shipping=600.0), "good", "international_shipping"),
+])
+def test_cross_field_rules_no_json_schema_states_are_422(client, edit, field_part, reason_part):
+    """Why ``positive_data_acceptance`` stays off for the BOM routes (tests/api/test_api_schemathesis.py):
+    a BOM whose every field is well-formed on its own can still break a rule between fields (excluded
+    costs above the total cost, international shipping not below the transaction value),
+    which JSON Schema cannot state; such a BOM is malformed (422 naming the field), not a 2xx."""
+    bom = _plain(yaml.safe_load((EXAMPLES / "electronics_bom.yaml").read_text(encoding="utf-8")))
+    assert client.post("/origin/qualify", json=bom).status_code == 200
+    edit(bom)
+    doc = assert_user_error(client.post("/origin/qualify", json=bom), "body")
+    assert doc["field"].startswith(field_part) and reason_part in doc["error"], doc

@@ -118,3 +118,21 @@ def test_class_rates_apply_an_all_in_rate_for_every_origin() -> None:
     for key in ("unclaimed", "claimed"):
         np.testing.assert_allclose(fast[key], ref[key], rtol=1e-12, atol=1e-12)
     assert ref["unclaimed"][1, 0] == pytest.approx(15.0)
+
+
+def test_merged_segments_weigh_the_same_rates(schedule) -> None:  # noqa: ANN001
+    """Months' first days without a change of law are evaluated on the last change before them:
+    fewer dates, the same month-weighted rates as evaluating every cut (a change point that
+    ``_segments`` missed would make them differ)."""
+    h, p = goods(schedule)
+    months = pd.PeriodIndex([pd.Period(f"2025-{m:02d}", freq="M") for m in range(1, 13)]
+                            + [pd.Period(m, freq="M") for m in ("2026-02", "2026-03")])
+    tree = default_tree()
+    d_all, w_all = _segments(months, tree, schedule, merge=False)
+    d_m, w_m = _segments(months, tree, schedule)
+    assert len(d_m) < len(d_all)
+    np.testing.assert_allclose(w_m.sum(axis=1), 1.0, rtol=1e-15)
+    full = statutory_rates(h, p, d_all, schedule=schedule)
+    merged = statutory_rates(h, p, d_m, schedule=schedule)
+    for key in ("unclaimed", "claimed"):
+        np.testing.assert_allclose(w_m @ merged[key], w_all @ full[key], rtol=1e-12, atol=1e-12)

@@ -121,6 +121,7 @@ def create_app(tree: Any = None, review_cache: review.ReviewCache | None = None,
 
     app.openapi = add_enums(app.openapi, {  # type: ignore[method-assign]
         ("/review/{name}", "name"): lambda: list(app.state.review.library()),
+        ("/dashboard/run", "body.scenario"): lambda: list(app.state.review.library()),
         ("/examples/{name}", "name"): lambda: [*EXAMPLE_NAMES, *(n.removesuffix(".yaml") for n in EXAMPLE_NAMES)]})
 
     @app.get("/spec", summary="The OpenAPI document of this API", tags=["meta"])

@@ -154,9 +154,12 @@ def _no_constant(name: str) -> Any:
     raise ValueError(f"{name} is not JSON")
 
 
-def body_doc(description: str) -> dict[str, Any]:
-    """The OpenAPI ``requestBody`` of a route that reads its body with :func:`read_body`."""
+def body_doc(description: str, schema: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The OpenAPI ``requestBody`` of a route that reads its body with :func:`read_body`: the
+    document's ``schema`` (default: any object), as JSON or as YAML."""
+    doc = schema if schema is not None else {"type": "object"}
+    yaml_doc = schema if schema is not None else {"type": "string"}
     return {"requestBody": {"required": True, "description": description + " JSON, or YAML with "
                             "Content-Type application/yaml.",
-                            "content": {"application/json": {"schema": {"type": "object"}},
-                                        "application/yaml": {"schema": {"type": "string"}}}}}
+                            "content": {"application/json": {"schema": doc},
+                                        "application/yaml": {"schema": yaml_doc}}}}

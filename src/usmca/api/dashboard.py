@@ -30,6 +30,7 @@ from starlette.concurrency import run_in_threadpool
 from usmca.errors import UserInputError
 
 from . import review_jobs
+from .bodies import RunBody, schema_of
 from .body import MAX_BODY_BYTES, body_doc, read_body
 from .responses import JSONDocument
 from .spec import DATE_PATTERN, SEARCH_PATTERN, not_in_data
@@ -204,7 +205,8 @@ async def get_hts_search(q: str = Query(..., pattern=SEARCH_PATTERN, max_length=
 
 
 @router.post("/dashboard/run", response_class=JSONDocument, summary="Run a scenario with extra law changes",
-             openapi_extra=body_doc("{scenario: name, changes: {path: {date: value}}} (the dashboard's reform builder)."))
+             openapi_extra=body_doc("{scenario: name, changes: {path: {date: value}}} (the dashboard's reform builder).",
+                                    schema_of(RunBody)))
 async def post_run(request: Request) -> JSONDocument:
     """One library scenario re-solved under the scenario's reform plus the given law changes."""
     raw = read_body(await request.body(), request.headers.get("content-type", "application/json"))

@@ -20,11 +20,12 @@ from fastapi import APIRouter, Query, Request
 
 from usmca.errors import UserInputError
 
+from .bodies import ReformBody, schema_of, validated
 from .body import body_doc, read_body
 from .responses import JSONDocument
 from .spec import DATE_PATTERN, NotInData, not_in_data
 
-__all__ = ["router", "parameters_doc", "parameter_doc", "diff_doc", "reform_from_body"]
+__all__ = ["router", "parameters_doc", "parameter_doc", "diff_doc", "reform_from_body", "checked_reform"]
 
 router = APIRouter(prefix="/law", tags=["law"])
 
@@ -103,6 +104,22 @@ def reform_from_body(raw: Any, source: str = "body") -> Any:
     return Reform.from_dict(dict(raw), source=source)
 
 
+def checked_reform(tree: Any, raw: Any, source: str = "body") -> Any:
+    """A reform body validated as :class:`.bodies.ReformBody` (malformed: 422) and against ``tree``:
+    a parameter path the tree does not have is a 404 (:func:`usmca.api.spec.not_in_data`)."""
+    from usmca.law.reform import UNKNOWN_PATH
+
+    validated(ReformBody, raw, source)
+    reform = reform_from_body(raw, source)
+    try:
+        reform.validate(tree)
+    except UserInputError as exc:
+        if exc.reason == UNKNOWN_PATH:
+            raise not_in_data(exc) from None
+        raise
+    return reform
+
+
 def diff_doc(tree: Any, raw: Any) -> dict[str, Any]:
     """What the reform ``raw`` changes: per change, the period, the value before and after, the unit
     and the reference of the new value (the document of ``usmca law diff --json``).
@@ -111,7 +128,7 @@ def diff_doc(tree: Any, raw: Any) -> dict[str, Any]:
     """
     from usmca.law.diff import reform_diff
 
-    return reform_diff(tree, reform_from_body(raw))
+    return reform_diff(tree, checked_reform(tree, raw))
 
 
 @router.get("", response_class=JSONDocument, summary="The whole law tree in force on a date")
@@ -150,7 +167,8 @@ def get_parameter(request: Request, path: str,
 
 @router.post("/diff", response_class=JSONDocument, summary="What a reform changes",
              openapi_extra=body_doc("A reform: {description, reference: {instrument, provision, url}, "
-                                    "changes: {path: {date or 'start..end': value}}} (as in `usmca law diff`)."))
+                                    "changes: {path: {date or 'start..end': value}}} (as in `usmca law diff`).",
+                                    schema_of(ReformBody)))
 async def post_diff(request: Request) -> JSONDocument:
     """Validate the reform against the law tree and list, per change, the law before and after."""
     raw = read_body(await request.body(), request.headers.get("content-type", "application/json"))

@@ -171,16 +171,22 @@ def run_doc(cache: ReviewCache, raw: Any, url: str = "http://127.0.0.1/") -> dic
     Raises
     ------
     UserInputError
-        For an unknown scenario, a path that is not in the law tree, or a value of the wrong type.
+        For an unknown scenario or a value of the wrong type (HTTP 422); a path that is not in the
+        law tree is a :class:`usmca.api.spec.NotInData` (404).
     """
     import dataclasses
     from collections.abc import Mapping
 
     from usmca.law import Reform
+    from usmca.law.reform import UNKNOWN_PATH
     from usmca.scenarios import run_scenario
+
+    from .bodies import RunBody, validated
+    from .spec import not_in_data
 
     if not isinstance(raw, Mapping):
         raise UserInputError("body", "", type(raw).__name__, "expected {scenario, changes}")
+    validated(RunBody, raw)
     name = str(raw.get("scenario", ""))
     lib = cache.library()
     if name not in lib:
@@ -197,11 +203,18 @@ def run_doc(cache: ReviewCache, raw: Any, url: str = "http://127.0.0.1/") -> dic
             raise UserInputError("body", f"changes.{path}", periods, "expected {date: value}")
         for period, value in periods.items():
             merged.setdefault(str(path), {})[str(period)] = {"value": value, "reference": user_ref}
-    reform = {"description": str(raw.get("description") or f"{s.title} with the user's changes"),
-              "reference": own.get("reference") or user_ref, "changes": merged}
-    from usmca.law import default_tree
+    reform: dict[str, Any] | None = None       # no change and no reform of its own: the scenario as it is
+    if merged:
+        reform = {"description": str(raw.get("description") or f"{s.title} with the user's changes"),
+                  "reference": own.get("reference") or user_ref, "changes": merged}
+        from usmca.law import default_tree
 
-    default_tree().with_reform(Reform.from_dict(reform, source="body"))       # validate before solving
+        try:                                                                   # validate before solving
+            default_tree().with_reform(Reform.from_dict(reform, source="body"))
+        except UserInputError as exc:
+            if exc.reason == UNKNOWN_PATH:   # well-formed, naming a path the law tree does not have
+                raise not_in_data(exc) from None
+            raise
     result = run_scenario(dataclasses.replace(s, reform=reform), cache.baseline(), cache._solver)
     return {"scenario": name, "changes": [{"path": p, "period": k, "value": v} for p, pv in changes.items()
                                           for k, v in pv.items()],

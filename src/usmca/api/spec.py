@@ -66,8 +66,9 @@ def add_enums(openapi: Callable[[], dict[str, Any]], enums: dict[tuple[str, str]
               ) -> Callable[[], dict[str, Any]]:
     """Wrap ``app.openapi`` so path parameters drawn from a closed list are declared with their ``enum``.
 
-    ``enums`` maps ``(route path, parameter name)`` to a callable giving the names (called when the
-    document is first built: the scenario library is loaded then, not at import).
+    ``enums`` maps ``(route path, parameter name)`` (or ``body.<property>`` for a property of the
+    request body) to a callable giving the names (called when the document is first built: the
+    scenario library is loaded then, not at import).
     """
     def build() -> dict[str, Any]:
         doc = openapi()
@@ -78,6 +79,11 @@ def add_enums(openapi: Callable[[], dict[str, Any]], enums: dict[tuple[str, str]
                 for param in op.get("parameters", []):
                     if param.get("name") == name:
                         param["schema"] = {**param.get("schema", {}), "enum": list(values())}
+                if name.startswith("body."):  # a property of the request body's schema
+                    for media in ((op.get("requestBody") or {}).get("content") or {}).values():
+                        prop = (media.get("schema") or {}).get("properties", {}).get(name[5:])
+                        if prop is not None:
+                            prop["enum"] = list(values())
         doc["x-enums-added"] = True
         return doc
 

@@ -16,13 +16,13 @@ import importlib
 from typing import Any, Optional
 
 from fastapi import APIRouter, HTTPException, Query, Request
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from starlette.concurrency import run_in_threadpool
 
 from usmca.errors import UserInputError
 
+from .bodies import DutyRequest, schema_of, validated
 from .body import body_doc, read_body
-from .law import reform_from_body
+from .law import checked_reform
 from .responses import JSONDocument, plain
 from .spec import COUNTRY_PATTERN, DATE_PATTERN, HTS_LINE_PATTERN, MAX_VALUE, not_in_data
 
@@ -107,41 +107,27 @@ async def get_duty(request: Request,
     return JSONDocument(doc)
 
 
-class DutyRequest(BaseModel):
-    """The body of ``POST /tariffs/duty``: the query of ``GET`` plus an optional reform."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    hts: str
-    origin: str
-    date: Optional[str] = None
-    value: float = Field(allow_inf_nan=False)
-    usmca: bool = False
-    us_content: Optional[float] = Field(None, allow_inf_nan=False)
-    quantity: Optional[float] = Field(None, allow_inf_nan=False)
-    reform: Optional[dict[str, Any]] = Field(None, description="A parameter diff, as in POST /law/diff.")
-
-
 def duty_request_doc(doc: Any, tree: Any) -> dict[str, Any]:
     """:func:`duty_doc` for a ``POST`` body, under its reform when it has one (``usmca tariffs duty
-    --reform R.yaml --json``)."""
-    try:
-        req = DutyRequest.model_validate(doc)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        raise UserInputError("body", ".".join(str(x) for x in first["loc"]), first.get("input"),
-                             str(first["msg"]).rstrip(".")) from None
-    run_tree = tree.with_reform(reform_from_body(req.reform, "body.reform")) if req.reform is not None else tree
+    --reform R.yaml --json``).
+
+    A body that breaks :class:`.bodies.DutyRequest` is malformed (422); a well-formed one naming
+    what the data does not hold (an HTS line or country no list knows, a date outside the
+    schedule, a reform path the law tree does not have) is a 404, as for ``GET``.
+    """
+    req = validated(DutyRequest, doc)
+    run_tree = tree
+    if req.reform is not None:
+        run_tree = tree.with_reform(checked_reform(tree, doc["reform"], "body.reform"))
     try:
         return duty_doc(req.hts, req.origin, req.date, req.value, req.usmca, req.us_content, req.quantity, run_tree)
     except UserInputError as exc:
-        if exc.source == "query":
-            raise UserInputError("body", exc.field, exc.value, exc.reason) from None
-        raise
+        raise not_in_data(exc, source="body" if exc.source == "query" else None) from None
 
 
 @router.post("/duty", response_class=JSONDocument, summary="Duty of an entry line, under a reform",
-             openapi_extra=body_doc("{hts, origin, date, value, usmca, us_content, quantity, reform}."))
+             openapi_extra=body_doc("{hts, origin, date, value, usmca, us_content, quantity, reform}.",
+                                    schema_of(DutyRequest)))
 async def post_duty(request: Request) -> JSONDocument:
     """As ``GET /tariffs/duty``, with the line in the body and an optional ``reform`` (parameter diff)."""
     doc = read_body(await request.body(), request.headers.get("content-type", "application/json"))

@@ -81,6 +81,51 @@ def psr_coverage(
                   "Build the full library with: usmca data load psr FILE_OR_URL")
 
 
+@data_app.command("psr-verify")
+def psr_verify(
+    source: str = typer.Argument(..., metavar="FILE_URL_OR_FOLDER", help="Another copy of General Note 11(o): a "
+                                 "text/HTML/PDF file or URL, or a folder of page excerpts with an index.csv."),
+    first_chapter: Optional[int] = typer.Option(None, "--first-chapter", help="Chapter the text starts in (a page "
+                                                "excerpt that starts inside a chapter)."),
+    json_out: bool = typer.Option(False, "--json", help="Write one JSON document."),
+) -> None:
+    """Compare the library's rules word for word with another copy of General Note 11(o) (developers).
+
+    Each rule of the other text is compared with the library's rule of the same chapter and number:
+    same, agrees-so-far (the other text is cut off), differs (first differing words shown), or
+    not-in-library. Comparing with the official USITC text is how a rule is verified against it.
+    """
+    from usmca.origin.psr.library import load_chapter
+    from usmca.origin.psr.sources import read_source
+    from usmca.origin.psr.verify import STATUSES, verify_pages, verify_text
+
+    library = {ch: found[1] for ch in range(1, 98) if (found := load_chapter(ch)) is not None}
+    folder = Path(source)
+    if folder.is_dir():
+        if not (folder / "index.csv").is_file():
+            raise UserInputError(source, "index.csv", None, "a folder of page excerpts needs an index.csv "
+                                 "(page, file, url, kind, chapters)")
+        findings = verify_pages(folder, library)
+    else:
+        findings = verify_text(read_source(source), library, first_chapter=first_chapter, source=source)
+    counts = {st: sum(1 for f in findings if f["status"] == st) for st in STATUSES}
+    by_level: dict[str, int] = {}
+    for f in findings:
+        key = f"{f['status']} / {f.get('verification', '-')}"
+        by_level[key] = by_level.get(key, 0) + 1
+    doc = {"source": source, "rules_compared": len(findings), "by_status": counts, "by_status_and_verification": by_level,
+           "findings": findings}
+    if json_out:
+        emit_json(doc)
+        return
+    console.print(f"{len(findings)} rules of {source} compared with the library: "
+                  + ", ".join(f"{k} {v}" for k, v in counts.items()))
+    for f in findings:
+        if f["status"] in ("differs", "not-in-library"):
+            detail = f" (library: '{f['ours']}' / other: '{f['theirs']}')" if f["status"] == "differs" else ""
+            console.print(f"  {f['chapter']}-{f['rule']}: {f['status']}{detail}", highlight=False, markup=False)
+
+
 @data_app.command("psr-rule")
 def psr_rule(
     hs: str = typer.Argument(..., help="HS code of the good (e.g. 8402.90 or 8471300000)."),

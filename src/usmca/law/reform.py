@@ -31,6 +31,8 @@ from .values import Entry, Reference, load_yaml, parse_date, parse_reference, un
 __all__ = ["Change", "Reform"]
 
 REFORM_KEYS = {"description", "reference", "changes", "name"}
+#: The reason given for a change of a path the law tree does not have (the API answers it with 404).
+UNKNOWN_PATH = "unknown parameter path"
 
 
 @dataclass(frozen=True)
@@ -116,7 +118,7 @@ class Reform:
             if c.path in tree.tables:
                 raise LawError(self.source, f"changes.{c.path}", c.path, "tables cannot be changed by a reform")
             if c.path not in tree.parameters:
-                raise LawError(self.source, f"changes.{c.path}", c.path, "unknown parameter path")
+                raise LawError(self.source, f"changes.{c.path}", c.path, UNKNOWN_PATH)
             param = tree.parameters[c.path]
             if c.reference is None:
                 raise LawError(self.source, field, c.value, "a reformed value needs a reference "

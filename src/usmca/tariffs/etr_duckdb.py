@@ -105,7 +105,7 @@ def effective_rates_file(path: str | Path, *, by: Sequence[str] = ("partner", "m
         else:
             day = law_date if isinstance(law_date, dt.date) else dt.date.fromisoformat(str(law_date))
             dates, w = [day], np.ones((len(m_uni), 1))
-        rates = statutory_rates(pairs["hts10"].to_numpy(dtype=object), pairs["partner"].to_numpy(dtype=object), dates,
+        rates = statutory_rates(pairs["hts10"], pairs["partner"], dates,
                                 tree=law, schedule=sched, us_content=us_content)
         m = len(months)
         import pyarrow as pa  # noqa: PLC0415 - zero-copy columns: no (pairs x months)-row table is built

@@ -81,8 +81,8 @@ def statutory_rates(hts10: Any, partner: Any, dates: Sequence[dt.date], *, tree:
     """
     law = tree if tree is not None else default_tree()
     sched = schedule if schedule is not None else load_schedule()
-    h_idx, h_uni = pd.factorize(np.asarray(hts10, dtype=object))
-    p_idx, p_uni = pd.factorize(np.asarray(partner, dtype=object))
+    h_idx, h_uni = _factorize(hts10)
+    p_idx, p_uni = _factorize(partner)
     h_ser = pd.Series(np.asarray(h_uni, dtype=object), dtype=object)
     p_uni = np.asarray(p_uni, dtype=object)
     codes = _CodeSet()
@@ -97,6 +97,12 @@ def statutory_rates(hts10: Any, partner: Any, dates: Sequence[dt.date], *, tree:
         except _Unplanned:  # a measure tests a scope outside the planned ones: evaluate distinct codes
             pass
     return _rates(law, sched, h_idx, h_ser, p_idx, p_uni, dates, us_content, components, codes, code_u, None)
+
+
+def _factorize(values: Any) -> tuple[np.ndarray, Any]:
+    """Codes and uniques; a pandas Series (e.g. Arrow strings from DuckDB) is factorised as it is,
+    without a copy into Python objects."""
+    return pd.factorize(values if isinstance(values, pd.Series) else np.asarray(values, dtype=object))
 
 
 def _rates(law: LawTree, sched: Schedule, h_idx: np.ndarray, h_ser: pd.Series, p_idx: np.ndarray,

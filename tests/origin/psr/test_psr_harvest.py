@@ -53,6 +53,8 @@ def test_every_rule_and_cut_off_carries_its_page_url():
         for r in doc["rules"] + doc["notes"]:
             if r["reference"].get("verification") in ("transcription-only", "official-text-read"):
                 continue  # cited to the official text (tests/origin/psr/test_psr_transcribed.py)
+            if r["reference"].get("verification") == "government-page-copy":
+                continue  # an Annex 4-B text read outside General Note 11 (tests/origin/psr/test_psr_annex4b.py)
             m = _URL.match(r["reference"]["url"])
             assert m, (f.name, r["id"])
             if "page" in r["reference"]:
@@ -71,9 +73,11 @@ def test_harvested_pages_are_not_the_shared_ones(shared_data):
 def test_registry_marks_the_source_of_each_chapter():
     cov = psr.coverage().set_index("chapter")
     assert cov.loc[70, ["status", "source_kind", "rules"]].tolist() == ["complete", "harvested-excerpts", 11]
-    assert cov.loc[84, "source_kind"] == "shared-excerpts+harvested-excerpts"
+    # rules the excerpts cut off are completed from the transcription (transcribed.fill_from_transcription)
+    assert cov.loc[84, "source_kind"] == "shared-excerpts+harvested-excerpts+transcription"
+    assert cov.loc[22, "rules_cut_off"] == 0 and cov.loc[84, "rules_cut_off"] == 0
     assert cov.loc[22, "source_kind"] == "shared-excerpts"
-    assert cov.loc[64, ["status", "source_kind"]].tolist() == ["missing", ""]
+    assert cov.loc[65, ["status", "source_kind"]].tolist() == ["missing", ""]
     assert "page=83" in cov.loc[70, "url"] and cov.loc[71, "status"] == "partial"
 
 

@@ -46,8 +46,9 @@ def test_goods_qualified_rules_are_flagged():
 
 
 def test_not_encoded_is_none_and_bad_code_is_user_error():
-    assert psr.lookup("6401.10", "2025-01-01") is None
-    assert psr.lookup("8536.50", "2025-01-01") is None  # only 8536.50.40's rule is readable
+    assert psr.lookup("6406.10", "2025-01-01") is None
+    assert psr.lookup("6601.10", "2025-01-01") is None  # chapters 65-67 (and 6406): no source read
+    assert psr.lookup("8536.50", "2025-01-01")["rules"] == ["85-85"]  # filled from the transcription
     from usmca.errors import UserInputError
 
     with pytest.raises(UserInputError):
@@ -63,7 +64,8 @@ def test_coverage_registry_matches_library():
         assert row["entries"] == len(doc["rules"])
         assert row["rules_cut_off"] == len(doc["cut_off"])
     assert cov.loc[cov["chapter"] == 23, "status"].item() == "complete"
-    assert cov.loc[cov["chapter"] == 64, "status"].item() == "missing"
+    assert cov.loc[cov["chapter"] == 65, "status"].item() == "missing"
+    assert cov.loc[cov["chapter"] == 64, "status"].item() == "partial"  # 64.01-64.05 only (annex4b)
 
 
 def test_packaged_library_is_what_the_importer_builds(shared_data, tmp_path):
@@ -111,7 +113,7 @@ def test_cli_load_writes_user_library(shared_data, tmp_path, cli, monkeypatch):
 def test_cli_rule_lookup(cli):
     found = cli("data", "psr-rule", "8402.90", "--date", "2025-01-01", "--json")
     assert found.code == 0 and found.json()["rules"] == ["84-4"]
-    missing = cli("data", "psr-rule", "6401.10", "--json")
+    missing = cli("data", "psr-rule", "6505.00", "--json")
     doc = missing.json()
     assert missing.code == 0 and doc["encoded"] is False and doc["chapter_status"] == "missing"
     bad = cli("data", "psr-rule", "01x")

@@ -58,3 +58,13 @@ def test_section_and_heading_rules_do_not_leak_into_rules():
     assert t.rules[0].text == "A change to subheading 2801.10 from any other subheading."
     assert t.rules[1].notes == ["a note on heading 2802."]
     assert t.chapter_notes[0][0]["id"] == "section VI rule 1"
+
+
+def test_from_any_heading_without_other_is_reported_not_read_as_cth():
+    """51-3 prints "from any heading, except ..." (no "other"): never read as a change of heading."""
+    for level in ("heading", "chapter"):
+        p = parse_alternative(f"A change to heading 5111 from any {level}, except from headings 5106 through 5110.")
+        assert not p.understood
+        (alt,) = p.alternatives
+        assert alt["shift"] == "none" and f"'from any {level}' as printed, without 'other'" in alt["unsupported"]
+    assert parse_alternative("A change to heading 5111 from any other heading.").alternatives[0]["shift"] == "CTH"

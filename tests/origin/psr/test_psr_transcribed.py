@@ -13,6 +13,7 @@ from usmca.origin.psr.transcribed import (
     TEXTS,
     VERIFICATION_LEVELS,
     adapt_to_hs2022,
+    read_on_hs2022,
     trade_entries,
     transcribed_documents,
     verification_of,
@@ -42,7 +43,10 @@ def test_every_rule_round_trips_through_the_importer(path) -> None:  # noqa: ANN
         for rule in parsed.rules:
             for e in rule.entries:
                 hs, alts = e["hs"], e["alternatives"]
-                if verification_of(r) == "transcription-only":  # the HS 2022 reading of texts/provenance.yaml
+                if str(r["reference"].get("nomenclature", "")).startswith("HS 2022"):  # succession.py
+                    read = read_on_hs2022(doc["chapter"], {**r, "hs": hs, "alternatives": alts}, "")
+                    hs, alts = read["hs"], read["alternatives"]
+                elif verification_of(r) == "transcription-only":  # the HS 2022 reading of texts/provenance.yaml
                     hs, alts, _ = adapt_to_hs2022(doc["chapter"], str(r["reference"]["rule"]), hs, alts)
                 found[(tuple(hs), e["goods"])] = alts
         assert found.get((tuple(r["hs"]), r["goods"])) == r["alternatives"], r["id"]
@@ -62,12 +66,18 @@ def test_every_rule_cites_chapter_rule_and_verification(path) -> None:  # noqa: 
 
 def test_transcribed_chapters_are_the_packaged_text() -> None:
     docs, status = transcribed_documents()
-    assert sorted(docs) == [*range(1, 22), *range(24, 30), *range(33, 64), 68, 72, *range(74, 77), *range(78, 84),
-                            88, 89, 91, 92, 93, 94, 95, 96]
+    assert sorted(docs) == [*range(1, 22), *range(24, 30), *range(32, 64), 68, 71, 72, *range(74, 77),
+                            *range(78, 85), 85, 86, 87, 88, 89, 90, 91, 92, 93, 94, 95, 96]
     assert set(status.values()) == {"transcribed"}
+    mirror = {32, 71, 84, 85, 86, 87, 90}  # read in mirror excerpts: the transcription fills their cut-off rules
     for ch, d in docs.items():
         packaged = yaml.safe_load((PACKAGE_LIBRARY / f"ch{ch:02d}.yaml").read_text())
-        assert [r["id"] for r in packaged["rules"]] == [r["id"] for r in d["rules"]]
+        ids = [r["id"] for r in packaged["rules"]]
+        if ch in mirror:
+            assert ids[-len(d["rules"]):] == [r["id"] for r in d["rules"]], ch
+            assert "transcription" in packaged["source"]["kinds"]
+            continue
+        assert ids == [r["id"] for r in d["rules"]]
         assert all(r["reference"]["verification"] in ("transcription-only", "official-text-read")
                    for r in packaged["rules"])
     prov = yaml.safe_load((TEXTS / "provenance.yaml").read_text())
@@ -81,6 +91,9 @@ def test_transcribed_scopes_exist_in_hs2022() -> None:
     docs, _ = transcribed_documents()
     for d in docs.values():
         for r in d["rules"]:
+            if str(r["reference"].get("nomenclature", "")).startswith("HS 2017"):
+                assert r["effective_to"] == "2022-01-01", r["id"]  # as printed, for BOMs before HS 2022 only
+                continue
             for scope in r["hs"]:
                 for end in scope.split("-"):
                     digits = end.replace(".", "")
@@ -120,9 +133,10 @@ def test_coverage_summary_counts() -> None:
     assert len(s["chapters_encoded"]) + len(s["chapters_not_encoded"]) == 96
     assert s["rules"] == sum(s["rules_by_verification"].values())
     assert s["rules_by_verification"]["official-text-read"] == 1
-    assert s["party_specific"][0] == "15-1517.10/CA-US" and len(s["party_specific"]) == 16
+    assert s["party_specific"][0] == "15-1517.10/CA-US" and len(s["party_specific"]) == 18
+    assert {"57-5703.20-5703.30/MX-US/HS2017", "57-5703.20-5703.30/MX-US"} <= set(s["party_specific"])
     assert {p.split("/")[1] for p in s["party_specific"][1:]} == {"CA-US", "MX-US"}  # textiles 51-61
-    assert s["chapters_not_encoded"] == [64, 65, 66, 67]
+    assert s["chapters_not_encoded"] == [65, 66, 67]  # 64: only 64.01-64.05 (test_psr_annex4b)
     polymer = [x for x in s["inexpressible"] if x["rule"] == "39-1"]
     assert polymer and "50 percent by weight" in polymer[0]["reason"]
 
@@ -147,11 +161,12 @@ def test_chapter_and_subheading_rules_that_condition_origin_are_flagged() -> Non
 
 
 def test_rules_with_pre_hs2022_codes_are_counted_as_cut_off() -> None:
-    """A transcribed rule naming an HS 2017 code is left out, listed as cut off, and never looked up."""
+    """A transcribed rule naming an HS 2017 code without a mechanical HS 2022 successor stays cut off."""
     docs, _ = transcribed_documents()
     assert {c["rule"] for c in docs[74]["cut_off"]} == {"13", "14", "15"}
-    assert all("HS 20" in c["reason"] for ch in (28, 34, 38, 74, 81, 94) for c in docs[ch]["cut_off"])
-    assert [c["rule"] for c in docs[28]["cut_off"]] == ["1 (heading 2853)"]  # 2853.00 is 2853.10/.90 in HS 2022
+    assert all("HS 20" in c["reason"] for ch in (34, 68, 74, 81, 88) for c in docs[ch]["cut_off"])
+    assert not docs[28]["cut_off"] and not docs[94]["cut_off"] and not docs[38]["cut_off"]
+    assert [c["rule"] for c in docs[81]["cut_off"]] == ["3"]  # heading 8107 deleted: no successor
     assert psr.lookup("7419.80", "2025-03-01") is None  # no rule: not encoded
     assert psr.lookup("7418.10", "2025-03-01")["rules"] == ["74-12"]
 
@@ -184,18 +199,25 @@ def test_unread_rule_keeps_the_scope_its_target_names() -> None:
         assert found["rules"] == [rule] and all(a.get("unsupported") for a in found["alternatives"]), code
 
 
-def test_hs2017_codes_are_read_on_hs2022_never_recoded() -> None:
-    """Chapter 28's range stops before the split 2853.00; 94's changes from 9401.90/9403.90 are flagged."""
-    chem = psr.lookup("2852.10", "2025-03-01")
-    assert chem["hs"] == "2801.10-2852.90" and chem["rules"] == ["28-1"]
-    assert [a.get("unsupported") for a in chem["alternatives"]] == [None, None]
-    assert psr.lookup("2853.10", "2025-03-01") is None  # heading 2853 is cut off, not guessed
+def test_hs2017_codes_follow_the_nomenclature_of_the_date() -> None:
+    """A rule printed with HS 2017 codes answers as printed before HS 2022 and on their successors after."""
+    chem = psr.lookup("2853.10", "2025-03-01")  # 2853.00 (HS 2017) is heading 2853 in HS 2022
+    assert chem["hs"] == "2801.10-2853.90" and chem["rules"] == ["28-1"]
+    assert "2853.00" in chem["text"] and "2853.00 -> 2801.10-2853.90" in chem["reference"]["hs2022"]
+    assert psr.lookup("2853.00", "2021-06-01")["rules"] == ["28-1/HS2017"]
     seats = psr.lookup("9401.61", "2025-03-01")
-    assert seats["alternatives"][0]["shift"] == "CC" and "unsupported" not in seats["alternatives"][0]
-    assert "9401.90" in seats["alternatives"][1]["unsupported"]
-    assert psr.lookup("9401.91", "2025-03-01") is None  # rule 2 (9401.90) is cut off
-    doc = yaml.safe_load((PACKAGE_LIBRARY / "ch94.yaml").read_text())
-    assert {str(c["rule"]) for c in doc["cut_off"]} == {"2", "5", "8", "10"}
+    assert seats["alternatives"][0]["shift"] == "CC" and not any(a.get("unsupported") for a in seats["alternatives"])
+    parts = seats["alternatives"][1]  # (B) a change from 9401.90 = 9401.91-9401.99 in HS 2022, with an RVC
+    assert "from subheading 9401.90" in parts["text"] and parts["rvc"] == {"tv": 60, "nc": 50}
+    assert parts["except"] == ["9400.00-9401.90", "9402.00-9499.99"]  # only 9401.91-9401.99 within chapter 94
+    assert psr.lookup("9401.91", "2025-03-01")["rules"] == ["94-2"]
+    assert psr.lookup("9401.91", "2021-06-01") is None  # not a subheading before 2022
+    assert psr.lookup("9401.90", "2021-06-01")["rules"] == ["94-2/HS2017"]
+    lamps = psr.lookup("9405.42", "2025-03-01")
+    assert lamps["hs"] == "9405.11-9405.49" and lamps["alternatives"][0]["except"] == ["9405.11-9405.49"]
+    assert psr.lookup("5703.21", "2025-03-01")["rules"] == ["57-5703.20-5703.30/other"]
+    assert psr.lookup("5703.21", "2025-03-01", trade="MX,US")["rules"] == ["57-5703.20-5703.30/MX-US"]
+    assert psr.lookup("8459.41", "2025-03-01")["rules"] == ["84-153"]
 
 
 def test_textile_rules_for_one_trade() -> None:
@@ -222,4 +244,4 @@ def test_apparel_process_and_chapter_rules_are_reported_not_evaluated() -> None:
     assert len(shirts["conditions"]) == 4 and "pocket bag" in shirts["conditions"][3]
     fabric = psr.lookup("5208.11", "2025-03-01")  # a fabric rule the engine evaluates in full
     assert fabric["conditions"] == [] and not any(a.get("unsupported") for a in fabric["alternatives"])
-    assert psr.lookup("5703.21", "2025-03-01") is None  # 5703.20-5703.30 is HS 2017: cut off
+    assert psr.lookup("5703.29", "2025-03-01")["hs"] == "5703.21-5703.39"  # the HS 2022 successors

@@ -105,7 +105,9 @@ def _sensitivity(inputs: CPInputs, new_tariffs: np.ndarray, point_dhat: np.ndarr
 def _bands(a: np.ndarray, ok: np.ndarray) -> np.ndarray | None:
     if a.shape[0] < 2 or ok[1:].sum() < 2:
         return None
-    return np.nanpercentile(a[1:][ok[1:]], PERCENTILES, axis=0)
+    x = a[1:][ok[1:]]
+    # np.nanpercentile walks the columns one by one in Python; without a NaN both give the same numbers
+    return np.nanpercentile(x, PERCENTILES, axis=0) if np.isnan(x).any() else np.percentile(x, PERCENTILES, axis=0)
 
 
 def cp_solver(baseline: Any, new_tariffs: np.ndarray, trade_cost_hat: np.ndarray, *,

@@ -62,28 +62,42 @@ class Workspace:
     """
 
     def __init__(self, pik_t: np.ndarray, tau1_t: np.ndarray, theta: np.ndarray, va_share: np.ndarray,
-                 io_share: np.ndarray, final_share: np.ndarray) -> None:
+                 io_share: np.ndarray, final_share: np.ndarray, *, nested: bool = True) -> None:
         n, j = va_share.shape
         order, jt = sector_order(pik_t)
         self.n, self.j, self.jt = n, j, jt
         self.order, self.inverse = order, np.argsort(order)
         th = self.theta = theta[order]
-        io = io_share[:, order][:, :, order]
+        self.io = io_share[:, order][:, :, order]
+        self.alpha = final_share[:, order]
         self.va = va_share[:, order]
-        pk, t1 = pik_t[order], tau1_t[order]
         diag = np.arange(n)
-        # traded block (jt, N, N) and home-only diagonals (J - jt, N)
-        self.pik = np.ascontiguousarray(pk[:jt])
-        inv1 = 1.0 / (1.0 + t1[:jt])
+        # traded block (jt, N, N): [pi kappa^-theta ; pi kappa^-theta tau' / (1 + tau')] stacked
+        # for one product (pik2), and pi kappa^-theta / (1 + tau'); home-only diagonals (J - jt, N)
+        tr, home = order[:jt], order[jt:]
+        self.pik2 = np.empty((jt, 2 * n, n))
+        self.pik = self.pik2[:, :n]
+        self.piktax = self.pik2[:, n:]
+        self.pik[...] = pik_t[tr]
+        t1 = tau1_t[tr]
+        inv1 = 1.0 / (1.0 + t1)
         self.netbase = self.pik * inv1                               # pi kappa^-theta / (1 + tau')
-        self.piktax = self.pik * (t1[:jt] * inv1)                    # pi kappa^-theta tau' / (1 + tau')
-        self.pik_home = pk[jt:, diag, diag]
-        self.inv1_home = 1.0 / (1.0 + t1[jt:, diag, diag])
-        self.tax_home = t1[jt:, diag, diag] * self.inv1_home
+        np.multiply(t1, inv1, out=t1)
+        np.multiply(self.pik, t1, out=self.piktax)                   # pi kappa^-theta tau' / (1 + tau')
+        self.pik_home = pik_t[home[:, None], diag, diag]
+        th1 = tau1_t[home[:, None], diag, diag]
+        self.inv1_home = 1.0 / (1.0 + th1)
+        self.tax_home = th1 * self.inv1_home
         self.b_home = -np.log(self.pik_home).T / th[jt:]             # (N, J - jt)
+        self.colscale = np.concatenate([-th[:jt], np.ones(j - jt)])
+        if nested:
+            self.build_nested()
+
+    def build_nested(self) -> None:
+        """Buffers of the nested loops (:meth:`prices`, :meth:`shares`, :meth:`expenditure`)."""
+        n, j, jt, th, io = self.n, self.j, self.jt, self.theta, self.io
         # Price block. State rows: (ln phi_T = -theta ln P_T, ln P_home, 1); the product
         # state @ iop gives rows (-theta ln c_T, ln P_home, 1).
-        self.colscale = np.concatenate([-th[:jt], np.ones(j - jt)])
         rowscale = np.concatenate([-1.0 / th[:jt], np.ones(j - jt)])
         self.iop = np.zeros((n, j + 1, j + 1))
         self.iop[:, :j, :j] = io * rowscale[:, None] * self.colscale
@@ -100,7 +114,7 @@ class Workspace:
         self.ro = np.r_[jt:j, 0:jt]                                  # sector of each X row
         e = np.zeros((n, j, j + 2))
         e[:, :, 1:jt + 1] = io[:, :, :jt]
-        e[:, :, jt + 1] = final_share[:, order]
+        e[:, :, jt + 1] = self.alpha
         self.iox = np.zeros((n, j + 1, j + 2))
         self.iox[:, 1:, :] = e[:, self.ro, :]
         self.io_home = io[:, self.ro][:, :, jt:].copy()              # columns scaled per wage iteration

@@ -35,8 +35,9 @@ import numpy as np
 
 from .anderson import Anderson
 from .fused import Workspace
+from .joint import JointSolver
 
-__all__ = ["Equilibrium", "expenditure", "equilibrium"]
+__all__ = ["Equilibrium", "expenditure", "equilibrium", "kappa_theta"]
 
 
 class Equilibrium(NamedTuple):
@@ -57,6 +58,7 @@ class Equilibrium(NamedTuple):
     inner_iterations: int
     residual: float        #: max |trade-balance excess| / w_n L_n
     converged: bool
+    method: str = "joint"  #: "joint" (one accelerated loop) or "nested" (the paper's loops)
 
 
 def expenditure(pi1_t: np.ndarray, tau1_t: np.ndarray, io_share: np.ndarray, final_share: np.ndarray,
@@ -91,37 +93,72 @@ def expenditure(pi1_t: np.ndarray, tau1_t: np.ndarray, io_share: np.ndarray, fin
     return x, inc, it
 
 
+def kappa_theta(pi: np.ndarray, tau0: np.ndarray, tau1: np.ndarray, theta: np.ndarray,
+                d_hat: np.ndarray | None = None) -> np.ndarray:
+    r""":math:`\pi_{nij}\hat\kappa_{nij}^{-\theta_j}` with :math:`\hat\kappa = \hat d\,(1+\tau')/(1+\tau)`
+    (0 where :math:`\pi_{nij} = 0`), ``[n, i, j]``; the power is taken only where
+    :math:`\hat\kappa \ne 1` (elsewhere the product is :math:`\pi` exactly)."""
+    if d_hat is None and (tau1 is tau0 or np.array_equal(tau1, tau0)):
+        return pi
+    kappa = (1.0 + tau1) / (1.0 + tau0)
+    if d_hat is not None:
+        kappa = kappa * d_hat
+    idx = np.flatnonzero((kappa != 1.0) & (pi > 0))
+    out = np.array(pi, dtype=float, copy=True)
+    th = np.broadcast_to(theta, pi.shape).ravel()
+    out.ravel()[idx] = pi.ravel()[idx] * np.exp(-th[idx] * np.log(kappa.ravel()[idx]))
+    return out
+
+
 def equilibrium(pi: np.ndarray, tau0: np.ndarray, tau1: np.ndarray, x: np.ndarray,
                 va_share: np.ndarray, io_share: np.ndarray, final_share: np.ndarray,
                 theta: np.ndarray, wl: np.ndarray, d1: np.ndarray,
                 d_hat: np.ndarray | None = None, *, tol: float = 1e-11, max_iter: int = 500,
-                step: float = 0.5, memory: int = 6) -> Equilibrium:
+                step: float = 0.5, memory: int = 6, method: str = "joint",
+                start: Equilibrium | None = None) -> Equilibrium:
     r"""Solve the equilibrium in changes relative to the data (CP 2015, Appendix C).
 
-    Outer loop on wages: :math:`\hat w \leftarrow \hat w\,(1 - s\,(M_n - D'_n - E_n)/w_nL_n)`
-    (the paper's excess-demand update, step ``s``), rescaled so that world value added is
-    unchanged, and accelerated with Anderson mixing. Inner blocks (prices, expenditure) are
-    solved with warm starts to a tolerance that tightens with the outer residual (down to
-    machine precision). Stops when :math:`\max_n |M_n - D'_n - E_n| / w_nL_n <` ``tol``.
-    Arrays in and out are ``[n, i, j]``. The inner loops run on the preallocated buffers of
-    :class:`.fused.Workspace` (exact rewritings of [C]-[I] that skip the bilateral products of
-    sectors bought only at home and fold each affine block into one batched product); the
-    textbook loops are kept beside it in ``benchmarks/bench_ge_cp.py`` for comparison.
+    Wage update: :math:`\hat w \leftarrow \hat w\,(1 - s\,(M_n - D'_n - E_n)/w_nL_n)` (the
+    paper's excess-demand step ``s``), rescaled so that world value added is unchanged.
+    Stops when :math:`\max_n |M_n - D'_n - E_n| / w_nL_n <` ``tol`` with the price and
+    expenditure blocks converged to :math:`\max(10^{-13}, 10^{-2}\,` ``tol``:math:`)` (largest
+    step of a log price; of an expenditure relative to the largest one).
+
+    ``method="joint"`` (default): the wage step, one step of the price block and one of the
+    expenditure block form one map of the stacked state, iterated with Anderson mixing
+    (:mod:`.joint`), starting from the data or from ``start`` (an equilibrium of the same
+    economy, e.g. the baseline when solving the counterfactual); each sweep counts as one outer
+    and one inner iteration. If it fails (non-finite state, or ``max_iter`` sweeps), the nested
+    loops run from the data. ``method="nested"``: the paper's nested loops, with the wage step
+    accelerated by Anderson mixing (``memory``) and the inner blocks warm-started and solved to
+    a tolerance that tightens with the outer residual, on the preallocated buffers of
+    :class:`.fused.Workspace`. Arrays in and out are ``[n, i, j]``.
     """
-    n_c = pi.shape[0]
-    if d_hat is None and (tau1 is tau0 or np.array_equal(tau1, tau0)):
-        pik = pi                                   # kappa = 1: pi * exp(-theta * 0) is pi exactly
-    else:
-        kappa = (1.0 + tau1) / (1.0 + tau0)
-        if d_hat is not None:
-            kappa = kappa * d_hat
-        with np.errstate(divide="ignore", invalid="ignore"):
-            pik = np.where(pi > 0, pi * np.exp(-theta * np.log(kappa)), 0.0)
-    ws = Workspace(np.ascontiguousarray(pik.transpose(2, 0, 1)), np.ascontiguousarray(tau1.transpose(2, 0, 1)),
-                   theta, va_share, io_share, final_share)
+    ws = Workspace(np.ascontiguousarray(kappa_theta(pi, tau0, tau1, theta, d_hat).transpose(2, 0, 1)),
+                   np.ascontiguousarray(tau1.transpose(2, 0, 1)), theta, va_share, io_share, final_share,
+                   nested=method == "nested")
+    step_tol = max(1e-13, 1e-2 * tol)
+    if method == "joint":
+        js = JointSolver(ws, wl, d1, x)
+        if start is not None:
+            js.start(start.w_hat, start.p_hat, start.expenditure)
+        sweeps, resid, ok = js.solve(tol, min(step_tol, 3e-4 * tol), max_iter)
+        if ok:
+            return Equilibrium(**js.fields(), tariffs=tau1, outer_iterations=sweeps, inner_iterations=sweeps,
+                               residual=resid, converged=True, method="joint")
+    elif method != "nested":
+        raise ValueError(f"method must be 'joint' or 'nested', not {method!r}")
+    if not hasattr(ws, "iop"):
+        ws.build_nested()
+    return _nested(ws, tau1, x, wl, d1, tol=tol, step_tol=step_tol, max_iter=max_iter, step=step, memory=memory)
+
+
+def _nested(ws: Workspace, tau1: np.ndarray, x: np.ndarray, wl: np.ndarray, d1: np.ndarray, *, tol: float,
+            step_tol: float, max_iter: int, step: float, memory: int) -> Equilibrium:
+    """The nested loops of :func:`equilibrium` (``method="nested"``), from the data."""
     world = wl.sum()
     ws.set_expenditure(x)
-    w = np.ones(n_c)
+    w = np.ones(wl.shape[0])
     acc = Anderson(memory)
     inner = 0
     resid = np.inf
@@ -135,7 +172,7 @@ def equilibrium(pi: np.ndarray, tau0: np.ndarray, tau1: np.ndarray, x: np.ndarra
         m, e = ws.balance()
         excess = (m - d1 - e) / wl
         resid = float(np.max(np.abs(excess)))
-        if resid < tol and itol <= max(1e-13, 1e-2 * tol):
+        if resid < tol and itol <= step_tol:
             converged = True
             break
         g = w * (1.0 - step * excess)
@@ -147,4 +184,5 @@ def equilibrium(pi: np.ndarray, tau0: np.ndarray, tau1: np.ndarray, x: np.ndarra
         w = w_new * world / (w_new @ wl)
     return Equilibrium(w_hat=w, c_hat=np.exp(ws.unpermute(ws.log_c)), p_hat=np.exp(ws.unpermute(ws.log_p)),
                        pi=ws.pi(), expenditure=ws.unpermute(ws.x), income=ws.income, tariffs=tau1,
-                       outer_iterations=outer, inner_iterations=inner, residual=resid, converged=converged)
+                       outer_iterations=outer, inner_iterations=inner, residual=resid, converged=converged,
+                       method="nested")

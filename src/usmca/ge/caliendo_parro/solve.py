@@ -45,14 +45,17 @@ def _check_array(name: str, arr: Any, shape: tuple[int, ...], *, positive: bool 
 def solve_equilibrium(inputs: CPInputs, tariffs: np.ndarray, deficits: np.ndarray,
                       trade_cost_hat: np.ndarray | None = None, *, theta: np.ndarray | None = None,
                       tol: float = DEFAULT_TOL, max_iter: int = DEFAULT_MAX_ITER,
-                      label: str = "equilibrium") -> tuple[Equilibrium, dict[str, Any]]:
+                      label: str = "equilibrium", start: Equilibrium | None = None,
+                      method: str = "joint") -> tuple[Equilibrium, dict[str, Any]]:
     r"""One equilibrium of Caliendo and Parro (2015) in changes relative to the data.
 
     Solves [C], [P], [S], [X], [I] and [TB] of :mod:`.kernels` for tariffs ``tariffs``
     (:math:`\tau'`), deficits ``deficits`` (:math:`D'`, units of baseline world value added) and
     an optional iceberg change :math:`\hat d`, by the wage loop of CP 2015, Appendix C
     (https://doi.org/10.1093/restud/rdu035). The stopping rule is
-    :math:`\max_n |M_n - D'_n - E_n| / (w_n L_n) <` ``tol``.
+    :math:`\max_n |M_n - D'_n - E_n| / (w_n L_n) <` ``tol`` with the inner blocks converged
+    (:func:`.kernels.equilibrium`, which also describes ``method`` and ``start``: an
+    equilibrium of the same economy to start from).
 
     Returns
     -------
@@ -70,10 +73,10 @@ def solve_equilibrium(inputs: CPInputs, tariffs: np.ndarray, deficits: np.ndarra
     th = inputs.theta if theta is None else theta
     eq = equilibrium(inputs.pi, inputs.tariffs, tariffs, inputs.expenditure, inputs.va_share,
                      inputs.io_share, inputs.final_share, th, inputs.value_added, deficits,
-                     trade_cost_hat, tol=tol, max_iter=max_iter)
+                     trade_cost_hat, tol=tol, max_iter=max_iter, method=method, start=start)
     diag = {"outer_iterations": eq.outer_iterations, "inner_iterations": eq.inner_iterations,
             "residual": eq.residual, "tol": tol, "seconds": time.perf_counter() - t0,
-            "converged": eq.converged}
+            "converged": eq.converged, "method": eq.method}
     if not eq.converged:
         raise ConvergenceError(f"Caliendo-Parro {label} did not converge in {max_iter} iterations "
                                f"(residual {eq.residual:.3g} > tol {tol:.3g})", diag)
@@ -83,7 +86,7 @@ def solve_equilibrium(inputs: CPInputs, tariffs: np.ndarray, deficits: np.ndarra
 def solve(inputs: CPInputs, new_tariffs: np.ndarray | None = None, *,
           trade_cost_hat: np.ndarray | None = None, balanced: bool = False,
           theta: np.ndarray | None = None, tol: float = DEFAULT_TOL,
-          max_iter: int = DEFAULT_MAX_ITER) -> CPResults:
+          max_iter: int = DEFAULT_MAX_ITER, method: str = "joint") -> CPResults:
     """Solve a tariff / trade-cost counterfactual of the Caliendo-Parro model.
 
     Parameters
@@ -102,6 +105,10 @@ def solve(inputs: CPInputs, new_tariffs: np.ndarray | None = None, *,
         Trade elasticities overriding ``inputs.theta`` (Monte Carlo draws).
     tol, max_iter
         Stopping rule of the wage loop (max relative trade-balance excess) and its cap.
+    method : {"joint", "nested"}
+        Algorithm (:func:`.kernels.equilibrium`): one Anderson-accelerated loop over wages,
+        prices and expenditure, the counterfactual started from the baseline equilibrium
+        (default), or the paper's nested loops, both solves from the data. Same equilibrium.
 
     Returns
     -------
@@ -118,14 +125,17 @@ def solve(inputs: CPInputs, new_tariffs: np.ndarray | None = None, *,
     tau1 = inputs.tariffs if new_tariffs is None else _check_array("new_tariffs", new_tariffs, (n, n, j))
     dhat = None if trade_cost_hat is None else _check_array("trade_cost_hat", trade_cost_hat, (n, n, j), positive=True)
     th = None if theta is None else _check_array("theta", theta, (j,), positive=True)
+    if method not in ("joint", "nested"):
+        raise UserInputError("solve", "method", method, "must be 'joint' or 'nested'")
     if not (tol > 0 and max_iter >= 1):
         raise UserInputError("solve", "tol/max_iter", (tol, max_iter), "tol must be > 0 and max_iter >= 1")
     d1 = np.zeros(n) if balanced else inputs.deficits
     t0 = time.perf_counter()
     bln, dg_b = solve_equilibrium(inputs, inputs.tariffs, d1, None, theta=th, tol=tol,
-                                  max_iter=max_iter, label="baseline")
-    cfl, dg_c = solve_equilibrium(inputs, tau1, d1, dhat, theta=th, tol=tol,
-                                  max_iter=max_iter, label="counterfactual")
+                                  max_iter=max_iter, label="baseline", method=method)
+    cfl, dg_c = solve_equilibrium(inputs, tau1, d1, dhat, theta=th, tol=tol,  # from the baseline
+                                  max_iter=max_iter, label="counterfactual", method=method,
+                                  start=bln if method == "joint" else None)
     dec = decompose(bln, cfl, inputs.final_share, dhat)
     diagnostics = {"model": "caliendo-parro", "balanced": balanced, "baseline": dg_b,
                    "counterfactual": dg_c, "seconds": time.perf_counter() - t0}

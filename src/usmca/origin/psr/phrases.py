@@ -328,6 +328,9 @@ def _source(source: str, whether: str | None, target: list[str]) -> list[dict[st
     mm = _MORE_THAN_ONE.match(source)
     if mm:
         source = source[mm.end():]
+    if re.fullmatch(r"any (heading|subheading|chapter)", source, flags=re.I):  # 51-3 as printed: no "other"
+        raise ValueError(f"'from {source}' as printed, without 'other': whether a material of the good's own "
+                         f"{source.split()[-1]} may be used is not stated")
     if not is_code_list(source):
         raise ValueError(f"the source {source!r} names goods by description")
     codes = parse_code_list(source)

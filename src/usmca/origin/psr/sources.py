@@ -21,10 +21,12 @@ from typing import Any
 
 from usmca.errors import UserInputError
 
+from .annex4b import merge_annex
 from .build import chapter_documents, write_library
 from .gn11 import Gn11Text, parse_gn11
 from .harvest import FRAGMENT_KIND, HARVEST_KIND, HARVEST_SOURCE, committed_harvest, harvest_documents, merge_documents
-from .transcribed import transcribed_documents
+from .transcribed import fill_from_transcription, transcribed_documents
+from .verify import cross_check_documents, verify_pages
 
 __all__ = ["read_source", "html_to_text", "import_text", "build_from_fragments", "FRAGMENT_SOURCE"]
 
@@ -148,12 +150,17 @@ def build_from_fragments(shared: Path, out: Path, *, retrieved: str = "2026-11-2
         extra, extra_status = committed_harvest(harvest)
     docs, status = merge_documents(docs, status, extra, extra_status)
     tdocs, tstatus = transcribed_documents()
-    for ch in sorted(tdocs):  # chapters read in no mirror excerpt, or whose excerpt gave no complete rule
-        if ch not in docs or not docs[ch]["rules"]:
-            docs[ch], status[ch] = tdocs[ch], tstatus[ch]
     for d in docs.values():
         if d["source"]["kinds"] == [FRAGMENT_KIND, HARVEST_KIND]:
             d["source"]["retrieved_from"] = f"{note}; and {HARVEST_SOURCE}s (see urls)"
+    for ch in sorted(tdocs):  # chapters read in no mirror excerpt, or whose excerpt gave no complete rule
+        if ch not in docs or not docs[ch]["rules"]:
+            docs[ch], status[ch] = tdocs[ch], tstatus[ch]
+        else:  # rules the excerpts cut off or never reached, where the transcription holds them
+            docs[ch]["source"].setdefault("retrieved_from", note)
+            docs[ch] = fill_from_transcription(docs[ch], tdocs[ch])
+    cross_check_documents(docs, verify_pages(gn, docs))  # transcribed rules against the excerpts that cut them
+    docs, status = merge_annex(docs, status)  # chapters no General Note 11 text gave (texts/annex4b_extra.yaml)
     files = write_library(docs, out, status=status, source_note=note)
     return {"chapters": sorted(docs), "rules": sum(len(d["rules"]) for d in docs.values()),
             "files": [str(f) for f in files]}

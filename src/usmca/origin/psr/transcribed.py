@@ -9,6 +9,8 @@ HTS (``texts/provenance.yaml``). It is read by the same importer as every other 
 ``official-text-read``      checked against an official text read in full (a consolidated
                             regulation, the USITC PDF)
 ``mirror-excerpt``          read in a third-party mirror of the USITC text (page excerpts)
+``government-page-copy``    read in a third-party copy of a US government page quoting the
+                            Annex 4-B text (page excerpt; :mod:`.annex4b`)
 ``transcription-only``      typed from a public transcription, not checked against an
                             official page
 ``import``                  read from a text the user supplied (``usmca data load psr``)
@@ -24,6 +26,7 @@ every other heading of chapter 15 (a material of heading 15.17 itself fails the 
 
 from __future__ import annotations
 
+import copy
 from pathlib import Path
 from typing import Any
 
@@ -31,13 +34,14 @@ import yaml
 
 from .build import chapter_documents
 from .gn11 import parse_gn11
+from .succession import dated_pair, text_on_hs2022
 
 __all__ = ["TRANSCRIPTION_KIND", "TEXTS", "transcribed_documents", "party_rules", "verification_of",
-           "VERIFICATION_LEVELS", "adapt_to_hs2022", "trade_entries", "trade_rules"]
+           "VERIFICATION_LEVELS", "adapt_to_hs2022", "trade_entries", "trade_rules", "fill_from_transcription"]
 
 TEXTS = Path(__file__).resolve().parent / "texts"
 TRANSCRIPTION_KIND = "transcription"
-VERIFICATION_LEVELS = ("official-text-read", "mirror-excerpt", "transcription-only", "import")
+VERIFICATION_LEVELS = ("official-text-read", "mirror-excerpt", "government-page-copy", "transcription-only", "import")
 _SOR_URL = "https://laws-lois.justice.gc.ca/eng/regulations/SOR-2020-155/page-9.html#h-1255912"
 _SOR_TEXT = ("Schedule 1, s. 1: ... except that in the case of a good in subheading 1517.10 traded between Canada "
              "and the United States, the rule of origin is a change from heading 15.11 or any other Chapter")
@@ -104,7 +108,7 @@ def trade_rules(url: str, where: str, verification: str) -> dict[int, list[dict[
                else "all other trade")
         entries = trade_entries(ch, hs, spec["text"])
         for k, e in enumerate(entries):
-            out.setdefault(ch, []).append({
+            entry = {
                 "id": f"{ch}-{hs}/{tag}" + (f"/{k + 1}" if len(entries) > 1 else ""),
                 "hs": e["hs"], "goods": e["goods"], **({"parties": list(parties)} if parties else {}),
                 "effective_from": None, "effective_to": None, "alternatives": e["alternatives"],
@@ -115,7 +119,51 @@ def trade_rules(url: str, where: str, verification: str) -> dict[int, list[dict[
                     "chapter": ch, "rule": f"{hs} ({tag})", "url": url, "retrieved_from": where,
                     "preamble": spec.get("preamble"), "verification": verification,
                 },
-            })
+            }
+            out.setdefault(ch, []).extend(_trade_on_hs2022(entry, spec.get("hs2022")))
+    return out
+
+
+def _trade_on_hs2022(entry: dict[str, Any], how: dict[str, Any] | None) -> list[dict[str, Any]]:
+    """A trade rule printed with HS 2017 codes (``hs2022: {successors: true}`` in its spec): the printed
+    entry for BOMs before HS 2022 and its HS 2022 reading after (:func:`.succession.dated_pair`)."""
+    if not how:
+        return [entry]
+    if not how.get("successors"):
+        raise ValueError(f"{entry['id']}: only the successors reading applies to trade rules")
+    return dated_pair(entry, read_on_hs2022(int(entry["reference"]["chapter"]), entry, str(how["reason"])))
+
+
+def _int_or_none(number: Any) -> int | None:
+    return int(number) if str(number).isdigit() else None
+
+
+def read_on_hs2022(chapter: int, rule: dict[str, Any], reason: str) -> dict[str, Any]:
+    """One library entry read again from its printed text with the HS 2022 successors of its HS 2017
+    codes (:func:`.succession.text_on_hs2022`); the stored ``text`` stays as printed.
+
+    Raises
+    ------
+    ValueError
+        When a printed code has no mechanical successor, or the rule does not read as one entry.
+    """
+    read = text_on_hs2022(rule["text"])
+    if read is None:
+        raise ValueError(f"{rule['id']}: a printed code has no HS 2022 successor")
+    text, changes = read
+    if "preamble" in rule["reference"]:  # a trade rule: its scope is the one printed for it
+        new_hs = text_on_hs2022(rule["hs"][0].replace("-", " through "))
+        entries = trade_entries(chapter, (new_hs or (rule["hs"][0], []))[0].replace(" through ", "-"), text)
+    else:
+        entries = [e for p in parse_gn11(f"Chapter {chapter}\n{text}").rules for e in p.entries]
+    if len(entries) != 1:
+        raise ValueError(f"{rule['id']}: read as {len(entries)} entries on HS 2022, expected one")
+    out = copy.deepcopy(rule)
+    alts = entries[0]["alternatives"]
+    if len(alts) == len(rule["alternatives"]):  # each alternative keeps its printed sentence
+        alts = [dict(a, text=old["text"]) if "text" in old else a for a, old in zip(alts, rule["alternatives"], strict=True)]
+    out["hs"], out["alternatives"] = entries[0]["hs"], alts
+    out["reference"]["hs2022"] = f"{reason} (read on HS 2022: {'; '.join(dict.fromkeys(changes))})"
     return out
 
 
@@ -129,9 +177,12 @@ def adapt_to_hs2022(chapter: int, number: str, hs: list[str], alternatives: list
     * ``scope``: a printed range is narrowed to the HS 2022 codes that lie inside it unchanged
       (``2801.10-2853.00`` -> ``2801.10-2852.90``: HS 2022 split 2853.00, so heading 2853 is listed
       as cut off instead);
-    * ``unsupported``: the alternatives (by letter) that name an HS 2017 subheading (a change "from
-      subheading 9401.90", which HS 2022 split into 9401.91 and 9401.99) are flagged ``unsupported``
-      with the reason: the engine cannot test an HS 2022 material against a deleted code.
+    * ``unsupported``: the alternatives (by letter) that name an HS 2017 subheading are flagged
+      ``unsupported`` with the reason;
+    * ``successors``: every printed code is read as its HS 2022 successors (:mod:`.succession`:
+      9401.90 -> 9401.91-9401.99, 2853.00 -> heading 28.53), in the scope and in the alternatives;
+      :func:`transcribed_documents` then keeps the printed rule too, for BOMs dated before HS 2022
+      (:func:`.succession.dated_pair`).
 
     Returns
     -------
@@ -141,6 +192,8 @@ def adapt_to_hs2022(chapter: int, number: str, hs: list[str], alternatives: list
     table = ((prov if prov is not None else _provenance()).get("hs2022") or {}).get(chapter, {}) or {}
     how = table.get(int(number)) if str(number).isdigit() else None
     if not how:
+        return hs, alternatives, None
+    if how.get("successors"):  # read from the text, not from the parsed codes (read_on_hs2022)
         return hs, alternatives, None
     scope = how.get("scope") or {}
     new_hs = [scope.get(h, h) for h in hs]
@@ -164,11 +217,18 @@ def transcribed_documents(retrieved: str | None = None) -> tuple[dict[int, dict[
              f"(texts/provenance.yaml); not verified against an official page")
     docs = chapter_documents([(parse_gn11(text), lambda _p: url, where)], retrieved or str(tr["retrieved"]))
     for ch, d in docs.items():
+        out = []
         for r in d["rules"]:
+            how = ((prov.get("hs2022") or {}).get(ch) or {}).get(_int_or_none(r["reference"]["rule"])) or {}
+            if how.get("successors"):
+                out.extend(dated_pair(r, read_on_hs2022(ch, r, str(how["reason"]))))
+                continue
             r["hs"], r["alternatives"], why = adapt_to_hs2022(ch, str(r["reference"]["rule"]), r["hs"],
                                                               r["alternatives"], prov)
             if why:
                 r["reference"]["hs2022"] = why
+            out.append(r)
+        d["rules"] = out
         d["source"]["kinds"] = [TRANSCRIPTION_KIND]
         d["source"]["retrieved_from"] = where
         d["source"]["verification"] = prov["verification"]
@@ -198,3 +258,29 @@ def verification_of(rule: dict[str, Any]) -> str:
     if src.startswith("imported from"):
         return "import"
     return "mirror-excerpt"
+
+
+def fill_from_transcription(doc: dict[str, Any], tdoc: dict[str, Any]) -> dict[str, Any]:
+    """A chapter read in mirror excerpts, completed with the transcribed rules it lacks.
+
+    A rule the excerpts cut off (``cut_off``), or never reached, is taken from the transcription
+    when ``texts/gn11_o_transcribed.txt`` holds it; the excerpt's own rules stay as they are (a rule
+    number present in ``doc`` is never replaced). Each added rule keeps ``verification:
+    transcription-only``; the cut-off entries it fills are removed.
+    """
+    have = {str(r["reference"]["rule"]) for r in doc["rules"]}
+    added = [r for r in tdoc["rules"] if str(r["reference"]["rule"]) not in have]
+    if not added:
+        return doc
+    filled = {str(r["reference"]["rule"]) for r in added}
+    src = dict(doc["source"])
+    src["kinds"] = [*(src.get("kinds") or []), TRANSCRIPTION_KIND]
+    src["urls"] = [*src.get("urls", []), *[u for u in tdoc["source"]["urls"] if u not in src.get("urls", [])]]
+    src["retrieved_from"] = (f"{src.get('retrieved_from', 'see urls')}; rules "
+                             f"{', '.join(sorted(filled, key=_rule_key))} {tdoc['source']['retrieved_from']}")
+    return {**doc, "source": src, "rules": doc["rules"] + added,
+            "cut_off": [c for c in doc["cut_off"] if str(c["rule"]) not in filled]}
+
+
+def _rule_key(number: str) -> tuple[int, str]:
+    return (int(number), "") if number.isdigit() else (10**6, number)
