@@ -12,10 +12,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from usmca.data.loaders.hts import parse_hts_records
 from usmca.errors import UserInputError
 from usmca.law import default_tree, parse_date
 from usmca.tariffs import duty
-from usmca.data.loaders.hts import parse_hts_records
 from usmca.tariffs.measures import Goods, evaluate
 from usmca.tariffs.schedule import Schedule
 
