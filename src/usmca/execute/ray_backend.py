@@ -177,6 +177,10 @@ class RayExecutor:
         """
         ray = self._ray
         deadline = time.monotonic() + budget_s
+        # only tasks not yet finished are cancelled: Ray 2.60's driver can abort on a cancel that races
+        # with a task's completion ("Tried to complete task that was not pending", task_manager.cc;
+        # github.com/ray-project/ray/issues/54846), seen once in this project's test suite
+        _, refs = ray.wait(refs, num_returns=len(refs), timeout=0) if refs else ([], [])
         while refs:
             for ref in refs:
                 ray.cancel(ref, force=True)
