@@ -109,14 +109,12 @@ def schema_of(model: type[BaseModel]) -> dict[str, Any]:
 
 def validated(model: type[BaseModel], doc: Any, source: str = "body") -> Any:
     """``doc`` validated by ``model``; the first error as a :class:`usmca.errors.UserInputError`
-    (HTTP 422) naming its field."""
+    (HTTP 422) naming its field, worded as for a query (:func:`usmca.api.errors.first_error`)."""
     from pydantic import ValidationError
 
-    from usmca.errors import UserInputError
+    from .errors import first_error
 
     try:
         return model.model_validate(doc)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        field = ".".join(str(x) for x in first["loc"])
-        raise UserInputError(source, field, first.get("input"), str(first["msg"]).rstrip(".")) from None
+        raise first_error(exc.errors(), source) from None

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 import logging
-from typing import Any
+from typing import Any, Mapping, Sequence
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -96,17 +96,24 @@ def validation_error(exc: RequestValidationError) -> UserInputError:
     ``loc`` is ``("query", "value")`` or ``("body", "bom", "good", "hs")``: its head is the
     source, the rest the field (``bom.good.hs``).
     """
-    errors = exc.errors()
+    return first_error(exc.errors())
+
+
+def first_error(errors: Sequence[Mapping[str, Any]], source: str | None = None) -> UserInputError:
+    """The first of pydantic's ``errors`` as a :class:`UserInputError`: the field from its ``loc``
+    (whose head is the source unless ``source`` is given), the reason of a pattern from
+    :data:`usmca.api.spec.PATTERN_REASONS`, and how many more errors there are."""
     first = errors[0] if errors else {"loc": ("request",), "msg": "invalid request", "input": None}
-    loc = [str(x) for x in first.get("loc") or ("request",)]
-    source, field = (loc[0], ".".join(loc[1:])) if loc else ("request", "")
+    loc = [str(x) for x in first.get("loc") or ()]
+    if source is None:
+        source, loc = (loc[0], loc[1:]) if loc else ("request", [])
     reason = str(first.get("msg", "invalid")).rstrip(".")
     ctx = first.get("ctx")
     pattern = ctx.get("pattern") if isinstance(ctx, dict) else None
     if first.get("type") == "string_pattern_mismatch" and pattern in PATTERN_REASONS:
         reason = PATTERN_REASONS[pattern]
     more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
-    return UserInputError(source, field, first.get("input"), reason + more)
+    return UserInputError(source, ".".join(loc), first.get("input"), reason + more)
 
 
 def _allowed(request: Request) -> str:

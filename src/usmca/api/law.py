@@ -23,9 +23,9 @@ from usmca.errors import UserInputError
 from .bodies import ReformBody, schema_of, validated
 from .body import body_doc, read_body
 from .responses import JSONDocument
-from .spec import DATE_PATTERN, NotInData, not_in_data
+from .spec import DATE_PATTERN, NotInData, not_in_data, unknown_path_not_in_data
 
-__all__ = ["router", "parameters_doc", "parameter_doc", "diff_doc", "reform_from_body", "checked_reform"]
+__all__ = ["router", "parameters_doc", "parameter_doc", "diff_doc", "reform_from_body"]
 
 router = APIRouter(prefix="/law", tags=["law"])
 
@@ -104,22 +104,6 @@ def reform_from_body(raw: Any, source: str = "body") -> Any:
     return Reform.from_dict(dict(raw), source=source)
 
 
-def checked_reform(tree: Any, raw: Any, source: str = "body") -> Any:
-    """A reform body validated as :class:`.bodies.ReformBody` (malformed: 422) and against ``tree``:
-    a parameter path the tree does not have is a 404 (:func:`usmca.api.spec.not_in_data`)."""
-    from usmca.law.reform import UNKNOWN_PATH
-
-    validated(ReformBody, raw, source)
-    reform = reform_from_body(raw, source)
-    try:
-        reform.validate(tree)
-    except UserInputError as exc:
-        if exc.reason == UNKNOWN_PATH:
-            raise not_in_data(exc) from None
-        raise
-    return reform
-
-
 def diff_doc(tree: Any, raw: Any) -> dict[str, Any]:
     """What the reform ``raw`` changes: per change, the period, the value before and after, the unit
     and the reference of the new value (the document of ``usmca law diff --json``).
@@ -128,7 +112,9 @@ def diff_doc(tree: Any, raw: Any) -> dict[str, Any]:
     """
     from usmca.law.diff import reform_diff
 
-    return reform_diff(tree, checked_reform(tree, raw))
+    validated(ReformBody, raw)
+    with unknown_path_not_in_data():
+        return reform_diff(tree, reform_from_body(raw))
 
 
 @router.get("", response_class=JSONDocument, summary="The whole law tree in force on a date")

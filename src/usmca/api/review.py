@@ -178,11 +178,10 @@ def run_doc(cache: ReviewCache, raw: Any, url: str = "http://127.0.0.1/") -> dic
     from collections.abc import Mapping
 
     from usmca.law import Reform
-    from usmca.law.reform import UNKNOWN_PATH
     from usmca.scenarios import run_scenario
 
     from .bodies import RunBody, validated
-    from .spec import not_in_data
+    from .spec import unknown_path_not_in_data
 
     if not isinstance(raw, Mapping):
         raise UserInputError("body", "", type(raw).__name__, "expected {scenario, changes}")
@@ -209,12 +208,8 @@ def run_doc(cache: ReviewCache, raw: Any, url: str = "http://127.0.0.1/") -> dic
                   "reference": own.get("reference") or user_ref, "changes": merged}
         from usmca.law import default_tree
 
-        try:                                                                   # validate before solving
+        with unknown_path_not_in_data():                                       # validate before solving
             default_tree().with_reform(Reform.from_dict(reform, source="body"))
-        except UserInputError as exc:
-            if exc.reason == UNKNOWN_PATH:   # well-formed, naming a path the law tree does not have
-                raise not_in_data(exc) from None
-            raise
     result = run_scenario(dataclasses.replace(s, reform=reform), cache.baseline(), cache._solver)
     return {"scenario": name, "changes": [{"path": p, "period": k, "value": v} for p, pv in changes.items()
                                           for k, v in pv.items()],

@@ -17,12 +17,13 @@ Names from a closed list (review scenarios, example BOMs) are declared as an ``e
 
 from __future__ import annotations
 
-from typing import Any, Callable, Iterable
+from contextlib import contextmanager
+from typing import Any, Callable, Iterable, Iterator
 
 from usmca.errors import UserInputError
 
 __all__ = ["DATE_PATTERN", "HTS_LINE_PATTERN", "HS_PATTERN", "COUNTRY_PATTERN", "SEARCH_PATTERN", "MAX_VALUE",
-           "PATTERN_REASONS", "NotInData", "not_in_data", "add_enums"]
+           "PATTERN_REASONS", "NotInData", "not_in_data", "unknown_path_not_in_data", "add_enums"]
 
 _DAY31 = "(?:0[1-9]|[12][0-9]|3[01])"
 _DAY30 = "(?:0[1-9]|[12][0-9]|30)"
@@ -60,6 +61,21 @@ def not_in_data(exc: UserInputError, source: str | None = None, field: str | Non
     """``exc`` as a :class:`NotInData` (same line), optionally re-sourced."""
     return NotInData(exc.source if source is None else source, exc.field if field is None else field,
                      exc.value, exc.reason)
+
+
+@contextmanager
+def unknown_path_not_in_data() -> Iterator[None]:
+    """Inside the block, a reform change of a path the law tree does not have
+    (:data:`usmca.law.reform.UNKNOWN_PATH`) is a :class:`NotInData` (404): the request is well-formed
+    and names what the law does not hold, like ``GET /law/parameter/{path}``."""
+    from usmca.law.reform import UNKNOWN_PATH
+
+    try:
+        yield
+    except UserInputError as exc:
+        if exc.reason == UNKNOWN_PATH:
+            raise not_in_data(exc) from None
+        raise
 
 
 def add_enums(openapi: Callable[[], dict[str, Any]], enums: dict[tuple[str, str], Callable[[], Iterable[str]]]

@@ -22,9 +22,9 @@ from usmca.errors import UserInputError
 
 from .bodies import DutyRequest, schema_of, validated
 from .body import body_doc, read_body
-from .law import checked_reform
+from .law import reform_from_body
 from .responses import JSONDocument, plain
-from .spec import COUNTRY_PATTERN, DATE_PATTERN, HTS_LINE_PATTERN, MAX_VALUE, not_in_data
+from .spec import COUNTRY_PATTERN, DATE_PATTERN, HTS_LINE_PATTERN, MAX_VALUE, not_in_data, unknown_path_not_in_data
 
 __all__ = ["router", "duty_doc", "duty_request_doc", "duty_engine", "DutyRequest"]
 
@@ -117,8 +117,9 @@ def duty_request_doc(doc: Any, tree: Any) -> dict[str, Any]:
     """
     req = validated(DutyRequest, doc)
     run_tree = tree
-    if req.reform is not None:
-        run_tree = tree.with_reform(checked_reform(tree, doc["reform"], "body.reform"))
+    if req.reform is not None:  # validated as a ReformBody with the line
+        with unknown_path_not_in_data():
+            run_tree = tree.with_reform(reform_from_body(doc["reform"], "body.reform"))
     try:
         return duty_doc(req.hts, req.origin, req.date, req.value, req.usmca, req.us_content, req.quantity, run_tree)
     except UserInputError as exc:
