@@ -50,8 +50,8 @@ from usmca.law import LawTree
 from usmca.law.values import Entry
 from usmca.law.view import LawView
 
-__all__ = ["Component", "Declared", "declared", "measure_paths", "partner_leaves", "ROOT", "STACKING_PATH",
-           "PARTIES_PATH"]
+__all__ = ["Component", "Declared", "EntryFacts", "entry_facts", "declared", "measure_paths", "partner_leaves",
+           "ROOT", "STACKING_PATH", "PARTIES_PATH"]
 
 ROOT = "us"
 PARTIES_PATH = "us/general_note_11/parties"
@@ -107,6 +107,36 @@ class Declared:
     deal: Component | None
     deal_additive: Component | None
     entry_facts: Component | None = None
+
+
+@dataclass(frozen=True)
+class EntryFacts:
+    """A measure's ``entry_facts`` read (see the module docstring).
+
+    Attributes
+    ----------
+    requires
+        Headings one of which the entry must declare for the measure to apply (may be empty).
+    exempts
+        Heading -> chapters where declaring it does not count (empty: every chapter).
+    """
+
+    requires: tuple[str, ...]
+    exempts: Mapping[str, tuple[str, ...]]
+
+    @property
+    def headings(self) -> frozenset[str]:
+        """Every heading an entry may declare for this measure."""
+        return frozenset(self.requires) | frozenset(self.exempts)
+
+
+def entry_facts(m: Declared) -> EntryFacts | None:
+    """The ``entry_facts`` of measure ``m`` on its date, or None when it has none."""
+    raw = m.entry_facts.uniform if m.entry_facts is not None else None
+    if not raw:
+        return None
+    return EntryFacts(tuple(str(raw.get("applies_if_declared") or "").split()),
+                      {str(h): tuple(str(c or "").split()) for h, c in dict(raw.get("exempt_if_declared") or {}).items()})
 
 
 def measure_paths(tree: LawTree) -> list[str]:

@@ -27,8 +27,7 @@ from usmca.law import LawTree, default_tree, parse_date
 from usmca.law.countries import check_country
 
 from .deals import apply_deals, deal_covers
-from .declared import declared as evaluate_measures
-from .declared import labels
+from .declared import entry_facts, labels
 from .measures import Goods, evaluate
 from .schedule import HtsLine, Schedule, load_schedule, normalise_hts
 
@@ -168,10 +167,11 @@ def duty(hts: str, origin: str, date: Any, value: float, *, usmca_claim: bool = 
     sched = schedule if schedule is not None else load_schedule()
     line = _line(sched, code, when)
     goods = Goods.one(line.hts, cc)
-    facts = _declared(declared, law, when)
+    facts = frozenset(str(h).strip() for h in ([declared] if isinstance(declared, str) else declared or ()))
     ev = evaluate(goods, when, np.array([claim]), law,
                   None if us_content is None else np.array([float(us_content)]), explain=True,
                   declared_headings=facts)
+    _check_declared(facts, ev.measures.values(), when)
     valid = bool(ev.claim[0])
     warnings: list[str] = []
     comps = [_column1(line, v, valid, quantity, unit_value, warnings)]
@@ -215,7 +215,7 @@ def duty(hts: str, origin: str, date: Any, value: float, *, usmca_claim: bool = 
         if hit[0] and line.rate_type in ("specific", "compound") and quantity is None and unit_value is None:
             warnings.append(f"{key}: deal all-in rate measured against the ad valorem part of column 1 only")
     for m in ev.measures.values():
-        need = str((m.entry_facts.uniform or {}).get("applies_if_declared") or "").split() if m.entry_facts is not None else []
+        need = f.requires if (f := entry_facts(m)) is not None else ()
         if need and not facts.intersection(need) and (m.scope is None or goods.in_scope(m.scope.uniform)[0]):
             warnings.append(f"{m.key} not applied: it applies only when the entry declares "
                             f"{' or '.join(need)} (the article's technical parameters are not in the HTS code)")
@@ -237,25 +237,15 @@ def duty(hts: str, origin: str, date: Any, value: float, *, usmca_claim: bool = 
         warnings=tuple(warnings))
 
 
-def _declared(declared: Any, law: LawTree, when: dt.date) -> frozenset[str]:
-    """The declared chapter 99 headings, each checked against the ``entry_facts`` in force on ``when``."""
-    if declared is None:
-        return frozenset()
-    items = [declared] if isinstance(declared, str) else list(declared)
-    known: set[str] = set()
-    for m in evaluate_measures(law, when):
-        f = m.entry_facts.uniform if m.entry_facts is not None else None
-        if f:
-            known.update(str(f.get("applies_if_declared") or "").split())
-            known.update(dict(f.get("exempt_if_declared") or {}))
-    out = set()
-    for h in items:
-        code = str(h).strip()
-        if code not in known:
-            raise UserInputError("--declare", "", h, "not a chapter 99 heading that an entry can declare on "
-                                 f"{when} (known: {', '.join(sorted(known)) or 'none'})")
-        out.add(code)
-    return frozenset(out)
+def _check_declared(facts: frozenset[str], measures: Any, when: dt.date) -> None:
+    """Every declared chapter 99 heading must be one the ``entry_facts`` of a measure in force on
+    ``when`` names (a heading no measure reads would be silently ignored)."""
+    if not facts:
+        return
+    known = frozenset().union(*(f.headings for m in measures if (f := entry_facts(m)) is not None))
+    for code in sorted(facts - known):
+        raise UserInputError("--declare", "", code, "not a chapter 99 heading that an entry can declare on "
+                             f"{when} (known: {', '.join(sorted(known)) or 'none'})")
 
 
 def _column1(line: HtsLine, v: float, valid: bool, quantity: float | None, unit_value: float | None,

@@ -30,7 +30,7 @@ from usmca.hs import HsSet, scope_of
 from usmca.law import LawTree
 from usmca.law.values import Entry
 
-from .declared import PARTIES_PATH, STACKING_PATH, Component, Declared, declared
+from .declared import PARTIES_PATH, STACKING_PATH, Component, Declared, declared, entry_facts
 
 if TYPE_CHECKING:  # pandas is imported on use: `usmca tariffs duty` starts without it (bench_startup.py)
     import pandas as pd
@@ -222,18 +222,16 @@ def _treatment(goods: "Goods", m: Declared) -> tuple[np.ndarray | bool, np.ndarr
 def _facts(goods: "Goods", m: Declared, entry: frozenset[str]) -> tuple[np.ndarray, str]:
     """(goods the measure may apply to given the entry's declared headings, the declaration that removed it)."""
     n = goods.n
-    f = m.entry_facts
-    if f is None or f.uniform is None:
+    f = entry_facts(m)
+    if f is None:
         return np.ones(n, dtype=bool), ""
-    need = tuple(str(f.uniform.get("applies_if_declared") or "").split())
-    if need and not entry.intersection(need):
+    if f.requires and not entry.intersection(f.requires):
         return np.zeros(n, dtype=bool), ""
     ok = np.ones(n, dtype=bool)
     why = ""
-    for heading, not_chapters in dict(f.uniform.get("exempt_if_declared") or {}).items():
+    for heading, not_chapters in f.exempts.items():
         if heading in entry:
-            chapters = tuple(str(not_chapters or "").split())
-            hit = ~goods.in_scope(chapters) if chapters else np.ones(n, dtype=bool)
+            hit = ~goods.in_scope(not_chapters) if not_chapters else np.ones(n, dtype=bool)
             ok &= ~hit
             why = why or (f"declared {heading}" if hit.any() else "")
     return ok, why
