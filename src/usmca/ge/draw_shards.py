@@ -42,6 +42,7 @@ from usmca.execute.base import Pending
 from .caliendo_parro.batch import BatchEquilibrium, equilibrium_batch
 from .caliendo_parro.inputs import CPInputs
 from .caliendo_parro.kernels import equilibrium
+from .caliendo_parro.welfare import flows
 
 __all__ = ["solve_draws", "submit_draws", "PendingDraws", "shard_rows", "balanced_rows", "per_draw", "MAX_ROWS",
            "ARRAY_BUDGET_BYTES", "PER_DRAW_FROM", "BATCH_TOL"]
@@ -87,18 +88,16 @@ def per_draw(n: int, j: int) -> bool:
 def _solve_rows(inputs: CPInputs, tau1: np.ndarray, d1: np.ndarray, theta: np.ndarray,
                 log_d: np.ndarray | None) -> BatchEquilibrium:
     r"""The rows of a shard one at a time by :func:`.kernels.equilibrium` (tolerance
-    :data:`BATCH_TOL`, that of the batch), stacked as a :class:`BatchEquilibrium`: flows net of
-    tariffs :math:`\pi'_{nij} X'_{nj} / (1 + \tau'_{nij})`."""
+    :data:`BATCH_TOL`, that of the batch), stacked as a :class:`BatchEquilibrium` (flows net of
+    tariffs by :func:`.caliendo_parro.welfare.flows`)."""
     rows = []
     for b in range(theta.shape[0]):
         d_hat = None if log_d is None else np.exp(log_d[b])
         rows.append(equilibrium(inputs.pi, inputs.tariffs, tau1, inputs.expenditure, inputs.va_share,
                                 inputs.io_share, inputs.final_share, theta[b], inputs.value_added, d1, d_hat,
                                 tol=BATCH_TOL))
-    inv1 = 1.0 / (1.0 + tau1)
     return BatchEquilibrium(w_hat=np.stack([e.w_hat for e in rows]), c_hat=np.stack([e.c_hat for e in rows]),
-                            p_hat=np.stack([e.p_hat for e in rows]),
-                            flows=np.stack([e.pi * inv1 * e.expenditure[:, None, :] for e in rows]),
+                            p_hat=np.stack([e.p_hat for e in rows]), flows=np.stack([flows(e) for e in rows]),
                             income=np.stack([e.income for e in rows]), tariffs=tau1,
                             converged=np.array([e.converged for e in rows], dtype=bool))
 
