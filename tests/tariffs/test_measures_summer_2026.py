@@ -49,3 +49,24 @@ def test_a_declared_civil_aircraft_part_leaves_section338() -> None:
     plain = duty("8525.81.00", "CA", "2026-10-01", 10_000.0, usmca_claim=True)
     declared = duty("8525.81.00", "CA", "2026-10-01", 10_000.0, usmca_claim=True, declared=["9903.03.16"])
     assert plain.total_rate == pytest.approx(50.0) and declared.total_rate == pytest.approx(0.0)
+
+
+def test_the_etr_table_of_the_docs_is_what_the_engine_gives() -> None:
+    """docs/etr.md: February 2026 flows under the law of one day, before and after the two actions."""
+    import re
+    from pathlib import Path
+
+    from usmca.data.package import package_flows
+    from usmca.tariffs.etr import effective_rates
+
+    flows = package_flows()
+    flows = flows[flows["month"].astype(str) == "2026-02"]
+    doc = (Path(__file__).parents[2] / "docs" / "etr.md").read_text(encoding="utf-8")
+    rows = re.findall(r"^\| (2026-\d\d-\d\d) \| ([\d.]+) \| .*? \| ([\d.-]+) \| ([\d.]+) \|", doc, flags=re.M)
+    assert len(rows) == 4
+    for day, ca, s338, mx in rows:
+        r = effective_rates(flows, by=("partner",), law_date=day, components=True).set_index("partner")
+        assert round(float(r.loc["CA", "etr"]), 2) == float(ca), day
+        assert round(float(r.loc["MX", "etr"]), 2) == float(mx), day
+        got = sum(float(r.loc["CA", c]) for c in r.columns if c.startswith("duty_section338"))
+        assert round(100 * got / float(r.loc["CA", "value"]), 2) == (0.0 if s338 == "-" else float(s338)), day
