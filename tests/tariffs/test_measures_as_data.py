@@ -72,3 +72,41 @@ def test_a_scope_row_ending_inside_a_month_splits_the_month(tree_with_action, sc
     july = effective_rates(flows.assign(month="2026-07"), schedule=schedule, components=True, tree=tree_with_action)
     assert "duty_section232_test_widgets" not in july.columns or july["duty_section232_test_widgets"].iloc[0] == 0.0
     assert new["duty"].iloc[0] > base["duty"].iloc[0]
+
+
+def _with_exempt_scopes(root: Path, scopes: str) -> None:
+    """The fixture's declaration with ``exempt_scopes`` from 2026-08-01."""
+    decl = root / "us" / "section232" / "test_widgets" / "measure.yaml"
+    decl.write_text(decl.read_text() + f"""  2026-08-01:
+    value: {{key: section232_test_widgets, exempt_scopes: {scopes}}}
+    reference: *ref
+""")
+
+
+def test_exempt_scopes_expand_a_law_paths_list_and_refuse_an_unknown_path(tmp_path) -> None:  # noqa: ANN001
+    from usmca.errors import LawError
+
+    root = tmp_path / "params"
+    shutil.copytree(PARAMS_ROOT, root)
+    shutil.copytree(FIXTURE, root, dirs_exist_ok=True)
+    # a list of scopes (unit law_paths) that names the fixture's own scope: every good of it is exempt
+    (root / "us" / "section232" / "test_widgets" / "exempt_lists.yaml").write_text("""description: test list
+label: test list
+unit: law_paths
+values:
+  2026-08-01:
+    value: [us/section232/test_widgets/scope]
+    reference: {instrument: Test fixture, provision: cl. 2, url: https://example.org/section232-test-widgets}
+""")
+    _with_exempt_scopes(root, "us/section232/test_widgets/exempt_lists")
+    tree = load_tree(root)
+    goods = Goods(["8528726400"], ["CN"])
+    assert evaluate(goods, dt.date(2026, 3, 1), np.array([False]), tree).rate[KEY][0] == 30.0
+    assert evaluate(goods, dt.date(2026, 8, 1), np.array([False]), tree).rate[KEY][0] == 0.0
+
+    bad = tmp_path / "bad"
+    shutil.copytree(PARAMS_ROOT, bad / "params")
+    shutil.copytree(FIXTURE, bad / "params", dirs_exist_ok=True)
+    _with_exempt_scopes(bad / "params", "us/section232/no_such_scope")
+    with pytest.raises(LawError, match="no_such_scope"):
+        declared(load_tree(bad / "params"), dt.date(2026, 8, 1))

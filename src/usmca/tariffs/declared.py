@@ -14,7 +14,8 @@ component              default                     meaning
 ``usmca_treatment``    ``<folder>/usmca_treatment``   ``none``, ``exempt`` or ``non_us_content``
 ``full_value_scope``   ``<folder>/full_value_scope``  lines taxed on full value (others: content)
 ``heading``            ``<folder>/heading``        the HTSUS chapter 99 heading that carries the rate
-``exempt_scopes``      (none)                      space-separated paths of HS-code parameters
+``exempt_scopes``      (none)                      space-separated paths of HS-code parameters (or of
+                                                   a ``law_paths`` list of them)
 ``deal``               (none)                      all-in rates of deal partners (:mod:`.deals`)
 ``deal_additive``      (none)                      deal partners whose rate adds to column 1
 ``entry_facts``        (none)                      chapter 99 headings the entry declares (below)
@@ -206,6 +207,24 @@ def _where(folder: str, name: str) -> str:
     return name if "/" in name else f"{folder}/{name}"
 
 
+def _exempt_paths(law: LawView, decl: str, spec: Mapping[str, Any]) -> list[str]:
+    """The HS-code parameters of ``exempt_scopes``; a parameter of unit ``law_paths`` (e.g.
+    ``us/section232/articles``, the scopes that make a good a Section 232 article) stands for the
+    paths it lists on the date. A path the tree does not have is a defect of the tree, not a silent
+    no-op."""
+    out: list[str] = []
+    for p in str(spec.get("exempt_scopes", "")).split():
+        if p in law.tree.parameters and law.tree.parameter(p).unit == "law_paths":
+            e = _entry(law, p)
+            out += [] if e is None else [str(x) for x in e.value]
+        else:
+            out.append(p)
+    for p in out:
+        if p not in law.tree.parameters and p not in law.tree.tables and not partner_leaves(law, p):
+            raise LawError(decl, "exempt_scopes", p, "not a parameter or table of the law tree")
+    return out
+
+
 def _declared_one(law: LawView, decl: str) -> Declared | None:
     e = _entry(law, decl)
     if e is None:
@@ -221,7 +240,7 @@ def _declared_one(law: LawView, decl: str) -> Declared | None:
     if comps["scope"] is None and (declared_scope in law.tree or partner_leaves(law, declared_scope)):
         return None  # the scope is not (or no longer) in force: neither is the measure
     exempt = []
-    for p in str(spec.get("exempt_scopes", "")).split():
+    for p in _exempt_paths(law, decl, spec):
         c = component(law, p)
         if c is not None and c.uniform:
             exempt.append(c.uniform)

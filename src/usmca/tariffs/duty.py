@@ -221,7 +221,9 @@ def duty(hts: str, origin: str, date: Any, value: float, *, usmca_claim: bool = 
                             f"{' or '.join(need)} (the article's technical parameters are not in the HTS code)")
     for key, who in ev.excluded_by.items():
         if who[0] and str(who[0]).startswith("declared "):
-            warnings.append(f"{key} not applied: {who[0]} on the entry ({ev.measures[key].path}/entry_facts)")
+            facts_at = ev.measures[key].entry_facts
+            where = facts_at.entry.path if facts_at is not None and facts_at.entry is not None else ev.measures[key].path
+            warnings.append(f"{key} not applied: {who[0]} on the entry ({where})")
         elif who[0]:
             warnings.append(f"{key} not applied: excluded by {who[0]} (us/stacking/excludes)")
     total = sum(c.duty for c in comps)
