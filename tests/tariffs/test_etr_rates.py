@@ -108,10 +108,11 @@ def test_duckdb_bad_row_named(schedule, tmp_path: Path, column: str, value: obje
 def test_class_rates_apply_an_all_in_rate_for_every_origin() -> None:
     # The 2026 metals Annex III brings the total duty of its goods to one all-in rate whatever the
     # origin (a deal without partners). The class path once applied only per-partner deals and
-    # charged 8207.30.30.20 from Canada 20.7% on 2026-05-01 where the direct path gives the 15%.
+    # charged a Canadian line of Annex III 20.7% on 2026-05-01 where the direct path gives the 15%
+    # (8207.30.60.62, metal forming dies: U.S. note 16(c)(x)).
     import datetime as dt
 
-    h = np.array(["8207303020"] * 3 + ["7326908688"] * 3, dtype=object)
+    h = np.array(["8207306062"] * 3 + ["7326908688"] * 3, dtype=object)
     p = np.array(["CA", "MX", "CN"] * 2, dtype=object)
     dates = [dt.date(2026, 3, 1), dt.date(2026, 5, 1)]
     fast, ref = statutory_rates(h, p, dates), reference_rates(h, p, dates)

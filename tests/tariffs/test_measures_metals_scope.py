@@ -41,7 +41,8 @@ def _rows(path: str) -> pd.DataFrame:
     ("7318154000", "2025-03-11", {}),                                   # screws: not a 2018 steel article
     ("7318154000", "2025-03-12", {"section232_steel": 25.0}),           # Proclamation 10896 annex (U.S. note 16)
     ("7318154000", "2026-05-01", {"section232_steel": 50.0}),           # Annex I-A: 50% on the full value
-    ("8516500000", "2026-05-01", {"section232_metals_annex_1b": 25.0}),  # Annex I-B (8516.50)
+    ("8418100010", "2026-05-01", {"section232_metals_annex_1b": 25.0}),  # U.S. note 16(c)(vi)-(vii): 8418.10.00
+    ("8516500000", "2026-05-01", {}),     # microwave ovens: a 6-digit row of the annex as transcribed, no line of note 16(c)
 ])
 def test_derivative_lists_by_date(hts: str, date: str, expected: dict[str, float]) -> None:
     # a USMCA claim takes the IEEPA and Section 122 duties off; Section 232 metals have no USMCA exemption
@@ -60,10 +61,14 @@ def test_annex_three_is_an_all_in_rate_for_every_origin() -> None:
     assert _rates("8483902000", "MX", "2026-05-01", col1=15.0) == {}       # 9903.82.11: no change
 
 
-def test_the_more_specific_annex_listing_governs() -> None:
-    # 8479.89.55 is listed in Annex I-B at 8 digits, under the 6-digit 8479.89 of Annex III
-    assert _rates("8479895500", "MX", "2026-05-01", claim=True) == {"section232_metals_annex_1b": 25.0}
-    assert _rates("8479898000", "MX", "2026-05-01", claim=True) == {"section232_metals_annex_3": 15.0}
+def test_a_provision_follows_its_list_of_the_day() -> None:
+    # 8479.89.55 (trash compactors) is in U.S. note 16(c)(vii) (25%) until 2026-06-07 and in (x) (15% all-in) from
+    # 2026-06-08 (Proclamation 11032, HTSUS 2026 Revision 10); 8479.89.95.99 is in (ix) on both dates; other lines
+    # of 8479.89 are in no list (the 6-digit Annex III row once transcribed here was broader than the note)
+    assert _rates("8479895500", "MX", "2026-06-07", claim=True) == {"section232_metals_annex_1b": 25.0}
+    assert _rates("8479895500", "MX", "2026-06-08", claim=True, col1=2.8) == {"section232_metals_annex_3": pytest.approx(12.2)}
+    assert _rates("8479899599", "MX", "2026-05-01", claim=True) == {"section232_metals_annex_3": 15.0}
+    assert _rates("8479898000", "MX", "2026-05-01", claim=True) == {}
 
 
 def test_inclusions_round_rows_and_sources() -> None:
@@ -77,6 +82,7 @@ def test_inclusions_round_rows_and_sources() -> None:
 @pytest.mark.parametrize(("path", "edition"), [
     ("us/section232/steel/scope", "hts_2025_rev_32"), ("us/section232/aluminum/scope", "hts_2025_rev_32"),
     ("us/section232/annex_1b/scope", "hts_2026_rev_10"), ("us/section232/annex_3/scope", "hts_2026_rev_10"),
+    ("us/section232/mobile_equipment/scope", "hts_2026_rev_10"),
 ])
 def test_listed_lines_exist_in_the_embedded_hts(path: str, edition: str) -> None:
     lines = pd.read_csv(PACKAGE / f"{edition}.csv.gz", dtype=str, usecols=["hts"])["hts"]

@@ -19,6 +19,8 @@ component              default                     meaning
 ``deal``               (none)                      all-in rates of deal partners (:mod:`.deals`)
 ``deal_additive``      (none)                      deal partners whose rate adds to column 1
 ``entry_facts``        (none)                      chapter 99 headings the entry declares (below)
+``us_content_cap``     (none)                      percent of value: under ``non_us_content``, US
+                                                   content above it is taxed (U.S. note 16(j))
 =====================  ==========================  ==============================================
 
 ``entry_facts`` is a mapping with ``applies_if_declared`` (headings one of which the entry must
@@ -59,7 +61,7 @@ PARTIES_PATH = "us/general_note_11/parties"
 STACKING_PATH = "us/stacking/excludes"
 _DEFAULTS = {"rate": "rate", "scope": "scope", "exempt_countries": "exempt_countries",
              "usmca_treatment": "usmca_treatment", "full_value_scope": "full_value_scope", "heading": "heading"}
-_OPTIONAL = ("exempt_scopes", "deal", "deal_additive", "entry_facts")
+_OPTIONAL = ("exempt_scopes", "deal", "deal_additive", "entry_facts", "us_content_cap")
 _PARTNER = re.compile(r"^[A-Z]{2}$")
 
 
@@ -108,6 +110,7 @@ class Declared:
     deal: Component | None
     deal_additive: Component | None
     entry_facts: Component | None = None
+    us_content_cap: Component | None = None
 
 
 @dataclass(frozen=True)
@@ -245,7 +248,7 @@ def _declared_one(law: LawView, decl: str) -> Declared | None:
         if c is not None and c.uniform:
             exempt.append(c.uniform)
     opt = {k: component(law, _where(folder, spec[k])) if k in spec else None
-           for k in ("deal", "deal_additive", "entry_facts")}
+           for k in ("deal", "deal_additive", "entry_facts", "us_content_cap")}
     label = law.tree.parameter(decl).label or spec["key"]
     return Declared(key=str(spec["key"]), label=label, path=folder, rate=rate, scope=comps["scope"],
                     exempt_countries=comps["exempt_countries"], usmca_treatment=comps["usmca_treatment"],

@@ -13,7 +13,10 @@ duty in percent of customs value with
 
 For goods :math:`i` with value :math:`v_i`, the duty of measure :math:`m` is
 :math:`d_{im} = r_m(\\text{origin}_i, t)\\, b_{im}\\, v_i` with :math:`b_{im}=1-c_i` (US content
-share :math:`c_i`) under ``non_us_content`` and a valid USMCA claim, else 1. All numbers, codes
+share :math:`c_i`) under ``non_us_content`` and a valid USMCA claim, else 1; a measure with
+``us_content_cap`` :math:`\\bar c` taxes the US content above it, :math:`b_{im}=1-\\min(c_i,\\bar c)`
+(the U.S. content of derivative steel articles up to 40% of value, U.S. note 16(j) to subchapter III
+of chapter 99, headings 9903.82.20-9903.82.21). All numbers, codes
 and keys come from the law tree; nothing legal is written here.
 """
 
@@ -283,7 +286,9 @@ def evaluate(goods: "Goods", date: dt.date, claim: np.ndarray, tree: LawTree,
         if explain and why and (inside & ~facts_ok).any():
             excluded_by[m.key] = np.where(inside & ~facts_ok, why, "").astype(object)
         inside &= facts_ok
-        b = np.where(valid_claim & nonus, 1.0 - usc, 1.0) if np.any(nonus) else _ONES(n)
+        cap = m.us_content_cap.uniform if m.us_content_cap is not None else None
+        usc_m = usc if cap is None else np.minimum(usc, float(cap) / 100.0)
+        b = np.where(valid_claim & nonus, 1.0 - usc_m, 1.0) if np.any(nonus) else _ONES(n)
         rate[m.key] = np.where(inside & (r > 0), r, 0.0)
         base[m.key] = b
         nonus_of[m.key] = np.broadcast_to(np.asarray(nonus, dtype=bool), (n,))
