@@ -15,6 +15,7 @@ import datetime as dt
 import numpy as np
 import pytest
 
+from usmca.errors import UserInputError
 from usmca.law import default_tree
 from usmca.tariffs import duty
 from usmca.tariffs.deals import apply_deals
@@ -44,8 +45,8 @@ def test_the_lists_hold_the_notes_provisions(path: str, before: int, after: int)
 
 
 def test_the_moves_of_proclamation_11032() -> None:
-    b1_before, b1_after = _codes("us/section232/annex_1b/scope", "2026-06-07"), _codes("us/section232/annex_1b/scope", "2026-06-08")
-    a3_before, a3_after = _codes("us/section232/annex_3/scope", "2026-06-07"), _codes("us/section232/annex_3/scope", "2026-06-08")
+    b1_before, b1_after = (_codes("us/section232/annex_1b/scope", d) for d in ("2026-06-07", "2026-06-08"))
+    a3_before, a3_after = (_codes("us/section232/annex_3/scope", d) for d in ("2026-06-07", "2026-06-08"))
     xi = _codes("us/section232/mobile_equipment/scope", "2026-06-08")
     left = b1_before - b1_after
     assert len(left) == 66 and b1_after - b1_before == {"3701.30.00", "9403.20.00.75", "9403.20.00.82", "9403.99.90.40"}
@@ -128,3 +129,50 @@ def test_the_broker_sees_the_forklift_duty() -> None:
 ])
 def test_provisions_on_the_day_of_the_moves(hts: str, origin: str, date: str, col1: float, expected: dict) -> None:
     assert _rates(hts, origin, date, claim=origin == "MX", col1=col1)[0] == expected
+
+
+# The alternatives that turn on facts only the importer knows (U.S. note 16(e) and (k)): charged only when the
+# entry declares their heading, in place of the list's own heading (16(a)); never in an ETR over trade flows.
+@pytest.mark.parametrize(("hts", "origin", "date", "declare", "total", "measures"), [
+    # machine screws 7318.15.40 (list (iv), 50%): 85%/95% US-melted steel declared, + 10% (9903.82.06)
+    ("7318.15.40.00", "CN", "2026-05-01", [], 50.0, {"section232_steel"}),
+    ("7318.15.40.00", "CN", "2026-05-01", ["9903.82.06"], 10.0, {"section232_metals_us_content"}),
+    # trash compactors in (x) from 2026-06-08 (column 1 2.8%): 15% all-in, or 10% all-in under 9903.82.07
+    ("8479.89.55.00", "DE", "2026-06-10", [], 15.0, {"mfn", "section232_metals_annex_3"}),
+    ("8479.89.55.00", "DE", "2026-06-10", ["9903.82.07"], 10.0, {"mfn", "section232_metals_us_content_all_in"}),
+    # a forklift of list (xi) from China, US-melted steel: + 10% instead of 25%
+    ("8427.20.80.90", "CN", "2026-06-10", ["9903.82.06"], 10.0, {"section232_metals_us_content"}),
+    # telescoping hydraulic cylinders 8412.21.00.45 (list (vii), 25%, column 1 Free) for a tractor plant (16(k)):
+    # 15% all-in (9903.82.25), 10% all-in with US-melted steel (9903.82.23), from 2026-06-08 only
+    ("8412.21.00.45", "JP", "2026-06-10", [], 25.0, {"section232_metals_annex_1b"}),
+    ("8412.21.00.45", "JP", "2026-06-10", ["9903.82.25"], 15.0, {"section232_metals_equipment_parts"}),
+    ("8412.21.00.45", "JP", "2026-06-10", ["9903.82.23"], 10.0, {"section232_metals_equipment_parts_us_content"}),
+])
+def test_declared_alternatives(hts: str, origin: str, date: str, declare: list, total: float, measures: set) -> None:
+    res = duty(hts, origin, date, 10_000.0, declared=declare)
+    assert res.total_rate == pytest.approx(total)
+    assert {c.measure for c in res.components if c.rate > 0} == measures
+
+
+def test_the_equipment_parts_rule_is_not_for_general_note_3b_countries() -> None:
+    # 16(k): headings 9903.82.23-9903.82.26 do not apply to products of Belarus, Cuba, North Korea or Russia
+    measures = {c.measure for c in duty("8412.21.00.45", "RU", "2026-06-10", 10_000.0, declared=["9903.82.25"]).components
+                if c.rate > 0}
+    assert "section232_metals_annex_1b" in measures and "section232_metals_equipment_parts" not in measures
+    # and 9903.82.25 is not a heading an entry can declare before 2026-06-08
+    with pytest.raises(UserInputError):
+        duty("8412.21.00.45", "JP", "2026-06-07", 10_000.0, declared=["9903.82.25"])
+
+
+def test_a_declaration_that_does_not_fit_the_line_says_so() -> None:
+    # flat-rolled steel 7208.39.00 is an article of steel (iii): 16(e) does not cover it, the 50% stays
+    res = duty("7208.39.00.90", "CN", "2026-05-01", 10_000.0, declared=["9903.82.06"])
+    assert res.total_rate == pytest.approx(50.0)
+    assert any(w.startswith("declared 9903.82.06 does not change the duty") for w in res.warnings)
+    # a part of chapter 73 is outside 16(k): 9903.82.25 leaves the 25% of list (vii)
+    res = duty("7326.90.86.60", "JP", "2026-06-10", 10_000.0, declared=["9903.82.25"])
+    assert {c.measure for c in res.components if c.rate > 0} >= {"section232_metals_annex_1b"}
+    assert any(w.startswith("declared 9903.82.25 does not change the duty") for w in res.warnings)
+    # without a declaration, the broker is told which declaration would change the duty and on what fact
+    plain = duty("7318.15.40.00", "CN", "2026-05-01", 10_000.0)
+    assert any("9903.82.06 (the metal content meets U.S. note 16(e)" in w for w in plain.warnings)

@@ -9,7 +9,9 @@ default name in the folder:
 component              default                     meaning
 =====================  ==========================  ==============================================
 ``rate``               ``<folder>/rate``           percent of customs value (required)
-``scope``              ``<folder>/scope``          HS codes covered (absent: every product)
+``scope``              ``<folder>/scope``          HS codes covered (absent: every product); a table,
+                                                   ``table@kind`` (its rows of that kind) or a
+                                                   ``law_paths`` list of such scopes (their union)
 ``exempt_countries``   ``<folder>/exempt_countries``  origins outside the measure
 ``usmca_treatment``    ``<folder>/usmca_treatment``   ``none``, ``exempt`` or ``non_us_content``
 ``full_value_scope``   ``<folder>/full_value_scope``  lines taxed on full value (others: content)
@@ -27,7 +29,8 @@ component              default                     meaning
 declare for the measure to apply, e.g. the semiconductor duty of HTSUS 9903.79.01, whose scope
 depends on technical parameters that the HTS code does not show) and ``exempt_if_declared``
 (heading -> chapters where that declaration does not count, e.g. 9903.82.03, not for chapters 72,
-73, 74 and 76). These are facts of the entry that only the importer knows: a fact not declared is
+73, 74 and 76), and optionally ``when``: what the required declaration asserts, in words, for the
+warning of an entry that does not declare it. These are facts of the entry that only the importer knows: a fact not declared is
 never assumed, so an ETR over trade flows charges no ``applies_if_declared`` measure and applies
 no ``exempt_if_declared`` exemption.
 
@@ -127,6 +130,7 @@ class EntryFacts:
 
     requires: tuple[str, ...]
     exempts: Mapping[str, tuple[str, ...]]
+    when: str = ""
 
     @property
     def headings(self) -> frozenset[str]:
@@ -140,7 +144,8 @@ def entry_facts(m: Declared) -> EntryFacts | None:
     if not raw:
         return None
     return EntryFacts(tuple(str(raw.get("applies_if_declared") or "").split()),
-                      {str(h): tuple(str(c or "").split()) for h, c in dict(raw.get("exempt_if_declared") or {}).items()})
+                      {str(h): tuple(str(c or "").split()) for h, c in dict(raw.get("exempt_if_declared") or {}).items()},
+                      str(raw.get("when") or ""))
 
 
 def measure_paths(tree: LawTree) -> list[str]:
@@ -180,25 +185,46 @@ def _entry(law: LawView, path: str) -> Entry | None:
     return None if e.value is None else e
 
 
-def _table_codes(law: LawView, path: str) -> list[str] | None:
-    """The ``hts`` codes of a scope table's rows in force on the view's date (None when no row is)."""
+def _table_codes(law: LawView, path: str, kind: str | None = None) -> list[str] | None:
+    """The ``hts`` codes of a scope table's rows in force on the view's date (None when no row is),
+    only the rows whose ``kind`` is ``kind`` when given."""
     def build() -> list[str] | None:
         rows = law.tree.tables[path].records()   # not frame(): `usmca tariffs duty` starts without pandas
+        if kind is not None:
+            rows = [r for r in rows if r.get("kind") == kind]
+            if not rows:
+                raise LawError(path, "kind", kind, "no row of the table has this kind")
         start = np.array([r["effective_from"] for r in rows], dtype="datetime64[D]")
         end = np.array([r["effective_to"] or "9999-12-31" for r in rows], dtype="datetime64[D]")
         d = np.datetime64(law.date, "D")
         codes = np.array([r["hts"] for r in rows], dtype=object)[(start <= d) & (d <= end)]
         return [str(c) for c in codes] if len(codes) else None
-    return law.derived(("us.scope_table", path), build)
+    return law.derived(("us.scope_table", path, kind), build)
+
+
+def _union(law: LawView, path: str, e: Entry) -> Component | None:
+    """A ``law_paths`` parameter used as a scope: the codes of every scope it lists, on the date."""
+    codes: list[str] = []
+    for p in e.value:
+        c = component(law, str(p))
+        if c is None and str(p).split("@")[0] not in law.tree:
+            raise LawError(path, "value", p, "not a parameter or table of the law tree")
+        if c is not None and c.uniform:
+            codes += [str(x) for x in c.uniform]
+    return Component(uniform=codes, entry=e) if codes else None
 
 
 def component(law: LawView, path: str) -> Component | None:
-    """A component at ``path`` on the view's date: a parameter, a table of HS codes, or a partner folder."""
-    if path in law.tree.tables:
-        codes = _table_codes(law, path)
+    """A component at ``path`` on the view's date: a parameter, a table of HS codes (``table@kind``:
+    its rows of that ``kind``), a ``law_paths`` list of scopes (their union), or a partner folder."""
+    table, _, kind = path.partition("@")
+    if table in law.tree.tables:
+        codes = _table_codes(law, table, kind or None)
         return None if codes is None else Component(uniform=codes)
     if path in law.tree.parameters:
         e = _entry(law, path)
+        if e is not None and law.tree.parameter(path).unit == "law_paths":
+            return _union(law, path, e)
         return None if e is None else Component(uniform=e.value, entry=e)
     found = {cc: e for cc, p in partner_leaves(law, path).items() if (e := _entry(law, p)) is not None}
     if not found:
@@ -240,7 +266,7 @@ def _declared_one(law: LawView, decl: str) -> Declared | None:
     if rate is None:
         return None
     declared_scope = _where(folder, names["scope"])
-    if comps["scope"] is None and (declared_scope in law.tree or partner_leaves(law, declared_scope)):
+    if comps["scope"] is None and (declared_scope.partition("@")[0] in law.tree or partner_leaves(law, declared_scope)):
         return None  # the scope is not (or no longer) in force: neither is the measure
     exempt = []
     for p in _exempt_paths(law, decl, spec):

@@ -215,10 +215,12 @@ def duty(hts: str, origin: str, date: Any, value: float, *, usmca_claim: bool = 
         if hit[0] and line.rate_type in ("specific", "compound") and quantity is None and unit_value is None:
             warnings.append(f"{key}: deal all-in rate measured against the ad valorem part of column 1 only")
     for m in ev.measures.values():
-        need = f.requires if (f := entry_facts(m)) is not None else ()
+        f = entry_facts(m)
+        need = f.requires if f is not None else ()
         if need and not facts.intersection(need) and (m.scope is None or goods.in_scope(m.scope.uniform)[0]):
-            warnings.append(f"{m.key} not applied: it applies only when the entry declares "
-                            f"{' or '.join(need)} (the article's technical parameters are not in the HTS code)")
+            why = f" ({f.when})" if f is not None and f.when else ""
+            warnings.append(f"{m.key} not applied: it applies only when the entry declares {' or '.join(need)}{why}")
+    warnings += _unused_declarations(facts, ev, line.htsno, cc, when)
     for key, who in ev.excluded_by.items():
         if who[0] and str(who[0]).startswith("declared "):
             facts_at = ev.measures[key].entry_facts
@@ -237,6 +239,20 @@ def duty(hts: str, origin: str, date: Any, value: float, *, usmca_claim: bool = 
         schedule={"revision": line.revision, "source": line.source, "effective_from": line.effective_from.isoformat(),
                   "effective_to": line.effective_to.isoformat()},
         warnings=tuple(warnings))
+
+
+def _unused_declarations(facts: frozenset[str], ev: Any, htsno: str, cc: str, when: dt.date) -> list[str]:
+    """A warning per declared heading that changed nothing on this line (no measure it concerns
+    covers the good, e.g. 9903.82.06 on an article of steel of U.S. note 16(c)(iii))."""
+    out = []
+    for h in sorted(facts):
+        used = any(float(ev.rate[k][0]) > 0 or k in ev.excluded_by
+                   for k, m in ev.measures.items() if (f := entry_facts(m)) is not None and h in f.requires)
+        used = used or any(str(who[0]) == f"declared {h}" for who in ev.excluded_by.values())
+        if not used:
+            out.append(f"declared {h} does not change the duty: no measure it concerns applies to {htsno} "
+                       f"of {cc} on {when}")
+    return out
 
 
 def _check_declared(facts: frozenset[str], measures: Any, when: dt.date) -> None:
