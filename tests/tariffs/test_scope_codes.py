@@ -29,12 +29,22 @@ def _lines(shared_data) -> set[str]:  # noqa: ANN001
     return out
 
 
+#: the first day after the latest HTS edition in hand (2026 Revision 10 covers entries to 2026-06-30)
+AFTER_EDITIONS = "2026-07-01"
+
+
 def _scope_codes() -> list[tuple[str, str]]:
+    """(path, code) of every scope code; a table row in force only after the editions in hand names a
+    statistical number they cannot show (e.g. the split pharmaceutical lines of 2026-09-29): its
+    8-digit subheading is checked instead."""
     out = []
     for p in T.paths("us"):
         if p in T.tables and "hts" in T.tables[p].columns:
-            for c in T.table(p)["hts"]:
-                out.append((p, str(c).replace(".", "")))
+            rows = T.table(p)
+            late = rows["effective_from"] >= AFTER_EDITIONS if "effective_from" in rows.columns else [False] * len(rows)
+            for c, after in zip(rows["hts"], late, strict=True):
+                code = str(c).replace(".", "")
+                out.append((p, code[:8] if after and "-" not in code else code))
         if p in T.parameters and T.parameter(p).unit == "hs_codes":
             for e in T.parameter(p).entries:
                 values = e.value.values() if isinstance(e.value, dict) else [e.value or []]

@@ -18,7 +18,9 @@ EU member state (``us/reciprocal/eu_members``) take the key ``EU``. A partner li
 ``us/reciprocal/deal_additive`` on the date (Korea until 2025-11-13, EO 14326 Annex I) pays its
 rate on top of column 1 instead: :math:`r_{im} = A_{p(i)}(t)`. A ``deal`` that is one parameter
 rather than a partner folder gives the all-in rate :math:`A(t)` of every origin (Annex III of the
-restructured Section 232 metals regime, HTSUS 9903.82.10-9903.82.11). The rule is applied after the
+restructured Section 232 metals regime, HTSUS 9903.82.10-9903.82.11); ``deal_other`` gives the all-in
+rate of the origins a partner folder does not list (the 100% of HTSUS 9903.04.60 beside the 15% of
+9903.04.62 for Section 232 pharmaceuticals, U.S. note 40(d) and (f)). The rule is applied after the
 non-stacking rules, so a measure excluded by another (e.g. the reciprocal tariff on a car under
 Section 232) stays at zero. All rates and dates come from the law tree.
 """
@@ -63,9 +65,8 @@ class DealApplied:
     def entry(self, key: str, origin: str, tree: LawTree, date: dt.date) -> Entry:
         """The deal entry that set measure ``key``'s rate for goods of ``origin``."""
         found = self.entries[key]
-        if EVERY_ORIGIN in found:
-            return found[EVERY_ORIGIN]
-        return found[str(partner_keys(np.array([origin], dtype=object), tree, date)[0])]
+        k = str(partner_keys(np.array([origin], dtype=object), tree, date)[0])
+        return found[k] if k in found else found[EVERY_ORIGIN]
 
 
 def partner_keys(origins: np.ndarray, tree: LawTree, date: dt.date) -> np.ndarray:
@@ -121,6 +122,10 @@ def apply_deals(ev: Evaluation, goods: Goods, date: dt.date, tree: LawTree, mfn_
         if m.deal.by_partner is not None:
             allin = _all_in(goods, keys_u, dict(m.deal.by_partner))
             ents = dict(m.deal.entries)
+            other = m.deal_other
+            if other is not None and other.uniform is not None and other.entry is not None:
+                allin = np.where(np.isnan(allin), float(other.uniform), allin)   # origins without a partner value
+                ents[EVERY_ORIGIN] = other.entry
         elif m.deal.uniform is not None and m.deal.entry is not None:  # one all-in rate for every origin
             allin = np.full(goods.n, float(m.deal.uniform))
             ents = {EVERY_ORIGIN: m.deal.entry}

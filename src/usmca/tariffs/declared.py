@@ -20,6 +20,8 @@ component              default                     meaning
                                                    a ``law_paths`` list of them)
 ``deal``               (none)                      all-in rates of deal partners (:mod:`.deals`)
 ``deal_additive``      (none)                      deal partners whose rate adds to column 1
+``deal_other``         (none)                      all-in rate of the origins without a partner
+                                                   value in ``deal`` (e.g. 100% beside 15%)
 ``entry_facts``        (none)                      chapter 99 headings the entry declares (below)
 ``us_content_cap``     (none)                      percent of value: under ``non_us_content``, US
                                                    content above it is taxed (U.S. note 16(j))
@@ -64,7 +66,7 @@ PARTIES_PATH = "us/general_note_11/parties"
 STACKING_PATH = "us/stacking/excludes"
 _DEFAULTS = {"rate": "rate", "scope": "scope", "exempt_countries": "exempt_countries",
              "usmca_treatment": "usmca_treatment", "full_value_scope": "full_value_scope", "heading": "heading"}
-_OPTIONAL = ("exempt_scopes", "deal", "deal_additive", "entry_facts", "us_content_cap")
+_OPTIONAL = ("exempt_scopes", "deal", "deal_additive", "deal_other", "entry_facts", "us_content_cap")
 _PARTNER = re.compile(r"^[A-Z]{2}$")
 
 
@@ -114,6 +116,7 @@ class Declared:
     deal_additive: Component | None
     entry_facts: Component | None = None
     us_content_cap: Component | None = None
+    deal_other: Component | None = None
 
 
 @dataclass(frozen=True)
@@ -274,7 +277,7 @@ def _declared_one(law: LawView, decl: str) -> Declared | None:
         if c is not None and c.uniform:
             exempt.append(c.uniform)
     opt = {k: component(law, _where(folder, spec[k])) if k in spec else None
-           for k in ("deal", "deal_additive", "entry_facts", "us_content_cap")}
+           for k in ("deal", "deal_additive", "deal_other", "entry_facts", "us_content_cap")}
     label = law.tree.parameter(decl).label or spec["key"]
     return Declared(key=str(spec["key"]), label=label, path=folder, rate=rate, scope=comps["scope"],
                     exempt_countries=comps["exempt_countries"], usmca_treatment=comps["usmca_treatment"],
