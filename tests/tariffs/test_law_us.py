@@ -38,7 +38,10 @@ def test_every_measure_names_existing_paths() -> None:
                     continue
                 for p in where.split():
                     path = p if "/" in p else f"{folder}/{p}"
-                    assert path in T or T.paths(path), (decl, name, path)
+                    table, _, kind = path.partition("@")   # table@kind: the rows of that kind of a scope table
+                    assert table in T or T.paths(table), (decl, name, path)
+                    if kind:
+                        assert kind in set(T.tables[table].frame()["kind"]), (decl, name, path)
 
 
 def test_stacking_names_known_measures() -> None:

@@ -70,3 +70,22 @@ def test_the_etr_table_of_the_docs_is_what_the_engine_gives() -> None:
         assert round(float(r.loc["MX", "etr"]), 2) == float(mx), day
         got = sum(float(r.loc["CA", c]) for c in r.columns if c.startswith("duty_section338"))
         assert round(100 * got / float(r.loc["CA", "value"]), 2) == (0.0 if s338 == "-" else float(s338)), day
+
+
+@pytest.mark.parametrize("hts, origin, declare, total, measures", [
+    # U.S. note 43 (Proclamation 11055, from 2026-09-03): a large drone + 100%, also under a USMCA claim
+    ("8806.24.00", "MX", [], 100.0, {"section232_uas"}),
+    # a small drone + 25% (9903.08.22), + 100% with thermal imaging declared (9903.08.21); China's 12.5% country rate stacks
+    ("8806.22.00", "CN", [], 37.5, {"section232_uas_small", "section301_country_rates"}),
+    ("8806.22.00", "CN", ["9903.08.21"], 112.5, {"section232_uas_thermal", "section301_country_rates"}),
+    # an onshoring plan (9903.08.25) removes it
+    ("8806.22.00", "CN", ["9903.08.25"], 12.5, {"section301_country_rates"}),
+    # aircraft parts of 8807: + 100% only when declared for a system over 25 kg (the provision holds other parts)
+    ("8807.30.00", "MX", [], 0.0, set()),
+    ("8807.30.00", "MX", ["9903.08.21"], 100.0, {"section232_uas_parts"}),
+])
+def test_unmanned_aircraft(hts: str, origin: str, declare: list, total: float, measures: set) -> None:
+    res = duty(hts, origin, "2026-09-10", 10_000.0, usmca_claim=origin == "MX", declared=declare)
+    assert res.total_rate == pytest.approx(total)
+    assert {c.measure for c in res.components if c.rate > 0} == measures
+    assert duty(hts, origin, "2026-09-02", 10_000.0, usmca_claim=origin == "MX").total_rate < 100.0
