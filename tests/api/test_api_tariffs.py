@@ -157,3 +157,16 @@ def test_post_duty_without_reform_is_the_get_document(client, schedule):
                                            ({"origin": "MEX"}, "origin")])
 def test_post_duty_bad_bodies_are_422(client, schedule, change, field):
     assert_user_error(client.post("/tariffs/duty", json={**LINES[0], **change}), "body", field)
+
+
+def test_declared_headings_as_on_the_command_line(client) -> None:
+    # machine screws of list 16(c)(iv): 50%, or + 10% when the entry declares 9903.82.06 (U.S.-melted steel)
+    q = {"hts": "7318.15.40.00", "origin": "CN", "date": "2026-05-01", "value": "1000"}
+    plain = client.get("/tariffs/duty", params=q).json()
+    declared = client.get("/tariffs/duty", params={**q, "declare": "9903.82.06"}).json()
+    posted = client.post("/tariffs/duty", json={**q, "value": 1000, "declare": ["9903.82.06"]}).json()
+    assert (plain["total_rate"], declared["total_rate"], posted["total_rate"]) == (50.0, 10.0, 10.0)
+    assert declared["declared"] == posted["declared"] == ["9903.82.06"]
+    # a heading no measure reads on the date is data the API does not hold (404); a malformed one is a 422
+    assert client.get("/tariffs/duty", params={**q, "declare": "9903.04.60"}).status_code == 404
+    assert client.get("/tariffs/duty", params={**q, "declare": "9903.82"}).status_code == 422

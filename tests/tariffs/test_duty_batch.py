@@ -139,3 +139,42 @@ def test_file_size_cap(schedule, tmp_path: Path, monkeypatch) -> None:  # noqa: 
     with pytest.raises(UserInputError, match="MiB|bytes|larger"):
         duty_file(src, tmp_path / "d.csv", schedule=schedule)
     assert not (tmp_path / "d.csv").exists()
+
+
+# Declared chapter 99 headings (``declare``, as ``--declare``) and the 40% US-content cap of U.S. note 16(j), on the
+# package's HTS 2026 lines: every line again as the single-line path.
+DECLARED = pd.DataFrame({
+    "hts": ["7318.15.40.00", "7318.15.40.00", "7208.39.00.90", "8427.20.80.90", "8427.20.80.90", "8427.20.80.90",
+            "8412.21.00.45", "2918.99.30.00", "2918.99.30.00", "8806.22.00.00", "8479.89.55.00"],
+    "origin": ["CN", "CN", "CN", "MX", "MX", "DE", "JP", "IN", "DE", "CN", "DE"],
+    "date": ["2026-05-01", "2026-05-01", "2026-05-01", "2026-06-10", "2026-06-10", "2026-06-10", "2026-06-10",
+             "2026-08-10", "2026-08-10", "2026-09-10", "2026-06-10"],
+    "value": [1000.0, 1000.0, 500.0, 100_000.0, 100_000.0, 80_000.0, 2000.0, 10_000.0, 10_000.0, 900.0, 3000.0],
+    "usmca": ["", "", "", "true", "true", "", "", "", "", "", ""],
+    "us_content": [np.nan, np.nan, np.nan, 0.5, 0.3, np.nan, np.nan, np.nan, np.nan, np.nan, np.nan],
+    "declare": ["", "9903.82.06", "9903.82.06", "", "9903.82.06", "", "9903.82.25", "9903.04.60",
+                "9903.04.62", "9903.08.21", "9903.82.07"]})
+
+
+def test_declared_headings_and_the_us_content_cap_as_the_single_line_path() -> None:
+    out = duty_batch(DECLARED).duties
+    results = [duty(r["hts"], r["origin"], r["date"], float(r["value"]), usmca_claim=r["usmca"] == "true",
+                    us_content=None if math.isnan(r["us_content"]) else float(r["us_content"]),
+                    declared=r["declare"].split()) for _, r in DECLARED.iterrows()]
+    for i, res in enumerate(results):
+        assert out.iloc[i]["total_duty"] == pytest.approx(res.total_duty, rel=1e-12, abs=1e-12), (i, res.components)
+        assert out.iloc[i]["declared"] == " ".join(res.declared)
+    # the forklift under USMCA with 50% US content: 25% of 60% of the value (not of 50%)
+    assert out.iloc[3]["total_duty"] == pytest.approx(15_000.0)
+
+
+@pytest.mark.parametrize(("cell", "reason"), [
+    ("9903.82", "chapter 99 headings such as 9903.82.06"),
+    ("9903.04.60", "not a chapter 99 heading that an entry can declare on 2026-05-01"),
+])
+def test_a_bad_declaration_names_its_row_and_column(cell: str, reason: str) -> None:
+    frame = DECLARED.iloc[:2].copy()
+    frame.loc[1, "declare"] = cell
+    with pytest.raises(UserInputError) as err:
+        duty_batch(frame)
+    assert "row 2.declare" in str(err.value) and reason in str(err.value)

@@ -15,7 +15,7 @@ queries are answered from memory (:mod:`usmca.api.cache`).
 ``POST /origin/qualify``   a BOM or ``{boms: [...]}`` (+ ``date``, ``reform``) -> ``usmca origin qualify --json``
 ``GET /origin/rule``       ``?hs=&date=``: the product-specific rule (``encoded: false`` if not)
 ``GET /origin/coverage``   which HS chapters' rules are encoded, from which source
-``GET /tariffs/duty``      ``?hts=&origin=&date=&value=&usmca=&us_content=&quantity=`` -> the duty
+``GET /tariffs/duty``      ``?hts=&origin=&date=&value=&usmca=&us_content=&quantity=&declare=`` -> the duty
 ``POST /tariffs/duty``     the same fields as JSON, plus an optional ``reform``
 ``GET /review``            every scenario, origin what-if, effective rates (``usmca review --json``)
 ``GET /review/scenarios``  the scenario library; ``GET /review/{name}`` one result (cached)

@@ -19,7 +19,7 @@ from typing import Annotated, Any, Optional, Union
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from .spec import COUNTRY_PATTERN, DATE_PATTERN, HTS_LINE_PATTERN, MAX_VALUE
+from .spec import COUNTRY_PATTERN, DATE_PATTERN, HEADING_PATTERN, HTS_LINE_PATTERN, MAX_DECLARED, MAX_VALUE
 
 __all__ = ["ReferenceBody", "ReformBody", "RunBody", "DutyRequest", "schema_of", "validated"]
 
@@ -87,6 +87,8 @@ class DutyRequest(BaseModel):
     usmca: bool = False
     us_content: Optional[float] = Field(None, ge=0, le=1, allow_inf_nan=False)
     quantity: Optional[float] = Field(None, ge=0, le=MAX_VALUE, allow_inf_nan=False)
+    declare: Optional[list[Annotated[str, Field(pattern=HEADING_PATTERN)]]] = Field(
+        None, max_length=MAX_DECLARED, description="Chapter 99 headings the entry declares (e.g. 9903.82.06).")
     reform: Optional[ReformBody] = Field(None, description="A parameter diff, as in POST /law/diff.")
 
 

@@ -38,6 +38,10 @@ HTS_LINE_PATTERN = r"^(?:[0-8][0-9]|9[0-8])[0-9]{2}\.?[0-9]{2}\.?[0-9]{2}(?:\.?[
 HS_PATTERN = r"^[0-9]{2}(?:\.?[0-9]{2}){0,4}$"
 #: An ISO 3166-1 alpha-2 code (letters; which codes exist is data: an unknown one is a 404).
 COUNTRY_PATTERN = "^[A-Za-z]{2}$"
+#: a chapter 99 heading an entry declares (``--declare``), e.g. 9903.82.06
+HEADING_PATTERN = r"^99[0-9]{2}\.[0-9]{2}\.[0-9]{2}$"
+#: most headings one entry line declares
+MAX_DECLARED = 10
 #: At least two characters that are not white space (a search term).
 SEARCH_PATTERN = r"\S[\s\S]*\S"
 #: Largest customs value or quantity accepted (USD or units): beyond it a duty is not a finite number.

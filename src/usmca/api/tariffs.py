@@ -1,7 +1,8 @@
 """``GET /tariffs/duty``: the duty an entry line owes on a date, measure by measure.
 
 The query mirrors ``usmca tariffs duty --hts CODE --origin CC --date D --value V [--usmca]
-[--us-content F] --json`` and the answer is the same document: the total rate, the duty, and one
+[--us-content F] [--declare H ...] --json`` (``&declare=9903.82.06``, repeatable) and the answer is
+the same document: the total rate, the duty, and one
 component per measure (MFN, USMCA preference, Chapter 99 measures) with its legal reference. The
 work is done by :func:`usmca.tariffs.duty.duty`; this module only reads the query. The HTS
 schedule is the engine's (the store, else the sample editions under ``shared/data``).
@@ -13,9 +14,10 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
-from typing import Any, Optional
+from typing import Annotated, Any, Optional
 
 from fastapi import APIRouter, HTTPException, Query, Request
+from pydantic import StringConstraints
 from starlette.concurrency import run_in_threadpool
 
 from usmca.errors import UserInputError
@@ -24,7 +26,16 @@ from .bodies import DutyRequest, schema_of, validated
 from .body import body_doc, read_body
 from .law import reform_from_body
 from .responses import JSONDocument, plain
-from .spec import COUNTRY_PATTERN, DATE_PATTERN, HTS_LINE_PATTERN, MAX_VALUE, not_in_data, unknown_path_not_in_data
+from .spec import (
+    COUNTRY_PATTERN,
+    DATE_PATTERN,
+    HEADING_PATTERN,
+    HTS_LINE_PATTERN,
+    MAX_DECLARED,
+    MAX_VALUE,
+    not_in_data,
+    unknown_path_not_in_data,
+)
 
 __all__ = ["router", "duty_doc", "duty_request_doc", "duty_engine", "DutyRequest"]
 
@@ -50,7 +61,8 @@ def _as_query(exc: UserInputError) -> UserInputError:
 
 
 def duty_doc(hts: str, origin: str, date: Any, value: float, usmca: bool = False,
-             us_content: float | None = None, quantity: float | None = None, tree: Any = None) -> dict[str, Any]:
+             us_content: float | None = None, quantity: float | None = None, tree: Any = None,
+             declare: list[str] | None = None) -> dict[str, Any]:
     """The document of ``usmca tariffs duty --json`` for one entry line.
 
     Calls :func:`usmca.tariffs.duty.duty` with the law tree of the application; ``to_dict()`` of
@@ -70,7 +82,7 @@ def duty_doc(hts: str, origin: str, date: Any, value: float, usmca: bool = False
     when = parse_date(date, "query", "date") if date is not None else dt.date.today()
     try:
         result = engine(hts, origin, when, value, usmca_claim=usmca, us_content=us_content, quantity=quantity,
-                        tree=tree)
+                        tree=tree, declared=declare or None)
     except UserInputError as exc:
         raise _as_query(exc) from None
     return result.to_dict() if hasattr(result, "to_dict") else plain(result)
@@ -93,6 +105,10 @@ async def get_duty(request: Request,
                    quantity: Optional[float] = Query(None, ge=0, le=MAX_VALUE, allow_inf_nan=False,
                                                      description="Quantity in the line's unit, for specific and "
                                                      "compound duties."),
+                   declare: Optional[list[Annotated[str, StringConstraints(pattern=HEADING_PATTERN)]]] = Query(
+                                                        None, max_length=MAX_DECLARED,
+                                                        description="A chapter 99 heading the entry declares "
+                                                        "(repeatable; e.g. 9903.82.06, U.S.-melted metal)."),
                    ) -> JSONDocument:
     """Total rate, duty and one component per measure, each with its legal reference.
 
@@ -101,7 +117,7 @@ async def get_duty(request: Request,
     # lookup and most of the tail under load (benchmarks/bench_api.py); repeated queries are answered
     # by usmca.api.cache before reaching here
     try:
-        doc = duty_doc(hts, origin, date, value, usmca, us_content, quantity, request.app.state.tree())
+        doc = duty_doc(hts, origin, date, value, usmca, us_content, quantity, request.app.state.tree(), declare)
     except UserInputError as exc:
         raise not_in_data(exc) from None
     return JSONDocument(doc)
@@ -121,13 +137,14 @@ def duty_request_doc(doc: Any, tree: Any) -> dict[str, Any]:
         with unknown_path_not_in_data():
             run_tree = tree.with_reform(reform_from_body(doc["reform"], "body.reform"))
     try:
-        return duty_doc(req.hts, req.origin, req.date, req.value, req.usmca, req.us_content, req.quantity, run_tree)
+        return duty_doc(req.hts, req.origin, req.date, req.value, req.usmca, req.us_content, req.quantity, run_tree,
+                        req.declare)
     except UserInputError as exc:
         raise not_in_data(exc, source="body" if exc.source == "query" else None) from None
 
 
 @router.post("/duty", response_class=JSONDocument, summary="Duty of an entry line, under a reform",
-             openapi_extra=body_doc("{hts, origin, date, value, usmca, us_content, quantity, reform}.",
+             openapi_extra=body_doc("{hts, origin, date, value, usmca, us_content, quantity, declare, reform}.",
                                     schema_of(DutyRequest)))
 async def post_duty(request: Request) -> JSONDocument:
     """As ``GET /tariffs/duty``, with the line in the body and an optional ``reform`` (parameter diff)."""

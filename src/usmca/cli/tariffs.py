@@ -41,7 +41,7 @@ def duty_cmd(
                                                 "(repeatable), e.g. 9903.82.01 (no aluminum, steel or copper)."),
     reform: Optional[Path] = typer.Option(None, "--reform", help="A reform file (parameter diff)."),
     file: Optional[Path] = typer.Option(None, "--file", help="An entries file (CSV or Parquet; columns hts, origin, "
-                                        "date, value[, usmca, us_content, quantity, unit_value]): one duty per row."),
+                                        "date, value[, usmca, us_content, quantity, unit_value, declare]): one duty per row."),
     out: Optional[Path] = typer.Option(None, "--out", help="With --file: the duties file (.csv or .parquet)."),
     skip_bad: bool = typer.Option(False, "--skip-bad", help="With --file: write bad rows to a rejects file "
                                   "instead of stopping."),

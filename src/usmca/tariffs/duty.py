@@ -69,14 +69,15 @@ class DutyResult:
     components: tuple[Component, ...]
     schedule: dict[str, Any]
     warnings: tuple[str, ...] = field(default_factory=tuple)
+    declared: tuple[str, ...] = field(default_factory=tuple)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON document of ``usmca tariffs duty --json``."""
         return {"hts": self.hts, "description": self.description, "origin": self.origin,
                 "date": self.date.isoformat(), "value": self.value, "usmca_claim": self.usmca_claim,
                 "us_content": self.us_content, "total_rate": self.total_rate, "total_duty": self.total_duty,
-                "components": [c.to_dict() for c in self.components], "schedule": self.schedule,
-                "warnings": list(self.warnings)}
+                "declared": list(self.declared), "components": [c.to_dict() for c in self.components],
+                "schedule": self.schedule, "warnings": list(self.warnings)}
 
     def to_frame(self) -> Any:
         """The main table of this result as a pandas DataFrame of floats (:mod:`usmca.frames`)."""
@@ -238,7 +239,7 @@ def duty(hts: str, origin: str, date: Any, value: float, *, usmca_claim: bool = 
         total_duty=total, components=tuple(comps),
         schedule={"revision": line.revision, "source": line.source, "effective_from": line.effective_from.isoformat(),
                   "effective_to": line.effective_to.isoformat()},
-        warnings=tuple(warnings))
+        warnings=tuple(warnings), declared=tuple(sorted(facts)))
 
 
 def _unused_declarations(facts: frozenset[str], ev: Any, htsno: str, cc: str, when: dt.date) -> list[str]:

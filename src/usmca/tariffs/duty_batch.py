@@ -19,7 +19,8 @@ the floating-point results are the same.
 
 Input columns (the options of ``usmca tariffs duty``): ``hts``, ``origin``, ``date``, ``value``
 (required); ``usmca`` (or ``usmca_claim``: true/false, 1/0, yes/no, empty = false), ``us_content``,
-``quantity``, ``unit_value`` (optional, empty = not given). A row that the single-line path
+``quantity``, ``unit_value``, ``declare`` (chapter 99 headings the entry declares, separated by
+spaces: ``--declare``) (optional, empty = not given). A row that the single-line path
 would refuse is a :class:`~usmca.errors.UserInputError` naming its row (1-based, header not
 counted) and column, or, with ``skip_bad``, a reject with its reason.
 """
@@ -242,10 +243,12 @@ class BatchEngine:
     def compute(self, hts_i: np.ndarray, hts_u: list[str], org_i: np.ndarray, org_u: np.ndarray,
                 days: np.ndarray, claim: np.ndarray, v: np.ndarray, usc: np.ndarray, q: np.ndarray,
                 uv: np.ndarray, rev: np.ndarray, row: np.ndarray, names: list[str],
-                components: bool = True) -> dict[str, Any]:
+                components: bool = True, decl_i: np.ndarray | None = None,
+                decl_u: list[frozenset[str]] | None = None) -> dict[str, Any]:
         """Duty of valid lines (every argument is per line except the ``*_u`` uniques and ``names``).
 
-        ``days`` are ``datetime64[D]``; ``usc``, ``q``, ``uv`` are NaN where not given. Returns
+        ``days`` are ``datetime64[D]``; ``usc``, ``q``, ``uv`` are NaN where not given; ``decl_i``
+        indexes each line's declared chapter 99 headings in ``decl_u`` (none when not given). Returns
         arrays per line, and ``line`` (an id per HTS line) with ``htsno`` (the codes of the ids).
         """
         import pandas as pd
@@ -264,7 +267,9 @@ class BatchEngine:
                 htsno[m] = rv.htsno[line_u[m] & 0xFFFFFFFF]
                 code[m] = rv.hts[line_u[m] & 0xFFFFFFFF]
         code_id = self.codes.ids(code)[line_i] if n else np.zeros(0, dtype=np.int64)
-        state = np.searchsorted(self.changes, days, side="right") * (len(names) + 1) + rev
+        decl_u = decl_u or [frozenset()]
+        decl_i = np.zeros(n, dtype=np.int64) if decl_i is None else np.asarray(decl_i, dtype=np.int64)
+        state = (np.searchsorted(self.changes, days, side="right") * (len(names) + 1) + rev) * len(decl_u) + decl_i
         s_idx, s_uni = pd.factorize(state)
         order = np.argsort(s_idx, kind="stable")
         bounds = np.searchsorted(s_idx[order], np.arange(len(s_uni) + 1))
@@ -273,7 +278,7 @@ class BatchEngine:
             day = pd.Timestamp(days[lines[0]]).date()
             rv = self._revision(names[int(rev[lines[0]])])
             res = self._state(day, rv, code_id[lines], org_i[lines], org_u, claim[lines], v[lines], usc[lines],
-                              q[lines], uv[lines], row[lines])
+                              q[lines], uv[lines], row[lines], decl_u[int(decl_i[lines[0]])])
             if components:
                 for k, a in res["duty"].items():
                     out[f"duty_{k}"][lines] = a
@@ -285,8 +290,19 @@ class BatchEngine:
                 "duty_column1": col1_duty, "duty_additional": total - col1_duty, **out, "total_rate": total_rate,
                 "total_duty": total}
 
+    def undeclarable(self, facts: frozenset[str], day: dt.date | None) -> str:
+        """Why an entry on ``day`` cannot declare ``facts`` ("" when it can): a heading that no
+        measure in force reads (:func:`usmca.tariffs.duty._check_declared`)."""
+        if not facts or day is None:
+            return ""
+        from .declared import entry_facts
+
+        known = frozenset().union(*(f.headings for m in declared(self.law.on(day)) if (f := entry_facts(m)) is not None))
+        bad = sorted(facts - known)
+        return f"{bad[0]} is not a chapter 99 heading that an entry can declare on {day}" if bad else ""
+
     def _evaluate(self, day: dt.date, code_id: np.ndarray, org_i: np.ndarray, org_u: np.ndarray,
-                  claim: np.ndarray) -> tuple[Evaluation, np.ndarray]:
+                  claim: np.ndarray, facts: frozenset[str] = frozenset()) -> tuple[Evaluation, np.ndarray]:
         """The measures on the lines' distinct (code class, origin, claim), and each line's index.
 
         Codes fall in classes of equal membership of every product scope of the measures in force
@@ -306,13 +322,13 @@ class BatchEngine:
             rep = u_codes[np.unique(c_i, return_index=True)[1]]
             masks = {key: self.codes.mask(key)[rep] for key in keys}
             try:
-                return self._combos(day, c_i[u_idx], org_i, org_u, claim, _ClassGoods(masks, rep, self.codes))
+                return self._combos(day, c_i[u_idx], org_i, org_u, claim, _ClassGoods(masks, rep, self.codes), facts)
             except _Unplanned:
                 pass
-        return self._combos(day, code_id, org_i, org_u, claim, None)
+        return self._combos(day, code_id, org_i, org_u, claim, None, facts)
 
     def _combos(self, day: dt.date, cls: np.ndarray, org_i: np.ndarray, org_u: np.ndarray, claim: np.ndarray,
-                classes: "_ClassGoods | None") -> tuple[Evaluation, np.ndarray]:
+                classes: "_ClassGoods | None", facts: frozenset[str] = frozenset()) -> tuple[Evaluation, np.ndarray]:
         import pandas as pd
         n_org = len(org_u)
         combo = (cls * n_org + org_i) * 2 + claim.astype(np.int64)
@@ -321,13 +337,14 @@ class BatchEngine:
         hts_i, o_i = c_uni // (2 * n_org), (c_uni // 2) % n_org
         goods = (classes.goods(hts_i, o_i, org_u) if classes is not None
                  else _Goods(self.codes, hts_i, o_i, org_u))
-        return evaluate(goods, day, (c_uni % 2).astype(bool), self.law, None), c_idx
+        return evaluate(goods, day, (c_uni % 2).astype(bool), self.law, None, declared_headings=facts), c_idx
 
     def _state(self, day: dt.date, rv: _Revision, code_id: np.ndarray, org_i: np.ndarray, org_u: np.ndarray,
                claim: np.ndarray, v: np.ndarray, usc: np.ndarray, q: np.ndarray, uv: np.ndarray,
-               row: np.ndarray) -> dict[str, Any]:
-        """Lines of one law state: measures once per distinct (code class, origin, claim), then per line."""
-        ev, c_idx = self._evaluate(day, code_id, org_i, org_u, claim)
+               row: np.ndarray, facts: frozenset[str] = frozenset()) -> dict[str, Any]:
+        """Lines of one law state and one set of declared headings: measures once per distinct (code
+        class, origin, claim), then per line."""
+        ev, c_idx = self._evaluate(day, code_id, org_i, org_u, claim, facts)
         valid = ev.claim[c_idx]
         # column 1 (duty._column1): the USMCA special rate under a valid claim on an S/S+ line, else general
         pref = valid & rv.spi[row]
@@ -346,7 +363,9 @@ class BatchEngine:
         col1_duty = np.where(pref, v * pref_rate / 100.0, d)
         # a measure at zero on every distinct good stays at zero (deals only replace positive rates)
         live = [k for k, r in ev.rate.items() if (r > 0).any()]
-        dealt = [k for k in live if (m := ev.measures[k]).deal is not None and m.deal.by_partner is not None]
+        # every measure with a deal: by partner, or one all-in rate for every origin (Annex III metals; was left
+        # out here, so a batch charged those lines column 1 + 15% instead of 15% in all)
+        dealt = [k for k in live if ev.measures[k].deal is not None]
         line_rate: dict[str, np.ndarray] = {}
         if dealt:  # deals (apply_deals) need column 1 per line: their measures are gathered to the lines
             lg = _Goods(self.codes, code_id, org_i, org_u)
@@ -361,7 +380,9 @@ class BatchEngine:
             r = line_rate[k] if k in line_rate else ev.rate[k][c_idx]
             nonus = ev.non_us_content[k]
             if nonus.any():
-                vb = v * np.where(valid & nonus[c_idx], 1.0 - usc0, 1.0)
+                cap = ev.measures[k].us_content_cap   # U.S. note 16(j): US content free up to the cap only
+                usc_k = usc0 if cap is None else np.minimum(usc0, float(cap.uniform) / 100.0)
+                vb = v * np.where(valid & nonus[c_idx], 1.0 - usc_k, 1.0)
             else:
                 vb = v
             keep = ~(r <= 0)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import os
+import re
 import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -33,7 +34,7 @@ if TYPE_CHECKING:
 
 __all__ = ["COLUMNS", "REQUIRED", "duty_file", "run_table", "to_arrow"]
 
-COLUMNS = ("hts", "origin", "date", "value", "usmca", "us_content", "quantity", "unit_value")
+COLUMNS = ("hts", "origin", "date", "value", "usmca", "us_content", "quantity", "unit_value", "declare")
 REQUIRED = ("hts", "origin", "date", "value")
 ALIASES = {"usmca_claim": "usmca"}
 _TRUE = {"true", "t", "yes", "y", "1"}
@@ -126,6 +127,18 @@ def _hts(x: str) -> str:
     return code
 
 
+_HEADING = re.compile(r"99\d\d\.\d\d\.\d\d")
+
+
+def _declared(x: str) -> frozenset[str]:
+    """The chapter 99 headings of a ``declare`` cell (``--declare``): separated by spaces, commas or semicolons."""
+    parts = [h for h in re.split(r"[\s,;]+", str(x).strip()) if h]
+    for h in parts:
+        if not _HEADING.fullmatch(h):
+            raise UserInputError("declare", "", x, "chapter 99 headings such as 9903.82.06, separated by spaces")
+    return frozenset(parts)
+
+
 def _claim(x: str) -> bool:
     t = str(x).strip().lower()
     if t in _TRUE or t in _FALSE:
@@ -208,6 +221,15 @@ def _check_table(engine: BatchEngine, table: "pa.Table", row0: int, source: str,
             if len(c_u):
                 faults.add("usmca", (c_i >= 0) & (why[np.maximum(c_i, 0)] != ""), why[np.maximum(c_i, 0)])
                 claim = (c_i >= 0) & np.array([p is True for p in parsed], dtype=bool)[np.maximum(c_i, 0)]
+    decl_i = np.zeros(n, dtype=np.int64)
+    decl_u: list[frozenset[str]] = [frozenset()]
+    if "declare" in table.column_names:
+        d_i, d_u = _strings(table.column("declare"))
+        parsed_d, why_d = _per_unique(d_u, _declared)
+        if len(d_u):
+            faults.add("declare", (d_i >= 0) & (why_d[np.maximum(d_i, 0)] != ""), why_d[np.maximum(d_i, 0)])
+            decl_u = [frozenset()] + [p if p is not None else frozenset() for p in parsed_d]
+            decl_i = np.where(d_i >= 0, d_i + 1, 0)
     hts_norm = [h if h is not None else "" for h in hts_u]
     days_u = np.array([np.datetime64(d, "D") if d is not None else np.datetime64("NaT") for d in date_u],
                       dtype="datetime64[D]")
@@ -222,12 +244,17 @@ def _check_table(engine: BatchEngine, table: "pa.Table", row0: int, source: str,
         rev_names = np.array(names + [""], dtype=object)[res["rev"]]
         faults.add("hts", bad_line, np.array([f"not an 8- or 10-digit line of the HTS {r}" for r in rev_names],
                                              dtype=object))
+    if len(decl_u) > 1:   # a heading no measure in force on the line's date reads (as the single-line path refuses)
+        pair_i, pair_u = pd.factorize(decl_i * (len(date_u) + 1) + np.maximum(date_i, 0))
+        why = np.array([engine.undeclarable(decl_u[int(pu) // (len(date_u) + 1)], date_u[int(pu) % (len(date_u) + 1)])
+                        for pu in pair_u], dtype=object)
+        faults.add("declare", faults.ok & (decl_i > 0) & (why[pair_i] != ""), why[pair_i])
     good = np.flatnonzero(faults.ok)
     org_cc = np.array([o if o is not None else "" for o in org_u], dtype=object)
     days = days_u[date_i[good]] if len(date_u) else np.zeros(0, dtype="datetime64[D]")
     out = engine.compute(hts_i[good], hts_norm, org_i[good], org_cc, days, claim[good], v[good],
                          opt["us_content"][good], opt["quantity"][good], opt["unit_value"][good],
-                         res["rev"][good], res["row"][good], names, components)
+                         res["rev"][good], res["row"][good], names, components, decl_i[good], decl_u)
     inf = np.zeros(n, dtype=bool)
     inf[good] = ~np.isfinite(out["total_duty"])
     if inf.any():
@@ -250,6 +277,7 @@ def _check_table(engine: BatchEngine, table: "pa.Table", row0: int, source: str,
                             "us_content": pa.array(opt["us_content"][g], from_pandas=True),
                             "quantity": pa.array(opt["quantity"][g], from_pandas=True),
                             "unit_value": pa.array(opt["unit_value"][g], from_pandas=True),
+                            "declared": _dict(decl_i[g], np.array([" ".join(sorted(d)) for d in decl_u], dtype=object)),
                             "revision": _dict(res["rev"][g], np.array(names, dtype=object)),
                             "column1": _dict(out["pref"][keep].astype(np.int32), np.array(["mfn", "usmca_preference"]))}
     for k in output_schema(engine, components).names[len(cols):]:
@@ -277,7 +305,7 @@ def output_schema(engine: BatchEngine, components: bool = True) -> "pa.Schema":
     d = pa.dictionary(pa.int32(), pa.string())
     fields = [("row", pa.int64()), ("hts", d), ("origin", d), ("date", pa.date32()), ("value", pa.float64()),
               ("usmca_claim", pa.bool_()), ("usmca_valid", pa.bool_()), ("us_content", pa.float64()),
-              ("quantity", pa.float64()), ("unit_value", pa.float64()), ("revision", d), ("column1", d),
+              ("quantity", pa.float64()), ("unit_value", pa.float64()), ("declared", d), ("revision", d), ("column1", d),
               ("rate_column1", pa.float64()), ("duty_column1", pa.float64()), ("duty_additional", pa.float64()),
               *((f"duty_{m}", pa.float64()) for m in (engine.keys if components else ())),
               ("total_rate", pa.float64()), ("total_duty", pa.float64())]
