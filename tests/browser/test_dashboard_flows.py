@@ -27,7 +27,9 @@ def test_qualify_an_example(page, server):
     text = pg.inner_text("#origin-out")
     assert "originating" in text and "Regional value content" in text and "Trace" in text
     assert "changed" in text                                       # RVC 85% flips the vehicle
-    assert pg.locator("#origin-out svg").count() >= 2              # RVC and content-by-country charts
+    # RVC and content-by-country charts: drawn after the text, so wait for the second (under the load of two
+    # test suites on two cores, a count taken at once was 0 now and then)
+    expect(pg.locator("#origin-out svg").nth(1)).to_be_attached(timeout=30_000)
     assert "{" not in text                                         # no raw JSON
     link = pg.get_attribute("#origin-out .share a", "href")
     assert link.startswith("#qualify?") and "example=vehicle_bom" in link

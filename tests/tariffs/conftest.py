@@ -23,7 +23,7 @@ RECORDS = [
     rec("8703", "", indent="0", description="Motor cars"),
     rec("8703.23.01", "2.5%", S, description="Cars 1,500-3,000 cc"),
     rec("8703.23.01.90", "", "", indent="4", description="Used"),
-    rec("8708.99.81", "2.5%", S, description="Other parts of motor vehicles"),
+    rec("8708.99.68", "2.5%", S, description="Other parts for power trains"),
     rec("7208.10.15.00", "Free", "", indent="3", description="Flat-rolled steel, pickled"),
     rec("7601.10.60", "Free", "", description="Unwrought aluminum, not alloyed"),
     rec("7408.11.60.00", "3%", S, indent="3", description="Refined copper wire"),

@@ -53,8 +53,8 @@ CASES = [
     # a UK car is not covered: full Section 232
     (CAR, "GB", "2025-11-02", 27.5, {"mfn": 2.5, "section232_autos": 25.0}),
     # German auto part (column 1 2.5%)
-    ("8708.99.81", "DE", "2025-07-31", 27.5, {"mfn": 2.5, "section232_auto_parts": 25.0}),
-    ("8708.99.81", "DE", "2025-08-01", 15.0, {"mfn": 2.5, "section232_auto_parts": 12.5}),
+    ("8708.99.68", "DE", "2025-07-31", 27.5, {"mfn": 2.5, "section232_auto_parts": 25.0}),
+    ("8708.99.68", "DE", "2025-08-01", 15.0, {"mfn": 2.5, "section232_auto_parts": 12.5}),
     # French Roquefort, column 1 2.7%: baseline 10% until 2025-08-06, all-in 15% to 2026-02-19
     ("0406.40.20", "FR", "2025-08-06", 12.7, {"mfn": 2.7, "reciprocal": 10.0}),
     ("0406.40.20", "FR", "2025-08-07", 15.0, {"mfn": 2.7, "reciprocal": 12.3}),

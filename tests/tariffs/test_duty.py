@@ -31,10 +31,10 @@ CASES = [
     ("8703.23.01", "MX", "2025-04-03", {"usmca_claim": True, "us_content": 0.4}, 15.0, {"section232_autos"}),
     ("8703.23.01.90", "MX", "2026-02-24", {}, 27.5, {"mfn", "section232_autos"}),
     # auto part, Canada
-    ("8708.99.81", "CA", "2025-05-02", {}, 27.5, {"mfn", "ieepa_fentanyl"}),
-    ("8708.99.81", "CA", "2025-05-03", {}, 27.5, {"mfn", "section232_auto_parts"}),
-    ("8708.99.81", "CA", "2025-05-03", {"usmca_claim": True}, 0.0, set()),
-    ("8708.99.81", "CA", "2025-08-01", {}, 27.5, {"mfn", "section232_auto_parts"}),
+    ("8708.99.68", "CA", "2025-05-02", {}, 27.5, {"mfn", "ieepa_fentanyl"}),
+    ("8708.99.68", "CA", "2025-05-03", {}, 27.5, {"mfn", "section232_auto_parts"}),
+    ("8708.99.68", "CA", "2025-05-03", {"usmca_claim": True}, 0.0, set()),
+    ("8708.99.68", "CA", "2025-08-01", {}, 27.5, {"mfn", "section232_auto_parts"}),
     # steel, Canada
     ("7208.10.15", "CA", "2025-03-11", {}, 25.0, {"ieepa_fentanyl"}),
     ("7208.10.15", "CA", "2025-03-12", {}, 25.0, {"ieepa_fentanyl"}),

@@ -94,7 +94,7 @@ def test_vectorised_engine_matches_line_by_line(schedule) -> None:  # noqa: ANN0
     """Every row of a mixed table equals the one-line duty API (months without a change of law)."""
     from usmca.tariffs import duty
 
-    codes = ["8703230190", "8708998105", "7208101500", "7601106030", "7408116000", "8528726420",
+    codes = ["8703230190", "8708996805", "7208101500", "7601106030", "7408116000", "8528726420",
              "9403200011", "0709910000", "9401614000", "9801001000"]
     rng = np.random.default_rng(3)
     rows = []

@@ -85,3 +85,21 @@ def test_write_doc_needs_the_markers(cli, tmp_path) -> None:  # noqa: ANN001
               "--write-doc", str(bad))
     assert res.code == 2 and "no generated block" in res.err and "Traceback" not in res.err
     assert bad.read_text(encoding="utf-8") == "no block here\n"
+
+
+def test_the_public_figures_table_quotes_the_monthly_table() -> None:
+    """docs/etr.md section 3 quotes the toolkit's rates from section 2 (generated): a stale quote fails."""
+    text = DOC.read_text(encoding="utf-8")
+    block = re.search(r"<!-- etr-monthly:begin -->\n(.*?)<!-- etr-monthly:end -->", text, re.S)
+    assert block, "docs/etr.md lacks the monthly block"
+    rows = {c[0].strip("* "): [x.strip("* ") for x in c[1:]]
+            for ln in block.group(1).splitlines() if ln.startswith("| 20") or ln.startswith("| **Year")
+            for c in [[x.strip() for x in ln.strip("|").split("|")]]}
+    mx = {k: v[3] for k, v in rows.items()}
+    ca = {k: v[7] for k, v in rows.items()}
+    assert f"| Mexico, 2025 | 3.7 % | collected: calculated duty / customs value | **unverified** seed, no source located " \
+           f"(research/trade-facts.md §0) | {mx['Year']} % |" in text
+    assert f"| Canada, 2025 | 2.4 % | collected | **unverified** seed | {ca['Year']} % |" in text
+    assert f"| {mx['2025-01']} % / {mx['2025-03']} % |" in text and f"| {ca['2025-01']} % / {ca['2025-03']} % |" in text
+    assert f"| Mexico, Nov 2025 | 4.18 % | collected (Puente Libre) | secondary | {mx['2025-11']} % |" in text
+    assert f"MX {mx['Year']} %, CA {ca['Year']} % (project convention)" in text

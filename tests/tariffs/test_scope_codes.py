@@ -85,23 +85,19 @@ def test_copper_scope_covers_the_budget_lab_list(shared_data) -> None:  # noqa: 
     assert inside.all(), [c for c, ok in zip(codes, inside, strict=True) if not ok]
 
 
-#: Budget Lab auto-parts lines outside the law tree's auto-parts scope, and why
-KNOWN_AUTO_PARTS_GAPS = {
-    "8471": "automatic data-processing machines: the law tree's subheading list has no 8471 line (check Annex I)",
-    "8706": "chassis fitted with engines: in the law tree's automobiles scope (same 25% rate), not the parts scope",
-}
-
-
 def test_auto_parts_scope_against_the_budget_lab_list(shared_data) -> None:  # noqa: ANN001
+    # the law tree's list is U.S. note 33(g) (130 provisions); the Budget Lab's has 130 lines of Annex I: every line
+    # of theirs falls under a provision here, and every provision here has one of their lines under or above it
     path = shared_data / "us_tariffs" / "yale_tariff_rate_tracker" / "s232_auto_parts.txt"
     codes = [ln.strip() for ln in path.read_text().splitlines() if ln.strip().isdigit()]
-    assert len(codes) > 100
+    assert len(codes) == 130
     inside = _in_scope("us/section232/auto_parts/scope", "2025-05-03", codes)
-    outside = [c for c, ok in zip(codes, inside, strict=True) if not ok]
-    unexplained = [c for c in outside if not any(c.startswith(k) for k in KNOWN_AUTO_PARTS_GAPS)]
-    assert not unexplained, unexplained
-    chassis = [c for c in outside if c.startswith("8706")]
-    assert _in_scope("us/section232/autos/scope", "2025-05-03", chassis).all()
+    assert inside.all(), [c for c, ok in zip(codes, inside, strict=True) if not ok]
+    ours = [c.replace(".", "") for c in T.at("us/section232/auto_parts/scope", "2025-05-03")]
+    assert len(ours) == 130
+    assert all(any(c.startswith(p) or p.startswith(c) for c in codes) for p in ours)
+    # the chassis of 8706 are parts (33(g)), not automobiles (33(b))
+    assert not _in_scope("us/section232/autos/scope", "2025-05-03", ["8706000340"]).any()
 
 
 #: chapters of the critical minerals of U.S. note 2(k) (HTSUS 9903.01.13) that the law tree's Canadian

@@ -285,7 +285,13 @@ def etr_conventions_cmd(
         return
     block = document(table, [p for p in ("MX", "CA") if p in set(table["partner"])])
     if write_doc is not None and text is not None:
-        write_doc.write_text(replace_block(text, block), encoding="utf-8")
+        text = replace_block(text, block)
+        from usmca.tariffs import etr_doc
+
+        if etr_doc.BEGIN in text and etr_doc.END in text:   # section 2, the year month by month
+            i, j = text.index(etr_doc.BEGIN) + len(etr_doc.BEGIN), text.index(etr_doc.END)
+            text = text[:i] + etr_doc.monthly_block(base) + text[j:]
+        write_doc.write_text(text, encoding="utf-8")
         return
     if markdown:
         typer.echo(block, nl=False)
