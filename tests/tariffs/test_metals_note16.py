@@ -176,3 +176,13 @@ def test_a_declaration_that_does_not_fit_the_line_says_so() -> None:
     # without a declaration, the broker is told which declaration would change the duty and on what fact
     plain = duty("7318.15.40.00", "CN", "2026-05-01", 10_000.0)
     assert any("9903.82.06 (the metal content meets U.S. note 16(e)" in w for w in plain.warnings)
+
+
+def test_the_broker_is_told_what_the_line_can_declare() -> None:
+    # a part of list (vii) in chapter 84 on 2026-06-10: the exclusions 9903.82.01/.03, 16(e) and 16(k)
+    res = duty("8412.21.00.45", "JP", "2026-06-10", 10_000.0)
+    assert set(res.declarable) == {"9903.82.01", "9903.82.03", "9903.82.06", "9903.82.23", "9903.82.24",
+                                   "9903.82.25", "9903.82.26"}
+    assert res.to_dict()["declarable"] == list(res.declarable)
+    # a line outside every measure that reads a declaration has none
+    assert duty("0901.11.00.15", "BR", "2026-06-10", 10_000.0).declarable == ()

@@ -81,6 +81,9 @@ def duty_cmd(
     t.add_row("total", f"{res.total_rate:.4g}", f"{res.value:,.2f}", f"{res.total_duty:,.2f}", "")
     console.print(t)
     console.print(f"data: HTS {res.schedule['revision']} from {res.schedule['source']}", soft_wrap=True)
+    if res.declarable:
+        console.print(f"declarable on this line (--declare): {', '.join(res.declarable)}"
+                      + (f"; declared: {', '.join(res.declared)}" if res.declared else ""), soft_wrap=True)
     for w in res.warnings:
         console.print(f"[yellow]note:[/yellow] {w}")
 

@@ -70,13 +70,15 @@ class DutyResult:
     schedule: dict[str, Any]
     warnings: tuple[str, ...] = field(default_factory=tuple)
     declared: tuple[str, ...] = field(default_factory=tuple)
+    declarable: tuple[str, ...] = field(default_factory=tuple)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON document of ``usmca tariffs duty --json``."""
         return {"hts": self.hts, "description": self.description, "origin": self.origin,
                 "date": self.date.isoformat(), "value": self.value, "usmca_claim": self.usmca_claim,
                 "us_content": self.us_content, "total_rate": self.total_rate, "total_duty": self.total_duty,
-                "declared": list(self.declared), "components": [c.to_dict() for c in self.components],
+                "declared": list(self.declared), "declarable": list(self.declarable),
+                "components": [c.to_dict() for c in self.components],
                 "schedule": self.schedule, "warnings": list(self.warnings)}
 
     def to_frame(self) -> Any:
@@ -239,7 +241,21 @@ def duty(hts: str, origin: str, date: Any, value: float, *, usmca_claim: bool = 
         total_duty=total, components=tuple(comps),
         schedule={"revision": line.revision, "source": line.source, "effective_from": line.effective_from.isoformat(),
                   "effective_to": line.effective_to.isoformat()},
-        warnings=tuple(warnings), declared=tuple(sorted(facts)))
+        warnings=tuple(warnings), declared=tuple(sorted(facts)), declarable=_declarable(ev, goods, cc))
+
+
+def _declarable(ev: Any, goods: Goods, cc: str) -> tuple[str, ...]:
+    """The chapter 99 headings an entry of this line could declare: those read by the ``entry_facts``
+    of a measure in force whose product scope holds the line (on the date, for its origin)."""
+    out: set[str] = set()
+    for m in ev.measures.values():
+        f = entry_facts(m)
+        if f is None:
+            continue
+        codes = m.scope.for_partner(cc)[0] if m.scope is not None else None
+        if m.scope is None or (codes is not None and goods.in_scope(codes)[0]):
+            out |= f.headings
+    return tuple(sorted(out))
 
 
 def _unused_declarations(facts: frozenset[str], ev: Any, htsno: str, cc: str, when: dt.date) -> list[str]:
