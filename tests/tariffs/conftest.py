@@ -33,7 +33,7 @@ RECORDS = [
     rec("2709.00.20", "10.5¢/bbl", S, description="Crude petroleum, >= 25 degrees API"),
     rec("0709.91.00.00", "11.3%", S, indent="3", description="Globe artichokes"),
     rec("0804.40.00", "11.2¢/kg", S, description="Avocados"),
-    rec("9401.61.40", "Free", "", description="Upholstered wooden seats"),
+    rec("9401.61.40.11", "Free", "", indent="3", description="Upholstered wooden seats, household"),
     rec("9801.00.10", "Free", "", description="Products of the United States returned"),
 ]
 

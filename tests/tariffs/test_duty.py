@@ -80,9 +80,9 @@ CASES = [
     ("2709.00.20", "CA", "2025-03-04", {}, 10.0, {"ieepa_energy_potash"}),
     ("2709.00.20", "CA", "2025-03-07", {"usmca_claim": True}, 0.0, set()),
     # timber and lumber derivatives: no USMCA exemption
-    ("9401.61.40", "CA", "2025-10-13", {"usmca_claim": True}, 0.0, set()),
-    ("9401.61.40", "CA", "2025-10-14", {"usmca_claim": True}, 25.0, {"section232_upholstered_furniture"}),
-    ("9401.61.40", "CA", "2025-10-14", {}, 25.0, {"section232_upholstered_furniture"}),
+    ("9401.61.40.11", "CA", "2025-10-13", {"usmca_claim": True}, 0.0, set()),
+    ("9401.61.40.11", "CA", "2025-10-14", {"usmca_claim": True}, 25.0, {"section232_upholstered_furniture"}),
+    ("9401.61.40.11", "CA", "2025-10-14", {}, 25.0, {"section232_upholstered_furniture"}),
     # U.S. goods returned (chapter 98) carry no additional duty
     ("9801.00.10", "CA", "2025-08-01", {}, 0.0, set()),
     ("9801.00.10", "MX", "2026-03-02", {}, 0.0, set()),
