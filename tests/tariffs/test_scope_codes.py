@@ -119,3 +119,14 @@ def test_energy_and_potash_scopes_against_the_budget_lab_list(shared_data) -> No
         assert {c[:2] for c in outside} <= CRITICAL_MINERAL_CHAPTERS, category
         if category.startswith("potash"):
             assert not outside, category
+
+
+def test_truck_lists_are_the_notes_provisions() -> None:
+    # U.S. note 38(b), (c) and (i): 25 truck provisions, 10 bus provisions, 182 parts provisions (the parts list is the
+    # Budget Lab's transcription, checked against the note text line by line)
+    assert len(T.at("us/section232/mhd_trucks/scope", "2025-11-01")) == 25
+    assert len(T.at("us/section232/buses/scope", "2025-11-01")) == 10
+    assert len(T.table("us/section232/mhd_parts/scope")) == 182
+    # works trucks, concrete mixers and chassis are vehicles of 38(b); a chassis pays the truck duty only (the
+    # automobile-parts list also names it)
+    assert _in_scope("us/section232/mhd_trucks/scope", "2025-11-01", ["8709110010", "8705400000", "8706000340"]).all()

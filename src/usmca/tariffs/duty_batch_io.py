@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import csv
 import os
-import re
 import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -27,7 +26,8 @@ from usmca.law.countries import check_country
 from usmca.limits import MAX_STREAM_BYTES, regular_file
 
 from .duty_batch import REJECT_COLUMNS, BatchEngine
-from .schedule import Schedule, normalise_hts
+from .duty_batch_cells import _claim, _declared, _hts
+from .schedule import Schedule
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -37,8 +37,6 @@ __all__ = ["COLUMNS", "REQUIRED", "duty_file", "run_table", "to_arrow"]
 COLUMNS = ("hts", "origin", "date", "value", "usmca", "us_content", "quantity", "unit_value", "declare")
 REQUIRED = ("hts", "origin", "date", "value")
 ALIASES = {"usmca_claim": "usmca"}
-_TRUE = {"true", "t", "yes", "y", "1"}
-_FALSE = {"false", "f", "no", "n", "0", ""}
 BLOCK_BYTES = 16 * 1024**2
 
 
@@ -117,33 +115,6 @@ def _per_unique(values: list[Any], check: Any) -> tuple[list[Any], np.ndarray]:
             out.append(None)
             why[j] = exc.reason
     return out, why
-
-
-def _hts(x: str) -> str:
-    code = normalise_hts(x)
-    if code.startswith("99"):
-        raise UserInputError("hts", "", x, "chapter 99 headings are additional duties, not classifications: "
-                             "give the chapter 1-98 code of the good")
-    return code
-
-
-_HEADING = re.compile(r"99\d\d\.\d\d\.\d\d")
-
-
-def _declared(x: str) -> frozenset[str]:
-    """The chapter 99 headings of a ``declare`` cell (``--declare``): separated by spaces, commas or semicolons."""
-    parts = [h for h in re.split(r"[\s,;]+", str(x).strip()) if h]
-    for h in parts:
-        if not _HEADING.fullmatch(h):
-            raise UserInputError("declare", "", x, "chapter 99 headings such as 9903.82.06, separated by spaces")
-    return frozenset(parts)
-
-
-def _claim(x: str) -> bool:
-    t = str(x).strip().lower()
-    if t in _TRUE or t in _FALSE:
-        return t in _TRUE
-    raise UserInputError("usmca", "", x, "a USMCA claim is true or false (1/0, yes/no)")
 
 
 class _Faults:
