@@ -135,3 +135,26 @@ def test_api_docs_render_offline(page, server):
     pg.wait_for_selector("redoc [role=menuitem], .menu-content", timeout=60_000)
     page.shot("redoc")
     page.check()
+
+
+def test_declare_a_heading_from_the_duty_answer(page, server):
+    # machine screws of China on 2026-05-01: 50% (U.S. note 16(c)(iv)); the answer offers the headings the line can
+    # declare, and declaring U.S.-melted steel (9903.82.06) gives + 10% instead (U.S. note 16(e))
+    pg = page.page
+    pg.goto(server + "/")
+    pg.fill("#duty-form [name=hts]", "7318.15.40.00")
+    pg.fill("#duty-form [name=origin]", "CN")
+    pg.fill("#duty-form [name=date]", "2026-05-01")
+    pg.fill("#duty-form [name=value]", "1000")
+    pg.click("#duty-form button[type=submit]")
+    expect(pg.locator("#duty-out .big")).to_contain_text("total rate 50%", timeout=60_000)
+    button = pg.locator("#duty-out p.declarable button", has_text="9903.82.06")
+    expect(button).to_have_attribute("aria-pressed", "false")
+    button.click()
+    expect(pg.locator("#duty-out .big")).to_contain_text("total rate 10%", timeout=60_000)
+    expect(pg.locator("#duty-out p.declarable button", has_text="9903.82.06")).to_have_attribute("aria-pressed", "true")
+    assert pg.input_value("#duty-form [name=declare]") == "9903.82.06"
+    link = pg.get_attribute("#duty-out .share a", "href")
+    assert "declare=9903.82.06" in link
+    page.shot("dashboard_duty_declared", "#duty")
+    page.check()
