@@ -82,8 +82,8 @@ def duty_cmd(
     console.print(t)
     console.print(f"data: HTS {res.schedule['revision']} from {res.schedule['source']}", soft_wrap=True)
     if res.declarable:
-        console.print(f"declarable on this line (--declare): {', '.join(res.declarable)}"
-                      + (f"; declared: {', '.join(res.declared)}" if res.declared else ""), soft_wrap=True)
+        console.print(f"declarable on this line (--declare): {', '.join(res.declarable)}"   # wrapped at spaces
+                      + (f"; declared: {', '.join(res.declared)}" if res.declared else ""))
     for w in res.warnings:
         console.print(f"[yellow]note:[/yellow] {w}")
 
