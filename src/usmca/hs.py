@@ -39,12 +39,14 @@ if TYPE_CHECKING:  # numpy and pandas are imported on use (start-up time of `usm
 
 __all__ = [
     "LEVELS", "SHIFT_LEVEL", "normalize", "normalize_optional", "dotted", "level_name", "HsRange", "HsSet",
-    "code_to_int", "codes_to_int", "scope_of",
+    "code_to_int", "codes_to_int", "scope_of", "HEADING_99",
 ]
 
 LEVELS = {2: "chapter", 4: "heading", 6: "subheading", 8: "tariff item", 10: "statistical suffix"}
 #: Number of digits that must change for each tariff-shift keyword of the rule language.
 SHIFT_LEVEL = {"CC": 2, "CTH": 4, "CTSH": 6, "CTI": 8, "NONE": 0}
+#: a chapter 99 heading as an entry declares it (``--declare 9903.82.06``)
+HEADING_99 = r"^99[0-9]{2}\.[0-9]{2}\.[0-9]{2}$"
 
 _DOTTED = re.compile(r"^(\d{2}|\d{2}\.\d{2}|\d{4}\.\d{2}(\.\d{2}(\.\d{2})?)?)$")
 _DIGITS = re.compile(r"^\d+$")

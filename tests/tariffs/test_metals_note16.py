@@ -27,9 +27,7 @@ METALS = ("section232_steel", "section232_aluminum", "section232_copper", "secti
 
 
 def _codes(path: str, day: str) -> set[str]:
-    rows = T.tables[path].frame()
-    on = (rows["effective_from"] <= day) & ((rows["effective_to"].fillna("") == "") | (rows["effective_to"] >= day))
-    return set(rows.loc[on, "hts"])
+    return set(T.tables[path].rows_at(day)["hts"])
 
 
 @pytest.mark.parametrize(("path", "before", "after"), [

@@ -21,6 +21,7 @@ from contextlib import contextmanager
 from typing import Any, Callable, Iterable, Iterator
 
 from usmca.errors import UserInputError
+from usmca.hs import HEADING_99
 
 __all__ = ["DATE_PATTERN", "HTS_LINE_PATTERN", "HS_PATTERN", "COUNTRY_PATTERN", "SEARCH_PATTERN", "MAX_VALUE",
            "PATTERN_REASONS", "NotInData", "not_in_data", "unknown_path_not_in_data", "add_enums"]
@@ -39,7 +40,7 @@ HS_PATTERN = r"^[0-9]{2}(?:\.?[0-9]{2}){0,4}$"
 #: An ISO 3166-1 alpha-2 code (letters; which codes exist is data: an unknown one is a 404).
 COUNTRY_PATTERN = "^[A-Za-z]{2}$"
 #: a chapter 99 heading an entry declares (``--declare``), e.g. 9903.82.06
-HEADING_PATTERN = r"^99[0-9]{2}\.[0-9]{2}\.[0-9]{2}$"
+HEADING_PATTERN = HEADING_99
 #: most headings one entry line declares
 MAX_DECLARED = 10
 #: At least two characters that are not white space (a search term).

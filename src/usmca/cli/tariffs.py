@@ -292,8 +292,7 @@ def etr_conventions_cmd(
         from usmca.tariffs import etr_doc
 
         if etr_doc.BEGIN in text and etr_doc.END in text:   # section 2, the year month by month
-            i, j = text.index(etr_doc.BEGIN) + len(etr_doc.BEGIN), text.index(etr_doc.END)
-            text = text[:i] + etr_doc.monthly_block(base) + text[j:]
+            text = replace_block(text, etr_doc.monthly_block(base), etr_doc.BEGIN, etr_doc.END)
         write_doc.write_text(text, encoding="utf-8")
         return
     if markdown:

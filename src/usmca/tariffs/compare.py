@@ -91,7 +91,7 @@ def document(table: pd.DataFrame, partners: Sequence[str] = ("MX", "CA")) -> str
 BEGIN, END = "<!-- etr-conventions:begin -->\n", "<!-- etr-conventions:end -->"
 
 
-def replace_block(text: str, block: str) -> str:
-    """``text`` with the generated block between the begin and end markers replaced by ``block``."""
-    a, b = text.index(BEGIN) + len(BEGIN), text.index(END)
+def replace_block(text: str, block: str, begin: str = BEGIN, end: str = END) -> str:
+    """``text`` with the generated block between the ``begin`` and ``end`` markers replaced by ``block``."""
+    a, b = text.index(begin) + len(begin), text.index(end)
     return text[:a] + block + text[b:]

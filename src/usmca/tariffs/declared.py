@@ -58,7 +58,8 @@ from usmca.law import LawTree
 from usmca.law.values import Entry
 from usmca.law.view import LawView
 
-__all__ = ["Component", "Declared", "EntryFacts", "entry_facts", "declared", "measure_paths", "partner_leaves",
+__all__ = ["Component", "Declared", "EntryFacts", "entry_facts", "declarable_headings", "declared", "measure_paths",
+           "partner_leaves",
            "ROOT", "STACKING_PATH", "PARTIES_PATH"]
 
 ROOT = "us"
@@ -117,6 +118,8 @@ class Declared:
     entry_facts: Component | None = None
     us_content_cap: Component | None = None
     deal_other: Component | None = None
+    #: ``entry_facts`` parsed once, when the measure is declared for a date (see :func:`entry_facts`)
+    facts: EntryFacts | None = None
 
 
 @dataclass(frozen=True)
@@ -143,12 +146,23 @@ class EntryFacts:
 
 def entry_facts(m: Declared) -> EntryFacts | None:
     """The ``entry_facts`` of measure ``m`` on its date, or None when it has none."""
-    raw = m.entry_facts.uniform if m.entry_facts is not None else None
+    return m.facts
+
+
+def _parse_facts(c: Component | None) -> EntryFacts | None:
+    """An ``entry_facts`` component's value read as :class:`EntryFacts` (None when it has none)."""
+    raw = c.uniform if c is not None else None
     if not raw:
         return None
     return EntryFacts(tuple(str(raw.get("applies_if_declared") or "").split()),
-                      {str(h): tuple(str(c or "").split()) for h, c in dict(raw.get("exempt_if_declared") or {}).items()},
+                      {str(h): tuple(str(ch or "").split()) for h, ch in dict(raw.get("exempt_if_declared") or {}).items()},
                       str(raw.get("when") or ""))
+
+
+def declarable_headings(measures: Any) -> frozenset[str]:
+    """Every chapter 99 heading the ``entry_facts`` of ``measures`` (in force on a date) read: the
+    headings an entry of that date may declare."""
+    return frozenset().union(*(f.headings for m in measures if (f := entry_facts(m)) is not None))
 
 
 def measure_paths(tree: LawTree) -> list[str]:
@@ -282,7 +296,7 @@ def _declared_one(law: LawView, decl: str) -> Declared | None:
     return Declared(key=str(spec["key"]), label=label, path=folder, rate=rate, scope=comps["scope"],
                     exempt_countries=comps["exempt_countries"], usmca_treatment=comps["usmca_treatment"],
                     full_value_scope=comps["full_value_scope"], heading=comps["heading"],
-                    exempt_scopes=tuple(exempt), **opt)
+                    exempt_scopes=tuple(exempt), facts=_parse_facts(opt["entry_facts"]), **opt)
 
 
 def _build(law: LawView) -> tuple[Declared, ...]:

@@ -27,7 +27,7 @@ from usmca.law import LawTree, default_tree, parse_date
 from usmca.law.countries import check_country
 
 from .deals import apply_deals, deal_covers
-from .declared import entry_facts, labels
+from .declared import declarable_headings, entry_facts, labels
 from .measures import Goods, evaluate
 from .schedule import HtsLine, Schedule, load_schedule, normalise_hts
 
@@ -277,7 +277,7 @@ def _check_declared(facts: frozenset[str], measures: Any, when: dt.date) -> None
     ``when`` names (a heading no measure reads would be silently ignored)."""
     if not facts:
         return
-    known = frozenset().union(*(f.headings for m in measures if (f := entry_facts(m)) is not None))
+    known = declarable_headings(measures)
     for code in sorted(facts - known):
         raise UserInputError("--declare", "", code, "not a chapter 99 heading that an entry can declare on "
                              f"{when} (known: {', '.join(sorted(known)) or 'none'})")

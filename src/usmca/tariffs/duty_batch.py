@@ -40,8 +40,8 @@ from usmca.errors import UserInputError
 from usmca.law import LawTree, default_tree
 
 from .deals import apply_deals
-from .declared import declared, labels
-from .measures import Evaluation, Goods, evaluate
+from .declared import declarable_headings, declared, labels
+from .measures import Evaluation, Goods, evaluate, us_content_taxed_off
 from .schedule import Schedule, load_schedule
 
 __all__ = ["duty_batch", "DutyBatch", "BatchEngine", "REJECT_COLUMNS"]
@@ -295,10 +295,7 @@ class BatchEngine:
         measure in force reads (:func:`usmca.tariffs.duty._check_declared`)."""
         if not facts or day is None:
             return ""
-        from .declared import entry_facts
-
-        known = frozenset().union(*(f.headings for m in declared(self.law.on(day)) if (f := entry_facts(m)) is not None))
-        bad = sorted(facts - known)
+        bad = sorted(facts - declarable_headings(declared(self.law.on(day))))
         return f"{bad[0]} is not a chapter 99 heading that an entry can declare on {day}" if bad else ""
 
     def _evaluate(self, day: dt.date, code_id: np.ndarray, org_i: np.ndarray, org_u: np.ndarray,
@@ -380,9 +377,7 @@ class BatchEngine:
             r = line_rate[k] if k in line_rate else ev.rate[k][c_idx]
             nonus = ev.non_us_content[k]
             if nonus.any():
-                cap = ev.measures[k].us_content_cap   # U.S. note 16(j): US content free up to the cap only
-                usc_k = usc0 if cap is None else np.minimum(usc0, float(cap.uniform) / 100.0)
-                vb = v * np.where(valid & nonus[c_idx], 1.0 - usc_k, 1.0)
+                vb = v * np.where(valid & nonus[c_idx], 1.0 - us_content_taxed_off(ev.measures[k], usc0), 1.0)
             else:
                 vb = v
             keep = ~(r <= 0)

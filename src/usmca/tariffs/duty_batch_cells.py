@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 from usmca.errors import UserInputError
+from usmca.hs import HEADING_99
 
 from .schedule import normalise_hts
 
@@ -24,7 +25,7 @@ def _hts(x: str) -> str:
     return code
 
 
-_HEADING = re.compile(r"99\d\d\.\d\d\.\d\d")
+_HEADING = re.compile(HEADING_99)
 
 
 def _declared(x: str) -> frozenset[str]:

@@ -33,14 +33,24 @@ def _sum(row: pd.Series, keys: tuple[str, ...]) -> float:
     return float(sum(row.get(f"duty_{k}", 0.0) for k in keys)) / 1e9
 
 
+def _rates(cells: pd.DataFrame, by: list[str]) -> pd.DataFrame:
+    """Sums of the additive columns over ``by``, with the shares and the ETR recomputed from them."""
+    add = [c for c in cells.columns if c in ("value", "usmca_value", "duty") or c.startswith("duty_")]
+    g = cells.groupby(by)[add].sum()
+    g["usmca_share"] = 100.0 * g["usmca_value"] / g["value"]
+    g["etr"] = 100.0 * g["duty"] / g["value"]
+    return g
+
+
 def monthly_block(flows: pd.DataFrame, year: str = "2025") -> str:
     """The markdown of the monthly table, the year row and the year paragraph (flows of ``year``)."""
     from .etr import effective_rates
 
     f = flows[flows["month"].astype(str).str.startswith(year)]
-    by_month = effective_rates(f, by=("partner", "month")).set_index(["partner", "month"])
-    by_year = effective_rates(f, by=("partner",), components=True).set_index("partner")
-    by_section = effective_rates(f, by=("partner", "section")).set_index(["partner", "section"])
+    # one evaluation; values and duties add up, so months, the year and sections are sums of its cells
+    cells_ = effective_rates(f, by=("partner", "month", "section"), components=True)
+    cells_["month"] = cells_["month"].astype(str)
+    by_month, by_year, by_section = (_rates(cells_, by) for by in (["partner", "month"], ["partner"], ["partner", "section"]))
     head = ("| Month | Mexico value $bn | MX USMCA-claimed % | MX duty $bn | **MX ETR %** | Canada value $bn "
             "| CA USMCA-claimed % | CA duty $bn | **CA ETR %** |\n|---|---|---|---|---|---|---|---|---|\n")
 

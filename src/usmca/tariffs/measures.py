@@ -38,7 +38,7 @@ from .declared import PARTIES_PATH, STACKING_PATH, Component, Declared, declared
 if TYPE_CHECKING:  # pandas is imported on use: `usmca tariffs duty` starts without it (bench_startup.py)
     import pandas as pd
 
-__all__ = ["Evaluation", "Goods", "evaluate", "PARTIES_PATH", "STACKING_PATH"]
+__all__ = ["Evaluation", "Goods", "evaluate", "us_content_taxed_off", "PARTIES_PATH", "STACKING_PATH"]
 
 
 @dataclass
@@ -222,6 +222,13 @@ def _treatment(goods: "Goods", m: Declared) -> tuple[np.ndarray | bool, np.ndarr
     return per == "exempt", per == "non_us_content"
 
 
+def us_content_taxed_off(m: Declared, us_content: np.ndarray) -> np.ndarray:
+    """The share of value a ``non_us_content`` measure leaves untaxed: the US content :math:`c_i`, or
+    :math:`\\min(c_i, \\bar c)` under a ``us_content_cap`` (U.S. note 16(j))."""
+    cap = m.us_content_cap.uniform if m.us_content_cap is not None else None
+    return us_content if cap is None else np.minimum(us_content, float(cap) / 100.0)
+
+
 def _facts(goods: "Goods", m: Declared, entry: frozenset[str]) -> tuple[np.ndarray, str]:
     """(goods the measure may apply to given the entry's declared headings, the declaration that removed it)."""
     n = goods.n
@@ -286,9 +293,7 @@ def evaluate(goods: "Goods", date: dt.date, claim: np.ndarray, tree: LawTree,
         if explain and why and (inside & ~facts_ok).any():
             excluded_by[m.key] = np.where(inside & ~facts_ok, why, "").astype(object)
         inside &= facts_ok
-        cap = m.us_content_cap.uniform if m.us_content_cap is not None else None
-        usc_m = usc if cap is None else np.minimum(usc, float(cap) / 100.0)
-        b = np.where(valid_claim & nonus, 1.0 - usc_m, 1.0) if np.any(nonus) else _ONES(n)
+        b = np.where(valid_claim & nonus, 1.0 - us_content_taxed_off(m, usc), 1.0) if np.any(nonus) else _ONES(n)
         rate[m.key] = np.where(inside & (r > 0), r, 0.0)
         base[m.key] = b
         nonus_of[m.key] = np.broadcast_to(np.asarray(nonus, dtype=bool), (n,))
